@@ -1,0 +1,17 @@
+import { Controller, Get, HttpCode, HttpStatus, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { HealthService, type HealthReport } from './health.service';
+
+@Controller('health')
+export class HealthController {
+  constructor(private readonly health: HealthService) {}
+
+  /** 200 when every dependency answers, 503 otherwise; the body says which. */
+  @Get()
+  @HttpCode(HttpStatus.OK)
+  async check(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthReport> {
+    const report = await this.health.report();
+    if (report.status !== 'ok') void reply.status(HttpStatus.SERVICE_UNAVAILABLE);
+    return report;
+  }
+}

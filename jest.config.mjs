@@ -1,0 +1,40 @@
+
+
+/*
+ * One Jest run for the whole monorepo, in Jest's native ESM mode: NestJS 12 ships ESM only, and Jest can load
+ * ESM packages only this way on Node 20. SWC transpiles TypeScript with decorator metadata (NestJS and TypeORM
+ * need it; esbuild would drop it). Aliases mirror tsconfig.base.json.
+ */
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      target: 'es2022',
+      keepClassNames: true,
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+    },
+    module: { type: 'es6' },
+    sourceMaps: 'inline',
+  },
+];
+
+/** @type {import("jest").Config} */
+const config = {
+  rootDir: '.',
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': swc },
+  moduleNameMapper: {
+    '^@tixclear/gateway-simulator$': '<rootDir>/tools/gateway-simulator/src/index.ts',
+    '^@tixclear/(.*)$': '<rootDir>/libs/$1/src/index.ts',
+  },
+  testMatch: ['<rootDir>/{apps,libs,tools}/**/*.spec.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  globalSetup: '<rootDir>/tools/testing/global-setup.mjs',
+  globalTeardown: '<rootDir>/tools/testing/global-teardown.mjs',
+  testTimeout: 30_000,
+  maxWorkers: 2,
+};
+
+export default config;

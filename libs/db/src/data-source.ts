@@ -1,0 +1,24 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { entities } from './entities';
+import { migrations } from './migrations';
+
+export function dataSourceOptions(url: string, overrides: Partial<DataSourceOptions> = {}): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities,
+    migrations,
+    // The schema only changes through migrations; the drift check proves entities and migrations agree.
+    synchronize: false,
+    migrationsRun: false,
+    migrationsTransactionMode: 'each',
+    uuidExtension: 'pgcrypto',
+    logging: ['error'],
+    extra: { max: 10 },
+    ...overrides,
+  } as DataSourceOptions;
+}
+
+export function createDataSource(url: string, overrides: Partial<DataSourceOptions> = {}): DataSource {
+  return new DataSource(dataSourceOptions(url, overrides));
+}

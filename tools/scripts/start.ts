@@ -1,0 +1,77 @@
+/**
+ * `npm start`: the database (embedded unless DATABASE_URL is set), its migrations, the gateway simulator
+ * (unless GATEWAY_URL points at a real gateway), the API and the settlement worker. Ctrl-C stops all of it;
+ * after a `kill -9` of this process the children notice the lost IPC channel and exit, and the next start
+ * stops the orphaned PostgreSQL (see libs/db/src/embedded-server.ts).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { createDataSource, ensureDatabase } from '@tixclear/db';
+import { openDatabaseServer, REPO_ROOT } from './database';
+
+const log = (line: string) => console.log(`[start] ${line}`);
+const children = new Map<string, ChildProcess>();
+let shuttingDown = false;
+
+const { serverUrl, appDatabase, server } = await openDatabaseServer();
+const databaseUrl = await ensureDatabase(serverUrl, appDatabase);
+log(`database ${server ? 'embedded (.data/postgres)' : 'from DATABASE_URL'}: ${appDatabase}`);
+
+const migrator = await createDataSource(databaseUrl).initialize();
+const applied = await migrator.runMigrations({ transaction: 'each' });
+await migrator.destroy();
+log(`migrations applied: ${applied.length === 0 ? 'none pending' : applied.map((m) => m.name).join(', ')}`);
+
+const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl };
+const simulatorMain = path.join(REPO_ROOT, 'tools/gateway-simulator/src/main.ts');
+if (!process.env.GATEWAY_URL && existsSync(simulatorMain)) {
+  const port = process.env.SIMULATOR_PORT ?? '4010';
+  env.GATEWAY_URL = `http://127.0.0.1:${port}/api/init`;
+  run('simulator', simulatorMain);
+}
+run('api', path.join(REPO_ROOT, 'apps/api/src/main.ts'));
+run('worker', path.join(REPO_ROOT, 'apps/settlement-worker/src/main.ts'));
+log(`API on http://127.0.0.1:${process.env.PORT ?? 3000} (GET /health); Ctrl-C stops everything`);
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void shutdown(0));
+
+function run(name: string, entry: string): void {
+  const runtime = (file: string) => ['--import', path.join(REPO_ROOT, 'tools/runtime', file)];
+  const child = spawn(process.execPath, [...runtime('lifeline.mjs'), ...runtime('register.mjs'), entry], {
+    cwd: REPO_ROOT,
+    env,
+    // The IPC channel is the children's lifeline: it closes when this process dies, however it dies.
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  children.set(name, child);
+  child.on('exit', (code, signal) => {
+    children.delete(name);
+    if (!shuttingDown) {
+      log(`${name} exited unexpectedly (${signal ?? `code ${code}`}); stopping everything`);
+      void shutdown(1);
+    }
+  });
+}
+
+async function shutdown(exitCode: number): Promise<void> {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  log('stopping…');
+  await Promise.all([...children.values()].map((child) => stopChild(child)));
+  await server?.stop();
+  log('stopped');
+  process.exit(exitCode);
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const killTimer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(killTimer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
