@@ -26,7 +26,9 @@ export async function openDatabaseServer(log: (line: string) => void = () => und
   return { serverUrl: server.url, appDatabase: APP_DATABASE, server };
 }
 
-export async function withDatabaseServer<T>(fn: (serverUrl: string, appDatabase: string) => Promise<T>): Promise<T> {
+export async function withDatabaseServer<T>(
+  fn: (serverUrl: string, appDatabase: string) => Promise<T>,
+): Promise<T> {
   const { serverUrl, appDatabase, server } = await openDatabaseServer();
   try {
     return await fn(serverUrl, appDatabase);

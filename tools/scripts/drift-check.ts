@@ -15,13 +15,16 @@ await withDatabaseServer(async (serverUrl) => {
     await ds.runMigrations();
     const diff = await schemaDiff(ds);
     if (diff.up.length > 0) {
-      failures.push(`entities differ from migrations; missing migration would run:\n  ${diff.up.join(';\n  ')}`);
+      failures.push(
+        `entities differ from migrations; missing migration would run:\n  ${diff.up.join(';\n  ')}`,
+      );
     }
     for (let i = 0; i < migrations.length; i++) await ds.undoLastMigration();
     const left = await ds.query<{ table_name: string }[]>(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'migrations'`,
     );
-    if (left.length > 0) failures.push(`down migrations leave tables behind: ${left.map((r) => r.table_name).join(', ')}`);
+    if (left.length > 0)
+      failures.push(`down migrations leave tables behind: ${left.map((r) => r.table_name).join(', ')}`);
     await ds.runMigrations();
   } finally {
     await ds.destroy();

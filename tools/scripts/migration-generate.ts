@@ -28,7 +28,8 @@ await withDatabaseServer(async (serverUrl) => {
     const className = `${name}${timestamp}`;
     const kebab = name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
     const file = `libs/db/src/migrations/${timestamp}-${kebab}.ts`;
-    const lines = (qs: string[]) => qs.map((q) => `    await queryRunner.query(${JSON.stringify(q)});`).join('\n');
+    const lines = (qs: string[]) =>
+      qs.map((q) => `    await queryRunner.query(${JSON.stringify(q)});`).join('\n');
     writeFileSync(
       file,
       `import type { MigrationInterface, QueryRunner } from 'typeorm';\n\nexport class ${className} implements MigrationInterface {\n  name = '${className}';\n\n  async up(queryRunner: QueryRunner): Promise<void> {\n${lines(diff.up)}\n  }\n\n  async down(queryRunner: QueryRunner): Promise<void> {\n${lines(diff.down.reverse())}\n  }\n}\n`,

@@ -7,8 +7,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { createDataSource, ensureDatabase } from '@tixclear/db';
+import { createDataSource, ensureDatabase, PartnerRegistry } from '@tixclear/db';
 import { openDatabaseServer, REPO_ROOT } from './database';
+import { resolveMasterKey } from './master-key';
+import { ensureSamplePartner, SAMPLE_PARTNER } from './sample-partner';
 
 const log = (line: string) => console.log(`[start] ${line}`);
 const children = new Map<string, ChildProcess>();
@@ -18,12 +20,20 @@ const { serverUrl, appDatabase, server } = await openDatabaseServer();
 const databaseUrl = await ensureDatabase(serverUrl, appDatabase);
 log(`database ${server ? 'embedded (.data/postgres)' : 'from DATABASE_URL'}: ${appDatabase}`);
 
+const masterKey = resolveMasterKey();
 const migrator = await createDataSource(databaseUrl).initialize();
 const applied = await migrator.runMigrations({ transaction: 'each' });
-await migrator.destroy();
 log(`migrations applied: ${applied.length === 0 ? 'none pending' : applied.map((m) => m.name).join(', ')}`);
+if (await ensureSamplePartner(new PartnerRegistry(migrator, masterKey.key))) {
+  log(`registered the sample partner of seed 000 (store_uid ${SAMPLE_PARTNER.partnerUid})`);
+}
+await migrator.destroy();
 
-const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl };
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  DATABASE_URL: databaseUrl,
+  TIXCLEAR_MASTER_KEY: masterKey.hex,
+};
 const simulatorMain = path.join(REPO_ROOT, 'tools/gateway-simulator/src/main.ts');
 if (!process.env.GATEWAY_URL && existsSync(simulatorMain)) {
   const port = process.env.SIMULATOR_PORT ?? '4010';

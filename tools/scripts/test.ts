@@ -54,4 +54,6 @@ const summary = JSON.parse(readFileSync(resultsFile, 'utf8')) as {
   numFailedTests: number;
   numPendingTests: number;
 };
-console.log(`\n${summary.numPassedTests} passed, ${summary.numFailedTests} failed, ${summary.numPendingTests} skipped`);
+console.log(
+  `\n${summary.numPassedTests} passed, ${summary.numFailedTests} failed, ${summary.numPendingTests} skipped`,
+);

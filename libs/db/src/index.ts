@@ -6,3 +6,4 @@ export * from './embedded-server';
 export * from './entities';
 export { migrations } from './migrations';
 export * from './testing/test-database';
+export * from './partners/partner-registry';

@@ -1,6 +1,32 @@
 import { FeeScheduleEntity } from './fee-schedule.entity';
+import {
+  GatewayNotificationEntity,
+  IdempotencyKeyEntity,
+  PartnerNotificationEntity,
+} from './notification.entity';
+import { OperationEntity } from './operation.entity';
+import { PartnerApiKeyEntity, PartnerEntity, PartnerKeyEntity, PartnerPointEntity } from './partner.entity';
+import { RedemptionLineEntity } from './redemption-line.entity';
+import { VoucherEntity } from './voucher.entity';
 
-export { FeeScheduleEntity };
+export * from './fee-schedule.entity';
+export * from './notification.entity';
+export * from './operation.entity';
+export * from './partner.entity';
+export * from './redemption-line.entity';
+export * from './voucher.entity';
 
 /** Every entity, for the data source (ESM: no glob loading). */
-export const entities = [FeeScheduleEntity];
+export const entities = [
+  FeeScheduleEntity,
+  PartnerEntity,
+  PartnerKeyEntity,
+  PartnerApiKeyEntity,
+  PartnerPointEntity,
+  OperationEntity,
+  VoucherEntity,
+  RedemptionLineEntity,
+  GatewayNotificationEntity,
+  PartnerNotificationEntity,
+  IdempotencyKeyEntity,
+];

@@ -1,0 +1,98 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/**
+ * A background report from the gateway, stored before we answer `8888`. `dedupe_key` makes repeats harmless;
+ * applying a report never moves a final state backwards (the state machines refuse it).
+ */
+@Entity({ name: 'gateway_notifications' })
+@Index('gateway_notifications_dedupe_uq', ['dedupeKey'], { unique: true })
+export class GatewayNotificationEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'dedupe_key', type: 'varchar', length: 64 })
+  dedupeKey!: string;
+
+  @Column({ type: 'varchar', length: 20 })
+  kind!: string;
+
+  @Column({ name: 'order_id', type: 'varchar', length: 64, nullable: true })
+  orderId!: string | null;
+
+  @Column({ type: 'varchar', length: 10, nullable: true })
+  code!: string | null;
+
+  @Column({ type: 'jsonb' })
+  payload!: Record<string, unknown>;
+
+  @CreateDateColumn({ name: 'received_at', type: 'timestamptz' })
+  receivedAt!: Date;
+
+  /** What applying it did (`applied`, `stale`, `unknown_order`). */
+  @Column({ type: 'varchar', length: 20, nullable: true })
+  outcome!: string | null;
+}
+
+/**
+ * One report of a final outcome to a partner's notification URL, delivered by the worker from the job queue
+ * until the partner answers `8888`; after the last attempt it is `flagged` for an operator.
+ */
+@Entity({ name: 'partner_notifications' })
+@Index('partner_notifications_operation_event_uq', ['operationId', 'event'], { unique: true })
+export class PartnerNotificationEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'partner_id', type: 'uuid' })
+  partnerId!: string;
+
+  @Column({ name: 'operation_id', type: 'uuid' })
+  operationId!: string;
+
+  @Column({ type: 'varchar', length: 20 })
+  event!: string;
+
+  @Column({ type: 'jsonb' })
+  payload!: Record<string, unknown>;
+
+  @Column({ type: 'varchar', length: 12, default: 'pending' })
+  state!: 'pending' | 'delivered' | 'flagged';
+
+  @Column({ type: 'int', default: 0 })
+  attempts!: number;
+
+  @Column({ name: 'last_error', type: 'varchar', length: 500, nullable: true })
+  lastError!: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ name: 'delivered_at', type: 'timestamptz', nullable: true })
+  deliveredAt!: Date | null;
+}
+
+/** The REST API's idempotency keys: a repeated POST with the same key and body gets the stored answer. */
+@Entity({ name: 'idempotency_keys' })
+@Index('idempotency_keys_partner_key_uq', ['partnerId', 'key'], { unique: true })
+export class IdempotencyKeyEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'partner_id', type: 'uuid' })
+  partnerId!: string;
+
+  @Column({ type: 'varchar', length: 100 })
+  key!: string;
+
+  @Column({ name: 'request_hash', type: 'varchar', length: 64 })
+  requestHash!: string;
+
+  @Column({ name: 'status_code', type: 'int', nullable: true })
+  statusCode!: number | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  response!: Record<string, unknown> | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+}

@@ -1,0 +1,66 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+export type OperationKind = 'purchase' | 'redemption' | 'refund';
+
+/**
+ * One mutating operation a partner asked for (purchase, online or offline redemption, refund), keyed by the
+ * partner's `order_id`. It is the intent record written before the gateway call and completed after it, in
+ * separate transactions, and the idempotency record: a repeat with the same `request_hash` gets `response`.
+ */
+@Entity({ name: 'operations' })
+@Index('operations_partner_order_uq', ['partnerId', 'orderId'], { unique: true })
+@Index('operations_state_idx', ['state', 'updatedAt'])
+export class OperationEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'partner_id', type: 'uuid' })
+  partnerId!: string;
+
+  @Column({ name: 'order_id', type: 'varchar', length: 64 })
+  orderId!: string;
+
+  @Column({ type: 'varchar', length: 12 })
+  kind!: OperationKind;
+
+  /** The gateway command (`vouchertransaction`, `voucheroffline`, ...). */
+  @Column({ type: 'varchar', length: 40 })
+  command!: string;
+
+  /** SHA-256 of the canonical request: same order id with other content is refused. */
+  @Column({ name: 'request_hash', type: 'varchar', length: 64 })
+  requestHash!: string;
+
+  @Column({ type: 'jsonb' })
+  request!: Record<string, unknown>;
+
+  /** The purchase or gateway-call state of `@tixclear/domain`. */
+  @Column({ type: 'varchar', length: 20 })
+  state!: string;
+
+  @Column({ name: 'gateway_code', type: 'varchar', length: 10, nullable: true })
+  gatewayCode!: string | null;
+
+  @Column({ name: 'gateway_uid', type: 'varchar', length: 64, nullable: true })
+  gatewayUid!: string | null;
+
+  @Column({ name: 'gateway_key', type: 'varchar', length: 128, nullable: true })
+  gatewayKey!: string | null;
+
+  /** What we answered the partner; replayed verbatim to an identical repeat. */
+  @Column({ type: 'jsonb', nullable: true })
+  response!: Record<string, unknown> | null;
+
+  /** Reconciliation attempts for an unknown outcome. */
+  @Column({ name: 'reconcile_attempts', type: 'int', default: 0 })
+  reconcileAttempts!: number;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+
+  @Column({ name: 'completed_at', type: 'timestamptz', nullable: true })
+  completedAt!: Date | null;
+}

@@ -1,0 +1,80 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { twdColumn } from '../columns';
+
+export interface FeeObjectJson {
+  cost: number;
+  gateway_fee: number;
+  escrow_fee: number;
+  issuance_layer: number;
+  issuance_fee: number;
+  headquarters: number;
+  sales: number;
+  reimbursement: number;
+}
+
+/**
+ * One redeemed voucher: written once, when the gateway confirms the redemption. The unique index on
+ * (partner, serial) is the last word against a double redemption. It keeps the gateway's `sharing` and `fee`
+ * objects (online only) and our own fee-engine result; a disagreement is flagged here and settlement holds
+ * the line until it is resolved.
+ */
+@Entity({ name: 'redemption_lines' })
+@Index('redemption_lines_partner_serial_uq', ['partnerId', 'serialNumber'], { unique: true })
+@Index('redemption_lines_business_date_idx', ['businessDate'])
+export class RedemptionLineEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'operation_id', type: 'uuid' })
+  operationId!: string;
+
+  @Column({ name: 'partner_id', type: 'uuid' })
+  partnerId!: string;
+
+  /** Null for a physical voucher redeemed at a till that was not sold through us. */
+  @Column({ name: 'voucher_id', type: 'uuid', nullable: true })
+  voucherId!: string | null;
+
+  @Column({ name: 'serial_number', type: 'varchar', length: 32 })
+  serialNumber!: string;
+
+  @Column({ name: 'item_id', type: 'varchar', length: 32 })
+  itemId!: string;
+
+  @Column({ name: 'is_paid', type: 'boolean' })
+  isPaid!: boolean;
+
+  @Column({ type: 'bigint', transformer: twdColumn })
+  cost!: number;
+
+  @Column({ name: 'gateway_sharing', type: 'jsonb', nullable: true })
+  gatewaySharing!: Record<string, unknown> | null;
+
+  @Column({ name: 'gateway_fee', type: 'jsonb', nullable: true })
+  gatewayFee!: FeeObjectJson | null;
+
+  /** Our fee-engine result from the issuer's schedule in force on the redemption date. */
+  @Column({ name: 'our_fee', type: 'jsonb', nullable: true })
+  ourFee!: FeeObjectJson | null;
+
+  /** Why the line cannot be cleared as it is (fee mismatch, no schedule); null when clean. */
+  @Column({ name: 'fee_issue', type: 'varchar', length: 200, nullable: true })
+  feeIssue!: string | null;
+
+  /** `store:<store_uid>` or `dealer:<no>`. */
+  @Column({ name: 'sales_point', type: 'varchar', length: 80 })
+  salesPoint!: string;
+
+  @Column({ name: 'redemption_point', type: 'varchar', length: 80 })
+  redemptionPoint!: string;
+
+  @Column({ name: 'redeemed_at', type: 'timestamptz' })
+  redeemedAt!: Date;
+
+  /** The Taiwan business date of `redeemed_at`: the settlement period it belongs to. */
+  @Column({ name: 'business_date', type: 'date' })
+  businessDate!: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+}

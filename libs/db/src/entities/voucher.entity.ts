@@ -1,0 +1,70 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { twdColumn } from '../columns';
+
+/**
+ * One voucher (one serial) sold through a partner's purchase. Its `state` follows the voucher machine of
+ * `@tixclear/domain`; every change is a conditional UPDATE on the expected state, so two concurrent
+ * redemptions cannot both move it out of `issued`.
+ */
+@Entity({ name: 'vouchers' })
+@Index('vouchers_partner_serial_uq', ['partnerId', 'serialNumber'], { unique: true })
+@Index('vouchers_purchase_idx', ['purchaseOperationId'])
+export class VoucherEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'partner_id', type: 'uuid' })
+  partnerId!: string;
+
+  @Column({ name: 'purchase_operation_id', type: 'uuid' })
+  purchaseOperationId!: string;
+
+  @Column({ name: 'item_id', type: 'varchar', length: 32 })
+  itemId!: string;
+
+  @Column({ name: 'item_name', type: 'varchar', length: 200 })
+  itemName!: string;
+
+  @Column({ name: 'serial_number', type: 'varchar', length: 32 })
+  serialNumber!: string;
+
+  /** False for a gift voucher: it carries no money. */
+  @Column({ name: 'is_paid', type: 'boolean' })
+  isPaid!: boolean;
+
+  @Column({ type: 'bigint', transformer: twdColumn })
+  price!: number;
+
+  /** The voucher's value (contained amount), the base of every fee and share. */
+  @Column({ type: 'bigint', transformer: twdColumn })
+  cost!: number;
+
+  @Column({ name: 'sharing_headquarters', type: 'numeric', precision: 7, scale: 6 })
+  sharingHeadquarters!: string;
+
+  @Column({ name: 'sharing_sales', type: 'numeric', precision: 7, scale: 6 })
+  sharingSales!: string;
+
+  @Column({ name: 'sharing_reimbursement', type: 'numeric', precision: 7, scale: 6 })
+  sharingReimbursement!: string;
+
+  @Column({ name: 'trust_end_date', type: 'date' })
+  trustEndDate!: string;
+
+  @Column({ name: 'validity_end_date', type: 'date' })
+  validityEndDate!: string;
+
+  /** The sales point: the store that sold it (the purchasing partner's store uid). */
+  @Column({ name: 'sales_point', type: 'varchar', length: 64 })
+  salesPoint!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  state!: string;
+
+  /** The operation that holds it right now (redemption or refund in flight, or the one that completed). */
+  @Column({ name: 'holder_operation_id', type: 'uuid', nullable: true })
+  holderOperationId!: string | null;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,214 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { KeyRing, openSecret, sealSecret, successorKeyWindow, type MerchantKey } from '@tixclear/crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import { FeeScheduleEntity } from '../entities/fee-schedule.entity';
+import {
+  PartnerApiKeyEntity,
+  PartnerEntity,
+  PartnerKeyEntity,
+  PartnerPointEntity,
+} from '../entities/partner.entity';
+
+const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
+
+export interface NewPartner {
+  partnerUid: string;
+  mode: 'store' | 'agent';
+  name: string;
+  notifyUrl: string | null;
+  issuerId: string;
+  /** The partner's key for our envelope endpoint. */
+  key: string;
+  /** Upstream credentials; default: the partner's own uid and key (store mode). */
+  upstream?: { mode: 'store' | 'agent'; uid: string; key: string };
+  validFrom?: Date;
+}
+
+export interface NewFeeSchedule {
+  issuerId: string;
+  effectiveFrom: string;
+  escrowRate: string;
+  gatewayRate: string;
+  issuanceFee: number;
+  issuanceLayer: number;
+}
+
+/** Everything the API needs to serve one partner, with its secrets opened. */
+export interface PartnerContext {
+  partner: PartnerEntity;
+  inbound: KeyRing;
+  upstream: KeyRing;
+  points: PartnerPointEntity[];
+}
+
+/**
+ * The partner registry: partners, their key rings (sealed at rest under the master key), REST API keys,
+ * sales and redemption points, and their issuers' fee schedules. Shared by the API and the `partners` CLI.
+ */
+export class PartnerRegistry {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly masterKey: Buffer,
+  ) {}
+
+  async add(input: NewPartner): Promise<PartnerEntity> {
+    return this.dataSource.transaction(async (tx) => {
+      const upstream = input.upstream ?? { mode: input.mode, uid: input.partnerUid, key: input.key };
+      const partner = await tx.getRepository(PartnerEntity).save(
+        tx.getRepository(PartnerEntity).create({
+          partnerUid: input.partnerUid,
+          mode: input.mode,
+          name: input.name,
+          notifyUrl: input.notifyUrl,
+          issuerId: input.issuerId,
+          upstreamMode: upstream.mode,
+          upstreamUid: upstream.uid,
+        }),
+      );
+      const validFrom = input.validFrom ?? new Date();
+      await this.insertKey(tx, partner.id, 'inbound', input.key, validFrom);
+      await this.insertKey(tx, partner.id, 'upstream', upstream.key, validFrom);
+      return partner;
+    });
+  }
+
+  async list(): Promise<PartnerEntity[]> {
+    return this.dataSource.getRepository(PartnerEntity).find({ order: { partnerUid: 'ASC' } });
+  }
+
+  async findByUid(partnerUid: string): Promise<PartnerEntity | null> {
+    return this.dataSource.getRepository(PartnerEntity).findOneBy({ partnerUid });
+  }
+
+  /** Opens a partner's key rings; null for an unknown partner. */
+  async context(partnerUid: string): Promise<PartnerContext | null> {
+    const partner = await this.findByUid(partnerUid);
+    if (!partner) return null;
+    const keys = await this.dataSource.getRepository(PartnerKeyEntity).findBy({ partnerId: partner.id });
+    const ring = (purpose: 'inbound' | 'upstream') =>
+      new KeyRing(
+        keys
+          .filter((k) => k.purpose === purpose)
+          .map<MerchantKey>((k) => ({
+            id: k.keyId,
+            secret: openSecret(k.secretSealed, this.masterKey),
+            validFrom: k.validFrom,
+            validUntil: k.validUntil,
+          })),
+      );
+    const points = await this.dataSource.getRepository(PartnerPointEntity).findBy({ partnerId: partner.id });
+    return { partner, inbound: ring('inbound'), upstream: ring('upstream'), points };
+  }
+
+  /**
+   * Adds the successor of the partner's newest key: valid from 7 days before the current one expires, for a
+   * year, as the gateway does. Both keys open envelopes during the overlap.
+   */
+  async rotateKey(partnerUid: string, purpose: 'inbound' | 'upstream', newKey: string): Promise<MerchantKey> {
+    const partner = await this.requirePartner(partnerUid);
+    const repo = this.dataSource.getRepository(PartnerKeyEntity);
+    const newest = await repo.findOne({
+      where: { partnerId: partner.id, purpose },
+      order: { validUntil: 'DESC' },
+    });
+    const window = newest
+      ? successorKeyWindow({ validUntil: newest.validUntil })
+      : { validFrom: new Date(), validUntil: new Date(Date.now() + YEAR_MS) };
+    const keyId = await this.insertKey(
+      this.dataSource.manager,
+      partner.id,
+      purpose,
+      newKey,
+      window.validFrom,
+      window.validUntil,
+    );
+    return { id: keyId, secret: newKey, validFrom: window.validFrom, validUntil: window.validUntil };
+  }
+
+  /** Issues a REST API key; the clear key is returned once and only its hash is kept. */
+  async issueApiKey(partnerUid: string): Promise<string> {
+    const partner = await this.requirePartner(partnerUid);
+    const secret = `tix_${randomBytes(24).toString('base64url')}`;
+    await this.dataSource.getRepository(PartnerApiKeyEntity).insert({
+      partnerId: partner.id,
+      prefix: secret.slice(0, 12),
+      keyHash: hashApiKey(secret),
+      revokedAt: null,
+    });
+    return secret;
+  }
+
+  /** The partner holding a (non-revoked) API key, or null. */
+  async partnerForApiKey(secret: string): Promise<PartnerEntity | null> {
+    const key = await this.dataSource
+      .getRepository(PartnerApiKeyEntity)
+      .findOneBy({ keyHash: hashApiKey(secret) });
+    if (!key || key.revokedAt) return null;
+    return this.dataSource.getRepository(PartnerEntity).findOneBy({ id: key.partnerId });
+  }
+
+  async setPoint(
+    partnerUid: string,
+    point: { kind: 'store' | 'dealer'; pointRef: string; name: string; payoutAccount: string | null },
+  ): Promise<void> {
+    const partner = await this.requirePartner(partnerUid);
+    await this.dataSource
+      .createQueryBuilder()
+      .insert()
+      .into(PartnerPointEntity)
+      .values({ partnerId: partner.id, ...point })
+      .orUpdate(['name', 'payout_account'], ['partner_id', 'kind', 'point_ref'])
+      .execute();
+  }
+
+  /** Adds a fee schedule; one per issuer and effective date (unique index). */
+  async addFeeSchedule(schedule: NewFeeSchedule): Promise<void> {
+    await this.dataSource.getRepository(FeeScheduleEntity).insert(schedule);
+  }
+
+  async feeSchedules(issuerId: string): Promise<FeeScheduleEntity[]> {
+    return this.dataSource.getRepository(FeeScheduleEntity).find({
+      where: { issuerId },
+      order: { effectiveFrom: 'ASC' },
+    });
+  }
+
+  private async requirePartner(partnerUid: string): Promise<PartnerEntity> {
+    const partner = await this.findByUid(partnerUid);
+    if (!partner) throw new UnknownPartnerError(partnerUid);
+    return partner;
+  }
+
+  private async insertKey(
+    manager: EntityManager,
+    partnerId: string,
+    purpose: 'inbound' | 'upstream',
+    secret: string,
+    validFrom: Date,
+    validUntil = new Date(validFrom.getTime() + YEAR_MS),
+  ): Promise<string> {
+    // The id names the key without revealing it: a short fingerprint of the secret.
+    const keyId = createHash('sha256').update(secret).digest('hex').slice(0, 12);
+    await manager.getRepository(PartnerKeyEntity).insert({
+      partnerId,
+      purpose,
+      keyId,
+      secretSealed: sealSecret(secret, this.masterKey),
+      validFrom,
+      validUntil,
+    });
+    return keyId;
+  }
+}
+
+export class UnknownPartnerError extends Error {
+  readonly code = 'PARTNER_UNKNOWN';
+  constructor(readonly partnerUid: string) {
+    super(`no partner ${partnerUid}`);
+    this.name = 'UnknownPartnerError';
+  }
+}
+
+export function hashApiKey(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}

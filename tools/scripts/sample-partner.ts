@@ -1,0 +1,41 @@
+import { PartnerRegistry } from '@tixclear/db';
+
+/**
+ * The reference sample merchant of seed 000, registered by `npm start` so that the seed's sample clients run
+ * against the local API with only their URL changed. Its issuer's schedule is the one behind the seed's sample
+ * redemption response: escrow 2 %, gateway 1 %, issuance fee 1 collected by layer 2.
+ */
+export const SAMPLE_PARTNER = {
+  partnerUid: '289151880142',
+  key: 'g4LxEvWTz4ftVrsjei9zIaJLnjXo1QG0',
+  issuerId: 'seed-000-issuer',
+} as const;
+
+export async function ensureSamplePartner(registry: PartnerRegistry): Promise<boolean> {
+  if (await registry.findByUid(SAMPLE_PARTNER.partnerUid)) return false;
+  await registry.add({
+    partnerUid: SAMPLE_PARTNER.partnerUid,
+    mode: 'store',
+    name: 'MYTIX sample store (seed 000)',
+    notifyUrl: process.env.SAMPLE_PARTNER_NOTIFY_URL ?? null,
+    issuerId: SAMPLE_PARTNER.issuerId,
+    key: SAMPLE_PARTNER.key,
+    // Keys are valid for a year from issue; the sample's must work today, whatever today is.
+    validFrom: new Date(Date.now() - 24 * 60 * 60 * 1000),
+  });
+  await registry.addFeeSchedule({
+    issuerId: SAMPLE_PARTNER.issuerId,
+    effectiveFrom: '2020-01-01',
+    escrowRate: '0.02',
+    gatewayRate: '0.01',
+    issuanceFee: 1,
+    issuanceLayer: 2,
+  });
+  await registry.setPoint(SAMPLE_PARTNER.partnerUid, {
+    kind: 'store',
+    pointRef: SAMPLE_PARTNER.partnerUid,
+    name: 'sample store',
+    payoutAccount: `payee-${SAMPLE_PARTNER.partnerUid}`,
+  });
+  return true;
+}
