@@ -1,0 +1,10 @@
+export { decryptEnvelope, decryptJson, encryptEnvelope, encryptJson } from './envelope';
+export { CryptoError, CryptoInputError, EnvelopeError, KeyFormatError, NoValidKeyError } from './errors';
+export type { CryptoInputField, KeyField } from './errors';
+export { IV_LENGTH } from './cbc';
+export { KEY_LENGTH } from './key-material';
+export { KeyRing } from './key-ring';
+export type { ExpiryWarning, MerchantKey } from './key-ring';
+export { SUCCESSOR_LEAD_DAYS, WARNING_WINDOWS, successorKeyWindow } from './rotation';
+export type { ValidityWindow, WarningWindow } from './rotation';
+export { openSecret, parseMasterKey, sealSecret, SealedSecretError } from './sealed-secret';
