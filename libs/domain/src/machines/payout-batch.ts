@@ -1,0 +1,71 @@
+import type { PayoffBatchCode } from '../codes/payoff';
+import { isCodeOf } from '../status-codes';
+import { defineStateMachine } from '../state-machine';
+
+/**
+ * A pay-off batch (our `group_id`). Remitting money twice is the worst failure of this engine, so every call
+ * that can move money has its own in-flight state and its own unknown-outcome state:
+ * - `draft`: being assembled, items may change; `discarded` if never sent.
+ * - `submitting` / `submit_unknown`: the creation call is in flight / its outcome is unknown (query by group_id;
+ *   "no such batch" means it never arrived: `rejected`).
+ * - `awaiting_approval` S01, `remitting` S03, `completed` S04, `partly_remitted` S05.
+ * - `covering` / `covering_unknown`: a covering remittance (`api/payoffcoveringremittance`, only from S05) is in
+ *   flight / its outcome is unknown. The response carries the batch code again (S01..S05); a refused covering
+ *   leaves the batch S05.
+ * - `closed`: an S05 batch whose remaining items were all settled otherwise (see the item machine).
+ */
+export const payoutBatchStates = [
+  'draft',
+  'submitting',
+  'submit_unknown',
+  'rejected',
+  'awaiting_approval',
+  'remitting',
+  'completed',
+  'partly_remitted',
+  'covering',
+  'covering_unknown',
+  'closed',
+  'discarded',
+] as const;
+export type PayoutBatchState = (typeof payoutBatchStates)[number];
+
+export const payoutBatchMachine = defineStateMachine({
+  name: 'payout_batch',
+  states: payoutBatchStates,
+  initial: ['draft'],
+  finals: ['completed', 'rejected', 'closed', 'discarded'],
+  transitions: {
+    draft: ['submitting', 'discarded'],
+    submitting: [
+      'awaiting_approval',
+      'remitting',
+      'completed',
+      'partly_remitted',
+      'rejected',
+      'submit_unknown',
+    ],
+    submit_unknown: ['awaiting_approval', 'remitting', 'completed', 'partly_remitted', 'rejected'],
+    awaiting_approval: ['remitting', 'completed', 'partly_remitted'],
+    remitting: ['completed', 'partly_remitted'],
+    partly_remitted: ['covering', 'closed'],
+    covering: ['awaiting_approval', 'remitting', 'completed', 'partly_remitted', 'covering_unknown'],
+    covering_unknown: ['awaiting_approval', 'remitting', 'completed', 'partly_remitted'],
+    completed: [],
+    rejected: [],
+    closed: [],
+    discarded: [],
+  },
+});
+
+export const payoutBatchStateByCode: { readonly [C in PayoffBatchCode]: PayoutBatchState } = Object.freeze({
+  S01: 'awaiting_approval',
+  S03: 'remitting',
+  S04: 'completed',
+  S05: 'partly_remitted',
+});
+
+/** `undefined` for undocumented codes (S02 included): the caller escalates. */
+export function payoutBatchStateForCode(code: string): PayoutBatchState | undefined {
+  return isCodeOf('payoffBatch', code) ? payoutBatchStateByCode[code] : undefined;
+}
