@@ -61,13 +61,25 @@ export default tseslint.config(
               bannedExternalImports: ['@nestjs/*', 'fastify', 'express'],
             },
             {
+              sourceTag: 'type:service',
+              onlyDependOnLibsWithTags: ['type:domain', 'type:crypto', 'type:fee-engine', 'type:gateway-client', 'type:data'],
+              bannedExternalImports: ['@nestjs/*', 'fastify', 'express'],
+            },
+            {
               sourceTag: 'type:simulator',
               onlyDependOnLibsWithTags: ['type:domain', 'type:crypto', 'type:fee-engine', 'type:gateway-client'],
               bannedExternalImports: ['@nestjs/*', 'typeorm', 'pg', 'pg-boss'],
             },
             {
               sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:crypto', 'type:fee-engine', 'type:gateway-client', 'type:data'],
+              onlyDependOnLibsWithTags: [
+                'type:domain',
+                'type:crypto',
+                'type:fee-engine',
+                'type:gateway-client',
+                'type:data',
+                'type:service',
+              ],
             },
             {
               sourceTag: 'type:tool',
@@ -77,6 +89,7 @@ export default tseslint.config(
                 'type:fee-engine',
                 'type:gateway-client',
                 'type:data',
+                'type:service',
                 'type:simulator',
               ],
             },
