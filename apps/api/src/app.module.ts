@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { dataSourceOptions } from '@tixclear/db';
 import { API_CONFIG, type ApiConfig } from './config/api-config';
+import { EnvelopeModule } from './envelope/envelope.module';
 import { HealthModule } from './health/health.module';
 
 @Module({})
@@ -10,7 +11,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl)), HealthModule],
+      imports: [TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl)), HealthModule, EnvelopeModule],
       providers: [{ provide: API_CONFIG, useValue: config }],
       exports: [API_CONFIG],
     };

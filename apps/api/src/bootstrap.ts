@@ -6,7 +6,9 @@ import type { ApiConfig } from './config/api-config';
 
 /** Builds the API (not listening yet), so tests and main.ts assemble it the same way. */
 export async function createApiApp(config: ApiConfig): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ logger: config.logLevel === 'silent' ? false : { level: config.logLevel } });
+  const adapter = new FastifyAdapter({
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config), adapter, {
     logger: config.logLevel === 'silent' ? false : ['error', 'warn', 'log'],
     abortOnError: false,

@@ -16,7 +16,8 @@ export function dataSourceOptions(
     migrationsRun: false,
     migrationsTransactionMode: 'each',
     uuidExtension: 'pgcrypto',
-    logging: ['error'],
+    // Failed queries are raised as errors; logging them here would print their parameters (personal data).
+    logging: false,
     extra: { max: 10 },
     ...overrides,
   } as DataSourceOptions;

@@ -9,6 +9,13 @@ const schema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Seals partner keys at rest: 64 hex characters (npm start makes a local one). */
+  TIXCLEAR_MASTER_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters'),
+  /** The gateway's api/init URL; the local simulator by default. */
+  GATEWAY_URL: z.url().default('http://127.0.0.1:4010/api/init'),
+  GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  /** Undecryptable envelopes one partner may send per minute before it is made to wait. */
+  ENVELOPE_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
 });
 
 export interface ApiConfig {
@@ -16,6 +23,10 @@ export interface ApiConfig {
   host: string;
   databaseUrl: string;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  masterKey: Buffer;
+  gatewayUrl: string;
+  gatewayTimeoutMs: number;
+  envelopeFailuresPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -29,7 +40,16 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const parsed = schema.safeParse(env);
   if (!parsed.success) throw new ConfigError(z.prettifyError(parsed.error));
   const e = parsed.data;
-  return { port: e.PORT, host: e.HOST, databaseUrl: e.DATABASE_URL, logLevel: e.LOG_LEVEL };
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    logLevel: e.LOG_LEVEL,
+    masterKey: Buffer.from(e.TIXCLEAR_MASTER_KEY, 'hex'),
+    gatewayUrl: e.GATEWAY_URL,
+    gatewayTimeoutMs: e.GATEWAY_TIMEOUT_MS,
+    envelopeFailuresPerMinute: e.ENVELOPE_FAILURES_PER_MINUTE,
+  };
 }
 
 /** Nest injection token for the config object. */

@@ -9,6 +9,7 @@ export type OperationKind = 'purchase' | 'redemption' | 'refund';
  */
 @Entity({ name: 'operations' })
 @Index('operations_partner_order_uq', ['partnerId', 'orderId'], { unique: true })
+@Index('operations_upstream_order_uq', ['upstreamOrderId'], { unique: true })
 @Index('operations_state_idx', ['state', 'updatedAt'])
 export class OperationEntity {
   @PrimaryGeneratedColumn('uuid')
@@ -19,6 +20,13 @@ export class OperationEntity {
 
   @Column({ name: 'order_id', type: 'varchar', length: 64 })
   orderId!: string;
+
+  /**
+   * The `order_id` we send upstream: ours, not the partner's, because several partners may share one upstream
+   * merchant (dealer mode) and their order ids may collide there. Gateway reports are matched on it.
+   */
+  @Column({ name: 'upstream_order_id', type: 'varchar', length: 50 })
+  upstreamOrderId!: string;
 
   @Column({ type: 'varchar', length: 12 })
   kind!: OperationKind;

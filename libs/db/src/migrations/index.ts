@@ -1,4 +1,4 @@
-import { Initial1795308026413 } from './1795308026413-initial';
+import { Initial1795308796791 } from './1795308796791-initial';
 
 /** In order; TypeORM runs the ones not yet recorded in the `migrations` table. */
-export const migrations = [Initial1795308026413];
+export const migrations = [Initial1795308796791];

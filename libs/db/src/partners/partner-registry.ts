@@ -82,7 +82,14 @@ export class PartnerRegistry {
 
   /** Opens a partner's key rings; null for an unknown partner. */
   async context(partnerUid: string): Promise<PartnerContext | null> {
-    const partner = await this.findByUid(partnerUid);
+    return this.contextOf(await this.findByUid(partnerUid));
+  }
+
+  async contextById(partnerId: string): Promise<PartnerContext | null> {
+    return this.contextOf(await this.dataSource.getRepository(PartnerEntity).findOneBy({ id: partnerId }));
+  }
+
+  private async contextOf(partner: PartnerEntity | null): Promise<PartnerContext | null> {
     if (!partner) return null;
     const keys = await this.dataSource.getRepository(PartnerKeyEntity).findBy({ partnerId: partner.id });
     const ring = (purpose: 'inbound' | 'upstream') =>

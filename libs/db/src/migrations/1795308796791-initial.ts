@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class Initial1795308026413 implements MigrationInterface {
-  name = 'Initial1795308026413';
+export class Initial1795308796791 implements MigrationInterface {
+  name = 'Initial1795308796791';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(
@@ -29,9 +29,12 @@ export class Initial1795308026413 implements MigrationInterface {
       'CREATE UNIQUE INDEX "idempotency_keys_partner_key_uq" ON "idempotency_keys"  ("partner_id", "key") ',
     );
     await queryRunner.query(
-      'CREATE TABLE "operations" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "partner_id" uuid NOT NULL, "order_id" character varying(64) NOT NULL, "kind" character varying(12) NOT NULL, "command" character varying(40) NOT NULL, "request_hash" character varying(64) NOT NULL, "request" jsonb NOT NULL, "state" character varying(20) NOT NULL, "gateway_code" character varying(10), "gateway_uid" character varying(64), "gateway_key" character varying(128), "response" jsonb, "reconcile_attempts" integer NOT NULL DEFAULT \'0\', "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "completed_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "PK_7b62d84d6f9912b975987165856" PRIMARY KEY ("id"))',
+      'CREATE TABLE "operations" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "partner_id" uuid NOT NULL, "order_id" character varying(64) NOT NULL, "upstream_order_id" character varying(50) NOT NULL, "kind" character varying(12) NOT NULL, "command" character varying(40) NOT NULL, "request_hash" character varying(64) NOT NULL, "request" jsonb NOT NULL, "state" character varying(20) NOT NULL, "gateway_code" character varying(10), "gateway_uid" character varying(64), "gateway_key" character varying(128), "response" jsonb, "reconcile_attempts" integer NOT NULL DEFAULT \'0\', "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "completed_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "PK_7b62d84d6f9912b975987165856" PRIMARY KEY ("id"))',
     );
     await queryRunner.query('CREATE INDEX "operations_state_idx" ON "operations"  ("state", "updated_at") ');
+    await queryRunner.query(
+      'CREATE UNIQUE INDEX "operations_upstream_order_uq" ON "operations"  ("upstream_order_id") ',
+    );
     await queryRunner.query(
       'CREATE UNIQUE INDEX "operations_partner_order_uq" ON "operations"  ("partner_id", "order_id") ',
     );
@@ -91,6 +94,7 @@ export class Initial1795308026413 implements MigrationInterface {
     await queryRunner.query('DROP INDEX "public"."partners_uid_uq"');
     await queryRunner.query('DROP TABLE "partners"');
     await queryRunner.query('DROP INDEX "public"."operations_partner_order_uq"');
+    await queryRunner.query('DROP INDEX "public"."operations_upstream_order_uq"');
     await queryRunner.query('DROP INDEX "public"."operations_state_idx"');
     await queryRunner.query('DROP TABLE "operations"');
     await queryRunner.query('DROP INDEX "public"."idempotency_keys_partner_key_uq"');

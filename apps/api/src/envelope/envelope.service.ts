@@ -1,0 +1,164 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { EnvelopeError, NoValidKeyError } from '@tixclear/crypto';
+import type { PartnerContext } from '@tixclear/db';
+import type { Operations } from '@tixclear/operations';
+import { API_CONFIG, type ApiConfig } from '../config/api-config';
+import { OPERATIONS } from '../operations/operations.tokens';
+import { PartnerDirectory } from '../partners/partner-directory.service';
+import { protocolAnswerFor, type ProtocolAnswer } from '../common/protocol-answer';
+import { FailureLimiter } from './failure-limiter';
+
+/** The answer to every envelope we cannot open, whatever the reason (no oracle on keys, padding or partners). */
+const UNREADABLE: ProtocolAnswer = {
+  code: '100',
+  msg: 'encry_data: the envelope cannot be opened',
+  field: 'encry_data',
+  error_code: 'ENVELOPE_INVALID',
+};
+
+export const ENVELOPE_COMMANDS = [
+  'voucherservicepurchase',
+  'voucherservicequery',
+  'vouchertransaction',
+  'voucherquery',
+  'voucherrefund',
+  'voucherrefundquery',
+  'voucheroffline',
+] as const;
+type EnvelopeCommand = (typeof ENVELOPE_COMMANDS)[number];
+
+export interface EnvelopeResult {
+  status: number;
+  answer: ProtocolAnswer;
+}
+
+/**
+ * `POST /api/init`, the gateway's own front door: the same envelope and commands, so that a partner written
+ * against the gateway's reference clients switches by changing the URL only.
+ */
+@Injectable()
+export class EnvelopeService {
+  readonly #logger = new Logger('envelope');
+  readonly #limiter: FailureLimiter;
+
+  constructor(
+    private readonly partners: PartnerDirectory,
+    @Inject(OPERATIONS) private readonly operations: Operations,
+    @Inject(API_CONFIG) config: ApiConfig,
+  ) {
+    this.#limiter = new FailureLimiter(config.envelopeFailuresPerMinute);
+  }
+
+  async handle(body: unknown): Promise<EnvelopeResult> {
+    const fields = readFields(body);
+    if ('problem' in fields) return { status: 200, answer: fields.problem };
+    const { partnerUid, service, encryData } = fields;
+
+    if (this.#limiter.isLimited(partnerUid)) {
+      return {
+        status: 429,
+        answer: {
+          code: '100',
+          msg: 'too many unreadable envelopes; retry later',
+          error_code: 'RATE_LIMITED',
+        },
+      };
+    }
+    const partner = await this.partners.byUid(partnerUid);
+    const opened = partner ? open(partner, service, encryData) : undefined;
+    if (!partner || !opened) {
+      this.#limiter.recordFailure(partnerUid);
+      return { status: 200, answer: UNREADABLE };
+    }
+    const command = commandOf(opened.service);
+    if (!command) {
+      return {
+        status: 200,
+        answer: { code: '100', msg: 'service: unknown or unsupported command', field: 'service' },
+      };
+    }
+    try {
+      return { status: 200, answer: (await this.dispatch(partner, command, opened.data)) as ProtocolAnswer };
+    } catch (error) {
+      const { answer, expected } = protocolAnswerFor(error);
+      if (!expected)
+        this.#logger.error(
+          `${command} failed for ${partnerUid}: ${String((error as Error)?.stack ?? error)}`,
+        );
+      return { status: 200, answer };
+    }
+  }
+
+  private async dispatch(partner: PartnerContext, command: EnvelopeCommand, data: unknown) {
+    const ops = this.operations;
+    switch (command) {
+      case 'voucherservicepurchase':
+        return (await ops.purchases.purchase(partner, data)).body;
+      case 'vouchertransaction':
+        return (await ops.redemptions.redeem(partner, data)).body;
+      case 'voucherrefund':
+        return (await ops.refunds.refund(partner, data)).body;
+      case 'voucheroffline':
+        return (await ops.offline.redeem(partner, data)).body;
+      case 'voucherservicequery':
+      case 'voucherquery':
+      case 'voucherrefundquery':
+        return ops.queries.query(partner, command, data);
+    }
+  }
+}
+
+type Fields = { partnerUid: string; service: string; encryData: string } | { problem: ProtocolAnswer };
+
+function readFields(body: unknown): Fields {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    return {
+      problem: {
+        code: '100',
+        msg: 'body: expected store_uid (or agent_uid), service and encry_data',
+        field: 'body',
+      },
+    };
+  }
+  const record = body as Record<string, unknown>;
+  const partnerUid = record.store_uid ?? record.agent_uid;
+  for (const [field, value] of [
+    ['store_uid', partnerUid],
+    ['service', record.service],
+    ['encry_data', record.encry_data],
+  ] as const) {
+    if (typeof value !== 'string' || value.length === 0 || value.length > 1_000_000) {
+      return { problem: { code: '100', msg: `${field}: required text`, field } };
+    }
+  }
+  return {
+    partnerUid: partnerUid as string,
+    service: record.service as string,
+    encryData: record.encry_data as string,
+  };
+}
+
+function open(
+  partner: PartnerContext,
+  service: string,
+  encryData: string,
+): { service: unknown; data: unknown } | undefined {
+  const at = new Date();
+  try {
+    return {
+      service: partner.inbound.decryptJson(service, at).value,
+      data: partner.inbound.decryptJson(encryData, at).value,
+    };
+  } catch (error) {
+    if (error instanceof EnvelopeError || error instanceof NoValidKeyError) return undefined;
+    throw error;
+  }
+}
+
+function commandOf(service: unknown): EnvelopeCommand | undefined {
+  if (service === null || typeof service !== 'object') return undefined;
+  const cmd = (service as Record<string, unknown>).cmd;
+  if (typeof cmd !== 'string' || !cmd.startsWith('api/')) return undefined;
+  const name = cmd.slice(4);
+  return (ENVELOPE_COMMANDS as readonly string[]).includes(name) ? (name as EnvelopeCommand) : undefined;
+}

@@ -1,0 +1,1 @@
+export const OPERATIONS = Symbol('OPERATIONS');

@@ -1,0 +1,1 @@
+export const PARTNER_REGISTRY = Symbol('PARTNER_REGISTRY');

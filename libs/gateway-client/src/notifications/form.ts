@@ -1,0 +1,58 @@
+/*
+ * Report bodies arrive as `application/x-www-form-urlencoded` (the gateway is PHP) or as JSON. Nested values
+ * in a form follow PHP's http_build_query: `items[0][sharing][sales]=0.1`. This rebuilds the nesting the way
+ * PHP's own parser does, so a form and a JSON body of the same report decode to the same object.
+ */
+
+type Node = Record<string, unknown>;
+
+/** Keys that would reach Object.prototype through a nested assignment. */
+const FORBIDDEN = new Set(['__proto__', 'prototype', 'constructor']);
+
+/** `items[0][id]` → `['items', '0', 'id']`; `tags[]` → `['tags', '']`. `undefined` for a malformed key. */
+function splitKey(key: string): string[] | undefined {
+  const open = key.indexOf('[');
+  if (open <= 0) return [key];
+  const parts = [key.slice(0, open)];
+  const rest = key.slice(open);
+  const re = /\[([^[\]]*)\]/gy;
+  let m: RegExpExecArray | null;
+  let consumed = 0;
+  while ((m = re.exec(rest)) !== null) {
+    parts.push(m[1] ?? '');
+    consumed = re.lastIndex;
+  }
+  // PHP keeps a malformed key (`a[b`) as a flat name; so do we.
+  return consumed === rest.length ? parts : [key];
+}
+
+/** Turns objects whose keys are 0..n-1 into arrays, recursively. */
+function arrays(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  const node = value as Node;
+  const keys = Object.keys(node);
+  const dense = keys.length > 0 && keys.every((k, i) => k === String(i));
+  if (dense) return keys.map((k) => arrays(node[k]));
+  for (const k of keys) node[k] = arrays(node[k]);
+  return node;
+}
+
+export function parseFormBody(body: string): Record<string, unknown> {
+  const root: Node = {};
+  for (const [key, value] of new URLSearchParams(body)) {
+    const parts = splitKey(key);
+    if (parts === undefined || parts.some((p) => FORBIDDEN.has(p))) continue;
+    let node = root;
+    parts.forEach((part, i) => {
+      const name = part === '' ? String(Object.keys(node).length) : part;
+      if (i === parts.length - 1) {
+        node[name] = value;
+        return;
+      }
+      const next = node[name];
+      if (typeof next !== 'object' || next === null) node[name] = {};
+      node = node[name] as Node;
+    });
+  }
+  return arrays(root) as Record<string, unknown>;
+}

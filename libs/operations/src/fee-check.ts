@@ -1,0 +1,72 @@
+import type { FeeObjectJson, FeeScheduleEntity, VoucherEntity } from '@tixclear/db';
+import {
+  computeFees,
+  FEE_OBJECT_KEYS,
+  FeeScheduleBook,
+  type IssuanceLayer,
+  type Sharing,
+} from '@tixclear/fee-engine';
+
+export interface VoucherToSplit {
+  cost: number;
+  isPaid: boolean;
+  sharing: Sharing;
+}
+
+export interface FeeVerdict {
+  ours: FeeObjectJson | null;
+  /** Why the line cannot be cleared as is; null when ours exists and agrees with the gateway's (if any). */
+  issue: string | null;
+}
+
+/**
+ * Our split of a redeemed voucher from the issuer's schedule in force on the redemption date, checked against
+ * the gateway's fee object when there is one. A disagreement is not corrected here: it is recorded on the line
+ * and settlement holds the line until someone resolves it.
+ */
+export function checkFees(
+  book: FeeScheduleBook,
+  issuerId: string,
+  businessDate: string,
+  voucher: VoucherToSplit,
+  gatewayFee: FeeObjectJson | null,
+): FeeVerdict {
+  let ours: FeeObjectJson;
+  try {
+    const schedule = book.scheduleFor(issuerId, businessDate);
+    ours = {
+      ...computeFees({ ...schedule, cost: voucher.cost, isPaid: voucher.isPaid, sharing: voucher.sharing }),
+    };
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    return { ours: null, issue: `no fee split: ${typeof code === 'string' ? code : 'error'}` };
+  }
+  if (gatewayFee) {
+    const differing = FEE_OBJECT_KEYS.filter((key) => Number(gatewayFee[key]) !== ours[key]);
+    if (differing.length > 0) return { ours, issue: `fee mismatch: ${differing.join(', ')}` };
+  }
+  return { ours, issue: null };
+}
+
+/** The fee schedule book of stored schedules (build it once per operation, not per voucher). */
+export function feeBookOf(schedules: readonly FeeScheduleEntity[]): FeeScheduleBook {
+  return new FeeScheduleBook(
+    schedules.map((s) => ({
+      issuerId: s.issuerId,
+      effectiveFrom: s.effectiveFrom,
+      escrowRate: s.escrowRate,
+      gatewayRate: s.gatewayRate,
+      issuanceFee: s.issuanceFee,
+      issuanceLayer: s.issuanceLayer as IssuanceLayer,
+    })),
+  );
+}
+
+/** The sharing a voucher was sold with (stored as exact numerics). */
+export function sharingOf(voucher: VoucherEntity): Sharing {
+  return {
+    headquarters: voucher.sharingHeadquarters,
+    sales: voucher.sharingSales,
+    reimbursement: voucher.sharingReimbursement,
+  };
+}

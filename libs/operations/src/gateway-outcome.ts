@@ -1,0 +1,42 @@
+import {
+  GatewayError,
+  GatewayRejectedError,
+  GatewayRequestInvalidError,
+  GatewayUnavailableError,
+} from '@tixclear/gateway-client';
+
+/**
+ * What a mutating gateway call means for our records, in four cases:
+ * - `ok`: it took effect, here is the answer;
+ * - `rejected`: the gateway definitely refused it (nothing happened there);
+ * - `not_sent`: it certainly never reached the gateway (connection refused, 429): the intent can be undone;
+ * - `unknown`: it may have taken effect (timeout, lost connection, 5xx, `400`, unreadable answer): only a query
+ *   decides, never a guess.
+ */
+export type CallOutcome<T> =
+  | { kind: 'ok'; value: T }
+  | { kind: 'rejected'; code: string; message: string }
+  | { kind: 'not_sent'; error: GatewayError }
+  | { kind: 'unknown'; error: GatewayError };
+
+export async function callGateway<T>(call: () => Promise<T>): Promise<CallOutcome<T>> {
+  try {
+    return { kind: 'ok', value: await call() };
+  } catch (error) {
+    if (error instanceof GatewayRejectedError) {
+      return {
+        kind: 'rejected',
+        code: error.gatewayCode ?? 'B500',
+        message: error.gatewayMessage ?? error.message,
+      };
+    }
+    if (error instanceof GatewayRequestInvalidError) {
+      // Our own check refused to send it: nothing left this process.
+      return { kind: 'rejected', code: '100', message: error.message };
+    }
+    if (error instanceof GatewayUnavailableError && !error.mayHaveCommitted)
+      return { kind: 'not_sent', error };
+    if (error instanceof GatewayError) return { kind: 'unknown', error };
+    throw error;
+  }
+}

@@ -1,0 +1,212 @@
+import { purchaseStateForCode, voucherStateForPurchase } from '@tixclear/domain';
+import { OperationEntity, type PartnerContext, VoucherEntity } from '@tixclear/db';
+import type { RequestOf, ResponseOf } from '@tixclear/gateway-client';
+import type { DataSource, EntityManager } from 'typeorm';
+import { gatewayUnavailable, inProgress, type OperationAnswer } from './answers';
+import { OperationError, OperationErrorCode } from './errors';
+import { callGateway } from './gateway-outcome';
+import { beginOperation } from './operation-store';
+import type { OperationRecorder } from './operation-recorder';
+import { assertOwnStore } from './partner-rules';
+import type { GatewayPort } from './ports';
+import { parseRequest, toWire } from './validation';
+
+type PurchaseRequest = RequestOf<'voucherservicepurchase'>;
+/** The purchase report / query content: the fields that settle a purchase. */
+export interface PurchaseResult {
+  code: string;
+  msg?: string | null;
+  uid?: string | null;
+  key?: string | null;
+  [field: string]: unknown;
+}
+
+/**
+ * Voucher purchase (`api/voucherservicepurchase`). The vouchers are reserved (custom serials, unique per
+ * partner) in the intent's transaction; the gateway answers with a payment URL; the purchase is settled later
+ * by the gateway's report or by a query: paid issues the vouchers, a failure voids them.
+ */
+export class PurchaseService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly gateway: GatewayPort,
+    private readonly recorder: OperationRecorder,
+  ) {}
+
+  async purchase(partner: PartnerContext, wire: unknown): Promise<OperationAnswer> {
+    const request = parseRequest('voucherservicepurchase', wire);
+    assertOwnStore(partner, request.store_uid);
+    requireCustomSerials(request);
+
+    const begun = await this.dataSource.transaction(async (tx) => {
+      const result = await beginOperation(tx, {
+        partnerId: partner.partner.id,
+        orderId: request.order_id,
+        kind: 'purchase',
+        command: 'voucherservicepurchase',
+        request: wire as Record<string, unknown>,
+        state: 'submitted',
+      });
+      if (result.status === 'new') await reserveVouchers(tx, partner, result.operation.id, request);
+      return result;
+    });
+    if (begun.status === 'replay') return { body: begun.response, replayed: true };
+    if (begun.status === 'in_progress') throw inProgress();
+    const operation = begun.operation;
+
+    const client = this.gateway.clientFor(partner);
+    const outcome = await callGateway(() =>
+      client.voucherPurchase({
+        ...request,
+        store_uid: partner.partner.upstreamUid,
+        order_id: operation.upstreamOrderId,
+      }),
+    );
+    switch (outcome.kind) {
+      case 'ok':
+        return { body: await this.recordAccepted(operation, outcome.value), replayed: false };
+      case 'rejected':
+        return {
+          body: await this.recordResult(operation, { code: outcome.code, msg: outcome.message }),
+          replayed: false,
+        };
+      case 'not_sent':
+        await this.dataSource.transaction((tx) => this.recorder.undoIntent(tx, operation));
+        throw gatewayUnavailable();
+      case 'unknown':
+        await this.dataSource.transaction((tx) =>
+          this.recorder.markUnknown(tx, operation, 'reserved', 'reserved'),
+        );
+        throw inProgress();
+    }
+  }
+
+  /** The gateway opened the order: the partner sends its buyer to `url`. */
+  private async recordAccepted(operation: OperationEntity, accepted: ResponseOf<'voucherservicepurchase'>) {
+    const body = toWire('voucherservicepurchase', accepted);
+    await this.dataSource.transaction((tx) =>
+      this.recorder.complete(tx, operation, {
+        state: 'awaiting_payment',
+        code: accepted.code,
+        body,
+        gateway: { uid: accepted.uid, key: accepted.key },
+      }),
+    );
+    return body;
+  }
+
+  /**
+   * Settles a purchase from a result (the call's refusal, the gateway's report, a query's content). An
+   * unknown code changes nothing (escalated, not guessed); a non-final one only moves the state.
+   */
+  async recordResult(operation: OperationEntity, result: PurchaseResult): Promise<Record<string, unknown>> {
+    const state = purchaseStateForCode(result.code);
+    const body = { ...result, order_id: operation.orderId };
+    if (state === undefined || state === 'outcome_unknown') return body;
+    const vouchers = voucherStateForPurchase(state);
+    const { reportId } = await this.dataSource.transaction(async (tx) => {
+      const completion = await this.recorder.complete(tx, operation, {
+        state,
+        code: result.code,
+        body,
+        gateway: { uid: result.uid ?? null, key: result.key ?? null },
+        report: vouchers ? 'purchase' : undefined,
+        // The purchase request's own answer (the payment URL) stays what a repeat of it gets.
+        keepStoredAnswer: operation.response !== null,
+      });
+      if (completion.settled && vouchers) {
+        await tx
+          .createQueryBuilder()
+          .update(VoucherEntity)
+          .set({ state: vouchers })
+          .where('purchase_operation_id = :op AND state = :reserved', {
+            op: operation.id,
+            reserved: 'reserved',
+          })
+          .execute();
+      }
+      return completion;
+    });
+    this.recorder.dispatch(reportId);
+    return body;
+  }
+}
+
+/**
+ * The engine tracks every voucher by its serial, so partners (platform customers, who must use custom
+ * serials per the seed) name them: `is_custom_serial` 1 with `serial_numbers` (and `gift_serial_numbers`).
+ */
+function requireCustomSerials(request: PurchaseRequest): void {
+  for (const [index, item] of request.items.entries()) {
+    if (item.is_custom_serial !== 1) {
+      throw new OperationError(
+        OperationErrorCode.RequestInvalid,
+        'platform partners must send their own serials (is_custom_serial 1)',
+        `items[${index}].is_custom_serial`,
+      );
+    }
+  }
+}
+
+async function reserveVouchers(
+  tx: EntityManager,
+  partner: PartnerContext,
+  operationId: string,
+  request: PurchaseRequest,
+): Promise<void> {
+  const rows = request.items.flatMap((item, index) => {
+    const common = {
+      partnerId: partner.partner.id,
+      purchaseOperationId: operationId,
+      itemId: item.id,
+      itemName: item.name,
+      price: item.price,
+      cost: item.cost,
+      sharingHeadquarters: item.sharing.headquarters,
+      sharingSales: item.sharing.sales,
+      sharingReimbursement: item.sharing.reimbursement,
+      trustEndDate: isoDate(item.trust_end_date),
+      // A missing validity end defaults to the end of the trust period.
+      validityEndDate: isoDate(item.validity_end_date ?? item.trust_end_date),
+      salesPoint: request.store_uid,
+      state: 'reserved',
+      holderOperationId: null,
+    };
+    const paid = (item.serial_numbers ?? []).map((serial) => ({
+      ...common,
+      serialNumber: serial,
+      isPaid: true,
+      index,
+    }));
+    const gifts = (item.gift_serial_numbers ?? []).map((serial) => ({
+      ...common,
+      serialNumber: serial,
+      isPaid: false,
+      index,
+    }));
+    return [...paid, ...gifts];
+  });
+  const inserted = await tx
+    .createQueryBuilder()
+    .insert()
+    .into(VoucherEntity)
+    .values(rows.map(({ index: _index, ...row }) => row))
+    .orIgnore()
+    .returning('serial_number')
+    .execute();
+  const taken = new Set((inserted.raw as { serial_number: string }[]).map((r) => r.serial_number));
+  const clash = rows.find((row) => !taken.has(row.serialNumber));
+  if (clash) {
+    // Throwing rolls back the operation and every voucher reserved with it.
+    throw new OperationError(
+      OperationErrorCode.RequestInvalid,
+      `serial ${clash.serialNumber} is already issued`,
+      `items[${clash.index}].${clash.isPaid ? 'serial_numbers' : 'gift_serial_numbers'}`,
+    );
+  }
+}
+
+/** YYYYMMDD → YYYY-MM-DD for a date column. */
+function isoDate(yyyymmdd: string): string {
+  return `${yyyymmdd.slice(0, 4)}-${yyyymmdd.slice(4, 6)}-${yyyymmdd.slice(6, 8)}`;
+}

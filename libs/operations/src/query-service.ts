@@ -1,0 +1,85 @@
+import { type CodeFamily, describeCode } from '@tixclear/domain';
+import type { PartnerContext } from '@tixclear/db';
+import type { GatewayClient, Resolution } from '@tixclear/gateway-client';
+import type { DataSource } from 'typeorm';
+import { gatewayUnavailable } from './answers';
+import { callGateway } from './gateway-outcome';
+import { findOperation } from './operation-lookup';
+import { assertOwnStore } from './partner-rules';
+import type { GatewayPort } from './ports';
+import type { ResultApplier } from './result-applier';
+import { parseRequest, toWire } from './validation';
+
+type QueryCommand = 'voucherservicequery' | 'voucherquery' | 'voucherrefundquery';
+
+const FAMILY: Record<QueryCommand, CodeFamily> = {
+  voucherservicequery: 'purchase',
+  voucherquery: 'redemption',
+  voucherrefundquery: 'refund',
+};
+
+const QUERIED: Record<QueryCommand, readonly string[]> = {
+  voucherservicequery: ['voucherservicepurchase'],
+  voucherquery: ['vouchertransaction', 'voucheroffline'],
+  voucherrefundquery: ['voucherrefund'],
+};
+
+/**
+ * The three query commands. A query asks the gateway (under our upstream order id), applies what it learns to
+ * our records (a query is also how a partner learns an unknown outcome) and answers in the gateway's shape,
+ * with the partner's own order id.
+ */
+export class QueryService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly gateway: GatewayPort,
+    private readonly results: ResultApplier,
+  ) {}
+
+  async query(
+    partner: PartnerContext,
+    command: QueryCommand,
+    wire: unknown,
+  ): Promise<Record<string, unknown>> {
+    const request = parseRequest(command, wire);
+    assertOwnStore(partner, request.store_uid);
+    const operation = await findOperation(this.dataSource, partner, request.order_id, QUERIED[command]);
+    const client = this.gateway.clientFor(partner);
+    const upstream = { store_uid: partner.partner.upstreamUid, order_id: operation.upstreamOrderId };
+    const outcome = await callGateway(() => ask(client, command, upstream));
+    if (outcome.kind === 'not_sent' || outcome.kind === 'unknown') throw gatewayUnavailable();
+    if (outcome.kind === 'rejected') return { code: outcome.code, msg: outcome.message };
+
+    const answer = toWire(command, outcome.value);
+    const content = answer.content as Record<string, unknown> | undefined;
+    const result = outcome.value.content as (Record<string, unknown> & { code: string }) | undefined;
+    if (result) await this.results.apply(partner, operation, classify(FAMILY[command], result), content);
+    return content ? { ...answer, content: { ...content, order_id: operation.orderId } } : answer;
+  }
+}
+
+function ask(client: GatewayClient, command: QueryCommand, request: { store_uid: string; order_id: string }) {
+  switch (command) {
+    case 'voucherservicequery':
+      return client.voucherPurchaseQuery(request);
+    case 'voucherquery':
+      return client.voucherRedeemQuery(request);
+    case 'voucherrefundquery':
+      return client.voucherRefundQuery(request);
+  }
+}
+
+/** What a result's code means, by the domain's code tables (the same reading as the client's resolve helpers). */
+export function classify<R extends { code: string }>(family: CodeFamily, result: R): Resolution<R> {
+  switch (describeCode(family, result.code)?.outcome) {
+    case 'succeeded':
+    case 'attention':
+      return { status: 'committed', result };
+    case 'failed':
+      return { status: 'rejected', result };
+    case 'pending':
+    case 'unknown':
+    case undefined:
+      return { status: 'pending', result };
+  }
+}

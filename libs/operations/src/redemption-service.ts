@@ -1,0 +1,173 @@
+import { taiwanBusinessDate } from '@tixclear/domain';
+import {
+  FeeScheduleEntity,
+  type FeeObjectJson,
+  OperationEntity,
+  type PartnerContext,
+  RedemptionLineEntity,
+  VoucherEntity,
+} from '@tixclear/db';
+import type { ResponseOf } from '@tixclear/gateway-client';
+import type { DataSource, QueryDeepPartialEntity } from 'typeorm';
+import { gatewayUnavailable, inProgress, type OperationAnswer } from './answers';
+import { checkFees, feeBookOf, sharingOf } from './fee-check';
+import { callGateway } from './gateway-outcome';
+import { beginOperation } from './operation-store';
+import type { OperationRecorder } from './operation-recorder';
+import { assertOwnStore } from './partner-rules';
+import type { Clock, GatewayPort } from './ports';
+import { parseRequest, toWire } from './validation';
+import { holdVouchers, moveHeldVouchers } from './voucher-holds';
+
+/** What settles a redemption, from the call's answer or a query's content (`RedemptionState`). */
+export type RedemptionFacts = Pick<ResponseOf<'vouchertransaction'>, 'code' | 'uid' | 'key'> & {
+  reimbursement_date?: Date | null;
+  items?: ResponseOf<'vouchertransaction'>['items'];
+};
+
+/**
+ * Online redemption (`api/vouchertransaction`), intent first and outcome after:
+ * 1. one transaction records the operation and moves every named voucher `issued → redeeming` (a conditional
+ *    UPDATE: of concurrent redemptions of one voucher exactly one gets it; the others are refused and leave
+ *    nothing behind);
+ * 2. the gateway call, outside any transaction, under our own upstream order id;
+ * 3. a second transaction stores the outcome: redeemed lines with the gateway's and our fee objects, or the
+ *    vouchers back to `issued`, or `outcome_unknown` for the reconciler to settle by query.
+ */
+export class RedemptionService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly gateway: GatewayPort,
+    private readonly clock: Clock,
+    private readonly recorder: OperationRecorder,
+  ) {}
+
+  async redeem(partner: PartnerContext, wire: unknown): Promise<OperationAnswer> {
+    const request = parseRequest('vouchertransaction', wire);
+    assertOwnStore(partner, request.store_uid);
+
+    const begun = await this.dataSource.transaction(async (tx) => {
+      const result = await beginOperation(tx, {
+        partnerId: partner.partner.id,
+        orderId: request.order_id,
+        kind: 'redemption',
+        command: 'vouchertransaction',
+        request: wire as Record<string, unknown>,
+        state: 'submitted',
+      });
+      if (result.status === 'new') {
+        await holdVouchers(tx, partner.partner.id, result.operation.id, request.items, 'redeeming');
+      }
+      return result;
+    });
+    if (begun.status === 'replay') return { body: begun.response, replayed: true };
+    if (begun.status === 'in_progress') throw inProgress();
+    const operation = begun.operation;
+
+    const client = this.gateway.clientFor(partner);
+    const outcome = await callGateway(() =>
+      client.voucherRedeem({
+        ...request,
+        store_uid: partner.partner.upstreamUid,
+        order_id: operation.upstreamOrderId,
+      }),
+    );
+    switch (outcome.kind) {
+      case 'ok': {
+        const body = toWire('vouchertransaction', outcome.value);
+        return { body: await this.recordRedeemed(partner, operation, outcome.value, body), replayed: false };
+      }
+      case 'rejected':
+        return { body: await this.recordFailed(operation, outcome.code, outcome.message), replayed: false };
+      case 'not_sent':
+        await this.dataSource.transaction((tx) => this.recorder.undoIntent(tx, operation));
+        throw gatewayUnavailable();
+      case 'unknown':
+        await this.dataSource.transaction((tx) =>
+          this.recorder.markUnknown(tx, operation, 'redeeming', 'redeem_unknown'),
+        );
+        throw inProgress();
+    }
+  }
+
+  /** Stores a confirmed redemption, whoever learnt it (our call, a query, a report); idempotent. */
+  async recordRedeemed(
+    partner: PartnerContext,
+    operation: OperationEntity,
+    redemption: RedemptionFacts,
+    wireAnswer: Record<string, unknown>,
+  ): Promise<Record<string, unknown>> {
+    const body = { ...wireAnswer, order_id: operation.orderId };
+    const redeemedAt = redemption.reimbursement_date ?? this.clock.now();
+    const businessDate = taiwanBusinessDate(redeemedAt);
+    const book = feeBookOf(
+      await this.dataSource.getRepository(FeeScheduleEntity).findBy({ issuerId: partner.partner.issuerId }),
+    );
+
+    const { reportId } = await this.dataSource.transaction(async (tx) => {
+      const vouchers = await tx.getRepository(VoucherEntity).findBy({ holderOperationId: operation.id });
+      const bySerial = new Map(vouchers.map((v) => [v.serialNumber, v]));
+      const lines = (redemption.items ?? []).map((item) => {
+        const voucher = bySerial.get(String(item.serial_number));
+        const gatewayFee = (item.fee ?? null) as FeeObjectJson | null;
+        const isPaid = item.is_paid === 1;
+        const cost = voucher?.cost ?? gatewayFee?.cost ?? 0;
+        const verdict = voucher
+          ? checkFees(
+              book,
+              partner.partner.issuerId,
+              businessDate,
+              { cost, isPaid, sharing: sharingOf(voucher) },
+              gatewayFee,
+            )
+          : { ours: null, issue: 'voucher not sold through us' };
+        return {
+          operationId: operation.id,
+          partnerId: partner.partner.id,
+          voucherId: voucher?.id ?? null,
+          serialNumber: String(item.serial_number),
+          itemId: String(item.id),
+          isPaid,
+          cost,
+          gatewaySharing: (item.sharing ?? null),
+          gatewayFee,
+          ourFee: verdict.ours,
+          feeIssue: verdict.issue,
+          salesPoint: `store:${voucher?.salesPoint ?? 'unknown'}`,
+          redemptionPoint: `store:${partner.partner.partnerUid}`,
+          redeemedAt,
+          businessDate,
+        };
+      });
+      if (lines.length > 0) {
+        await tx
+          .createQueryBuilder()
+          .insert()
+          .into(RedemptionLineEntity)
+          .values(lines as QueryDeepPartialEntity<RedemptionLineEntity>[])
+          .orIgnore()
+          .execute();
+      }
+      await moveHeldVouchers(tx, operation.id, ['redeeming', 'redeem_unknown'], 'redeemed');
+      return this.recorder.complete(tx, operation, {
+        state: 'succeeded',
+        code: redemption.code,
+        body,
+        gateway: { uid: redemption.uid, key: redemption.key },
+        report: 'redemption',
+      });
+    });
+    this.recorder.dispatch(reportId);
+    return body;
+  }
+
+  async recordFailed(operation: OperationEntity, code: string, message: string) {
+    const body = { code, msg: message, order_id: operation.orderId };
+    const { reportId } = await this.dataSource.transaction(async (tx) => {
+      await moveHeldVouchers(tx, operation.id, ['redeeming', 'redeem_unknown'], 'issued');
+      return this.recorder.complete(tx, operation, { state: 'failed', code, body, report: 'redemption' });
+    });
+    this.recorder.dispatch(reportId);
+    return body;
+  }
+}

@@ -1,0 +1,103 @@
+import type { OperationEntity, PartnerContext } from '@tixclear/db';
+import type { ResponseOf } from '@tixclear/gateway-client';
+import type { DataSource } from 'typeorm';
+import { gatewayUnavailable, inProgress, type OperationAnswer } from './answers';
+import { callGateway } from './gateway-outcome';
+import { beginOperation } from './operation-store';
+import type { OperationRecorder } from './operation-recorder';
+import { assertOwnStore } from './partner-rules';
+import type { GatewayPort } from './ports';
+import { parseRequest, toWire } from './validation';
+import { holdVouchers, moveHeldVouchers } from './voucher-holds';
+
+/**
+ * Refund of unused vouchers (`api/voucherrefund`): the same intent/outcome shape as a redemption. Only an
+ * `issued` voucher can be held for a refund, so a redeemed one is refused here, before the gateway is asked.
+ */
+export class RefundService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly gateway: GatewayPort,
+    private readonly recorder: OperationRecorder,
+  ) {}
+
+  async refund(partner: PartnerContext, wire: unknown): Promise<OperationAnswer> {
+    const request = parseRequest('voucherrefund', wire);
+    assertOwnStore(partner, request.store_uid);
+
+    const begun = await this.dataSource.transaction(async (tx) => {
+      const result = await beginOperation(tx, {
+        partnerId: partner.partner.id,
+        orderId: request.order_id,
+        kind: 'refund',
+        command: 'voucherrefund',
+        request: wire as Record<string, unknown>,
+        state: 'submitted',
+      });
+      if (result.status === 'new') {
+        await holdVouchers(tx, partner.partner.id, result.operation.id, request.items, 'refunding');
+      }
+      return result;
+    });
+    if (begun.status === 'replay') return { body: begun.response, replayed: true };
+    if (begun.status === 'in_progress') throw inProgress();
+    const operation = begun.operation;
+
+    const client = this.gateway.clientFor(partner);
+    const outcome = await callGateway(() =>
+      client.voucherRefund({
+        ...request,
+        store_uid: partner.partner.upstreamUid,
+        order_id: operation.upstreamOrderId,
+      }),
+    );
+    switch (outcome.kind) {
+      case 'ok':
+        return {
+          body: await this.recordRefunded(operation, outcome.value, toWire('voucherrefund', outcome.value)),
+          replayed: false,
+        };
+      case 'rejected':
+        return { body: await this.recordFailed(operation, outcome.code, outcome.message), replayed: false };
+      case 'not_sent':
+        await this.dataSource.transaction((tx) => this.recorder.undoIntent(tx, operation));
+        throw gatewayUnavailable();
+      case 'unknown':
+        await this.dataSource.transaction((tx) =>
+          this.recorder.markUnknown(tx, operation, 'refunding', 'refund_unknown'),
+        );
+        throw inProgress();
+    }
+  }
+
+  /** Stores a confirmed refund (from the call, a query or a report); idempotent. */
+  async recordRefunded(
+    operation: OperationEntity,
+    refund: Pick<ResponseOf<'voucherrefund'>, 'code' | 'uid' | 'key'>,
+    wireAnswer: Record<string, unknown>,
+  ): Promise<Record<string, unknown>> {
+    const body = { ...wireAnswer, order_id: operation.orderId };
+    const { reportId } = await this.dataSource.transaction(async (tx) => {
+      await moveHeldVouchers(tx, operation.id, ['refunding', 'refund_unknown'], 'refunded');
+      return this.recorder.complete(tx, operation, {
+        state: 'succeeded',
+        code: refund.code,
+        body,
+        gateway: { uid: refund.uid, key: refund.key },
+        report: 'refund',
+      });
+    });
+    this.recorder.dispatch(reportId);
+    return body;
+  }
+
+  async recordFailed(operation: OperationEntity, code: string, message: string) {
+    const body = { code, msg: message, order_id: operation.orderId };
+    const { reportId } = await this.dataSource.transaction(async (tx) => {
+      await moveHeldVouchers(tx, operation.id, ['refunding', 'refund_unknown'], 'issued');
+      return this.recorder.complete(tx, operation, { state: 'failed', code, body, report: 'refund' });
+    });
+    this.recorder.dispatch(reportId);
+    return body;
+  }
+}

@@ -1,0 +1,32 @@
+import { commands, type CommandName, type RequestOf } from '@tixclear/gateway-client';
+import type { z } from 'zod';
+import { OperationError, OperationErrorCode } from './errors';
+
+/**
+ * Reads a partner's request with the gateway's own schema for the command (shape and business rules), so we
+ * accept exactly what the gateway would. The first problem is reported with its field in the wire's notation
+ * (`items[0].serial_numbers`), as the protocol's `100` answer does.
+ */
+export function parseRequest<K extends CommandName>(command: K, wire: unknown): RequestOf<K> {
+  const parsed = (commands[command].request as z.ZodType).safeParse(wire);
+  if (parsed.success) return parsed.data as RequestOf<K>;
+  const issue = parsed.error.issues[0];
+  const field = issue ? fieldOf(issue.path) : undefined;
+  throw new OperationError(
+    OperationErrorCode.RequestInvalid,
+    issue ? `${field || 'request'}: ${issue.message}` : 'invalid request',
+    field || undefined,
+  );
+}
+
+export function fieldOf(path: readonly PropertyKey[]): string {
+  return path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+    .join('')
+    .replace(/^\./, '');
+}
+
+/** The same schema in the other direction: a normalised answer back to its wire form, for the partner. */
+export function toWire<K extends CommandName>(command: K, response: unknown): Record<string, unknown> {
+  return (commands[command].response as z.ZodType).encode(response) as Record<string, unknown>;
+}
