@@ -7,10 +7,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { createDataSource, ensureDatabase, PartnerRegistry } from '@tixclear/db';
+import {
+  createDataSource,
+  ensureDatabase,
+  ensureSamplePartner,
+  PartnerRegistry,
+  SAMPLE_PARTNER,
+} from '@tixclear/db';
 import { openDatabaseServer, REPO_ROOT } from './database';
 import { resolveMasterKey } from './master-key';
-import { ensureSamplePartner, SAMPLE_PARTNER } from './sample-partner';
 
 const log = (line: string) => console.log(`[start] ${line}`);
 const children = new Map<string, ChildProcess>();

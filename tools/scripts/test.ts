@@ -14,6 +14,9 @@ const resultsFile = path.join(REPO_ROOT, 'tmp', 'jest-results.json');
 mkdirSync(path.dirname(resultsFile), { recursive: true });
 
 const steps: Array<{ name: string; command: string; args: string[] }> = [
+  // The module-boundary lint rule reads Nx's cached project graph and silently skips itself without one (a
+  // fresh clone has none): build it first.
+  { name: 'project graph', command: bin('nx'), args: ['show', 'projects'] },
   { name: 'lint', command: bin('eslint'), args: ['--max-warnings', '0', '.'] },
   { name: 'format', command: bin('prettier'), args: ['--check', '--log-level', 'warn', '.'] },
   { name: 'type-check', command: bin('tsc'), args: ['-p', 'tsconfig.json', '--noEmit'] },
@@ -40,7 +43,11 @@ const steps: Array<{ name: string; command: string; args: string[] }> = [
 for (const step of steps) {
   const started = performance.now();
   console.log(`\n▶ ${step.name}`);
-  const result = spawnSync(step.command, step.args, { cwd: REPO_ROOT, stdio: 'inherit' });
+  const result = spawnSync(step.command, step.args, {
+    cwd: REPO_ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+  });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   if (result.status !== 0) {
     console.error(`✖ ${step.name} failed (${seconds}s)`);

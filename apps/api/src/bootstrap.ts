@@ -12,6 +12,8 @@ export async function createApiApp(config: ApiConfig): Promise<NestFastifyApplic
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config), adapter, {
     logger: config.logLevel === 'silent' ? false : ['error', 'warn', 'log'],
     abortOnError: false,
+    // Gateway reports are read from their exact bytes (form with PHP-style nesting, or JSON).
+    rawBody: true,
   });
   app.enableShutdownHooks();
   return app;

@@ -1,10 +1,13 @@
 import 'reflect-metadata';
-import { createDataSource } from '@tixclear/db';
+import { createDataSource, PartnerRegistry } from '@tixclear/db';
+import { createOperations, gatewayPort, openJobQueue, QUEUES, queueDispatcher } from '@tixclear/operations';
 import { loadWorkerConfig, WorkerConfigError } from './config/worker-config';
+import { sweepPendingReports, workPartnerReports } from './jobs/partner-reports';
 
 /**
- * The settlement worker. Today it connects and waits; clearing, pay-offs and partner notifications arrive with
- * their issues. It exits cleanly on SIGINT/SIGTERM and when the `npm start` parent goes away.
+ * The settlement worker: delivers partner reports, reconciles unknown gateway outcomes every minute, and sweeps
+ * the report outbox. Work comes from the PostgreSQL-backed queue (pg-boss), so a restart loses none, and two
+ * workers share it without doing anything twice. Settlement runs arrive with their issue.
  */
 let config;
 try {
@@ -15,10 +18,12 @@ try {
 }
 
 const dataSource = createDataSource(config.databaseUrl, { extra: { max: 4 } });
+let boss: Awaited<ReturnType<typeof openJobQueue>> | undefined = undefined;
 let stopping = false;
 async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
+  await boss?.stop({ graceful: true, timeout: 5_000 }).catch(() => undefined);
   if (dataSource.isInitialized) await dataSource.destroy();
   console.log('settlement-worker stopped');
   process.exit(0);
@@ -26,6 +31,24 @@ async function stop(): Promise<void> {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stop());
 
 await dataSource.initialize();
-console.log('settlement-worker ready (idle)');
-// Keep the event loop alive while idle.
-setInterval(() => undefined, 60_000);
+const queue = await openJobQueue(config.databaseUrl, 'worker');
+boss = queue;
+const timing = { reportRetryDelaySeconds: config.reportRetryDelaySeconds };
+const operations = createOperations({
+  dataSource,
+  registry: new PartnerRegistry(dataSource, config.masterKey),
+  gateway: gatewayPort({ baseUrl: config.gatewayUrl, timeoutMs: config.gatewayTimeoutMs }),
+  reports: queueDispatcher(queue, timing),
+});
+
+await workPartnerReports(queue, dataSource, config.queuePollSeconds);
+await queue.work(QUEUES.reconcile, { pollingIntervalSeconds: config.queuePollSeconds }, async () => {
+  const report = await operations.reconciler.runOnce();
+  if (report.examined > 0) console.log(`reconcile: ${JSON.stringify(report)}`);
+});
+await queue.work(QUEUES.sweepReports, { pollingIntervalSeconds: config.queuePollSeconds }, async () => {
+  await sweepPendingReports(queue, dataSource, timing);
+});
+await queue.schedule(QUEUES.reconcile, '* * * * *');
+await queue.schedule(QUEUES.sweepReports, '* * * * *');
+console.log('settlement-worker ready: partner reports, reconciliation');

@@ -7,3 +7,4 @@ export * from './entities';
 export { migrations } from './migrations';
 export * from './testing/test-database';
 export * from './partners/partner-registry';
+export * from './partners/sample-partner';

@@ -14,3 +14,7 @@ export * from './offline-service';
 export * from './request-hash';
 export * from './result-applier';
 export * from './validation';
+export * from './notification-intake';
+export * from './form-encoding';
+export * from './job-queue';
+export * from './report-delivery';

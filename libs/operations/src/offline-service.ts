@@ -149,13 +149,7 @@ export class OfflineRedemptionService {
         };
       });
       if (lines.length > 0) {
-        await tx
-          .createQueryBuilder()
-          .insert()
-          .into(RedemptionLineEntity)
-          .values(lines)
-          .orIgnore()
-          .execute();
+        await tx.createQueryBuilder().insert().into(RedemptionLineEntity).values(lines).orIgnore().execute();
         await tx
           .createQueryBuilder()
           .update(VoucherEntity)

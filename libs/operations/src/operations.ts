@@ -1,5 +1,6 @@
 import type { PartnerRegistry } from '@tixclear/db';
 import type { DataSource } from 'typeorm';
+import { NotificationIntake } from './notification-intake';
 import { OfflineRedemptionService } from './offline-service';
 import { OperationRecorder } from './operation-recorder';
 import { noDispatch, type ReportDispatcher } from './partner-outbox';
@@ -39,7 +40,8 @@ export function createOperations(deps: OperationsDeps) {
     { purchases, redemptions, offline, refunds },
     { ...DEFAULT_RECONCILER_OPTIONS, ...deps.reconciler },
   );
-  return { purchases, redemptions, offline, refunds, queries, results, reconciler, recorder };
+  const notifications = new NotificationIntake(deps.dataSource, deps.registry, results);
+  return { purchases, redemptions, offline, refunds, queries, results, reconciler, recorder, notifications };
 }
 
 export type Operations = ReturnType<typeof createOperations>;

@@ -129,7 +129,7 @@ export class RedemptionService {
           itemId: String(item.id),
           isPaid,
           cost,
-          gatewaySharing: (item.sharing ?? null),
+          gatewaySharing: item.sharing ?? null,
           gatewayFee,
           ourFee: verdict.ours,
           feeIssue: verdict.issue,

@@ -50,11 +50,7 @@ export class ResultApplier {
           const { code, uid, key } = resolution.result as { code: string; uid: string; key: string };
           await this.refunds.recordRefunded(operation, { code, uid, key }, wireContent ?? { code });
         } else if (resolution.status === 'rejected') {
-          await this.refunds.recordFailed(
-            operation,
-            resolution.result.code,
-            textOf(resolution.result.msg),
-          );
+          await this.refunds.recordFailed(operation, resolution.result.code, textOf(resolution.result.msg));
         }
         return;
       default:

@@ -16,6 +16,8 @@ const schema = z.object({
   GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   /** Undecryptable envelopes one partner may send per minute before it is made to wait. */
   ENVELOPE_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  /** First retry delay of a partner report (the worker retries with doubling delays, 5 attempts in all). */
+  REPORT_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
 });
 
 export interface ApiConfig {
@@ -27,6 +29,7 @@ export interface ApiConfig {
   gatewayUrl: string;
   gatewayTimeoutMs: number;
   envelopeFailuresPerMinute: number;
+  reportRetryDelaySeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -49,6 +52,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     gatewayUrl: e.GATEWAY_URL,
     gatewayTimeoutMs: e.GATEWAY_TIMEOUT_MS,
     envelopeFailuresPerMinute: e.ENVELOPE_FAILURES_PER_MINUTE,
+    reportRetryDelaySeconds: e.REPORT_RETRY_DELAY_SECONDS,
   };
 }
 

@@ -1,1 +1,2 @@
 export const OPERATIONS = Symbol('OPERATIONS');
+export const JOB_QUEUE = Symbol('JOB_QUEUE');

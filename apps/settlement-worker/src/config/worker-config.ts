@@ -3,10 +3,23 @@ import { z } from 'zod';
 /** The worker's configuration, validated once at start; every bad variable is named. */
 const schema = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
+  /** Seals partner keys at rest: 64 hex characters (npm start makes a local one). */
+  TIXCLEAR_MASTER_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters'),
+  GATEWAY_URL: z.url().default('http://127.0.0.1:4010/api/init'),
+  GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  /** First retry delay of a partner report, doubled after each failure (5 attempts in all). */
+  REPORT_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** How often the queue is polled for new jobs. */
+  QUEUE_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(1),
 });
 
 export interface WorkerConfig {
   databaseUrl: string;
+  masterKey: Buffer;
+  gatewayUrl: string;
+  gatewayTimeoutMs: number;
+  reportRetryDelaySeconds: number;
+  queuePollSeconds: number;
 }
 
 export class WorkerConfigError extends Error {
@@ -19,5 +32,13 @@ export class WorkerConfigError extends Error {
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const parsed = schema.safeParse(env);
   if (!parsed.success) throw new WorkerConfigError(z.prettifyError(parsed.error));
-  return { databaseUrl: parsed.data.DATABASE_URL };
+  const e = parsed.data;
+  return {
+    databaseUrl: e.DATABASE_URL,
+    masterKey: Buffer.from(e.TIXCLEAR_MASTER_KEY, 'hex'),
+    gatewayUrl: e.GATEWAY_URL,
+    gatewayTimeoutMs: e.GATEWAY_TIMEOUT_MS,
+    reportRetryDelaySeconds: e.REPORT_RETRY_DELAY_SECONDS,
+    queuePollSeconds: e.QUEUE_POLL_SECONDS,
+  };
 }

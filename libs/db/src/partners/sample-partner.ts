@@ -1,4 +1,4 @@
-import { PartnerRegistry } from '@tixclear/db';
+import type { PartnerRegistry } from './partner-registry';
 
 /**
  * The reference sample merchant of seed 000, registered by `npm start` so that the seed's sample clients run

@@ -1,0 +1,43 @@
+import { PartnerNotificationEntity } from '@tixclear/db';
+import { deliverReport, QUEUES, sendReportJob, type QueueTiming } from '@tixclear/operations';
+import type PgBoss from 'pg-boss';
+import { LessThan, type DataSource } from 'typeorm';
+
+/**
+ * Partner reports: one queue job per report, one delivery per attempt. A failed attempt throws, so that pg-boss
+ * retries it with its exponential backoff; the fifth failure flags the report and ends the job.
+ */
+export async function workPartnerReports(
+  boss: PgBoss,
+  dataSource: DataSource,
+  pollingIntervalSeconds: number,
+): Promise<void> {
+  await boss.work<{ notificationId: string }>(
+    QUEUES.partnerReport,
+    { pollingIntervalSeconds },
+    async (jobs) => {
+      for (const job of jobs) {
+        const result = await deliverReport(dataSource, job.data.notificationId);
+        if (result === 'retry') throw new Error(`report ${job.data.notificationId} not acknowledged`);
+      }
+    },
+  );
+}
+
+/**
+ * The outbox sweep: a report written but never handed to the queue (the API stopped right after its commit)
+ * is enqueued here. Jobs are keyed by report id, so a report already queued is not queued twice.
+ */
+export async function sweepPendingReports(
+  boss: PgBoss,
+  dataSource: DataSource,
+  timing: QueueTiming,
+): Promise<number> {
+  const stale = await dataSource.getRepository(PartnerNotificationEntity).find({
+    select: { id: true },
+    where: { state: 'pending', attempts: 0, createdAt: LessThan(new Date(Date.now() - 30_000)) },
+    take: 500,
+  });
+  for (const report of stale) await sendReportJob(boss, report.id, timing);
+  return stale.length;
+}
