@@ -1,0 +1,91 @@
+import { describe, expect, it } from '@jest/globals';
+import { Faults } from './faults';
+import { mulberry32, type Random } from './ports';
+
+/* The fault plan on its own: targeting, limits, probabilities drawn from the seeded stream. */
+
+const NOW = () => new Date('2025-01-01T00:00:00Z');
+
+function faults(seed = 1): Faults {
+  const random: Random = mulberry32(seed);
+  return new Faults(() => random, NOW);
+}
+
+const target = (command?: string, merchant = 'S1') => ({ command, merchant });
+
+describe('Faults', () => {
+  it('fires a rule limited to `times`, then no more', () => {
+    const plan = faults();
+    plan.addRules([{ command: 'api/vouchertransaction', fault: 'commit_then_drop', times: 1 }]);
+    expect(plan.afterCommit(target('voucherquery'))).toBeUndefined();
+    expect(plan.afterCommit(target('vouchertransaction'))).toBe('commit_then_drop');
+    expect(plan.afterCommit(target('vouchertransaction'))).toBeUndefined();
+    expect(plan.snapshot().fired).toHaveLength(1);
+  });
+
+  it('adds latencies and lets the first response fault win', () => {
+    const plan = faults();
+    plan.addRules([
+      { fault: 'latency', ms: 10 },
+      { fault: 'latency', ms: 5, command: ['orders', 'voucherquery'] },
+      { fault: 'http_429' },
+      { fault: 'reset' },
+    ]);
+    const decision = plan.beforeRequest(target('voucherquery'));
+    expect(decision.latencyMs).toBe(15);
+    expect(decision.fault?.fault).toBe('http_429');
+    // A rule with a command never matches a request whose command could not be read.
+    expect(plan.beforeRequest(target(undefined)).latencyMs).toBe(10);
+  });
+
+  it('targets merchants', () => {
+    const plan = faults();
+    plan.addRules([{ fault: 'system_error', merchant: 'S2' }]);
+    expect(plan.beforeRequest(target('orders', 'S1')).fault).toBeUndefined();
+    expect(plan.beforeRequest(target('orders', 'S2')).fault?.fault).toBe('system_error');
+  });
+
+  it('draws probabilities from the seeded stream: the same seed, the same firings', () => {
+    const firings = (seed: number) => {
+      const plan = faults(seed);
+      plan.addRules([{ fault: 'reset', probability: 0.3 }]);
+      return Array.from({ length: 50 }, () =>
+        plan.beforeRequest(target('orders')).fault === undefined ? '.' : 'x',
+      ).join('');
+    };
+    expect(firings(5)).toBe(firings(5));
+    expect(firings(5)).not.toBe(firings(6));
+    const hits = [...firings(5)].filter((c) => c === 'x').length;
+    expect(hits).toBeGreaterThan(5);
+    expect(hits).toBeLessThan(30);
+  });
+
+  it('decides report faults: suppress wins, duplicate and hold combine', () => {
+    const plan = faults();
+    plan.addRules([
+      { fault: 'notify_duplicate', command: 'orders' },
+      { fault: 'notify_out_of_order', command: 'orders', ms: 50 },
+      { fault: 'notify_suppress', command: 'voucherrefund' },
+    ]);
+    expect(plan.forReport(target('orders'))).toEqual({ suppress: false, duplicate: true, holdMs: 50 });
+    expect(plan.forReport(target('voucherrefund'))).toEqual({
+      suppress: true,
+      duplicate: false,
+      holdMs: undefined,
+    });
+    expect(plan.forReport(target('vouchertransaction'))).toEqual({
+      suppress: false,
+      duplicate: false,
+      holdMs: undefined,
+    });
+  });
+
+  it('validates rules and refuses duplicate ids', () => {
+    const plan = faults();
+    expect(() => plan.addRules([{ fault: 'reset', probability: 2 }])).toThrow();
+    plan.addRules([{ id: 'mine', fault: 'reset' }]);
+    expect(() => plan.addRules([{ id: 'mine', fault: 'garbage' }])).toThrow();
+    expect(plan.removeRule('mine')).toBe(true);
+    expect(plan.removeRule('mine')).toBe(false);
+  });
+});

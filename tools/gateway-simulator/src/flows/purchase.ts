@@ -1,0 +1,198 @@
+import { formatTaiwanTimestamp } from '@tixclear/domain';
+import { echoOf, executed, executionFailed, invalidData, MSG } from '../answers';
+import type { Merchant } from '../merchants';
+import { isAnyPfn, paidWith, pfnCode } from '../pfn';
+import type { PurchaseCode, PurchaseItemRecord, Voucher, VoucherPurchase } from '../state/types';
+import type { RequestFor } from '../validation';
+import { changed, unchanged, type FlowResult, type Services } from './context';
+
+/*
+ * api/voucherservicepurchase and api/voucherservicequery (seed 000 購買票券交易 / 查詢), and what the payment
+ * page does to a purchase. A purchase opens as `200` with a payment URL; paying makes it `250` and issues the
+ * vouchers (custom serials as sent; gift vouchers unpaid); the buyer may also abandon it (`A0002`) or the payment
+ * may fail (`300`). Each final result is reported to the merchant (『購買票券交易回傳資訊』).
+ */
+
+const PURCHASE_MSG: Readonly<Record<PurchaseCode, string>> = {
+  '200': MSG.awaitingPayment,
+  '250': MSG.paid,
+  '300': MSG.paymentFailed,
+  A0002: MSG.abandoned,
+};
+
+export function purchase(
+  services: Services,
+  merchant: Merchant,
+  request: RequestFor<'voucherservicepurchase'>,
+): FlowResult {
+  const { state } = services;
+  // Decision: order_id is unique (唯一); a repeat is refused whatever it carries, and changes nothing. A client
+  // that lost an answer must ask voucherservicequery, not send the purchase again.
+  if (state.purchaseByOrderId(merchant.uid, request.order_id) !== undefined) {
+    return unchanged(invalidData('order_id (duplicate)'));
+  }
+  if (!isAnyPfn(request.pfn) && pfnCode(request.pfn) === undefined) return unchanged(invalidData('pfn'));
+  for (const [i, item] of request.items.entries()) {
+    // 平台客戶 must number their vouchers (is_custom_serial 1, 「若客戶類型為平台客戶,此欄位必填1」).
+    if (merchant.customerType === 'platform' && item.is_custom_serial !== 1) {
+      return unchanged(invalidData(`items[${i}].is_custom_serial`));
+    }
+    const clash = firstHeldSerial(
+      services,
+      merchant.uid,
+      item.id,
+      item.serial_numbers ?? [],
+      item.gift_serial_numbers ?? [],
+    );
+    if (clash !== undefined) return unchanged(invalidData(`items[${i}].${clash}`));
+  }
+
+  const ids = services.ids();
+  const now = services.clock.now();
+  const record: VoucherPurchase = {
+    kind: 'voucher_purchase',
+    merchantUid: merchant.uid,
+    uid: ids.uid(),
+    key: ids.key(40),
+    orderId: request.order_id,
+    userId: request.user_data.user_id,
+    cost: request.cost,
+    currency: request.currency ?? 'TWD',
+    requestedPfn: request.pfn,
+    items: request.items.map((item): PurchaseItemRecord => ({
+      id: item.id,
+      name: item.name,
+      amount: item.amount,
+      price: item.price,
+      cost: item.cost,
+      giftNumber: item.gift_number,
+      trustStartDate: item.trust_start_date,
+      trustEndDate: item.trust_end_date,
+      isCustomSerial: item.is_custom_serial === 1,
+      serials: item.serial_numbers ?? [],
+      giftSerials: item.gift_serial_numbers ?? [],
+      sharing: item.sharing,
+    })),
+    echo: echoOf(request),
+    createdAt: now,
+    code: '200',
+    pfn: '',
+    finishedAt: null,
+    refunds: [],
+  };
+  state.addPurchase(record);
+  return changed({
+    code: '200',
+    msg: MSG.dataOk,
+    uid: String(record.uid),
+    key: record.key,
+    url: `${services.publicUrl()}/voucher/${record.uid}.html`,
+  });
+}
+
+function firstHeldSerial(
+  services: Services,
+  merchantUid: string,
+  itemId: string,
+  serials: readonly string[],
+  giftSerials: readonly string[],
+): string | undefined {
+  const held = (serial: string) => services.state.serialHolder(merchantUid, itemId, serial) !== undefined;
+  const paid = serials.findIndex(held);
+  if (paid >= 0) return `serial_numbers[${paid}]`;
+  const gift = giftSerials.findIndex(held);
+  return gift >= 0 ? `gift_serial_numbers[${gift}]` : undefined;
+}
+
+export function purchaseQuery(
+  services: Services,
+  merchant: Merchant,
+  request: RequestFor<'voucherservicequery'>,
+): FlowResult {
+  const found = services.state.purchaseByOrderId(merchant.uid, request.order_id);
+  if (found === undefined) return unchanged(executionFailed('order_id (no such order)'));
+  return unchanged({ ...executed(), content: purchaseState(found) });
+}
+
+/** 『購買票券交易查詢回傳』, which is also the body of the purchase report. */
+export function purchaseState(purchase: VoucherPurchase): Record<string, unknown> {
+  const paid = purchase.code === '250';
+  return {
+    uid: String(purchase.uid),
+    key: purchase.key,
+    code: purchase.code,
+    msg: PURCHASE_MSG[purchase.code],
+    finishtime: purchase.finishedAt === null ? '' : formatTaiwanTimestamp(purchase.finishedAt),
+    order_id: purchase.orderId,
+    user_id: purchase.userId,
+    cost: String(purchase.cost),
+    currency: purchase.currency,
+    actual_cost: paid ? String(purchase.cost) : '',
+    actual_currency: paid ? purchase.currency : '',
+    pfn: purchase.pfn,
+    ...purchase.echo,
+  };
+}
+
+export type PaymentAction = 'pay' | 'cancel' | 'fail';
+
+/**
+ * The buyer's decision on the payment page. Only an open (`200`) purchase moves; the answer says whether it did.
+ * Paying issues the vouchers; abandoning or failing frees the custom serials for reuse.
+ */
+export function settlePurchase(
+  services: Services,
+  purchase: VoucherPurchase,
+  action: PaymentAction,
+  chosenPfn?: string,
+): { moved: boolean } {
+  if (purchase.code !== '200') return { moved: false };
+  const now = services.clock.now();
+  purchase.finishedAt = now;
+  switch (action) {
+    case 'pay':
+      purchase.code = '250';
+      purchase.pfn = paidWith(purchase.requestedPfn, chosenPfn);
+      issueVouchers(services, purchase, now);
+      break;
+    case 'cancel':
+      purchase.code = 'A0002';
+      services.state.releaseSerials(purchase);
+      break;
+    case 'fail':
+      purchase.code = '300';
+      services.state.releaseSerials(purchase);
+      break;
+  }
+  const merchant = services.merchants.find('store', purchase.merchantUid);
+  if (merchant !== undefined) services.report(merchant, 'voucherservicepurchase', purchaseState(purchase));
+  return { moved: true };
+}
+
+function issueVouchers(services: Services, purchase: VoucherPurchase, now: Date): void {
+  const ids = services.ids();
+  const issue = (item: PurchaseItemRecord, isPaid: boolean, customSerial: string | undefined): Voucher => ({
+    issuerUid: purchase.merchantUid,
+    purchaseUid: purchase.uid,
+    purchaseOrderId: purchase.orderId,
+    itemId: item.id,
+    name: item.name,
+    isPaid,
+    cost: item.cost,
+    price: item.price,
+    sharing: item.sharing,
+    serialNo: ids.voucherSerial(),
+    customSerialNo: item.isCustomSerial ? (customSerial ?? null) : null,
+    payToken: ids.payToken(),
+    buyerUserId: purchase.userId,
+    issuedAt: now,
+    status: 'active',
+    redeemedBy: null,
+    refundedBy: null,
+  });
+  for (const item of purchase.items) {
+    for (let k = 0; k < item.amount; k += 1) services.state.vouchers.push(issue(item, true, item.serials[k]));
+    for (let k = 0; k < item.giftNumber; k += 1)
+      services.state.vouchers.push(issue(item, false, item.giftSerials[k]));
+  }
+}

@@ -1,0 +1,222 @@
+import type { FeeObject, Sharing } from '@tixclear/fee-engine';
+import type { MerchantMode } from '../merchants';
+
+/*
+ * What the simulated gateway remembers. Plain mutable records behind SimulatorState; flows change them
+ * synchronously (one request at a time, as JavaScript runs), so every command is atomic.
+ */
+
+export interface Echo {
+  echo_0: string;
+  echo_1: string;
+  echo_2: string;
+  echo_3: string;
+  echo_4: string;
+}
+
+/** 購買票券交易狀態碼 the simulator produces: open, paid, failed, abandoned. */
+export type PurchaseCode = '200' | '250' | '300' | 'A0002';
+
+export interface PurchaseItemRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly amount: number;
+  readonly price: number;
+  readonly cost: number;
+  readonly giftNumber: number;
+  readonly trustStartDate: string;
+  readonly trustEndDate: string;
+  readonly isCustomSerial: boolean;
+  readonly serials: readonly string[];
+  readonly giftSerials: readonly string[];
+  readonly sharing: Sharing;
+}
+
+/** A money refund of an order (api/refund or api/esvcrefund). */
+export interface MoneyRefund {
+  readonly refundUid: number;
+  readonly via: 'refund' | 'esvcrefund';
+  readonly cost: number;
+  readonly at: Date;
+  readonly deviceId: string | null;
+}
+
+export interface VoucherPurchase {
+  readonly kind: 'voucher_purchase';
+  readonly merchantUid: string;
+  readonly uid: number;
+  readonly key: string;
+  readonly orderId: string;
+  readonly userId: string;
+  readonly cost: number;
+  readonly currency: string;
+  /** As requested (`0` = any). */
+  readonly requestedPfn: string;
+  readonly items: readonly PurchaseItemRecord[];
+  readonly echo: Echo;
+  readonly createdAt: Date;
+  code: PurchaseCode;
+  /** The payment tool actually used; empty until paid. */
+  pfn: string;
+  finishedAt: Date | null;
+  refunds: MoneyRefund[];
+}
+
+export type VoucherStatus = 'active' | 'redeemed' | 'refunded';
+
+export interface Voucher {
+  readonly issuerUid: string;
+  readonly purchaseUid: number;
+  readonly purchaseOrderId: string;
+  readonly itemId: string;
+  readonly name: string;
+  readonly isPaid: boolean;
+  readonly cost: number;
+  readonly price: number;
+  readonly sharing: Sharing;
+  /** System serial (MYTIX 票券序號). */
+  readonly serialNo: string;
+  /** The merchant's own serial (客製票券序號), when is_custom_serial = 1. */
+  readonly customSerialNo: string | null;
+  /** Digital pay token for offline redemption (seed 002 format 1). */
+  readonly payToken: string;
+  readonly buyerUserId: string;
+  readonly issuedAt: Date;
+  status: VoucherStatus;
+  redeemedBy: { readonly kind: 'online' | 'offline'; readonly orderId: string; readonly at: Date } | null;
+  refundedBy: { readonly orderId: string; readonly at: Date } | null;
+}
+
+/** 『票券核銷項目(response)』 as answered. */
+export interface RedeemedVoucherAnswer {
+  readonly id: string;
+  readonly serial_number: string;
+  readonly is_paid: 0 | 1;
+  readonly sharing: { readonly headquarters: number; readonly sales: number; readonly reimbursement: number };
+  readonly fee: FeeObject;
+}
+
+export interface Redemption {
+  readonly merchantUid: string;
+  readonly uid: number;
+  readonly key: string;
+  readonly orderId: string;
+  readonly userId: string;
+  readonly ip: string;
+  readonly code: '250' | '300';
+  readonly msg: string;
+  readonly at: Date;
+  /** The redeemed vouchers with their split; empty when the redemption failed. */
+  readonly items: readonly RedeemedVoucherAnswer[];
+  readonly echo: Echo;
+}
+
+export interface VoucherRefund {
+  readonly merchantUid: string;
+  readonly uid: number;
+  readonly key: string;
+  readonly orderId: string;
+  readonly code: '230' | '300';
+  readonly msg: string;
+  readonly at: Date;
+  readonly items: readonly { readonly id: string; readonly serial_number: string }[];
+  readonly echo: Echo;
+}
+
+export interface OfflineRedemption {
+  readonly merchantMode: MerchantMode;
+  readonly merchantUid: string;
+  readonly uid: number;
+  readonly key: string;
+  readonly orderId: string;
+  readonly code: '250' | '300';
+  readonly msg: string;
+  readonly at: Date;
+  /** Serial numbers (system) of the vouchers redeemed. */
+  readonly serials: readonly string[];
+  /** The split of each voucher, for voucherquery (empty when the redemption failed). */
+  readonly redeemedItems: readonly RedeemedVoucherAnswer[];
+  readonly echo: Echo;
+  /** The `content` answered, kept to answer the same thing again in inspection. */
+  readonly content: Readonly<Record<string, unknown>>;
+}
+
+/** PayPage order codes the simulator produces (附錄二). */
+export type OrderCode = '200' | '250' | '300' | 'A0002' | '230';
+
+export interface PayPageItem {
+  readonly id: string;
+  readonly name: string;
+  readonly cost: number;
+  readonly amount: number;
+  readonly total: number;
+}
+
+export interface PayPageOrder {
+  readonly kind: 'paypage_order';
+  readonly merchantUid: string;
+  readonly uid: number;
+  readonly key: string;
+  readonly orderId: string;
+  readonly userId: string;
+  readonly cost: number;
+  readonly currency: string;
+  readonly items: readonly PayPageItem[];
+  readonly requestedPfn: string;
+  readonly echo: Echo;
+  readonly createdAt: Date;
+  prc: OrderCode;
+  retmsg: string;
+  pfn: string;
+  acode: string;
+  finishedAt: Date | null;
+  refunds: MoneyRefund[];
+}
+
+export type PayoffBatchCode = 'S01' | 'S03' | 'S04' | 'S05';
+export type PayoffItemCode = 'C0001' | 'C1001' | 'C2001' | 'C2002';
+export type PayoffOutcome = Exclude<PayoffItemCode, 'C0001'>;
+
+export interface PayoffItem {
+  readonly id: string;
+  readonly userId: string;
+  readonly money: number;
+  code: PayoffItemCode;
+  finishedAt: Date | null;
+  /** An outcome forced through the control API, used (and cleared) the next time the item is settled. */
+  forced: PayoffOutcome | null;
+}
+
+export interface PayoffBatch {
+  readonly requesterMode: MerchantMode;
+  readonly requesterUid: string;
+  readonly storeUid: string;
+  readonly uid: number;
+  readonly key: string;
+  readonly groupId: string;
+  readonly items: PayoffItem[];
+  readonly echo: Echo;
+  readonly createdAt: Date;
+  code: PayoffBatchCode;
+  approvedAt: Date | null;
+  coverings: number;
+}
+
+/** One request to /api/init as the simulator saw it. */
+export interface RequestLogEntry {
+  readonly seq: number;
+  readonly at: string;
+  readonly command: string | undefined;
+  readonly mode: MerchantMode | undefined;
+  readonly merchant: string | undefined;
+  /** The answer's top-level `code`, when one was sent. */
+  code?: string | undefined;
+  /** HTTP status sent; `undefined` when the socket was destroyed instead. */
+  httpStatus?: number | undefined;
+  /** A fault that fired on this request. */
+  fault?: string | undefined;
+  /** Fields refused by validation. */
+  issues?: readonly { readonly field: string; readonly code: string }[] | undefined;
+  /** Whether the command changed state. */
+  committed?: boolean;
+}
