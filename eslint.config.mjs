@@ -25,7 +25,15 @@ const noIoBuiltins = {
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/dist/**', '**/tmp/**', '**/coverage/**', '.data/**', '.nx/**', 'exports/**'],
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '**/tmp/**',
+      '**/coverage/**',
+      '.data/**',
+      '.nx/**',
+      'exports/**',
+    ],
   },
   ...nx.configs['flat/base'],
   ...tseslint.configs.recommendedTypeChecked,
@@ -62,12 +70,23 @@ export default tseslint.config(
             },
             {
               sourceTag: 'type:service',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:crypto', 'type:fee-engine', 'type:gateway-client', 'type:data'],
+              onlyDependOnLibsWithTags: [
+                'type:domain',
+                'type:crypto',
+                'type:fee-engine',
+                'type:gateway-client',
+                'type:data',
+              ],
               bannedExternalImports: ['@nestjs/*', 'fastify', 'express'],
             },
             {
               sourceTag: 'type:simulator',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:crypto', 'type:fee-engine', 'type:gateway-client'],
+              onlyDependOnLibsWithTags: [
+                'type:domain',
+                'type:crypto',
+                'type:fee-engine',
+                'type:gateway-client',
+              ],
               bannedExternalImports: ['@nestjs/*', 'typeorm', 'pg', 'pg-boss'],
             },
             {

@@ -1,5 +1,3 @@
-
-
 /*
  * One Jest run for the whole monorepo, in Jest's native ESM mode: NestJS 12 ships ESM only, and Jest can load
  * ESM packages only this way on Node 20. SWC transpiles TypeScript with decorator metadata (NestJS and TypeORM
