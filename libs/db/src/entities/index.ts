@@ -7,6 +7,16 @@ import {
 import { OperationEntity } from './operation.entity';
 import { PartnerApiKeyEntity, PartnerEntity, PartnerKeyEntity, PartnerPointEntity } from './partner.entity';
 import { RedemptionLineEntity } from './redemption-line.entity';
+import {
+  ClearingEntity,
+  JournalEntryEntity,
+  JournalLineEntity,
+  PayableEntity,
+  PayoutBatchEntity,
+  PayoutItemEntity,
+  SettlementHoldEntity,
+  SettlementRunEntity,
+} from './settlement.entity';
 import { VoucherEntity } from './voucher.entity';
 
 export * from './fee-schedule.entity';
@@ -14,6 +24,7 @@ export * from './notification.entity';
 export * from './operation.entity';
 export * from './partner.entity';
 export * from './redemption-line.entity';
+export * from './settlement.entity';
 export * from './voucher.entity';
 
 /** Every entity, for the data source (ESM: no glob loading). */
@@ -29,4 +40,12 @@ export const entities = [
   GatewayNotificationEntity,
   PartnerNotificationEntity,
   IdempotencyKeyEntity,
+  SettlementRunEntity,
+  ClearingEntity,
+  SettlementHoldEntity,
+  JournalEntryEntity,
+  JournalLineEntity,
+  PayableEntity,
+  PayoutBatchEntity,
+  PayoutItemEntity,
 ];

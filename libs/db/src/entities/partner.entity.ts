@@ -31,6 +31,13 @@ export class PartnerEntity {
   @Column({ name: 'upstream_uid', type: 'varchar', length: 32 })
   upstreamUid!: string;
 
+  /**
+   * Headquarters' payee account at the gateway. Null: headquarters is not paid out (its share stays on its
+   * ledger as a payable, e.g. when headquarters is the operator itself).
+   */
+  @Column({ name: 'headquarters_payout_account', type: 'varchar', length: 64, nullable: true })
+  headquartersPayoutAccount!: string | null;
+
   /** The issuer whose fee schedules apply to this partner's vouchers. */
   @Column({ name: 'issuer_id', type: 'varchar', length: 64 })
   issuerId!: string;

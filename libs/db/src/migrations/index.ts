@@ -1,4 +1,5 @@
 import { Initial1795308796791 } from './1795308796791-initial';
+import { Settlement1795309412020 } from './1795309412020-settlement';
 
 /** In order; TypeORM runs the ones not yet recorded in the `migrations` table. */
-export const migrations = [Initial1795308796791];
+export const migrations = [Initial1795308796791, Settlement1795309412020];

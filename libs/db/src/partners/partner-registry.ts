@@ -17,6 +17,8 @@ export interface NewPartner {
   name: string;
   notifyUrl: string | null;
   issuerId: string;
+  /** Headquarters' payee account; omitted: headquarters is not paid out. */
+  headquartersPayoutAccount?: string | null;
   /** The partner's key for our envelope endpoint. */
   key: string;
   /** Upstream credentials; default: the partner's own uid and key (store mode). */
@@ -60,6 +62,7 @@ export class PartnerRegistry {
           mode: input.mode,
           name: input.name,
           notifyUrl: input.notifyUrl,
+          headquartersPayoutAccount: input.headquartersPayoutAccount ?? null,
           issuerId: input.issuerId,
           upstreamMode: upstream.mode,
           upstreamUid: upstream.uid,

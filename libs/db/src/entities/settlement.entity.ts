@@ -1,0 +1,289 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { twdColumn } from '../columns';
+
+/**
+ * One settlement run: a Taiwan business date, or a range for catch-up. A persisted state machine: each step is
+ * idempotent and records its completion here, so a worker killed at any point resumes the run where it stood.
+ */
+@Entity({ name: 'settlement_runs' })
+@Index('settlement_runs_period_uq', ['periodStart', 'periodEnd'], { unique: true })
+export class SettlementRunEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'period_start', type: 'date' })
+  periodStart!: string;
+
+  @Column({ name: 'period_end', type: 'date' })
+  periodEnd!: string;
+
+  /** created → clearing → posting → batching → paying → exporting → completed. */
+  @Column({ type: 'varchar', length: 16 })
+  state!: string;
+
+  /** Counts and totals of the run, written by its steps, for the summary. */
+  @Column({ type: 'jsonb' })
+  summary!: Record<string, unknown>;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}
+
+/**
+ * A redeemed voucher cleared by a run: its split, by the fee engine. The primary key on the redemption line is
+ * the database's guarantee that a voucher is cleared exactly once, whatever runs overlap or repeat.
+ */
+@Entity({ name: 'clearings' })
+@Index('clearings_run_idx', ['runId'])
+export class ClearingEntity {
+  @PrimaryColumn({ name: 'redemption_line_id', type: 'uuid' })
+  redemptionLineId!: string;
+
+  @Column({ name: 'run_id', type: 'uuid' })
+  runId!: string;
+
+  @Column({ name: 'partner_id', type: 'uuid' })
+  partnerId!: string;
+
+  @Column({ name: 'serial_number', type: 'varchar', length: 32 })
+  serialNumber!: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  product!: string;
+
+  @Column({ name: 'business_date', type: 'date' })
+  businessDate!: string;
+
+  @Column({ name: 'is_paid', type: 'boolean' })
+  isPaid!: boolean;
+
+  @Column({ type: 'bigint', transformer: twdColumn })
+  cost!: number;
+
+  @Column({ name: 'escrow_fee', type: 'bigint', transformer: twdColumn })
+  escrowFee!: number;
+
+  @Column({ name: 'gateway_fee', type: 'bigint', transformer: twdColumn })
+  gatewayFee!: number;
+
+  @Column({ name: 'issuance_fee', type: 'bigint', transformer: twdColumn })
+  issuanceFee!: number;
+
+  @Column({ name: 'issuance_layer', type: 'smallint' })
+  issuanceLayer!: number;
+
+  @Column({ type: 'bigint', transformer: twdColumn })
+  headquarters!: number;
+
+  @Column({ type: 'bigint', transformer: twdColumn })
+  sales!: number;
+
+  @Column({ type: 'bigint', transformer: twdColumn })
+  reimbursement!: number;
+
+  /** The payees: headquarters (the partner), the sales point, the redemption point. */
+  @Column({ name: 'headquarters_party', type: 'varchar', length: 80 })
+  headquartersParty!: string;
+
+  @Column({ name: 'sales_party', type: 'varchar', length: 80 })
+  salesParty!: string;
+
+  @Column({ name: 'reimbursement_party', type: 'varchar', length: 80 })
+  reimbursementParty!: string;
+}
+
+/** A redeemed voucher a run could not clear, and why; it is retried by every later run until it clears. */
+@Entity({ name: 'settlement_holds' })
+@Index('settlement_holds_run_line_uq', ['runId', 'redemptionLineId'], { unique: true })
+export class SettlementHoldEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'run_id', type: 'uuid' })
+  runId!: string;
+
+  @Column({ name: 'redemption_line_id', type: 'uuid' })
+  redemptionLineId!: string;
+
+  @Column({ name: 'serial_number', type: 'varchar', length: 32 })
+  serialNumber!: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  reason!: string;
+}
+
+/**
+ * A journal entry: balanced, append-only. `(kind, reference)` is unique, so a fact (a voucher cleared, a
+ * purchase paid, an item remitted) is posted exactly once. A correction is a new entry naming the one it
+ * corrects.
+ */
+@Entity({ name: 'journal_entries' })
+@Index('journal_entries_kind_reference_uq', ['kind', 'reference'], { unique: true })
+@Index('journal_entries_run_idx', ['runId'])
+export class JournalEntryEntity {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
+  id!: string;
+
+  @Column({ name: 'run_id', type: 'uuid', nullable: true })
+  runId!: string | null;
+
+  /** `clearing`, `purchase`, `refund`, `payout`, `settled_outside`, `correction`. */
+  @Column({ type: 'varchar', length: 20 })
+  kind!: string;
+
+  /** What was posted: the redemption line, voucher, operation or pay-off item id. */
+  @Column({ type: 'varchar', length: 80 })
+  reference!: string;
+
+  @Column({ name: 'business_date', type: 'date' })
+  businessDate!: string;
+
+  @Column({ name: 'corrects_entry_id', type: 'bigint', nullable: true })
+  correctsEntryId!: string | null;
+
+  @Column({ type: 'varchar', length: 200 })
+  description!: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+}
+
+/**
+ * One line of a journal entry: an account and a signed amount (debit positive, credit negative), so an entry
+ * balances when its lines sum to zero and the trial balance is a plain SUM. Ledger lines carry the party and
+ * the voucher's details for the per-party ledgers.
+ */
+@Entity({ name: 'journal_lines' })
+@Index('journal_lines_entry_idx', ['entryId'])
+@Index('journal_lines_ledger_party_idx', ['ledger', 'party'])
+export class JournalLineEntity {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
+  id!: string;
+
+  @Column({ name: 'entry_id', type: 'bigint' })
+  entryId!: string;
+
+  /** e.g. `trust_liability`, `fee_escrow`, `fee_gateway`, `fee_issuance_l2`, `payable_sales`, `gateway_cash`. */
+  @Column({ type: 'varchar', length: 40 })
+  account!: string;
+
+  /** `headquarters`, `sales`, `reimbursement` for payable lines; null otherwise. */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  ledger!: string | null;
+
+  @Column({ type: 'varchar', length: 80, nullable: true })
+  party!: string | null;
+
+  /** Debit positive, credit negative, whole TWD. */
+  @Column({ type: 'bigint', transformer: twdColumn })
+  amount!: number;
+
+  @Column({ name: 'serial_number', type: 'varchar', length: 32, nullable: true })
+  serialNumber!: string | null;
+}
+
+/** What a run owes one payee in one role, to be paid by a pay-off item (at most one successful). */
+@Entity({ name: 'payables' })
+@Index('payables_run_party_role_uq', ['runId', 'party', 'role'], { unique: true })
+export class PayableEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'run_id', type: 'uuid' })
+  runId!: string;
+
+  /** The merchant whose pay-off batch pays it (the partner's upstream uid). */
+  @Column({ name: 'paying_merchant', type: 'varchar', length: 32 })
+  payingMerchant!: string;
+
+  @Column({ type: 'varchar', length: 80 })
+  party!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  role!: 'headquarters' | 'sales' | 'reimbursement';
+
+  @Column({ type: 'bigint', transformer: twdColumn })
+  amount!: number;
+
+  /** The item currently paying it; cleared when an exception is re-included in a later batch. */
+  @Column({ name: 'item_id', type: 'uuid', nullable: true })
+  itemId!: string | null;
+
+  /** The item that paid it: set once (conditional update), so a payable is never paid twice. */
+  @Column({ name: 'paid_by_item_id', type: 'uuid', nullable: true })
+  paidByItemId!: string | null;
+}
+
+/** A pay-off remittance batch (`group_id`), one per run and paying merchant. */
+@Entity({ name: 'payout_batches' })
+@Index('payout_batches_group_uq', ['groupId'], { unique: true })
+@Index('payout_batches_run_merchant_uq', ['runId', 'payingMerchant'], { unique: true })
+export class PayoutBatchEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'run_id', type: 'uuid' })
+  runId!: string;
+
+  @Column({ name: 'paying_merchant', type: 'varchar', length: 32 })
+  payingMerchant!: string;
+
+  /** Derived from the run and the merchant, so a resubmission after a crash reuses it. */
+  @Column({ name: 'group_id', type: 'varchar', length: 50 })
+  groupId!: string;
+
+  /** The pay-off batch machine of `@tixclear/domain`. */
+  @Column({ type: 'varchar', length: 20 })
+  state!: string;
+
+  @Column({ name: 'gateway_code', type: 'varchar', length: 10, nullable: true })
+  gatewayCode!: string | null;
+
+  @Column({ name: 'covering_attempts', type: 'int', default: 0 })
+  coveringAttempts!: number;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}
+
+/** One payee's remittance in a batch: the sum of its payables, never zero. */
+@Entity({ name: 'payout_items' })
+@Index('payout_items_item_uq', ['itemId'], { unique: true })
+@Index('payout_items_batch_idx', ['batchId'])
+export class PayoutItemEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'batch_id', type: 'uuid' })
+  batchId!: string;
+
+  /** The gateway item id, derived from run and payee. */
+  @Column({ name: 'item_id', type: 'varchar', length: 50 })
+  itemId!: string;
+
+  @Column({ type: 'varchar', length: 80 })
+  party!: string;
+
+  /** The payee's account at the gateway (`user_id` of the item). */
+  @Column({ name: 'payee_account', type: 'varchar', length: 64 })
+  payeeAccount!: string;
+
+  @Column({ type: 'bigint', transformer: twdColumn })
+  amount!: number;
+
+  /** The pay-off item machine of `@tixclear/domain`. */
+  @Column({ type: 'varchar', length: 20 })
+  state!: string;
+
+  @Column({ name: 'gateway_code', type: 'varchar', length: 10, nullable: true })
+  gatewayCode!: string | null;
+
+  @Column({ name: 'gateway_message', type: 'varchar', length: 200, nullable: true })
+  gatewayMessage!: string | null;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,34 @@
+/**
+ * The chart of accounts. Amounts are signed: debit positive, credit negative; every entry sums to zero.
+ * - `trust_liability`: vouchers sold and not yet redeemed or refunded (credit balance).
+ * - `gateway_receivable`: money the gateway holds for us (purchases paid, less refunds and pay-offs).
+ * - `fee_*`: fees earned by their collectors.
+ * - `payable_<ledger>`: what we owe each party of the three ledgers, by party.
+ * - `paid_outside`: payables an operator marked as settled outside the gateway.
+ */
+export const Account = {
+  trustLiability: 'trust_liability',
+  gatewayReceivable: 'gateway_receivable',
+  feeEscrow: 'fee_escrow',
+  feeGateway: 'fee_gateway',
+  paidOutside: 'paid_outside',
+} as const;
+
+export type Ledger = 'headquarters' | 'sales' | 'reimbursement';
+export const LEDGERS: readonly Ledger[] = ['headquarters', 'sales', 'reimbursement'];
+
+export function payableAccount(ledger: Ledger): string {
+  return `payable_${ledger}`;
+}
+
+/** Issuance fees by the layer that collects them (1 dealer, 2 big store, 3 store). */
+export const ISSUANCE_ACCOUNT_PREFIX = 'fee_issuance_l';
+
+export function issuanceFeeAccount(layer: number): string {
+  return `${ISSUANCE_ACCOUNT_PREFIX}${layer}`;
+}
+
+/** Headquarters of a partner, as a party of the headquarters ledger. */
+export function headquartersParty(partnerUid: string): string {
+  return `hq:${partnerUid}`;
+}
