@@ -1,0 +1,228 @@
+import { FeeScheduleBook, type FeeObject, type FeeRule, type IssuanceLayer } from '@tixclear/fee-engine';
+import type { DataSource, EntityManager } from 'typeorm';
+import { Account, headquartersParty, ISSUANCE_ACCOUNT_PREFIX, payableAccount } from './accounts';
+
+interface CandidateRow {
+  id: string;
+  partner_id: string;
+  serial_number: string;
+  is_paid: boolean;
+  cost: string;
+  our_fee: FeeObject | null;
+  fee_issue: string | null;
+  business_date: string;
+  sales_point: string;
+  redemption_point: string;
+  product: string | null;
+  sharing_headquarters: string | null;
+  sharing_sales: string | null;
+  sharing_reimbursement: string | null;
+  partner_uid: string;
+  issuer_id: string;
+}
+
+export interface ClearingChunkResult {
+  cleared: number;
+  held: number;
+  /** The last line id examined: the next chunk starts after it. */
+  lastId: string | undefined;
+}
+
+/**
+ * Clears redeemed vouchers in chunks of one transaction each: every line redeemed up to the run's end date that
+ * no run has cleared. Each is split again by the fee engine from the issuer's schedule in force on its
+ * redemption date (and must agree with the split stored at redemption); a line that cannot be cleared as it
+ * is (fee disagreement, no split, a payee without a payout account) is held and listed, and every later run
+ * tries it again. The primary key of `clearings` makes clearing exactly-once; the journal entry of each
+ * cleared voucher is written server-side in the same transaction (one INSERT … SELECT per chunk), so a killed
+ * worker leaves either the whole chunk or none of it.
+ */
+export class Clearing {
+  readonly #rules = new Map<string, FeeRule>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly book: FeeScheduleBook,
+    /** Payout accounts by party (`store:…`, `dealer:…`, `hq:…`); a missing party holds the voucher. */
+    private readonly accounts: ReadonlyMap<string, string>,
+  ) {}
+
+  async clearChunk(runId: string, periodEnd: string, after: string | undefined, size: number): Promise<ClearingChunkResult> {
+    return this.dataSource.transaction(async (tx) => {
+      const rows = await candidates(tx, periodEnd, after, size);
+      if (rows.length === 0) return { cleared: 0, held: 0, lastId: undefined };
+      const cleared: Array<{ row: CandidateRow; fee: FeeObject }> = [];
+      const held: Array<{ row: CandidateRow; reason: string }> = [];
+      for (const row of rows) {
+        const verdict = this.#judge(row);
+        if ('reason' in verdict) held.push({ row, reason: verdict.reason });
+        else cleared.push({ row, fee: verdict.fee });
+      }
+      if (cleared.length > 0) await insertClearings(tx, runId, cleared);
+      if (held.length > 0) await insertHolds(tx, runId, held);
+      return { cleared: cleared.length, held: held.length, lastId: rows[rows.length - 1]?.id };
+    });
+  }
+
+  #judge(row: CandidateRow): { fee: FeeObject } | { reason: string } {
+    if (row.fee_issue) return { reason: row.fee_issue };
+    if (row.sharing_headquarters === null || row.sharing_sales === null || row.sharing_reimbursement === null) {
+      return { reason: 'no sharing: voucher not sold through us' };
+    }
+    let fee: FeeObject;
+    try {
+      fee = this.#rule(row).split(Number(row.cost), row.is_paid);
+    } catch (error) {
+      return { reason: `no fee split: ${(error as { code?: string }).code ?? 'error'}` };
+    }
+    if (row.our_fee && !sameFee(row.our_fee, fee)) return { reason: 'fee split differs from the one at redemption' };
+    if (row.is_paid) {
+      for (const party of payees(row)) {
+        if (!this.accounts.has(party)) return { reason: `no payout account for ${party}` };
+      }
+    }
+    return { fee };
+  }
+
+  #rule(row: CandidateRow): FeeRule {
+    const key = `${row.issuer_id}|${row.business_date}|${row.sharing_headquarters}|${row.sharing_sales}|${row.sharing_reimbursement}`;
+    let rule = this.#rules.get(key);
+    if (!rule) {
+      rule = this.book.ruleFor(row.issuer_id, row.business_date, {
+        headquarters: row.sharing_headquarters ?? '0',
+        sales: row.sharing_sales ?? '0',
+        reimbursement: row.sharing_reimbursement ?? '0',
+      });
+      this.#rules.set(key, rule);
+    }
+    return rule;
+  }
+}
+
+/** The parties a paid voucher pays: its sales point and redemption point (and headquarters, if paid out). */
+function payees(row: CandidateRow): string[] {
+  return [row.sales_point, row.redemption_point];
+}
+
+function sameFee(a: FeeObject, b: FeeObject): boolean {
+  return (
+    a.cost === b.cost &&
+    a.gateway_fee === b.gateway_fee &&
+    a.escrow_fee === b.escrow_fee &&
+    a.issuance_fee === b.issuance_fee &&
+    a.issuance_layer === b.issuance_layer &&
+    a.headquarters === b.headquarters &&
+    a.sales === b.sales &&
+    a.reimbursement === b.reimbursement
+  );
+}
+
+async function candidates(
+  tx: EntityManager,
+  periodEnd: string,
+  after: string | undefined,
+  size: number,
+): Promise<CandidateRow[]> {
+  return tx.query(
+    `SELECT rl.id, rl.partner_id, rl.serial_number, rl.is_paid, rl.cost, rl.our_fee, rl.fee_issue,
+            rl.business_date::text AS business_date, rl.sales_point, rl.redemption_point,
+            v.item_name AS product, v.sharing_headquarters::text AS sharing_headquarters,
+            v.sharing_sales::text AS sharing_sales, v.sharing_reimbursement::text AS sharing_reimbursement,
+            p.partner_uid, p.issuer_id
+       FROM redemption_lines rl
+       JOIN partners p ON p.id = rl.partner_id
+       LEFT JOIN vouchers v ON v.id = rl.voucher_id
+      WHERE rl.business_date <= $1 AND ($2::uuid IS NULL OR rl.id > $2::uuid)
+        AND NOT EXISTS (SELECT 1 FROM clearings c WHERE c.redemption_line_id = rl.id)
+      ORDER BY rl.id
+      LIMIT $3`,
+    [periodEnd, after ?? null, size],
+  );
+}
+
+async function insertClearings(
+  tx: EntityManager,
+  runId: string,
+  cleared: ReadonlyArray<{ row: CandidateRow; fee: FeeObject }>,
+): Promise<void> {
+  const column = <T>(pick: (c: { row: CandidateRow; fee: FeeObject }) => T): T[] => cleared.map(pick);
+  // One round trip for the chunk: arrays in (a multi-row insert by unnest, not row by row).
+  await tx.query(
+    `INSERT INTO clearings (redemption_line_id, run_id, partner_id, serial_number, product, business_date, is_paid,
+                            cost, escrow_fee, gateway_fee, issuance_fee, issuance_layer, headquarters, sales,
+                            reimbursement, headquarters_party, sales_party, reimbursement_party)
+     SELECT line_id, $1::uuid, partner_id, serial, product, business_date, is_paid, cost, escrow_fee, gateway_fee,
+            issuance_fee, issuance_layer, headquarters, sales, reimbursement, hq_party, sales_party, reimb_party
+       FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::date[], $7::boolean[], $8::bigint[],
+                   $9::bigint[], $10::bigint[], $11::bigint[], $12::smallint[], $13::bigint[], $14::bigint[],
+                   $15::bigint[], $16::text[], $17::text[], $18::text[])
+         AS t(line_id, partner_id, serial, product, business_date, is_paid, cost, escrow_fee, gateway_fee,
+              issuance_fee, issuance_layer, headquarters, sales, reimbursement, hq_party, sales_party, reimb_party)
+     ON CONFLICT (redemption_line_id) DO NOTHING`,
+    [
+      runId,
+      column((c) => c.row.id),
+      column((c) => c.row.partner_id),
+      column((c) => c.row.serial_number),
+      column((c) => c.row.product ?? ''),
+      column((c) => c.row.business_date),
+      column((c) => c.row.is_paid),
+      column((c) => c.fee.cost),
+      column((c) => c.fee.escrow_fee),
+      column((c) => c.fee.gateway_fee),
+      column((c) => c.fee.issuance_fee),
+      column((c) => c.fee.issuance_layer as IssuanceLayer),
+      column((c) => c.fee.headquarters),
+      column((c) => c.fee.sales),
+      column((c) => c.fee.reimbursement),
+      column((c) => headquartersParty(c.row.partner_uid)),
+      column((c) => c.row.sales_point),
+      column((c) => c.row.redemption_point),
+    ],
+  );
+  await postClearingEntries(tx, runId, column((c) => c.row.id));
+}
+
+/**
+ * The balanced entry of each newly cleared voucher, built by the database from the clearing rows: the trust
+ * liability debited the value; the fees and the three payables credited. Zero lines are left out.
+ */
+async function postClearingEntries(tx: EntityManager, runId: string, lineIds: string[]): Promise<void> {
+  await tx.query(
+    `WITH entries AS (
+       INSERT INTO journal_entries (run_id, kind, reference, business_date, description)
+       SELECT $1::uuid, 'clearing', c.redemption_line_id::text, c.business_date, 'redeemed ' || c.serial_number
+         FROM clearings c WHERE c.redemption_line_id = ANY($2::uuid[])
+       ON CONFLICT (kind, reference) DO NOTHING
+       RETURNING id, reference)
+     INSERT INTO journal_lines (entry_id, account, ledger, party, amount, serial_number)
+     SELECT e.id, l.account, l.ledger, l.party, l.amount, c.serial_number
+       FROM entries e
+       JOIN clearings c ON c.redemption_line_id = e.reference::uuid
+       CROSS JOIN LATERAL (VALUES
+         ('${Account.trustLiability}', NULL, NULL, c.cost * (CASE WHEN c.is_paid THEN 1 ELSE 0 END)),
+         ('${Account.feeEscrow}', NULL, NULL, -c.escrow_fee),
+         ('${Account.feeGateway}', NULL, NULL, -c.gateway_fee),
+         ('${ISSUANCE_ACCOUNT_PREFIX}' || c.issuance_layer, NULL, NULL, -c.issuance_fee),
+         ('${payableAccount('headquarters')}', 'headquarters', c.headquarters_party, -c.headquarters),
+         ('${payableAccount('sales')}', 'sales', c.sales_party, -c.sales),
+         ('${payableAccount('reimbursement')}', 'reimbursement', c.reimbursement_party, -c.reimbursement)
+       ) AS l(account, ledger, party, amount)
+      WHERE l.amount <> 0`,
+    [runId, lineIds],
+  );
+}
+
+async function insertHolds(
+  tx: EntityManager,
+  runId: string,
+  held: ReadonlyArray<{ row: CandidateRow; reason: string }>,
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO settlement_holds (run_id, redemption_line_id, serial_number, reason)
+     SELECT $1::uuid, id, serial, reason FROM unnest($2::uuid[], $3::text[], $4::text[]) AS t(id, serial, reason)
+     ON CONFLICT (run_id, redemption_line_id) DO NOTHING`,
+    [runId, held.map((h) => h.row.id), held.map((h) => h.row.serial_number), held.map((h) => h.reason.slice(0, 200))],
+  );
+}
+

@@ -1,0 +1,136 @@
+import { SettlementRunEntity } from '@tixclear/db';
+import type { FeeScheduleBook } from '@tixclear/fee-engine';
+import type { DataSource } from 'typeorm';
+import { Clearing } from './clearing';
+import { postTrustMovements } from './posting';
+import { silentProgress, type ExportStep, type PayoutStep, type Progress } from './ports';
+import { nextState, type RunState } from './run-states';
+
+export interface RunOptions {
+  /** Lines per clearing transaction. */
+  chunkSize?: number;
+  /** Wait between two pay-off advances while the gateway works; `0` returns at once with `waiting`. */
+  payoutPollMs?: number;
+  /** Give up waiting for the gateway after this long (the run stays `paying` and resumes later). */
+  payoutWaitMs?: number;
+  progress?: Progress;
+}
+
+export interface RunResult {
+  run: SettlementRunEntity;
+  /** `waiting` when pay-offs are still with the gateway: run again later to finish. */
+  status: 'completed' | 'waiting';
+}
+
+/**
+ * Runs settlement for a period as a persisted state machine: each step is idempotent and the run's `state`
+ * moves only after its step is done, so a run killed anywhere is finished by running it again, with the same
+ * ledger, batches and files as an uninterrupted one. A session advisory lock on the run keeps two workers from
+ * running the same run at once (the other one returns and leaves it to the first).
+ */
+export class SettlementRunner {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly deps: {
+      feeBook: () => Promise<FeeScheduleBook>;
+      payoutAccounts: () => Promise<ReadonlyMap<string, string>>;
+      payouts: PayoutStep;
+      exports: ExportStep;
+    },
+  ) {}
+
+  /** Finds or creates the run of a period (unique per period). */
+  async openRun(periodStart: string, periodEnd: string): Promise<SettlementRunEntity> {
+    await this.dataSource
+      .createQueryBuilder()
+      .insert()
+      .into(SettlementRunEntity)
+      .values({ periodStart, periodEnd, state: 'clearing', summary: {} })
+      .orIgnore()
+      .execute();
+    return this.dataSource.getRepository(SettlementRunEntity).findOneByOrFail({ periodStart, periodEnd });
+  }
+
+  async run(periodStart: string, periodEnd: string, options: RunOptions = {}): Promise<RunResult | 'busy'> {
+    const run = await this.openRun(periodStart, periodEnd);
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [run.id])) as [
+        { locked: boolean },
+      ];
+      if (!locked) return 'busy';
+      try {
+        return await this.#continue(run.id, options);
+      } finally {
+        await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [run.id]);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  async #continue(runId: string, options: RunOptions): Promise<RunResult> {
+    const progress = options.progress ?? silentProgress;
+    const repo = this.dataSource.getRepository(SettlementRunEntity);
+    for (;;) {
+      const run = await repo.findOneByOrFail({ id: runId });
+      const state = run.state as RunState;
+      switch (state) {
+        case 'clearing':
+          await this.#clear(run, options.chunkSize ?? 20_000, progress);
+          break;
+        case 'posting':
+          progress.step('posting purchases and refunds');
+          await postTrustMovements(this.dataSource, run.id, run.periodEnd);
+          break;
+        case 'batching':
+          progress.step('building pay-off batches');
+          await this.deps.payouts.build(run.id);
+          break;
+        case 'paying': {
+          progress.step('paying out');
+          if ((await this.#pay(run.id, options)) === 'waiting') return { run, status: 'waiting' };
+          break;
+        }
+        case 'exporting':
+          progress.step('exporting');
+          await this.deps.exports.export(run.id);
+          break;
+        case 'completed':
+          return { run, status: 'completed' };
+      }
+      await repo.update({ id: run.id, state }, { state: nextState(state) });
+    }
+  }
+
+  async #clear(run: SettlementRunEntity, chunkSize: number, progress: Progress): Promise<void> {
+    const clearing = new Clearing(this.dataSource, await this.deps.feeBook(), await this.deps.payoutAccounts());
+    const [{ total }] = (await this.dataSource.query(
+      `SELECT count(*)::int AS total FROM redemption_lines rl
+        WHERE rl.business_date <= $1 AND NOT EXISTS (SELECT 1 FROM clearings c WHERE c.redemption_line_id = rl.id)`,
+      [run.periodEnd],
+    )) as [{ total: number }];
+    let done = 0;
+    let after: string | undefined;
+    progress.step('clearing', 0, total);
+    for (;;) {
+      const chunk = await clearing.clearChunk(run.id, run.periodEnd, after, chunkSize);
+      if (chunk.lastId === undefined) return;
+      done += chunk.cleared + chunk.held;
+      after = chunk.lastId;
+      progress.step('clearing', done, total);
+    }
+  }
+
+  async #pay(runId: string, options: RunOptions): Promise<'done' | 'waiting'> {
+    const deadline = Date.now() + (options.payoutWaitMs ?? 60_000);
+    for (;;) {
+      const status = await this.deps.payouts.advance(runId);
+      if (status === 'done') return 'done';
+      const poll = options.payoutPollMs ?? 1_000;
+      if (poll === 0 || Date.now() + poll > deadline) return 'waiting';
+      await new Promise((resolve) => setTimeout(resolve, poll));
+    }
+  }
+}
