@@ -28,7 +28,9 @@ export function issuanceFeeAccount(layer: number): string {
   return `${ISSUANCE_ACCOUNT_PREFIX}${layer}`;
 }
 
-/** Headquarters of a partner, as a party of the headquarters ledger. */
+/** Headquarters of a partner, as a party of the headquarters ledger: `hq:<partner uid>`. */
+export const HEADQUARTERS_PREFIX = 'hq:';
+
 export function headquartersParty(partnerUid: string): string {
-  return `hq:${partnerUid}`;
+  return `${HEADQUARTERS_PREFIX}${partnerUid}`;
 }

@@ -1,6 +1,6 @@
-import { FeeScheduleBook, type FeeObject, type FeeRule, type IssuanceLayer } from '@tixclear/fee-engine';
+import type { FeeObject, FeeRule, FeeScheduleBook } from '@tixclear/fee-engine';
 import type { DataSource, EntityManager } from 'typeorm';
-import { Account, headquartersParty, ISSUANCE_ACCOUNT_PREFIX, payableAccount } from './accounts';
+import { Account, HEADQUARTERS_PREFIX, ISSUANCE_ACCOUNT_PREFIX, payableAccount } from './accounts';
 
 interface CandidateRow {
   id: string;
@@ -47,7 +47,12 @@ export class Clearing {
     private readonly accounts: ReadonlyMap<string, string>,
   ) {}
 
-  async clearChunk(runId: string, periodEnd: string, after: string | undefined, size: number): Promise<ClearingChunkResult> {
+  async clearChunk(
+    runId: string,
+    periodEnd: string,
+    after: string | undefined,
+    size: number,
+  ): Promise<ClearingChunkResult> {
     return this.dataSource.transaction(async (tx) => {
       const rows = await candidates(tx, periodEnd, after, size);
       if (rows.length === 0) return { cleared: 0, held: 0, lastId: undefined };
@@ -66,7 +71,11 @@ export class Clearing {
 
   #judge(row: CandidateRow): { fee: FeeObject } | { reason: string } {
     if (row.fee_issue) return { reason: row.fee_issue };
-    if (row.sharing_headquarters === null || row.sharing_sales === null || row.sharing_reimbursement === null) {
+    if (
+      row.sharing_headquarters === null ||
+      row.sharing_sales === null ||
+      row.sharing_reimbursement === null
+    ) {
       return { reason: 'no sharing: voucher not sold through us' };
     }
     let fee: FeeObject;
@@ -75,7 +84,8 @@ export class Clearing {
     } catch (error) {
       return { reason: `no fee split: ${(error as { code?: string }).code ?? 'error'}` };
     }
-    if (row.our_fee && !sameFee(row.our_fee, fee)) return { reason: 'fee split differs from the one at redemption' };
+    if (row.our_fee && !sameFee(row.our_fee, fee))
+      return { reason: 'fee split differs from the one at redemption' };
     if (row.is_paid) {
       for (const party of payees(row)) {
         if (!this.accounts.has(party)) return { reason: `no payout account for ${party}` };
@@ -140,67 +150,49 @@ async function candidates(
   );
 }
 
+/**
+ * Writes a chunk's clearings and, for each newly cleared paid voucher, its balanced journal entry: the trust
+ * liability debited the value; the fees and the three payables credited (zero lines left out; a gift voucher
+ * clears at zero and needs no entry). One statement, one round trip: the split computed here goes in as arrays
+ * (a multi-row insert by unnest, not row by row) and everything else is joined in by the database, so a killed
+ * worker leaves all of the chunk or none of it.
+ */
 async function insertClearings(
   tx: EntityManager,
   runId: string,
   cleared: ReadonlyArray<{ row: CandidateRow; fee: FeeObject }>,
 ): Promise<void> {
   const column = <T>(pick: (c: { row: CandidateRow; fee: FeeObject }) => T): T[] => cleared.map(pick);
-  // One round trip for the chunk: arrays in (a multi-row insert by unnest, not row by row).
   await tx.query(
-    `INSERT INTO clearings (redemption_line_id, run_id, partner_id, serial_number, product, business_date, is_paid,
-                            cost, escrow_fee, gateway_fee, issuance_fee, issuance_layer, headquarters, sales,
-                            reimbursement, headquarters_party, sales_party, reimbursement_party)
-     SELECT line_id, $1::uuid, partner_id, serial, product, business_date, is_paid, cost, escrow_fee, gateway_fee,
-            issuance_fee, issuance_layer, headquarters, sales, reimbursement, hq_party, sales_party, reimb_party
-       FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::date[], $7::boolean[], $8::bigint[],
-                   $9::bigint[], $10::bigint[], $11::bigint[], $12::smallint[], $13::bigint[], $14::bigint[],
-                   $15::bigint[], $16::text[], $17::text[], $18::text[])
-         AS t(line_id, partner_id, serial, product, business_date, is_paid, cost, escrow_fee, gateway_fee,
-              issuance_fee, issuance_layer, headquarters, sales, reimbursement, hq_party, sales_party, reimb_party)
-     ON CONFLICT (redemption_line_id) DO NOTHING`,
-    [
-      runId,
-      column((c) => c.row.id),
-      column((c) => c.row.partner_id),
-      column((c) => c.row.serial_number),
-      column((c) => c.row.product ?? ''),
-      column((c) => c.row.business_date),
-      column((c) => c.row.is_paid),
-      column((c) => c.fee.cost),
-      column((c) => c.fee.escrow_fee),
-      column((c) => c.fee.gateway_fee),
-      column((c) => c.fee.issuance_fee),
-      column((c) => c.fee.issuance_layer as IssuanceLayer),
-      column((c) => c.fee.headquarters),
-      column((c) => c.fee.sales),
-      column((c) => c.fee.reimbursement),
-      column((c) => headquartersParty(c.row.partner_uid)),
-      column((c) => c.row.sales_point),
-      column((c) => c.row.redemption_point),
-    ],
-  );
-  await postClearingEntries(tx, runId, column((c) => c.row.id));
-}
-
-/**
- * The balanced entry of each newly cleared voucher, built by the database from the clearing rows: the trust
- * liability debited the value; the fees and the three payables credited. Zero lines are left out.
- */
-async function postClearingEntries(tx: EntityManager, runId: string, lineIds: string[]): Promise<void> {
-  await tx.query(
-    `WITH entries AS (
+    `WITH split AS (
+       SELECT * FROM unnest($2::uuid[], $3::bigint[], $4::bigint[], $5::bigint[], $6::smallint[], $7::bigint[],
+                            $8::bigint[], $9::bigint[])
+         AS t(line_id, escrow_fee, gateway_fee, issuance_fee, issuance_layer, headquarters, sales, reimbursement)),
+     cleared AS (
+       INSERT INTO clearings (redemption_line_id, run_id, partner_id, serial_number, product, business_date, is_paid,
+                              cost, escrow_fee, gateway_fee, issuance_fee, issuance_layer, headquarters, sales,
+                              reimbursement, headquarters_party, sales_party, reimbursement_party)
+       SELECT rl.id, $1::uuid, rl.partner_id, rl.serial_number, coalesce(v.item_name, rl.item_id), rl.business_date,
+              rl.is_paid, rl.cost, s.escrow_fee, s.gateway_fee, s.issuance_fee, s.issuance_layer, s.headquarters,
+              s.sales, s.reimbursement, '${HEADQUARTERS_PREFIX}' || p.partner_uid, rl.sales_point, rl.redemption_point
+         FROM split s
+         JOIN redemption_lines rl ON rl.id = s.line_id
+         JOIN partners p ON p.id = rl.partner_id
+         LEFT JOIN vouchers v ON v.id = rl.voucher_id
+       ON CONFLICT (redemption_line_id) DO NOTHING
+       RETURNING *),
+     entries AS (
        INSERT INTO journal_entries (run_id, kind, reference, business_date, description)
        SELECT $1::uuid, 'clearing', c.redemption_line_id::text, c.business_date, 'redeemed ' || c.serial_number
-         FROM clearings c WHERE c.redemption_line_id = ANY($2::uuid[])
+         FROM cleared c WHERE c.is_paid
        ON CONFLICT (kind, reference) DO NOTHING
        RETURNING id, reference)
      INSERT INTO journal_lines (entry_id, account, ledger, party, amount, serial_number)
      SELECT e.id, l.account, l.ledger, l.party, l.amount, c.serial_number
        FROM entries e
-       JOIN clearings c ON c.redemption_line_id = e.reference::uuid
+       JOIN cleared c ON c.redemption_line_id::text = e.reference
        CROSS JOIN LATERAL (VALUES
-         ('${Account.trustLiability}', NULL, NULL, c.cost * (CASE WHEN c.is_paid THEN 1 ELSE 0 END)),
+         ('${Account.trustLiability}', NULL, NULL, c.cost),
          ('${Account.feeEscrow}', NULL, NULL, -c.escrow_fee),
          ('${Account.feeGateway}', NULL, NULL, -c.gateway_fee),
          ('${ISSUANCE_ACCOUNT_PREFIX}' || c.issuance_layer, NULL, NULL, -c.issuance_fee),
@@ -209,7 +201,17 @@ async function postClearingEntries(tx: EntityManager, runId: string, lineIds: st
          ('${payableAccount('reimbursement')}', 'reimbursement', c.reimbursement_party, -c.reimbursement)
        ) AS l(account, ledger, party, amount)
       WHERE l.amount <> 0`,
-    [runId, lineIds],
+    [
+      runId,
+      column((c) => c.row.id),
+      column((c) => c.fee.escrow_fee),
+      column((c) => c.fee.gateway_fee),
+      column((c) => c.fee.issuance_fee),
+      column((c) => c.fee.issuance_layer),
+      column((c) => c.fee.headquarters),
+      column((c) => c.fee.sales),
+      column((c) => c.fee.reimbursement),
+    ],
   );
 }
 
@@ -222,7 +224,11 @@ async function insertHolds(
     `INSERT INTO settlement_holds (run_id, redemption_line_id, serial_number, reason)
      SELECT $1::uuid, id, serial, reason FROM unnest($2::uuid[], $3::text[], $4::text[]) AS t(id, serial, reason)
      ON CONFLICT (run_id, redemption_line_id) DO NOTHING`,
-    [runId, held.map((h) => h.row.id), held.map((h) => h.row.serial_number), held.map((h) => h.reason.slice(0, 200))],
+    [
+      runId,
+      held.map((h) => h.row.id),
+      held.map((h) => h.row.serial_number),
+      held.map((h) => h.reason.slice(0, 200)),
+    ],
   );
 }
-

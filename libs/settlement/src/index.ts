@@ -5,3 +5,6 @@ export * from './posting';
 export * from './run-states';
 export * from './settlement-runner';
 export * from './summary';
+export * from './loaders';
+export * from './testing/synthetic-day';
+export * from './exports';

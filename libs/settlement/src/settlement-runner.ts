@@ -56,9 +56,9 @@ export class SettlementRunner {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
-      const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [run.id])) as [
-        { locked: boolean },
-      ];
+      const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [
+        run.id,
+      ])) as [{ locked: boolean }];
       if (!locked) return 'busy';
       try {
         return await this.#continue(run.id, options);
@@ -105,12 +105,16 @@ export class SettlementRunner {
   }
 
   async #clear(run: SettlementRunEntity, chunkSize: number, progress: Progress): Promise<void> {
-    const clearing = new Clearing(this.dataSource, await this.deps.feeBook(), await this.deps.payoutAccounts());
-    const [{ total }] = (await this.dataSource.query(
+    const clearing = new Clearing(
+      this.dataSource,
+      await this.deps.feeBook(),
+      await this.deps.payoutAccounts(),
+    );
+    const [{ total }] = await this.dataSource.query<[{ total: number }]>(
       `SELECT count(*)::int AS total FROM redemption_lines rl
         WHERE rl.business_date <= $1 AND NOT EXISTS (SELECT 1 FROM clearings c WHERE c.redemption_line_id = rl.id)`,
       [run.periodEnd],
-    )) as [{ total: number }];
+    );
     let done = 0;
     let after: string | undefined;
     progress.step('clearing', 0, total);

@@ -17,10 +17,10 @@ export interface RunSummary {
 
 /** What a run did, from the database (so a resumed run reports the same as an uninterrupted one). */
 export async function summarizeRun(dataSource: DataSource, runId: string): Promise<RunSummary> {
-  const one = async <T>(sql: string): Promise<T> => ((await dataSource.query(sql, [runId])) as T[])[0] as T;
+  const one = async <T>(sql: string): Promise<T> => (await dataSource.query<T[]>(sql, [runId]))[0] as T;
   const many = async (sql: string): Promise<Record<string, number>> =>
     Object.fromEntries(
-      ((await dataSource.query(sql, [runId])) as { k: string; n: string }[]).map((r) => [r.k, Number(r.n)]),
+      (await dataSource.query<{ k: string; n: string }[]>(sql, [runId])).map((r) => [r.k, Number(r.n)]),
     );
   const run = await one<{ period_start: string; period_end: string; state: string }>(
     `SELECT period_start::text, period_end::text, state FROM settlement_runs WHERE id = $1`,
@@ -45,9 +45,19 @@ export async function summarizeRun(dataSource: DataSource, runId: string): Promi
     vouchersCleared: Number(cleared.n),
     vouchersHeld: Object.values(holdReasons).reduce((a, b) => a + b, 0),
     holdReasons,
-    ledgers: { headquarters: Number(cleared.hq), sales: Number(cleared.sales), reimbursement: Number(cleared.reimb) },
-    fees: { escrow: Number(cleared.escrow), gateway: Number(cleared.gateway), issuance: Number(cleared.issuance) },
-    batches: await many(`SELECT state AS k, count(*) AS n FROM payout_batches WHERE run_id = $1 GROUP BY state`),
+    ledgers: {
+      headquarters: Number(cleared.hq),
+      sales: Number(cleared.sales),
+      reimbursement: Number(cleared.reimb),
+    },
+    fees: {
+      escrow: Number(cleared.escrow),
+      gateway: Number(cleared.gateway),
+      issuance: Number(cleared.issuance),
+    },
+    batches: await many(
+      `SELECT state AS k, count(*) AS n FROM payout_batches WHERE run_id = $1 GROUP BY state`,
+    ),
     itemsByStatus: await many(
       `SELECT i.state AS k, count(*) AS n FROM payout_items i JOIN payout_batches b ON b.id = i.batch_id
         WHERE b.run_id = $1 GROUP BY i.state`,

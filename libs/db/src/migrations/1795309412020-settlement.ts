@@ -31,10 +31,6 @@ export class Settlement1795309412020 implements MigrationInterface {
       'CREATE TABLE "journal_lines" ("id" bigint GENERATED ALWAYS AS IDENTITY NOT NULL, "entry_id" bigint NOT NULL, "account" character varying(40) NOT NULL, "ledger" character varying(16), "party" character varying(80), "amount" bigint NOT NULL, "serial_number" character varying(32), CONSTRAINT "PK_70cba2da4588cee8921f73ef136" PRIMARY KEY ("id"))',
     );
     await queryRunner.query(
-      'CREATE INDEX "journal_lines_ledger_party_idx" ON "journal_lines"  ("ledger", "party") ',
-    );
-    await queryRunner.query('CREATE INDEX "journal_lines_entry_idx" ON "journal_lines"  ("entry_id") ');
-    await queryRunner.query(
       'CREATE TABLE "payables" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "run_id" uuid NOT NULL, "paying_merchant" character varying(32) NOT NULL, "party" character varying(80) NOT NULL, "role" character varying(16) NOT NULL, "amount" bigint NOT NULL, "item_id" uuid, "paid_by_item_id" uuid, CONSTRAINT "PK_33adb2ad800095b1f556f01b2c3" PRIMARY KEY ("id"))',
     );
     await queryRunner.query(
@@ -67,8 +63,6 @@ export class Settlement1795309412020 implements MigrationInterface {
     await queryRunner.query('DROP TABLE "payout_batches"');
     await queryRunner.query('DROP INDEX "public"."payables_run_party_role_uq"');
     await queryRunner.query('DROP TABLE "payables"');
-    await queryRunner.query('DROP INDEX "public"."journal_lines_entry_idx"');
-    await queryRunner.query('DROP INDEX "public"."journal_lines_ledger_party_idx"');
     await queryRunner.query('DROP TABLE "journal_lines"');
     await queryRunner.query('DROP INDEX "public"."journal_entries_kind_reference_uq"');
     await queryRunner.query('DROP INDEX "public"."journal_entries_run_idx"');

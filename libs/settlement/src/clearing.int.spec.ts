@@ -1,0 +1,166 @@
+import { randomBytes } from 'node:crypto';
+import {
+  createTestDatabase,
+  ensureSamplePartner,
+  PartnerRegistry,
+  SAMPLE_PARTNER,
+  type TestDatabase,
+} from '@tixclear/db';
+import { computeFees, FeeScheduleBook } from '@tixclear/fee-engine';
+import { Clearing } from './clearing';
+import { postTrustMovements } from './posting';
+import { writeSyntheticDay } from './testing/synthetic-day';
+
+describe('clearing', () => {
+  let db: TestDatabase;
+  let partnerId: string;
+  let book: FeeScheduleBook;
+  const accounts = new Map([[`store:${SAMPLE_PARTNER.partnerUid}`, 'payee-1']]);
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const registry = new PartnerRegistry(db.dataSource, randomBytes(32));
+    await ensureSamplePartner(registry);
+    partnerId = (await registry.findByUid(SAMPLE_PARTNER.partnerUid))!.id;
+    book = new FeeScheduleBook([
+      {
+        issuerId: SAMPLE_PARTNER.issuerId,
+        effectiveFrom: '2020-01-01',
+        escrowRate: '0.02',
+        gatewayRate: '0.01',
+        issuanceFee: 1,
+        issuanceLayer: 2,
+      },
+    ]);
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  async function runId(date: string): Promise<string> {
+    const [run] = await db.dataSource.query<[{ id: string }]>(
+      `INSERT INTO settlement_runs (period_start, period_end, state, summary) VALUES ($1, $1, 'clearing', '{}') RETURNING id`,
+      [date],
+    );
+    return run.id;
+  }
+
+  async function clearAll(run: string, date: string, chunk = 7) {
+    const clearing = new Clearing(db.dataSource, book, accounts);
+    let after: string | undefined;
+    let cleared = 0;
+    let held = 0;
+    for (;;) {
+      const result = await clearing.clearChunk(run, date, after, chunk);
+      if (result.lastId === undefined) return { cleared, held };
+      cleared += result.cleared;
+      held += result.held;
+      after = result.lastId;
+    }
+  }
+
+  it('clears each redeemed voucher once, with the fee engine split and a balanced entry', async () => {
+    await writeSyntheticDay(db.dataSource, {
+      partnerId,
+      businessDate: '2026-11-20',
+      vouchers: 30,
+      giftEvery: 10,
+    });
+    const run = await runId('2026-11-20');
+    expect(await clearAll(run, '2026-11-20')).toEqual({ cleared: 30, held: 0 });
+    // A second pass (a rerun, a crash-resume) finds nothing left.
+    expect(await clearAll(run, '2026-11-20')).toEqual({ cleared: 0, held: 0 });
+
+    const expected = computeFees({
+      cost: 50,
+      escrowRate: '0.02',
+      gatewayRate: '0.01',
+      issuanceFee: 1,
+      issuanceLayer: 2,
+      isPaid: true,
+      sharing: { headquarters: '0.15', sales: '0.1', reimbursement: '0.75' },
+    });
+    const rows = await db.dataSource.query<Array<Record<string, number | boolean>>>(
+      `SELECT is_paid, headquarters::int, sales::int, reimbursement::int, escrow_fee::int, gateway_fee::int, issuance_fee::int
+         FROM clearings WHERE run_id = $1`,
+      [run],
+    );
+    const paid = rows.filter((r) => r.is_paid);
+    expect(paid).toHaveLength(27);
+    for (const row of paid) {
+      expect(row).toMatchObject({
+        headquarters: expected.headquarters,
+        sales: expected.sales,
+        reimbursement: expected.reimbursement,
+        escrow_fee: expected.escrow_fee,
+        gateway_fee: expected.gateway_fee,
+        issuance_fee: expected.issuance_fee,
+      });
+    }
+    const unbalanced = await db.dataSource.query(
+      `SELECT e.id FROM journal_entries e JOIN journal_lines l ON l.entry_id = e.id GROUP BY e.id HAVING sum(l.amount) <> 0`,
+    );
+    expect(unbalanced).toEqual([]);
+    const [ledger] = await db.dataSource.query<[{ sales: number; reimb: number }]>(
+      `SELECT sum(amount) FILTER (WHERE ledger = 'sales')::int AS sales, sum(amount) FILTER (WHERE ledger = 'reimbursement')::int AS reimb
+         FROM journal_lines`,
+    );
+    expect(ledger).toEqual({ sales: -5 * 27, reimb: -35 * 27 });
+  });
+
+  it('holds a voucher whose payee has no payout account, and clears it once the account exists', async () => {
+    await writeSyntheticDay(db.dataSource, {
+      partnerId,
+      businessDate: '2026-11-21',
+      vouchers: 3,
+      prefix: 'HOLD',
+    });
+    await db.dataSource.query(
+      `UPDATE redemption_lines SET redemption_point = 'store:999' WHERE serial_number LIKE 'HOLD%'`,
+    );
+    const run = await runId('2026-11-21');
+    expect(await clearAll(run, '2026-11-21')).toEqual({ cleared: 0, held: 3 });
+    const holds = await db.dataSource.query<{ reason: string }[]>(
+      `SELECT reason FROM settlement_holds WHERE run_id = $1`,
+      [run],
+    );
+    expect(holds.map((h) => h.reason)).toEqual(Array(3).fill('no payout account for store:999'));
+
+    const later = await runId('2026-11-22');
+    const withAccount = new Clearing(db.dataSource, book, new Map([...accounts, ['store:999', 'payee-999']]));
+    const result = await withAccount.clearChunk(later, '2026-11-22', undefined, 100);
+    expect(result.cleared).toBe(3);
+  });
+
+  it('holds a voucher whose gateway fee object disagreed with ours', async () => {
+    await writeSyntheticDay(db.dataSource, {
+      partnerId,
+      businessDate: '2026-11-23',
+      vouchers: 1,
+      prefix: 'MISM',
+    });
+    await db.dataSource.query(
+      `UPDATE redemption_lines SET fee_issue = 'fee mismatch: sales' WHERE serial_number LIKE 'MISM%'`,
+    );
+    const run = await runId('2026-11-23');
+    expect(await clearAll(run, '2026-11-23')).toEqual({ cleared: 0, held: 1 });
+  });
+
+  it('posts paid purchases to the trust liability once, so it equals the value outstanding', async () => {
+    await postTrustMovements(db.dataSource, await runId('2026-11-24'), '2026-11-24');
+    await postTrustMovements(db.dataSource, await runId('2026-11-25'), '2026-11-25');
+    const [trust] = await db.dataSource.query<[{ balance: number }]>(
+      `SELECT coalesce(sum(amount), 0)::int AS balance FROM journal_lines WHERE account = 'trust_liability'`,
+    );
+    // Outstanding: paid vouchers sold whose redemption is not cleared yet (the held mismatch one).
+    const [outstanding] = await db.dataSource.query<[{ value: number }]>(
+      `SELECT coalesce(sum(v.cost), 0)::int AS value FROM vouchers v
+        WHERE v.is_paid AND NOT EXISTS (SELECT 1 FROM redemption_lines rl JOIN clearings c ON c.redemption_line_id = rl.id WHERE rl.voucher_id = v.id)`,
+    );
+    expect(-trust.balance).toBe(outstanding.value);
+    const [trial] = await db.dataSource.query<[{ total: number }]>(
+      `SELECT sum(amount)::int AS total FROM journal_lines`,
+    );
+    expect(trial.total).toBe(0);
+  });
+});

@@ -1,0 +1,139 @@
+/**
+ * Settlement throughput: `npm run bench:settlement [-- N]` (default 1,000,000 redemptions).
+ *
+ * On a fresh embedded PostgreSQL it writes N redeemed vouchers of one business day (server-side, not timed),
+ * then times the settlement steps that scale with N: clearing (fee-engine split of every voucher, holds,
+ * clearing rows, the balanced journal entry of each), posting the purchases to the trust liability, and
+ * building the pay-off batches. In the same run it COPYs the same number of journal rows into an empty table
+ * over one connection, the bare write rate of this machine, and prints both and their ratio.
+ * Targets: N settled in under 60 s; a journal row rate of at least half the bare COPY rate.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, chmodSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import {
+  createDataSource,
+  ensureDatabase,
+  ensureSamplePartner,
+  freePort,
+  PartnerRegistry,
+  SAMPLE_PARTNER,
+  startEmbeddedServer,
+} from '@tixclear/db';
+import {
+  Clearing,
+  loadFeeBook,
+  loadPayoutAccounts,
+  postTrustMovements,
+  writeSyntheticDay,
+} from '@tixclear/settlement';
+
+const N = Number(process.argv[2] ?? process.env.BENCH_REDEMPTIONS ?? 1_000_000);
+const DAY = '2026-11-20';
+
+const scratch = mkdtempSync(path.join(tmpdir(), 'tixclear-bench-'));
+chmodSync(scratch, 0o755);
+const server = await startEmbeddedServer({
+  dataDir: path.join(scratch, 'pg'),
+  port: await freePort(),
+  ephemeral: true,
+});
+try {
+  const url = await ensureDatabase(server.url, 'bench');
+  const ds = await createDataSource(url).initialize();
+  await ds.runMigrations();
+  const registry = new PartnerRegistry(ds, randomBytes(32));
+  await ensureSamplePartner(registry);
+  const partnerId = (await registry.findByUid(SAMPLE_PARTNER.partnerUid))!.id;
+
+  let t = performance.now();
+  const batch = 250_000;
+  for (let written = 0; written < N; written += batch) {
+    await writeSyntheticDay(ds, {
+      partnerId,
+      businessDate: DAY,
+      vouchers: Math.min(batch, N - written),
+      giftEvery: 20,
+      prefix: `B${written / batch}X`,
+    });
+  }
+  await ds.query('ANALYZE');
+  console.log(
+    `setup: ${N.toLocaleString()} redeemed vouchers written in ${((performance.now() - t) / 1000).toFixed(1)} s (not timed)`,
+  );
+
+  const [{ id: runId }] = await ds.query<[{ id: string }]>(
+    `INSERT INTO settlement_runs (period_start, period_end, state, summary) VALUES ($1, $1, 'clearing', '{}') RETURNING id`,
+    [DAY],
+  );
+
+  t = performance.now();
+  const clearing = new Clearing(ds, await loadFeeBook(ds), await loadPayoutAccounts(ds));
+  let after: string | undefined;
+  let cleared = 0;
+  for (;;) {
+    const chunk = await clearing.clearChunk(runId, DAY, after, 20_000);
+    if (chunk.lastId === undefined) break;
+    cleared += chunk.cleared;
+    after = chunk.lastId;
+  }
+  const clearingSeconds = (performance.now() - t) / 1000;
+  const tPost = performance.now();
+  await postTrustMovements(ds, runId, DAY);
+  const postingSeconds = (performance.now() - tPost) / 1000;
+  const settleSeconds = (performance.now() - t) / 1000;
+  const [{ rows: journalRows }] = await ds.query<[{ rows: number }]>(
+    `SELECT count(*)::int AS rows FROM journal_lines`,
+  );
+  const [{ entries }] = await ds.query<[{ entries: number }]>(
+    `SELECT count(*)::int AS entries FROM journal_entries`,
+  );
+
+  // The bare rate: COPY as many journal-shaped rows into an empty table with the same columns and indexes.
+  await ds.query(`CREATE TABLE bare_journal_lines (LIKE journal_lines INCLUDING ALL)`);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const rows = journalRows + entries;
+  const tCopy = performance.now();
+  function* lines() {
+    const chunk: string[] = [];
+    for (let i = 1; i <= rows; i++) {
+      chunk.push(`${i}\tpayable_sales\tsales\tstore:289151880142\t-5\tB0X${i}\n`);
+      if (chunk.length === 10_000) yield chunk.splice(0).join('');
+    }
+    if (chunk.length > 0) yield chunk.join('');
+  }
+  await pipeline(
+    Readable.from(lines()),
+    client.query(
+      copyFrom(
+        `COPY bare_journal_lines (entry_id, account, ledger, party, amount, serial_number) FROM STDIN`,
+      ),
+    ),
+  );
+  const copySeconds = (performance.now() - tCopy) / 1000;
+  await client.end();
+  await ds.destroy();
+
+  const settlementRowRate = rows / settleSeconds;
+  const copyRowRate = rows / copySeconds;
+  console.log(
+    `cleared ${cleared.toLocaleString()} paid+gift vouchers; ${entries.toLocaleString()} journal entries, ${journalRows.toLocaleString()} journal lines`,
+  );
+  console.log(`clearing ${clearingSeconds.toFixed(1)} s, trust posting ${postingSeconds.toFixed(1)} s`);
+  console.log(
+    `redemptions settled per second: ${Math.round(N / settleSeconds).toLocaleString()} (${N.toLocaleString()} in ${settleSeconds.toFixed(1)} s; target < 60 s)`,
+  );
+  console.log(
+    `journal rows per second: settlement ${Math.round(settlementRowRate).toLocaleString()}, bare COPY ${Math.round(copyRowRate).toLocaleString()}`,
+  );
+  console.log(`ratio settlement / bare COPY: ${(settlementRowRate / copyRowRate).toFixed(2)} (target ≥ 0.5)`);
+} finally {
+  await server.stop();
+  rmSync(scratch, { recursive: true, force: true });
+}
