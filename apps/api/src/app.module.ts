@@ -5,6 +5,10 @@ import { API_CONFIG, type ApiConfig } from './config/api-config';
 import { EnvelopeModule } from './envelope/envelope.module';
 import { HealthModule } from './health/health.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { ObservabilityModule } from './observability/observability.module';
+import { PurchasesModule } from './purchases/purchases.module';
+import { RedemptionsModule } from './redemptions/redemptions.module';
+import { RefundsModule } from './refunds/refunds.module';
 
 @Module({})
 export class AppModule {
@@ -14,9 +18,14 @@ export class AppModule {
       global: true,
       imports: [
         TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl)),
+        ObservabilityModule,
         HealthModule,
         EnvelopeModule,
         NotificationsModule,
+        // The REST door (/v1), one module per bounded context.
+        PurchasesModule,
+        RedemptionsModule,
+        RefundsModule,
       ],
       providers: [{ provide: API_CONFIG, useValue: config }],
       exports: [API_CONFIG],

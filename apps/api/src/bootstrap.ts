@@ -1,20 +1,35 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { LogController } from 'fastify';
 import { AppModule } from './app.module';
+import { answerFrameworkError, HttpErrorsFilter } from './common/http-errors.filter';
 import type { ApiConfig } from './config/api-config';
+import { loggerOptions, PinoNestLogger } from './observability/logger';
+import { Metrics } from './observability/metrics';
+import { genReqId, installRequestHooks } from './observability/request-context';
+import { serveOpenApi } from './rest/openapi';
 
 /** Builds the API (not listening yet), so tests and main.ts assemble it the same way. */
 export async function createApiApp(config: ApiConfig): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    logger: loggerOptions(config.logLevel),
+    // One line per request comes from our own hook (ids, route, status, duration), not Fastify's two.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
+    genReqId,
+    frameworkErrors: answerFrameworkError,
+    bodyLimit: config.bodyLimitBytes,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config), adapter, {
-    logger: config.logLevel === 'silent' ? false : ['error', 'warn', 'log'],
+    logger: config.logLevel === 'silent' ? false : new PinoNestLogger(adapter.getInstance().log),
     abortOnError: false,
     // Gateway reports are read from their exact bytes (form with PHP-style nesting, or JSON).
     rawBody: true,
   });
+  installRequestHooks(adapter.getInstance(), app.get(Metrics));
+  // Every error, from Fastify's body parsing to Nest's routing, answers JSON with a code.
+  app.useGlobalFilters(new HttpErrorsFilter());
+  serveOpenApi(app);
   app.enableShutdownHooks();
   return app;
 }

@@ -42,6 +42,7 @@ export const operationErrorAnswers: { readonly [C in OperationErrorCode]: Answer
   ORDER_CONFLICT: { protocolCode: '100', httpStatus: 409 },
   ORDER_NOT_FOUND: { protocolCode: '100', httpStatus: 404 },
   VOUCHER_UNAVAILABLE: { protocolCode: 'B500', httpStatus: 409 },
-  ORDER_IN_PROGRESS: { protocolCode: 'B200', httpStatus: 409 },
+  // Not a refusal: the order was taken and its outcome is not known yet (REST answers 202 and where to read it).
+  ORDER_IN_PROGRESS: { protocolCode: 'B200', httpStatus: 202 },
   GATEWAY_UNAVAILABLE: { protocolCode: '400', httpStatus: 503 },
 };

@@ -18,6 +18,13 @@ const schema = z.object({
   ENVELOPE_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   /** First retry delay of a partner report (the worker retries with doubling delays, 5 attempts in all). */
   REPORT_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** Largest request body accepted (both doors); larger ones get 413 before they are read. */
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(10 * 1024 * 1024)
+    .default(1024 * 1024),
 });
 
 export interface ApiConfig {
@@ -30,6 +37,7 @@ export interface ApiConfig {
   gatewayTimeoutMs: number;
   envelopeFailuresPerMinute: number;
   reportRetryDelaySeconds: number;
+  bodyLimitBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -53,6 +61,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     gatewayTimeoutMs: e.GATEWAY_TIMEOUT_MS,
     envelopeFailuresPerMinute: e.ENVELOPE_FAILURES_PER_MINUTE,
     reportRetryDelaySeconds: e.REPORT_RETRY_DELAY_SECONDS,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
   };
 }
 

@@ -2,7 +2,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EnvelopeError, NoValidKeyError } from '@tixclear/crypto';
 import type { PartnerContext } from '@tixclear/db';
 import type { Operations } from '@tixclear/operations';
+import { gatewayVerdict } from '../common/gateway-verdict';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
+import { Metrics } from '../observability/metrics';
 import { OPERATIONS } from '../operations/operations.tokens';
 import { PartnerDirectory } from '../partners/partner-directory.service';
 import { protocolAnswerFor, type ProtocolAnswer } from '../common/protocol-answer';
@@ -30,6 +32,8 @@ type EnvelopeCommand = (typeof ENVELOPE_COMMANDS)[number];
 export interface EnvelopeResult {
   status: number;
   answer: ProtocolAnswer;
+  /** The partner whose envelope opened (for the request's log line). */
+  partnerUid?: string;
 }
 
 /**
@@ -45,6 +49,7 @@ export class EnvelopeService {
     private readonly partners: PartnerDirectory,
     @Inject(OPERATIONS) private readonly operations: Operations,
     @Inject(API_CONFIG) config: ApiConfig,
+    private readonly metrics: Metrics,
   ) {
     this.#limiter = new FailureLimiter(config.envelopeFailuresPerMinute);
   }
@@ -68,6 +73,7 @@ export class EnvelopeService {
     const opened = partner ? open(partner, service, encryData) : undefined;
     if (!partner || !opened) {
       this.#limiter.recordFailure(partnerUid);
+      this.metrics.recordDecryptFailure();
       return { status: 200, answer: UNREADABLE };
     }
     const command = commandOf(opened.service);
@@ -78,14 +84,18 @@ export class EnvelopeService {
       };
     }
     try {
-      return { status: 200, answer: (await this.dispatch(partner, command, opened.data)) as ProtocolAnswer };
+      const answer = (await this.dispatch(partner, command, opened.data)) as ProtocolAnswer;
+      const verdict = gatewayVerdict(command, answer);
+      this.metrics.recordOperation('envelope', command, verdict.ok ? 'succeeded' : 'refused');
+      return { status: 200, answer, partnerUid };
     } catch (error) {
       const { answer, expected } = protocolAnswerFor(error);
+      this.metrics.recordOperation('envelope', command, String(answer.error_code));
       if (!expected)
         this.#logger.error(
           `${command} failed for ${partnerUid}: ${String((error as Error)?.stack ?? error)}`,
         );
-      return { status: 200, answer };
+      return { status: 200, answer, partnerUid };
     }
   }
 

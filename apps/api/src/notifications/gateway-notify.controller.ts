@@ -1,5 +1,6 @@
 import { Controller, HttpCode, Inject, Logger, Post, Req, Res } from '@nestjs/common';
 import type { RawBodyRequest } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import type { Operations } from '@tixclear/operations';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OPERATIONS } from '../operations/operations.tokens';
@@ -8,6 +9,7 @@ import { OPERATIONS } from '../operations/operations.tokens';
  * `POST /gateway/notify`: the gateway's background reports. `8888` is answered only once the report is stored
  * (and applied when it could be); an invalid report gets a 400 and no `8888`, so the gateway sends it again.
  */
+@ApiExcludeController()
 @Controller('gateway')
 export class GatewayNotifyController {
   readonly #logger = new Logger('gateway-notify');

@@ -1,0 +1,68 @@
+import { Metrics } from './metrics';
+
+function series(text: string, name: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  return line === undefined ? undefined : Number(line.slice(name.length + 1));
+}
+
+describe('Metrics', () => {
+  it('renders every family with HELP and TYPE, the label-less counter at 0 before its first event', () => {
+    const text = new Metrics().render();
+    for (const name of [
+      'tixclear_http_requests_total',
+      'tixclear_http_request_duration_seconds',
+      'tixclear_operations_total',
+      'tixclear_envelope_decrypt_failures_total',
+    ]) {
+      expect(text).toContain(`# TYPE ${name} `);
+    }
+    expect(series(text, 'tixclear_envelope_decrypt_failures_total')).toBe(0);
+    expect(text.endsWith('\n')).toBe(true);
+  });
+
+  it('counts requests by method, route and status, with a cumulative duration histogram', () => {
+    const metrics = new Metrics();
+    metrics.recordRequest({ method: 'POST', route: '/v1/purchases', status: 201, seconds: 0.02 });
+    metrics.recordRequest({ method: 'POST', route: '/v1/purchases', status: 201, seconds: 3 });
+    metrics.recordRequest({ method: 'POST', route: '/v1/purchases', status: 409, seconds: 0.004 });
+    const text = metrics.render();
+    expect(
+      series(text, 'tixclear_http_requests_total{method="POST",route="/v1/purchases",status="201"}'),
+    ).toBe(2);
+    expect(
+      series(text, 'tixclear_http_requests_total{method="POST",route="/v1/purchases",status="409"}'),
+    ).toBe(1);
+    const bucket = (le: string) =>
+      series(
+        text,
+        `tixclear_http_request_duration_seconds_bucket{method="POST",route="/v1/purchases",le="${le}"}`,
+      );
+    expect(bucket('0.005')).toBe(1);
+    expect(bucket('0.025')).toBe(2);
+    expect(bucket('2.5')).toBe(2);
+    expect(bucket('5')).toBe(3);
+    expect(bucket('+Inf')).toBe(3);
+    expect(
+      series(text, 'tixclear_http_request_duration_seconds_count{method="POST",route="/v1/purchases"}'),
+    ).toBe(3);
+    expect(
+      series(text, 'tixclear_http_request_duration_seconds_sum{method="POST",route="/v1/purchases"}'),
+    ).toBeCloseTo(3.024);
+  });
+
+  it('counts operations and decrypt failures, escaping label values', () => {
+    const metrics = new Metrics();
+    metrics.recordOperation('rest', 'vouchertransaction', 'succeeded');
+    metrics.recordOperation('envelope', 'we"ird\\cmd\n', 'refused');
+    metrics.recordDecryptFailure();
+    metrics.recordDecryptFailure();
+    const text = metrics.render();
+    expect(
+      series(text, 'tixclear_operations_total{door="rest",command="vouchertransaction",outcome="succeeded"}'),
+    ).toBe(1);
+    expect(text).toContain(
+      'tixclear_operations_total{door="envelope",command="we\\"ird\\\\cmd\\n",outcome="refused"} 1',
+    );
+    expect(series(text, 'tixclear_envelope_decrypt_failures_total')).toBe(2);
+  });
+});

@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Metrics } from './metrics';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The partner the request was authenticated as (REST key or envelope), for the request's log line. */
+    partnerUid?: string;
+  }
+}
+
+/**
+ * An incoming X-Request-Id is kept when it is sane (a caller's trace id joins our logs), otherwise we make one:
+ * the header reaches the logs, so it must not carry line breaks, markup or a payload.
+ */
+const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function requestIdFor(header: string | string[] | undefined): string {
+  return typeof header === 'string' && SANE_REQUEST_ID.test(header) ? header : randomUUID();
+}
+
+/** For Fastify's `genReqId`: the request id, from the header or fresh. */
+export function genReqId(request: { headers: Record<string, string | string[] | undefined> }): string {
+  return requestIdFor(request.headers['x-request-id']);
+}
+
+/** The route pattern (bounded label set), never the raw URL: unknown paths all count as `unmatched`. */
+export function routeOf(request: FastifyRequest): string {
+  return request.routeOptions?.url ?? 'unmatched';
+}
+
+/**
+ * Every response carries X-Request-Id; every request ends in exactly one log line and one metrics sample.
+ * The line has ids, method, route, status and duration only: no headers (keys), bodies (envelopes, buyers'
+ * data) or query strings.
+ */
+export function installRequestHooks(fastify: FastifyInstance, metrics: Metrics): void {
+  fastify.decorateRequest('partnerUid', undefined);
+  fastify.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    const route = routeOf(request);
+    const seconds = reply.elapsedTime / 1000;
+    metrics.recordRequest({ method: request.method, route, status: reply.statusCode, seconds });
+    request.log.info(
+      {
+        method: request.method,
+        route,
+        status: reply.statusCode,
+        duration_ms: Math.round(reply.elapsedTime * 10) / 10,
+        partner_uid: request.partnerUid,
+      },
+      'request',
+    );
+  });
+}
