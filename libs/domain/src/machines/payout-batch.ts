@@ -6,8 +6,9 @@ import { defineStateMachine } from '../state-machine';
  * A pay-off batch (our `group_id`). Remitting money twice is the worst failure of this engine, so every call
  * that can move money has its own in-flight state and its own unknown-outcome state:
  * - `draft`: being assembled, items may change; `discarded` if never sent.
- * - `submitting` / `submit_unknown`: the creation call is in flight / its outcome is unknown (query by group_id;
- *   "no such batch" means it never arrived: `rejected`).
+ * - `submitting` / `submit_unknown`: the creation call is in flight / its outcome is unknown (query by group_id).
+ *   "No such batch" (after a grace, the request may still be on its way) means it never arrived: back to
+ *   `draft`, to be sent again with the same group_id, whose uniqueness at the gateway refuses a late duplicate.
  * - `awaiting_approval` S01, `remitting` S03, `completed` S04, `partly_remitted` S05.
  * - `covering` / `covering_unknown`: a covering remittance (`api/payoffcoveringremittance`, only from S05) is in
  *   flight / its outcome is unknown. The response carries the batch code again (S01..S05); a refused covering
@@ -45,7 +46,7 @@ export const payoutBatchMachine = defineStateMachine({
       'rejected',
       'submit_unknown',
     ],
-    submit_unknown: ['awaiting_approval', 'remitting', 'completed', 'partly_remitted', 'rejected'],
+    submit_unknown: ['draft', 'awaiting_approval', 'remitting', 'completed', 'partly_remitted', 'rejected'],
     awaiting_approval: ['remitting', 'completed', 'partly_remitted'],
     remitting: ['completed', 'partly_remitted'],
     partly_remitted: ['covering', 'closed'],

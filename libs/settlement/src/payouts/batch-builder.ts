@@ -1,0 +1,180 @@
+import { twd, type Twd } from '@tixclear/domain';
+import type { DataSource, EntityManager } from 'typeorm';
+import { LEDGERS, payableAccount } from '../accounts';
+import { PayoutError, PayoutErrorCode } from './errors';
+import { groupIdFor, itemIdFor } from './ids';
+import { affected } from './records';
+
+interface Candidate {
+  id: string;
+  paying_merchant: string;
+  party: string;
+  amount: string;
+}
+
+interface PlannedItem {
+  merchant: string;
+  party: string;
+  itemId: string;
+  amount: Twd;
+  payables: string[];
+}
+
+/**
+ * Builds a run's pay-off: payables, batches, items, in one transaction, so a crash leaves all of it or none.
+ *
+ * 1. Payables: what the run's clearing entries credited to each party, per (paying merchant, party, role), by
+ *    one `INSERT … SELECT … ON CONFLICT DO NOTHING`. Zero amounts are left out, and headquarters only when its
+ *    partner has a payout account (otherwise its share stays on its ledger as a payable, with no row here).
+ * 2. Items: every payable not linked to an item and not paid: this run's, plus earlier runs' freed by a
+ *    re-included exception or a rejected batch, or waiting for a payee account. One item per payee = the sum of
+ *    its payables across roles and runs; one batch per paying merchant. Ids are derived (ids.ts).
+ * 3. Links: each payable to its item.
+ *
+ * Rerunning it (a crash after commit, a resumed run) finds the run's batches and does nothing: the same rows.
+ */
+export async function buildPayouts(dataSource: DataSource, runId: string): Promise<void> {
+  await dataSource.transaction(async (tx) => {
+    // Two builders of one run queue here. Not the runner's key: that lock is held by another session.
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('payouts:' || $1))`, [runId]);
+    const [built] = await tx.query<unknown[]>(`SELECT 1 FROM payout_batches WHERE run_id = $1 LIMIT 1`, [
+      runId,
+    ]);
+    if (built !== undefined) return;
+    await insertPayables(tx, runId);
+    const items = plan(runId, await candidates(tx));
+    const accounts = await payeeAccounts(tx, items);
+    // A payee without an account is left out: its payables stay free and a later run pays them.
+    const payable = items.filter((item) => accounts.has(key(item)));
+    if (payable.length === 0) return;
+    await insertBatchesAndItems(tx, runId, payable, accounts);
+  });
+}
+
+const key = (item: { merchant: string; party: string }) => `${item.merchant}\u0000${item.party}`;
+
+async function insertPayables(tx: EntityManager, runId: string): Promise<void> {
+  const owed = `
+    SELECT p.upstream_uid AS merchant, l.party, l.ledger AS role, -sum(l.amount) AS amount
+      FROM journal_entries e
+      JOIN journal_lines l ON l.entry_id = e.id
+      JOIN clearings c ON c.redemption_line_id::text = e.reference
+      JOIN partners p ON p.id = c.partner_id
+     WHERE e.run_id = $1 AND e.kind = 'clearing'
+       AND (l.ledger, l.account) IN (SELECT * FROM unnest($2::text[], $3::text[]))
+       AND (l.ledger <> 'headquarters' OR p.headquarters_payout_account IS NOT NULL)
+     GROUP BY p.upstream_uid, l.party, l.ledger
+    HAVING sum(l.amount) < 0`;
+  // The unique key is (run, party, role): a payee paid by two merchants in one run would lose one payable to
+  // ON CONFLICT. Refuse the run instead, loudly.
+  const [twice] = await tx.query<{ party: string }[]>(
+    `SELECT party FROM (${owed}) o GROUP BY party, role HAVING count(*) > 1 LIMIT 1`,
+    [runId, LEDGERS, LEDGERS.map(payableAccount)],
+  );
+  if (twice) {
+    throw new PayoutError(
+      PayoutErrorCode.PartyWithTwoMerchants,
+      `${twice.party} is owed through two paying merchants in run ${runId}`,
+    );
+  }
+  await tx.query(
+    `INSERT INTO payables (run_id, paying_merchant, party, role, amount)
+     SELECT $1, merchant, party, role, amount FROM (${owed}) o
+     ON CONFLICT (run_id, party, role) DO NOTHING`,
+    [runId, LEDGERS, LEDGERS.map(payableAccount)],
+  );
+}
+
+/** Every free payable, locked so that an operator's re-inclusion cannot slip in between planning and linking. */
+async function candidates(tx: EntityManager): Promise<Candidate[]> {
+  return await tx.query<Candidate[]>(
+    `SELECT id, paying_merchant, party, amount::text AS amount FROM payables
+      WHERE item_id IS NULL AND paid_by_item_id IS NULL
+      ORDER BY paying_merchant, party, run_id, role
+      FOR UPDATE`,
+  );
+}
+
+function plan(runId: string, rows: readonly Candidate[]): PlannedItem[] {
+  const items = new Map<string, PlannedItem>();
+  for (const row of rows) {
+    const merchant = row.paying_merchant;
+    const item = items.get(key({ merchant, party: row.party })) ?? {
+      merchant,
+      party: row.party,
+      itemId: itemIdFor(runId, merchant, row.party),
+      amount: twd(0),
+      payables: [],
+    };
+    item.amount = twd(item.amount + twd(row.amount));
+    item.payables.push(row.id);
+    items.set(key(item), item);
+  }
+  return [...items.values()].filter((item) => item.amount > 0);
+}
+
+/**
+ * Payee accounts: headquarters (`hq:<partner uid>`) from its partner; a point (`store:<ref>`, `dealer:<ref>`)
+ * from partner_points of the partners the merchant pays for, the oldest partner's when several list it.
+ */
+async function payeeAccounts(tx: EntityManager, items: readonly PlannedItem[]): Promise<Map<string, string>> {
+  const rows = await tx.query<{ merchant: string; party: string; account: string | null }[]>(
+    `SELECT w.merchant, w.party,
+            CASE WHEN split_part(w.party, ':', 1) = 'hq' THEN
+              (SELECT p.headquarters_payout_account FROM partners p
+                WHERE p.partner_uid = substr(w.party, 4) AND p.upstream_uid = w.merchant)
+            ELSE
+              (SELECT pp.payout_account FROM partner_points pp JOIN partners p ON p.id = pp.partner_id
+                WHERE p.upstream_uid = w.merchant AND pp.kind = split_part(w.party, ':', 1)
+                  AND pp.point_ref = substr(w.party, strpos(w.party, ':') + 1) AND pp.payout_account IS NOT NULL
+                ORDER BY p.created_at, p.id LIMIT 1)
+            END AS account
+       FROM unnest($1::text[], $2::text[]) AS w(merchant, party)`,
+    [items.map((i) => i.merchant), items.map((i) => i.party)],
+  );
+  const accounts = new Map<string, string>();
+  for (const row of rows) if (row.account) accounts.set(key(row), row.account);
+  return accounts;
+}
+
+async function insertBatchesAndItems(
+  tx: EntityManager,
+  runId: string,
+  items: readonly PlannedItem[],
+  accounts: ReadonlyMap<string, string>,
+): Promise<void> {
+  const merchants = [...new Set(items.map((item) => item.merchant))];
+  const batches = await tx.query<{ id: string; paying_merchant: string }[]>(
+    `INSERT INTO payout_batches (run_id, paying_merchant, group_id, state)
+     SELECT $1, merchant, group_id, 'draft' FROM unnest($2::text[], $3::text[]) AS b(merchant, group_id)
+     RETURNING id, paying_merchant`,
+    [runId, merchants, merchants.map((merchant) => groupIdFor(runId, merchant))],
+  );
+  const batchOf = new Map(batches.map((b) => [b.paying_merchant, b.id]));
+  const inserted = await tx.query<{ id: string; item_id: string }[]>(
+    `INSERT INTO payout_items (batch_id, item_id, party, payee_account, amount, state)
+     SELECT batch_id, item_id, party, account, amount, 'pending'
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bigint[])
+         AS i(batch_id, item_id, party, account, amount)
+     RETURNING id, item_id`,
+    [
+      items.map((item) => batchOf.get(item.merchant)),
+      items.map((item) => item.itemId),
+      items.map((item) => item.party),
+      items.map((item) => accounts.get(key(item))),
+      items.map((item) => item.amount),
+    ],
+  );
+  const rowOf = new Map(inserted.map((row) => [row.item_id, row.id]));
+  const links = items.flatMap((item) => item.payables.map((payable) => [payable, rowOf.get(item.itemId)]));
+  const linked = await affected(
+    tx,
+    `UPDATE payables p SET item_id = l.item FROM unnest($1::uuid[], $2::uuid[]) AS l(payable, item)
+      WHERE p.id = l.payable AND p.item_id IS NULL AND p.paid_by_item_id IS NULL`,
+    [links.map(([payable]) => payable), links.map(([, item]) => item)],
+  );
+  // The candidates are locked, so this cannot fall short; if it did, an item would remit what it cannot claim.
+  if (linked !== links.length) {
+    throw new PayoutError(PayoutErrorCode.PayablesMismatch, `linked ${linked} of ${links.length} payables`);
+  }
+}

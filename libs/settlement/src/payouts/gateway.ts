@@ -1,0 +1,100 @@
+import type { PartnerContext } from '@tixclear/db';
+import {
+  GatewayError,
+  GatewayRejectedError,
+  GatewayRequestInvalidError,
+  GatewayUnavailableError,
+  type GatewayClient,
+} from '@tixclear/gateway-client';
+import type { DataSource } from 'typeorm';
+import { PayoutErrorCode, PayoutError } from './errors';
+
+/** The gateway commands pay-offs use; a `GatewayClient` is one (tests may wrap it). */
+export type PayoffClient = Pick<
+  GatewayClient,
+  'payoffCreate' | 'payoffQuery' | 'payoffCovering' | 'resolvePayoffCreate' | 'resolvePayoffCovering'
+>;
+
+/**
+ * Where clients come from: the same shape as `GatewayPort` of `@tixclear/operations` (pass `gatewayPort(...)`),
+ * declared here because a service library may not import another (Nx module boundaries).
+ */
+export interface PayoffGatewayPort {
+  clientFor(partner: PartnerContext): PayoffClient;
+}
+
+/** Opens a partner's key rings: `PartnerRegistry` of `@tixclear/db`. */
+export interface PartnerContexts {
+  contextById(partnerId: string): Promise<PartnerContext | null>;
+}
+
+/**
+ * What a mutating call means for our records (the reading of `callGateway` in `@tixclear/operations`):
+ * `ok` took effect; `rejected` certainly refused; `not_sent` certainly never arrived; `unknown` may have taken
+ * effect, so only a query decides. Errors that are not the gateway's propagate.
+ */
+export type CallOutcome<T> =
+  | { kind: 'ok'; value: T }
+  | { kind: 'rejected'; code: string; message: string }
+  | { kind: 'not_sent'; error: GatewayError }
+  | { kind: 'unknown'; error: GatewayError };
+
+export async function callGateway<T>(call: () => Promise<T>): Promise<CallOutcome<T>> {
+  try {
+    return { kind: 'ok', value: await call() };
+  } catch (error) {
+    if (error instanceof GatewayRejectedError) {
+      return { kind: 'rejected', code: error.gatewayCode ?? 'B500', message: error.gatewayMessage ?? '' };
+    }
+    // Our own check refused to send it: nothing left this process.
+    if (error instanceof GatewayRequestInvalidError) return { kind: 'rejected', code: '100', message: '' };
+    if (error instanceof GatewayUnavailableError && !error.mayHaveCommitted)
+      return { kind: 'not_sent', error };
+    if (error instanceof GatewayError) return { kind: 'unknown', error };
+    throw error;
+  }
+}
+
+/** For queries: the answer, or `undefined` when the gateway could not be asked now (try again later). */
+export async function ask<T>(query: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await query();
+  } catch (error) {
+    if (error instanceof GatewayError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The clients of paying merchants. A merchant's batch is sent with its own credentials, which are the upstream
+ * credentials of any partner whose upstream is that merchant (they all hold the same key ring); the oldest
+ * such partner is taken so the choice is stable. Cached for one pass only, so a rotated key is picked up.
+ */
+export class MerchantClients {
+  readonly #clients = new Map<string, PayoffClient>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly partners: PartnerContexts,
+    private readonly gateway: PayoffGatewayPort,
+  ) {}
+
+  async for(payingMerchant: string): Promise<PayoffClient> {
+    const cached = this.#clients.get(payingMerchant);
+    if (cached) return cached;
+    const [partner] = await this.dataSource.query<{ id: string }[]>(
+      `SELECT id FROM partners WHERE upstream_uid = $1 ORDER BY created_at, id LIMIT 1`,
+      [payingMerchant],
+    );
+    const context = partner ? await this.partners.contextById(partner.id) : null;
+    if (!context) {
+      throw new PayoutError(
+        PayoutErrorCode.NoMerchantCredentials,
+        `no partner has ${payingMerchant} as its upstream merchant`,
+      );
+    }
+    const client = this.gateway.clientFor(context);
+    this.#clients.set(payingMerchant, client);
+    return client;
+  }
+}

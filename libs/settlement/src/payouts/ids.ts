@@ -1,0 +1,23 @@
+import { createHash } from 'node:crypto';
+
+/*
+ * Gateway ids are derived, never drawn: a batch rebuilt or resent after a crash carries the same group_id and
+ * item ids, so the gateway's uniqueness of group_id turns a duplicate into a refusal instead of a second
+ * remittance. Hex of SHA-256 keeps them within the protocol's 50 characters and [A-Za-z0-9] whatever the
+ * merchant uid or party looks like (a party holds ':').
+ */
+
+const digest = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 40);
+
+/** The `group_id` of a run's batch for one paying merchant (42 characters). */
+export function groupIdFor(runId: string, payingMerchant: string): string {
+  return `PB${digest(`batch|${runId}|${payingMerchant}`)}`;
+}
+
+/**
+ * The gateway id of a run's item for one payee (42 characters; one item per payee and run). The merchant is
+ * part of it so that a payee whose earlier payable is still owed through another merchant cannot collide.
+ */
+export function itemIdFor(runId: string, payingMerchant: string, party: string): string {
+  return `PI${digest(`item|${runId}|${payingMerchant}|${party}`)}`;
+}

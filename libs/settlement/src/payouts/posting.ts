@@ -1,0 +1,76 @@
+import { sumTwd, twd, type BusinessDate } from '@tixclear/domain';
+import { Account, payableAccount, type Ledger } from '../accounts';
+import { PayoutError, PayoutErrorCode } from './errors';
+import type { ItemRow, Queryable } from './records';
+
+/** How an item's payables were paid: remitted by the gateway, or settled outside it by an operator. */
+export interface Settlement {
+  kind: 'payout' | 'settled_outside';
+  description: string;
+}
+
+/** The account credited for the money that left: the gateway's balance, or the operator's other means. */
+const CREDITED: { readonly [K in Settlement['kind']]: string } = {
+  payout: Account.gatewayReceivable,
+  settled_outside: Account.paidOutside,
+};
+
+/**
+ * Posts that an item paid its payables, inside the transaction that moved the item to `remitted` or
+ * `settled_outside` (so the state and the ledger never disagree, whatever crashes). Two guards make it once only:
+ * each payable is claimed by `paid_by_item_id IS NULL` (a payable is paid by at most one item), and the entry is
+ * `(kind, reference = item id)`, unique. The entry debits each role's payable of the party (what we owed goes
+ * to zero) and credits the money's source with the total. A claim that does not cover the item's amount
+ * exactly means the books and the gateway disagree: it throws and the whole transaction is undone.
+ */
+export async function postItemSettlement(
+  tx: Queryable,
+  item: ItemRow,
+  runId: string,
+  businessDate: BusinessDate,
+  settlement: Settlement,
+): Promise<void> {
+  const [claimed] = await tx.query<[{ role: Ledger; amount: string }[], number]>(
+    `UPDATE payables SET paid_by_item_id = $1 WHERE item_id = $1 AND paid_by_item_id IS NULL
+     RETURNING role, amount::text AS amount`,
+    [item.id],
+  );
+  const [{ linked }] = await tx.query<[{ linked: number }]>(
+    `SELECT count(*)::int AS linked FROM payables WHERE item_id = $1`,
+    [item.id],
+  );
+  const byRole = new Map<Ledger, number>();
+  for (const payable of claimed) {
+    byRole.set(payable.role, (byRole.get(payable.role) ?? 0) + Number(twd(payable.amount)));
+  }
+  const total: number = sumTwd(claimed.map((p) => twd(p.amount)));
+  if (claimed.length !== linked || total !== item.amount) {
+    throw new PayoutError(
+      PayoutErrorCode.PayablesMismatch,
+      `item ${item.itemId} of ${item.amount} claims ${total} in ${claimed.length} of ${linked} payables`,
+    );
+  }
+  const [entry] = await tx.query<{ id: string }[]>(
+    `INSERT INTO journal_entries (run_id, kind, reference, business_date, description)
+     VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (kind, reference) DO NOTHING
+     RETURNING id`,
+    [runId, settlement.kind, item.itemId, businessDate, settlement.description.slice(0, 200)],
+  );
+  if (!entry) {
+    throw new PayoutError(PayoutErrorCode.PayablesMismatch, `item ${item.itemId} is already posted`);
+  }
+  const roles = [...byRole.keys()];
+  await tx.query(
+    `INSERT INTO journal_lines (entry_id, account, ledger, party, amount)
+     SELECT $1, account, ledger, party, amount
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[]) AS l(account, ledger, party, amount)`,
+    [
+      entry.id,
+      [...roles.map(payableAccount), CREDITED[settlement.kind]],
+      [...roles, null],
+      [...roles.map(() => item.party), null],
+      [...roles.map((role) => byRole.get(role) ?? 0), -total],
+    ],
+  );
+}
