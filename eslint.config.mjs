@@ -110,6 +110,7 @@ export default tseslint.config(
                 'type:data',
                 'type:service',
                 'type:simulator',
+                'type:tool',
               ],
             },
           ],

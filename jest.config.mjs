@@ -25,6 +25,7 @@ const config = {
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {
     '^@tixclear/gateway-simulator$': '<rootDir>/tools/gateway-simulator/src/index.ts',
+    '^@tixclear/e2e$': '<rootDir>/tools/e2e/src/index.ts',
     '^@tixclear/(.*)$': '<rootDir>/libs/$1/src/index.ts',
   },
   testMatch: ['<rootDir>/{apps,libs,tools}/**/*.spec.ts'],

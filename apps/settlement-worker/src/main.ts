@@ -1,13 +1,15 @@
 import 'reflect-metadata';
 import { createDataSource, PartnerRegistry } from '@tixclear/db';
 import { createOperations, gatewayPort, openJobQueue, QUEUES, queueDispatcher } from '@tixclear/operations';
+import { createSettlement } from '@tixclear/settlement';
 import { loadWorkerConfig, WorkerConfigError } from './config/worker-config';
+import { workSettlement } from './jobs/nightly-settlement';
 import { sweepPendingReports, workPartnerReports } from './jobs/partner-reports';
 
 /**
- * The settlement worker: delivers partner reports, reconciles unknown gateway outcomes every minute, and sweeps
- * the report outbox. Work comes from the PostgreSQL-backed queue (pg-boss), so a restart loses none, and two
- * workers share it without doing anything twice. Settlement runs arrive with their issue.
+ * The settlement worker: runs nightly settlement, delivers partner reports, reconciles unknown gateway outcomes
+ * every minute, and sweeps the report outbox. Work comes from the PostgreSQL-backed queue (pg-boss), so a restart loses none, and two
+ * workers share it without doing anything twice.
  */
 let config;
 try {
@@ -34,12 +36,15 @@ await dataSource.initialize();
 const queue = await openJobQueue(config.databaseUrl, 'worker');
 boss = queue;
 const timing = { reportRetryDelaySeconds: config.reportRetryDelaySeconds };
+const registry = new PartnerRegistry(dataSource, config.masterKey);
+const gateway = gatewayPort({ baseUrl: config.gatewayUrl, timeoutMs: config.gatewayTimeoutMs });
 const operations = createOperations({
   dataSource,
-  registry: new PartnerRegistry(dataSource, config.masterKey),
-  gateway: gatewayPort({ baseUrl: config.gatewayUrl, timeoutMs: config.gatewayTimeoutMs }),
+  registry,
+  gateway,
   reports: queueDispatcher(queue, timing),
 });
+const settlement = createSettlement({ dataSource, registry, gateway, exportRoot: config.exportDir });
 
 await workPartnerReports(queue, dataSource, config.queuePollSeconds);
 await queue.work(QUEUES.reconcile, { pollingIntervalSeconds: config.queuePollSeconds }, async () => {
@@ -49,6 +54,12 @@ await queue.work(QUEUES.reconcile, { pollingIntervalSeconds: config.queuePollSec
 await queue.work(QUEUES.sweepReports, { pollingIntervalSeconds: config.queuePollSeconds }, async () => {
   await sweepPendingReports(queue, dataSource, timing);
 });
+await workSettlement(queue, settlement, {
+  pollingIntervalSeconds: config.queuePollSeconds,
+  cron: config.settlementCron,
+});
 await queue.schedule(QUEUES.reconcile, '* * * * *');
 await queue.schedule(QUEUES.sweepReports, '* * * * *');
-console.log('settlement-worker ready: partner reports, reconciliation');
+console.log(
+  `settlement-worker ready: partner reports, reconciliation, nightly settlement (${config.settlementCron} Asia/Taipei)`,
+);

@@ -8,3 +8,5 @@ export * from './summary';
 export * from './loaders';
 export * from './testing/synthetic-day';
 export * from './exports';
+export * from './payouts';
+export * from './settlement';

@@ -15,6 +15,8 @@ import { startSimulator, type RunningSimulator, type SimulatorOptions } from '@t
 const REPO_ROOT = path.resolve(import.meta.dirname, '../../..');
 
 export interface StackOptions {
+  /** The PostgreSQL server to make the stack's database on; default: the test run's. */
+  serverUrl?: string;
   simulator?: SimulatorOptions;
   /** Start the settlement worker too (partner reports, reconciliation). */
   worker?: boolean;
@@ -43,7 +45,7 @@ export interface Stack {
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const db = await createTestDatabase();
+  const db = await createTestDatabase(options.serverUrl);
   const masterKey = randomBytes(32);
   const registry = new PartnerRegistry(db.dataSource, masterKey);
   await ensureSamplePartner(registry);

@@ -11,6 +11,10 @@ const schema = z.object({
   REPORT_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   /** How often the queue is polled for new jobs. */
   QUEUE_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(1),
+  /** When nightly settlement starts (cron, Taiwan time): the business day that just ended. */
+  SETTLEMENT_CRON: z.string().min(9).default('30 0 * * *'),
+  /** Where finance exports are written. */
+  EXPORT_DIR: z.string().min(1).default('exports'),
 });
 
 export interface WorkerConfig {
@@ -20,6 +24,8 @@ export interface WorkerConfig {
   gatewayTimeoutMs: number;
   reportRetryDelaySeconds: number;
   queuePollSeconds: number;
+  settlementCron: string;
+  exportDir: string;
 }
 
 export class WorkerConfigError extends Error {
@@ -40,5 +46,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     gatewayTimeoutMs: e.GATEWAY_TIMEOUT_MS,
     reportRetryDelaySeconds: e.REPORT_RETRY_DELAY_SECONDS,
     queuePollSeconds: e.QUEUE_POLL_SECONDS,
+    settlementCron: e.SETTLEMENT_CRON,
+    exportDir: e.EXPORT_DIR,
   };
 }

@@ -10,9 +10,13 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, migrated database of its own for one suite, on the test run's server (see global-setup.ts). */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const serverUrl = process.env.TIXCLEAR_TEST_PG_URL;
+/**
+ * A fresh, migrated database of its own for one suite, on the test run's server (see tools/testing), or on
+ * `serverUrl` (the demo and the benchmarks bring their own server).
+ */
+export async function createTestDatabase(
+  serverUrl = process.env.TIXCLEAR_TEST_PG_URL,
+): Promise<TestDatabase> {
   if (!serverUrl) throw new Error('TIXCLEAR_TEST_PG_URL is not set: run tests through jest (global setup)');
   const name = `t_${randomBytes(6).toString('hex')}`;
   const url = await ensureDatabase(serverUrl, name);

@@ -1,0 +1,203 @@
+import { mkdir, rename } from 'node:fs/promises';
+import path from 'node:path';
+import { businessDate } from '@tixclear/domain';
+import type { DataSource } from 'typeorm';
+import { LEDGERS } from '../accounts';
+import type { ExportedFile, ExportStep } from '../ports';
+import { csvHeader, csvLine, UTF8_BOM } from './csv';
+import { ExportError, ExportErrorCode } from './errors';
+import { LedgerRows, ledgerSpec } from './ledgers';
+import { MANIFEST_NAME, manifestBytes } from './manifest';
+import { OutputFile } from './output-file';
+import {
+  balanceGroups,
+  EXCEPTIONS_SQL,
+  gatherPeriodLines,
+  JOURNAL_SQL,
+  LEDGER_LINES_SQL,
+  PAYOUTS_SQL,
+  runPeriod,
+  streamRows,
+} from './queries';
+import { compareBytes, type Cell, type TableSpec } from './table';
+import {
+  EXCEPTIONS,
+  exceptionRow,
+  JOURNAL,
+  journalRow,
+  ledgerLine,
+  PAYOUTS,
+  payoutRow,
+  TRIAL_BALANCE,
+  trialBalanceRows,
+} from './tables';
+import { WorkbookWriter } from './workbook';
+import { MAX_SHEET_ROWS } from './xlsx';
+
+/** `<repo>/exports` (git-ignored), resolved from this file so the working directory does not matter. */
+export const DEFAULT_EXPORT_ROOT = path.resolve(import.meta.dirname, '../../../../exports');
+export const XLSX_NAME = 'settlement.xlsx';
+
+export interface Period {
+  start: string;
+  end: string;
+}
+
+export interface ExportResult {
+  directory: string;
+  period: Period;
+  /** The data files by name, then `manifest.json` itself. */
+  files: ExportedFile[];
+}
+
+export interface ExportWriterOptions {
+  /** Rows per XLSX sheet before a table continues on the next sheet (Excel's limit; lower it in tests). */
+  maxSheetRows?: number;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface Written {
+  name: string;
+  file: OutputFile;
+}
+
+/**
+ * Writes the finance exports of a period into `<root>/<start>[_<end>]/`. It reads no clock and makes no random
+ * value: the files are a function of the database content and the period, so regenerating a period (a resumed
+ * run, an operator's re-export) rewrites the same bytes, which `manifest.json` pins by SHA-256. Tables stream
+ * from server-side cursors into the files, so memory stays flat for a day of a million vouchers.
+ */
+export class ExportWriter implements ExportStep {
+  readonly #maxSheetRows: number;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    /** Where period directories are created. */
+    private readonly root: string = DEFAULT_EXPORT_ROOT,
+    options: ExportWriterOptions = {},
+  ) {
+    this.#maxSheetRows = options.maxSheetRows ?? MAX_SHEET_ROWS;
+  }
+
+  /** A run's export is the export of its period (see queries.ts: what a period holds). */
+  async export(runId: string): Promise<ExportResult> {
+    const period = UUID.test(runId) ? await runPeriod(this.dataSource, runId) : undefined;
+    if (!period) throw new ExportError(ExportErrorCode.RunNotFound, `no settlement run ${runId}`, 'runId');
+    return this.exportRange(period.start, period.end);
+  }
+
+  /** The export of what was posted from `from` to `to` (business dates, inclusive). */
+  async exportRange(from: string, to: string): Promise<ExportResult> {
+    const period = checkPeriod(from, to);
+    const directory = path.join(this.root, directoryName(period));
+    const scratch = (name: string): string => path.join(directory, `.${name}.${process.pid}.tmp`);
+    const written: Written[] = [];
+    const workbook = new WorkbookWriter((sheet) => scratch(`sheet${sheet}.xml`), this.#maxSheetRows);
+    const table = async (spec: TableSpec, fill: (emit: Emit) => Promise<void>): Promise<void> => {
+      const name = `${spec.name}.csv`;
+      written.push({ name, file: await writeTable(spec, scratch(name), workbook, fill) });
+    };
+    try {
+      await this.dataSource.transaction('REPEATABLE READ', async (tx) => {
+        await gatherPeriodLines(tx, period.start, period.end);
+        const balances = await balanceGroups(tx, period.end);
+        // Checked before anything is written: a journal that does not balance leaves no files at all.
+        const trialBalance = trialBalanceRows(balances);
+        await mkdir(directory, { recursive: true });
+
+        const params = [period.start, period.end];
+        await table(JOURNAL, (emit) => streamRows(tx, JOURNAL_SQL, [], (rows) => emit(rows.map(journalRow))));
+        for (const ledger of LEDGERS) {
+          const openings = balances.filter((group) => group.ledger === ledger);
+          const rows = new LedgerRows(
+            openings.map((group) => ({ party: group.party, balance: group.opening })),
+          );
+          await table(ledgerSpec(ledger), async (emit) => {
+            await streamRows(tx, LEDGER_LINES_SQL, [ledger], (lines) =>
+              emit(lines.flatMap((line) => rows.add(ledgerLine(line)))),
+            );
+            await emit(rows.finish());
+          });
+        }
+        await table(PAYOUTS, (emit) =>
+          streamRows(tx, PAYOUTS_SQL, params, (rows) => emit(rows.map(payoutRow))),
+        );
+        await table(EXCEPTIONS, (emit) =>
+          streamRows(tx, EXCEPTIONS_SQL, params, (rows) => emit(rows.map(exceptionRow))),
+        );
+        await table(TRIAL_BALANCE, (emit) => emit(trialBalance));
+      });
+      const xlsx = await OutputFile.create(scratch(XLSX_NAME));
+      written.push({ name: XLSX_NAME, file: xlsx });
+      await workbook.finish(xlsx);
+      return await this.#publish(directory, period, written, scratch);
+    } catch (error) {
+      await workbook.discard();
+      for (const { file } of written) await file.discard();
+      throw error;
+    }
+  }
+
+  /** Closes the files, writes the manifest, then moves each file over its old self (manifest last). */
+  async #publish(
+    directory: string,
+    period: Period,
+    written: readonly Written[],
+    scratch: (name: string) => string,
+  ): Promise<ExportResult> {
+    const files: ExportedFile[] = [];
+    for (const { name, file } of written) {
+      const digest = await file.close();
+      files.push({ name, sha256: digest.sha256, bytes: digest.bytes });
+    }
+    files.sort((a, b) => compareBytes(a.name, b.name));
+    const manifest = await OutputFile.create(scratch(MANIFEST_NAME));
+    await manifest.write(manifestBytes(period, files));
+    const digest = await manifest.close();
+    for (const { name } of files) await rename(scratch(name), path.join(directory, name));
+    await rename(scratch(MANIFEST_NAME), path.join(directory, MANIFEST_NAME));
+    return {
+      directory,
+      period,
+      files: [...files, { name: MANIFEST_NAME, sha256: digest.sha256, bytes: digest.bytes }],
+    };
+  }
+}
+
+type Emit = (rows: Cell[][]) => Promise<void>;
+
+/** One table into its CSV file (BOM, header, rows) and its sheet(s) of the workbook, as the rows come. */
+async function writeTable(
+  spec: TableSpec,
+  csvPath: string,
+  workbook: WorkbookWriter,
+  fill: (emit: Emit) => Promise<void>,
+): Promise<OutputFile> {
+  const file = await OutputFile.create(csvPath);
+  try {
+    await file.write(Buffer.concat([UTF8_BOM, Buffer.from(csvHeader(spec), 'utf8')]));
+    await workbook.beginTable(spec);
+    await fill(async (rows) => {
+      await file.write(rows.map(csvLine).join(''));
+      await workbook.addRows(rows);
+    });
+    await workbook.endTable();
+    return file;
+  } catch (error) {
+    await file.discard();
+    throw error;
+  }
+}
+
+function checkPeriod(from: string, to: string): Period {
+  const start = businessDate(from, 'from');
+  const end = businessDate(to, 'to');
+  if (end < start) throw new ExportError(ExportErrorCode.PeriodInvalid, 'period ends before it starts', 'to');
+  return { start, end };
+}
+
+/** `2026-11-20` for a day, `2026-11-20_2026-11-23` for a range. */
+export function directoryName(period: Period): string {
+  return period.start === period.end ? period.start : `${period.start}_${period.end}`;
+}

@@ -1,0 +1,207 @@
+import { twd, type Twd } from '@tixclear/domain';
+import type { EntityManager } from 'typeorm';
+
+/**
+ * The SQL of the export, run inside one REPEATABLE READ transaction (one snapshot for every table). Rules:
+ * - An entry belongs to the period that posted it (`posted_on`): its run's end date, or its own business date
+ *   when no run posted it (an operator's correction). A voucher held on the 20th and cleared by the run of the
+ *   23rd is in the export of the 23rd, with its redemption date: the export of the 20th never changes
+ *   afterwards, and each period's opening balance is the previous period's closing one.
+ * - Every ORDER BY runs down to a full key of what is printed, text under `COLLATE "C"` (byte order, no
+ *   locale), so rows come out in the same order on every run and every server. Identity ids (entries, lines)
+ *   are never printed nor ordered by: a resumed run numbers them differently from an uninterrupted one.
+ * - journal_lines has no secondary index (posting speed): the period's lines are gathered by one scan into a
+ *   temporary table that the journal and ledger queries then sort, and the balances are summed by one more.
+ */
+export type Tx = Pick<EntityManager, 'query'>;
+
+/** Entries posted within [$1, $2], found through the run index (and the rare run-less ones by date). */
+const ENTRIES_POSTED_BETWEEN = `
+  SELECT e.id, e.run_id, e.kind, e.reference, e.business_date, e.description, e.corrects_entry_id,
+         r.period_end AS posted_on
+    FROM settlement_runs r JOIN journal_entries e ON e.run_id = r.id
+   WHERE r.period_end BETWEEN $1::date AND $2::date
+  UNION ALL
+  SELECT e.id, e.run_id, e.kind, e.reference, e.business_date, e.description, e.corrects_entry_id,
+         e.business_date
+    FROM journal_entries e
+   WHERE e.run_id IS NULL AND e.business_date BETWEEN $1::date AND $2::date`;
+
+/**
+ * The period's journal lines with what the journal and ledgers print. A clearing entry is written with its
+ * clearing by the same run (clearing.ts), so the voucher's product and points are found among the clearings of
+ * the period's runs (by the run index); a correction finds the clearing it corrects by primary key.
+ */
+export async function gatherPeriodLines(tx: Tx, from: string, to: string): Promise<void> {
+  await tx.query(
+    `CREATE TEMPORARY TABLE export_lines ON COMMIT DROP AS
+     WITH entries AS (${ENTRIES_POSTED_BETWEEN}),
+     corrected AS (
+       SELECT e.id, c.kind || ':' || c.reference AS corrects, cc.product, cc.business_date,
+              cc.sales_party, cc.reimbursement_party
+         FROM entries e
+         JOIN journal_entries c ON c.id = e.corrects_entry_id
+         LEFT JOIN clearings cc ON cc.redemption_line_id = (CASE WHEN c.kind = 'clearing' THEN c.reference END)::uuid
+        WHERE e.corrects_entry_id IS NOT NULL),
+     cleared AS (
+       SELECT cl.redemption_line_id::text AS reference, cl.product, cl.business_date, cl.sales_party,
+              cl.reimbursement_party
+         FROM settlement_runs r JOIN clearings cl ON cl.run_id = r.id
+        WHERE r.period_end BETWEEN $1::date AND $2::date)
+     SELECT e.posted_on, e.business_date, e.kind, e.reference, e.description,
+            COALESCE(k.corrects, '') AS corrects, l.account, COALESCE(l.ledger, '') AS ledger,
+            COALESCE(l.party, '') AS party, COALESCE(l.serial_number, '') AS serial_number, l.amount,
+            COALESCE(v.product, k.product, '') AS product,
+            COALESCE(v.business_date, k.business_date)::text AS redemption_date,
+            COALESCE(v.sales_party, k.sales_party, '') AS sales_point,
+            COALESCE(v.reimbursement_party, k.reimbursement_party, '') AS redemption_point
+       FROM entries e
+       JOIN journal_lines l ON l.entry_id = e.id
+       LEFT JOIN corrected k ON k.id = e.id
+       LEFT JOIN cleared v ON e.kind = 'clearing' AND l.ledger IS NOT NULL AND v.reference = e.reference`,
+    [from, to],
+  );
+}
+
+export const JOURNAL_SQL = `
+  SELECT posted_on::text AS posted_on, business_date::text AS business_date, kind, reference, description, corrects, account, ledger, party,
+         serial_number, amount::text AS amount
+    FROM export_lines x
+   ORDER BY x.posted_on, x.business_date, x.kind COLLATE "C", x.reference COLLATE "C", x.account COLLATE "C",
+            x.ledger COLLATE "C", x.party COLLATE "C", x.serial_number COLLATE "C", x.amount`;
+
+/** One ledger's ($1) lines by party, then business date, serial, kind, reference (the order of the ledgers). */
+export const LEDGER_LINES_SQL = `
+  SELECT party, posted_on::text AS posted_on, business_date::text AS business_date, kind, reference, serial_number, product,
+         COALESCE(redemption_date, '') AS redemption_date, sales_point, redemption_point, description,
+         amount::text AS amount
+    FROM export_lines x
+   WHERE x.ledger = $1
+   ORDER BY x.party COLLATE "C", x.business_date, x.serial_number COLLATE "C",
+            x.kind COLLATE "C", x.reference COLLATE "C", x.amount, x.account COLLATE "C", x.posted_on`;
+
+/** Pay-off batches of the runs posted in the period, one row per item (one for a batch without items). */
+export const PAYOUTS_SQL = `
+  SELECT r.period_start::text AS period_start, r.period_end::text AS period_end, b.paying_merchant, b.group_id,
+         b.state AS batch_state, COALESCE(b.gateway_code, '') AS batch_gateway_code,
+         COALESCE(i.item_id, '') AS item_id, COALESCE(i.party, '') AS party,
+         COALESCE(i.payee_account, '') AS payee_account, i.amount::text AS amount,
+         COALESCE(i.state, '') AS item_state, COALESCE(i.gateway_code, '') AS item_gateway_code,
+         COALESCE(i.gateway_message, '') AS item_gateway_message
+    FROM settlement_runs r
+    JOIN payout_batches b ON b.run_id = r.id
+    LEFT JOIN payout_items i ON i.batch_id = b.id
+   WHERE r.period_end BETWEEN $1::date AND $2::date
+   ORDER BY r.period_end, r.period_start, b.paying_merchant COLLATE "C", b.group_id COLLATE "C",
+            COALESCE(i.item_id, '') COLLATE "C"`;
+
+/**
+ * Pay-off items in `exception` and vouchers held, of the runs posted in the period. A held voucher's party is
+ * its redemption point and its amount its value.
+ */
+export const EXCEPTIONS_SQL = `
+  SELECT * FROM (
+    SELECT 'payout_exception' AS kind, r.period_start::text AS period_start, r.period_end::text AS period_end,
+           i.item_id AS reference, '' AS serial_number, i.party, '' AS product, '' AS business_date,
+           i.amount::text AS amount, COALESCE(i.gateway_code, '') AS code, COALESCE(i.gateway_message, '') AS reason
+      FROM settlement_runs r
+      JOIN payout_batches b ON b.run_id = r.id
+      JOIN payout_items i ON i.batch_id = b.id
+     WHERE i.state = 'exception' AND r.period_end BETWEEN $1::date AND $2::date
+    UNION ALL
+    SELECT 'held', r.period_start::text, r.period_end::text, h.redemption_line_id::text, h.serial_number,
+           COALESCE(rl.redemption_point, ''), COALESCE(v.item_name, ''), COALESCE(rl.business_date::text, ''),
+           COALESCE(rl.cost, 0)::text, '', h.reason
+      FROM settlement_runs r
+      JOIN settlement_holds h ON h.run_id = r.id
+      LEFT JOIN redemption_lines rl ON rl.id = h.redemption_line_id
+      LEFT JOIN vouchers v ON v.id = rl.voucher_id
+     WHERE r.period_end BETWEEN $1::date AND $2::date) x
+   ORDER BY x.kind COLLATE "C", x.period_end COLLATE "C", x.period_start COLLATE "C", x.reference COLLATE "C",
+            x.serial_number COLLATE "C", x.party COLLATE "C", x.business_date COLLATE "C", x.reason COLLATE "C",
+            x.amount COLLATE "C", x.code COLLATE "C"`;
+
+export interface BalanceGroup {
+  account: string;
+  ledger: string;
+  party: string;
+  opening: Twd;
+  debits: Twd;
+  credits: Twd;
+  closing: Twd;
+}
+
+/**
+ * Balances by account, ledger and party: before the period, the period's debits and credits, after it. One
+ * scan of the whole journal sums everything and what was posted after the period (found by the run index);
+ * closing is the difference, opening is closing less the period's movement (from the gathered lines).
+ */
+export async function balanceGroups(tx: Tx, to: string): Promise<BalanceGroup[]> {
+  const rows = await tx.query<
+    Array<Record<'account' | 'ledger' | 'party' | 'closing' | 'debits' | 'credits', string>>
+  >(
+    `WITH later AS (
+       SELECT e.id FROM settlement_runs r JOIN journal_entries e ON e.run_id = r.id WHERE r.period_end > $1::date
+       UNION ALL
+       SELECT e.id FROM journal_entries e WHERE e.run_id IS NULL AND e.business_date > $1::date),
+     closing AS (
+       SELECT l.account, COALESCE(l.ledger, '') AS ledger, COALESCE(l.party, '') AS party, sum(l.amount) AS closing
+         FROM journal_lines l LEFT JOIN later ON later.id = l.entry_id
+        WHERE later.id IS NULL
+        GROUP BY 1, 2, 3),
+     period AS (
+       SELECT account, ledger, party, COALESCE(sum(amount) FILTER (WHERE amount > 0), 0) AS debits,
+              COALESCE(sum(-amount) FILTER (WHERE amount < 0), 0) AS credits
+         FROM export_lines GROUP BY 1, 2, 3)
+     SELECT account, ledger, party, COALESCE(c.closing, 0)::text AS closing, COALESCE(p.debits, 0)::text AS debits,
+            COALESCE(p.credits, 0)::text AS credits
+       FROM closing c FULL JOIN period p USING (account, ledger, party)
+      ORDER BY account COLLATE "C", ledger COLLATE "C", party COLLATE "C"`,
+    [to],
+  );
+  return rows.map((row) => {
+    const closing = money(row.closing, 'balance.closing');
+    const debits = money(row.debits, 'balance.debits');
+    const credits = money(row.credits, 'balance.credits');
+    // opening = closing − (debits − credits), in exact integers.
+    const opening = twd(BigInt(closing) - BigInt(debits) + BigInt(credits), 'balance.opening');
+    return { account: row.account, ledger: row.ledger, party: row.party, opening, debits, credits, closing };
+  });
+}
+
+/** A row as the queries above return it: every column aliased, text or null. */
+export type Row = Record<string, string | null>;
+
+/**
+ * Runs a query through a server-side cursor and hands its rows over in batches: memory holds one batch,
+ * whatever the size of the table.
+ */
+export async function streamRows(
+  tx: Tx,
+  sql: string,
+  params: unknown[],
+  onBatch: (rows: Row[]) => Promise<void>,
+  batchSize = 2000,
+): Promise<void> {
+  await tx.query(`DECLARE export_cursor NO SCROLL CURSOR FOR ${sql}`, params);
+  for (;;) {
+    const rows = await tx.query<Row[]>(`FETCH FORWARD ${batchSize} FROM export_cursor`);
+    if (rows.length === 0) break;
+    await onBatch(rows);
+  }
+  // Closed on success only: after an error the transaction is aborted and ends, cursor and all.
+  await tx.query('CLOSE export_cursor');
+}
+
+/** Amounts come as text (bigint, sums as numeric): checked into safe integers, never parsed loosely. */
+export function money(value: string | null | undefined, field: string): Twd {
+  return twd(value ?? '0', field);
+}
+
+export async function runPeriod(tx: Tx, runId: string): Promise<{ start: string; end: string } | undefined> {
+  const rows = await tx.query<Array<{ start: string; end: string }>>(
+    `SELECT period_start::text AS start, period_end::text AS "end" FROM settlement_runs WHERE id = $1::uuid`,
+    [runId],
+  );
+  return rows[0];
+}

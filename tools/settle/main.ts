@@ -1,0 +1,127 @@
+/**
+ * `npm run settle -- …`: settlement by hand, on the database `npm start` uses (DATABASE_URL or the embedded one)
+ * and the gateway of GATEWAY_URL (default: the local simulator on :4010).
+ *
+ *   --date 2026-11-20                      settle one Taiwan business date (default: yesterday in Taiwan)
+ *   --from 2026-11-01 --to 2026-11-20      catch up a range in one run
+ *   exceptions                             list pay-off items that failed for good
+ *   exceptions reinclude <item id>         pay it again in the next run (after its account is corrected)
+ *   exceptions settle-outside <item id> --note "paid by bank transfer"
+ *
+ * A run resumes where it stood if it was interrupted; running a settled date again changes nothing.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { taiwanBusinessDate } from '@tixclear/domain';
+import { createDataSource, ensureDatabase, PartnerRegistry } from '@tixclear/db';
+import { gatewayPort } from '@tixclear/operations';
+import {
+  createSettlement,
+  listExceptions,
+  reincludeException,
+  settleExceptionOutside,
+  summarizeRun,
+} from '@tixclear/settlement';
+import { REPO_ROOT, withDatabaseServer } from '../scripts/database';
+import { resolveMasterKey } from '../scripts/master-key';
+import { progressBar } from './progress-bar';
+import { printSummary } from './print-summary';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    date: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    note: { type: 'string' },
+    'wait-seconds': { type: 'string', default: '120' },
+  },
+});
+
+class UsageError extends Error {}
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+try {
+  await withDatabaseServer(async (serverUrl, appDatabase) => {
+    const dataSource = await createDataSource(await ensureDatabase(serverUrl, appDatabase)).initialize();
+    try {
+      await dataSource.runMigrations();
+      const settlement = createSettlement({
+        dataSource,
+        registry: new PartnerRegistry(dataSource, resolveMasterKey().key),
+        gateway: gatewayPort({ baseUrl: process.env.GATEWAY_URL ?? 'http://127.0.0.1:4010/api/init' }),
+        exportRoot: process.env.EXPORT_DIR ?? path.join(REPO_ROOT, 'exports'),
+      });
+      if (positionals[0] === 'exceptions') {
+        await exceptions(dataSource, positionals.slice(1));
+        return;
+      }
+      if (positionals.length > 0) throw new UsageError(`unknown command ${positionals[0]}`);
+      const [start, end] = period();
+      const bar = progressBar();
+      const result = await settlement.runner.run(start, end, {
+        progress: bar,
+        payoutWaitMs: Number(values['wait-seconds']) * 1000,
+      });
+      bar.end();
+      if (result === 'busy') {
+        console.log(`another worker is running the settlement of ${start}..${end}; nothing done here`);
+        return;
+      }
+      printSummary(await summarizeRun(dataSource, result.run.id));
+      if (result.status === 'waiting') {
+        console.log(
+          'pay-offs are still with the gateway (awaiting approval or remitting): run again to finish',
+        );
+      } else {
+        const folder = end === start ? start : `${start}_${end}`;
+        console.log(
+          `exports: ${path.join(process.env.EXPORT_DIR ?? path.join(REPO_ROOT, 'exports'), folder)}`,
+        );
+      }
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+} catch (error) {
+  console.error(error instanceof Error ? `error: ${error.message}` : error);
+  process.exit(error instanceof UsageError ? 2 : 1);
+}
+
+function period(): [string, string] {
+  if (values.from || values.to) {
+    if (
+      !values.from ||
+      !values.to ||
+      !DATE.test(values.from) ||
+      !DATE.test(values.to) ||
+      values.from > values.to
+    ) {
+      throw new UsageError('--from and --to must both be YYYY-MM-DD dates, from ≤ to');
+    }
+    return [values.from, values.to];
+  }
+  const date = values.date ?? taiwanBusinessDate(new Date(Date.now() - 24 * 60 * 60 * 1000));
+  if (!DATE.test(date)) throw new UsageError('--date must be YYYY-MM-DD');
+  return [date, date];
+}
+
+async function exceptions(dataSource: Parameters<typeof listExceptions>[0], args: string[]): Promise<void> {
+  const [action, itemId] = args;
+  switch (action) {
+    case undefined:
+    case 'list':
+      console.table(await listExceptions(dataSource));
+      return;
+    case 'reinclude':
+      if (!itemId) throw new UsageError('exceptions reinclude <item id>');
+      console.log(await reincludeException(dataSource, itemId));
+      return;
+    case 'settle-outside':
+      if (!itemId || !values.note) throw new UsageError('exceptions settle-outside <item id> --note "…"');
+      console.log(await settleExceptionOutside(dataSource, itemId, values.note));
+      return;
+    default:
+      throw new UsageError(`unknown exceptions command ${action}`);
+  }
+}
