@@ -3,6 +3,8 @@
  * and the gateway of GATEWAY_URL (default: the local simulator on :4010).
  *
  *   --date 2026-11-20                      settle one Taiwan business date (default: yesterday in Taiwan)
+ *   --chunk-size 20000                     vouchers cleared per transaction
+ *   --wait-seconds 120                     how long to wait for the gateway's pay-offs before leaving the run
  *   --from 2026-11-01 --to 2026-11-20      catch up a range in one run
  *   exceptions                             list pay-off items that failed for good
  *   exceptions reinclude <item id>         pay it again in the next run (after its account is corrected)
@@ -35,6 +37,7 @@ const { values, positionals } = parseArgs({
     to: { type: 'string' },
     note: { type: 'string' },
     'wait-seconds': { type: 'string', default: '120' },
+    'chunk-size': { type: 'string', default: '20000' },
   },
 });
 
@@ -62,6 +65,7 @@ try {
       const result = await settlement.runner.run(start, end, {
         progress: bar,
         payoutWaitMs: Number(values['wait-seconds']) * 1000,
+        chunkSize: Number(values['chunk-size']),
       });
       bar.end();
       if (result === 'busy') {

@@ -1,8 +1,9 @@
 import type { Progress } from '@tixclear/settlement';
 
 /**
- * A one-line progress bar on standard error when it is a terminal (a log line per step otherwise, so CI and
- * cron logs stay readable). Redrawn at most ten times a second.
+ * A one-line progress bar on standard error when it is a terminal, redrawn at most ten times a second; a log
+ * line on standard output per step otherwise, so that CI and cron logs stay readable (and a test can follow
+ * the run's progress line by line).
  */
 export function progressBar(stream: NodeJS.WriteStream = process.stderr): Progress & { end(): void } {
   let last = 0;
@@ -10,7 +11,7 @@ export function progressBar(stream: NodeJS.WriteStream = process.stderr): Progre
   return {
     step(name, done, total) {
       if (!stream.isTTY) {
-        if (done === undefined || done === 0) stream.write(`${name}…\n`);
+        process.stdout.write(total === undefined ? `${name}…\n` : `${name} ${done ?? 0}/${total}\n`);
         return;
       }
       const now = Date.now();

@@ -1,0 +1,182 @@
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import {
+  createTestDatabase,
+  databaseUrl,
+  dropDatabase,
+  ensureSamplePartner,
+  PartnerEntity,
+  PartnerRegistry,
+  SAMPLE_PARTNER,
+} from '@tixclear/db';
+import { startSimulator } from '@tixclear/gateway-simulator';
+import { writeSyntheticDay } from '@tixclear/settlement';
+
+const REPO_ROOT = path.resolve(import.meta.dirname, '../../..');
+const DAY = '2026-11-20';
+const KILL_POINTS = 10;
+
+/**
+ * `kill -9` of the settlement process at ten points of a run, then a restart: each ends with the same journal,
+ * ledgers, batches and export files as a run that was never interrupted. Every scenario starts from a clone of
+ * one template database (same ids), with a fresh simulator, and runs `npm run settle` as a real process.
+ */
+describe('a settlement run killed at any point', () => {
+  const serverUrl = process.env.TIXCLEAR_TEST_PG_URL!;
+  const masterKey = randomBytes(32);
+  let template: string;
+  const clones: string[] = [];
+
+  beforeAll(async () => {
+    const db = await createTestDatabase();
+    const registry = new PartnerRegistry(db.dataSource, masterKey);
+    await ensureSamplePartner(registry);
+    await db.dataSource
+      .getRepository(PartnerEntity)
+      .update({ partnerUid: SAMPLE_PARTNER.partnerUid }, { headquartersPayoutAccount: 'hq-account' });
+    const partner = await registry.findByUid(SAMPLE_PARTNER.partnerUid);
+    await writeSyntheticDay(db.dataSource, {
+      partnerId: partner!.id,
+      businessDate: DAY,
+      vouchers: 60,
+      giftEvery: 10,
+    });
+    // The run exists before the clones are taken, so every scenario settles the same run id (and derives the
+    // same pay-off ids from it).
+    await db.dataSource.query(
+      `INSERT INTO settlement_runs (period_start, period_end, state, summary) VALUES ($1, $1, 'clearing', '{}')`,
+      [DAY],
+    );
+    template = new URL(db.url).pathname.slice(1);
+    await db.dataSource.destroy();
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const name of [...clones, template]) await dropDatabase(serverUrl, name);
+  });
+
+  async function clone(): Promise<string> {
+    const name = `${template}_c${clones.length}`;
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    await client.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
+    await client.end();
+    clones.push(name);
+    return name;
+  }
+
+  /** Settles the period in a child process; with `killAfterLines`, SIGKILLs it after that many progress lines. */
+  async function settle(
+    env: Record<string, string>,
+    killAfterLines?: number,
+  ): Promise<{ code: number | null; lines: number }> {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        path.join(REPO_ROOT, 'tools/runtime/register.mjs'),
+        'tools/settle/main.ts',
+        '--date',
+        DAY,
+        '--chunk-size',
+        '10',
+        '--wait-seconds',
+        '30',
+      ],
+      { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let lines = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
+      lines += chunk.toString('utf8').split('\n').length - 1;
+      if (killAfterLines !== undefined && lines >= killAfterLines) child.kill('SIGKILL');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    return { code, lines };
+  }
+
+  async function scenario(killAfterLines?: number): Promise<Snapshot> {
+    const database = await clone();
+    const sim = await startSimulator({
+      notifyUrl: null,
+      log: () => undefined,
+      payoff: { approval: 'auto', approvalDelayMs: 50, remitDelayMs: 0 },
+    });
+    const exportDir = mkdtempSync(path.join(tmpdir(), 'tixclear-crash-'));
+    const env = {
+      DATABASE_URL: databaseUrl(serverUrl, database),
+      GATEWAY_URL: sim.baseUrl,
+      TIXCLEAR_MASTER_KEY: masterKey.toString('hex'),
+      EXPORT_DIR: exportDir,
+    };
+    try {
+      if (killAfterLines !== undefined) {
+        const killed = await settle(env, killAfterLines);
+        expect(killed.code).toBeNull(); // it died by the signal, not by finishing
+      }
+      const finished = await settle(env);
+      expect(finished.code).toBe(0);
+      return await snapshot(databaseUrl(serverUrl, database), path.join(exportDir, DAY));
+    } finally {
+      await sim.close();
+    }
+  }
+
+  it('ends each killed-and-restarted run exactly as the uninterrupted one', async () => {
+    const baseline = await scenario();
+    expect(baseline.tables.clearings.length).toBe(60);
+    expect(Object.keys(baseline.files).length).toBeGreaterThan(5);
+    for (let k = 1; k <= KILL_POINTS; k++) {
+      const resumed = await scenario(k);
+      expect({ killedAfterLine: k, ...resumed }).toEqual({ killedAfterLine: k, ...baseline });
+    }
+  }, 300_000);
+});
+
+type Table = 'runs' | 'clearings' | 'holds' | 'journal' | 'payables' | 'batches' | 'items';
+
+interface Snapshot {
+  tables: Record<Table, unknown[]>;
+  files: Record<string, string>;
+}
+
+/** Everything a run produces, without what legitimately differs (surrogate ids, timestamps). */
+async function snapshot(url: string, exportDir: string): Promise<Snapshot> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const rows = async (sql: string) => (await client.query(sql)).rows as unknown[];
+  const tables: Record<Table, unknown[]> = {
+    runs: await rows(`SELECT period_start::text, period_end::text, state FROM settlement_runs`),
+    clearings: await rows(`SELECT * FROM clearings ORDER BY redemption_line_id`),
+    holds: await rows(`SELECT redemption_line_id, reason FROM settlement_holds ORDER BY redemption_line_id`),
+    journal: await rows(
+      `SELECT e.kind, e.reference, e.business_date::text, e.description, l.account, l.ledger, l.party, l.amount, l.serial_number
+         FROM journal_entries e JOIN journal_lines l ON l.entry_id = e.id
+        ORDER BY e.kind, e.reference, l.account, l.party NULLS FIRST`,
+    ),
+    payables: await rows(
+      `SELECT run_id, paying_merchant, party, role, amount, paid_by_item_id IS NOT NULL AS paid FROM payables ORDER BY party, role`,
+    ),
+    batches: await rows(
+      `SELECT group_id, paying_merchant, state, gateway_code FROM payout_batches ORDER BY group_id`,
+    ),
+    items: await rows(
+      `SELECT item_id, party, payee_account, amount, state, gateway_code FROM payout_items ORDER BY item_id`,
+    ),
+  };
+  await client.end();
+  const files = Object.fromEntries(
+    readdirSync(exportDir)
+      .sort()
+      .map((name) => [
+        name,
+        createHash('sha256')
+          .update(readFileSync(path.join(exportDir, name)))
+          .digest('hex'),
+      ]),
+  );
+  return { tables, files };
+}
