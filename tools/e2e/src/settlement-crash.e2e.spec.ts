@@ -98,7 +98,7 @@ describe('a settlement run killed at any point', () => {
     return { code, lines };
   }
 
-  async function scenario(killAfterLines?: number): Promise<Snapshot> {
+  async function scenario(killAfterLines?: number, concurrent = false): Promise<Snapshot> {
     const database = await clone();
     const sim = await startSimulator({
       notifyUrl: null,
@@ -117,6 +117,11 @@ describe('a settlement run killed at any point', () => {
         const killed = await settle(env, killAfterLines);
         expect(killed.code).toBeNull(); // it died by the signal, not by finishing
       }
+      if (concurrent) {
+        // Two workers at once: the run's advisory lock lets one work; the other leaves it (or finds it done).
+        const both = await Promise.all([settle(env), settle(env)]);
+        expect(both.map((r) => r.code)).toEqual([0, 0]);
+      }
       const finished = await settle(env);
       expect(finished.code).toBe(0);
       return await snapshot(databaseUrl(serverUrl, database), path.join(exportDir, DAY));
@@ -134,6 +139,11 @@ describe('a settlement run killed at any point', () => {
       expect({ killedAfterLine: k, ...resumed }).toEqual({ killedAfterLine: k, ...baseline });
     }
   }, 300_000);
+
+  it('lets two workers started together settle the run once', async () => {
+    const baseline = await scenario();
+    expect(await scenario(undefined, true)).toEqual(baseline);
+  }, 60_000);
 });
 
 type Table = 'runs' | 'clearings' | 'holds' | 'journal' | 'payables' | 'batches' | 'items';
