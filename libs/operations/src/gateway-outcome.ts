@@ -15,7 +15,8 @@ import {
  */
 export type CallOutcome<T> =
   | { kind: 'ok'; value: T }
-  | { kind: 'rejected'; code: string; message: string }
+  /** `answer`: the gateway's whole refusal, when it sent one (an offline `B200` with `content.code` 300). */
+  | { kind: 'rejected'; code: string; message: string; answer?: unknown }
   | { kind: 'not_sent'; error: GatewayError }
   | { kind: 'unknown'; error: GatewayError };
 
@@ -28,6 +29,7 @@ export async function callGateway<T>(call: () => Promise<T>): Promise<CallOutcom
         kind: 'rejected',
         code: error.gatewayCode ?? 'B500',
         message: error.gatewayMessage ?? error.message,
+        answer: error.body,
       };
     }
     if (error instanceof GatewayRequestInvalidError) {

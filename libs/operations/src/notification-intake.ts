@@ -5,6 +5,7 @@ import { NotificationInvalidError, parseNotification, type Notification } from '
 import type { DataSource, QueryDeepPartialEntity } from 'typeorm';
 import { canonicalJson } from './request-hash';
 import { classify } from './query-service';
+import { unstorableField } from './storable';
 import type { ResultApplier } from './result-applier';
 
 export type IntakeOutcome =
@@ -12,6 +13,10 @@ export type IntakeOutcome =
   | { ack: true; outcome: 'applied' | 'duplicate' | 'unknown_order' | 'suspect' | 'not_applicable' }
   /** Unreadable or invalid: do not answer `8888`, so that the gateway sends it again. */
   | { ack: false; reason: string };
+
+/** The widths of gateway_notifications.order_id and .code (GatewayNotificationEntity). */
+const ORDER_ID_COLUMN = 64;
+const CODE_COLUMN = 10;
 
 const FAMILY: Partial<Record<Notification['kind'], CodeFamily>> = {
   purchase: 'purchase',
@@ -39,12 +44,25 @@ export class NotificationIntake {
       notification = parseNotification({ body, contentType });
     } catch (error) {
       if (error instanceof NotificationInvalidError) return { ack: false, reason: error.reason };
+      // gateway-client's form reader recurses once per bracket level: a key nested past the stack
+      // (`a[b][b]…` a hundred thousand times) overflows it. Junk, not our failure: refused like any other.
+      if (error instanceof RangeError) return { ack: false, reason: 'unreadable_body' };
       throw error;
     }
     const fields = notification.fields;
     const orderId = typeof fields.order_id === 'string' ? fields.order_id : null;
     const code =
       typeof fields.code === 'string' || typeof fields.code === 'number' ? String(fields.code) : null;
+    // What the columns cannot hold cannot be ours (our order ids are 26 characters, the gateway's codes 5 at
+    // most): refused, not a database error (a 500) after the fact.
+    // (The reason names no field: it reaches a log line and the answer, and keys are the sender's text.)
+    if (
+      unstorableField(fields) !== undefined ||
+      (orderId?.length ?? 0) > ORDER_ID_COLUMN ||
+      (code?.length ?? 0) > CODE_COLUMN
+    ) {
+      return { ack: false, reason: 'unstorable' };
+    }
     const dedupeKey = createHash('sha256')
       .update(`${notification.kind}:${canonicalJson(fields)}`)
       .digest('hex');

@@ -1,19 +1,21 @@
 import { taiwanBusinessDate } from '@tixclear/domain';
 import {
   FeeScheduleEntity,
+  type FeeObjectJson,
   type OperationEntity,
   type PartnerContext,
   RedemptionLineEntity,
   VoucherEntity,
 } from '@tixclear/db';
-import type { RequestOf, ResponseOf } from '@tixclear/gateway-client';
-import { In, type DataSource } from 'typeorm';
+import { commands, type RequestOf, type ResponseOf } from '@tixclear/gateway-client';
+import { In, type DataSource, type QueryDeepPartialEntity } from 'typeorm';
 import { gatewayUnavailable, inProgress, type OperationAnswer } from './answers';
 import { checkFees, feeBookOf, sharingOf } from './fee-check';
 import { callGateway } from './gateway-outcome';
 import { beginOperation } from './operation-store';
 import type { OperationRecorder } from './operation-recorder';
 import type { Clock, GatewayPort } from './ports';
+import type { RedemptionFacts } from './redemption-service';
 import { parseRequest, toWire } from './validation';
 
 type OfflineRequest = RequestOf<'voucheroffline'>;
@@ -60,17 +62,27 @@ export class OfflineRedemptionService {
         const body = { ...toWire('voucheroffline', outcome.value) };
         if (content && content.code === '250')
           return { body: await this.recordRedeemed(partner, operation, content, body), replayed: false };
+        // `B200` with `content.code` 300: the partner gets (and a repeat replays) the gateway's own shape.
         return {
           body: await this.recordFailed(
             operation,
             content?.code ?? outcome.value.code,
             content?.msg ?? outcome.value.msg ?? '',
+            withPartnerOrderId(body, operation.orderId),
           ),
           replayed: false,
         };
       }
       case 'rejected':
-        return { body: await this.recordFailed(operation, outcome.code, outcome.message), replayed: false };
+        return {
+          body: await this.recordFailed(
+            operation,
+            outcome.code,
+            outcome.message,
+            refusalAnswer(outcome.answer, operation.orderId),
+          ),
+          replayed: false,
+        };
       case 'not_sent':
         await this.dataSource.transaction((tx) => this.recorder.undoIntent(tx, operation));
         throw gatewayUnavailable();
@@ -80,15 +92,79 @@ export class OfflineRedemptionService {
     }
   }
 
+  /** Stores a redemption the gateway answered directly: its vouchers carry the sales point, no fee object. */
   async recordRedeemed(
     partner: PartnerContext,
     operation: OperationEntity,
     content: OfflineContent,
     wireAnswer: Record<string, unknown>,
   ): Promise<Record<string, unknown>> {
-    const body = withPartnerOrderId(wireAnswer, operation.orderId);
+    const redeemed = (content.items ?? []).flatMap((item) =>
+      item.vouchers.map((v): TillVoucher => ({
+        serial: String(v.custom_serial_no || v.serial_no || ''),
+        itemId: String(item.id),
+        cost: v.cost,
+        isPaid: v.cost > 0,
+        salesPoint: pointOf(v.sales_from_type, v.sales_store_uid, v.sales_dealer_no, 'unknown'),
+        gatewayFee: null,
+        gatewaySharing: null,
+      })),
+    );
+    return this.recordLines(partner, operation, {
+      code: content.code,
+      uid: content.uid,
+      key: content.key,
+      redeemedAt: content.finishtime ?? this.clock.now(),
+      vouchers: redeemed,
+      body: withPartnerOrderId(wireAnswer, operation.orderId),
+    });
+  }
+
+  /**
+   * Stores an offline redemption learnt from `api/voucherquery` (its answer was lost: the partner's query, the
+   * reconciler, resolveVoucherOffline). The query answers in the online redemption's shape: serials with the
+   * gateway's `sharing` and `fee`, but no sales point, which comes from our own voucher. The redemption point is
+   * the request's, as for a direct answer, so both paths write the same lines.
+   */
+  async recordRedeemedByQuery(
+    partner: PartnerContext,
+    operation: OperationEntity,
+    redemption: RedemptionFacts,
+    wireAnswer: Record<string, unknown>,
+  ): Promise<Record<string, unknown>> {
+    const redeemed = (redemption.items ?? []).map((item): TillVoucher => ({
+      serial: String(item.serial_number),
+      itemId: String(item.id),
+      cost: item.fee?.cost,
+      isPaid: item.is_paid === 1,
+      salesPoint: undefined,
+      gatewayFee: item.fee ?? null,
+      gatewaySharing: item.sharing ?? null,
+    }));
+    return this.recordLines(partner, operation, {
+      code: redemption.code,
+      uid: redemption.uid,
+      key: redemption.key,
+      redeemedAt: redemption.reimbursement_date ?? this.clock.now(),
+      vouchers: redeemed,
+      body: { ...wireAnswer, order_id: operation.orderId },
+    });
+  }
+
+  private async recordLines(
+    partner: PartnerContext,
+    operation: OperationEntity,
+    outcome: {
+      code: string;
+      uid: string;
+      key: string;
+      redeemedAt: Date;
+      vouchers: TillVoucher[];
+      body: Record<string, unknown>;
+    },
+  ): Promise<Record<string, unknown>> {
+    const { body, redeemedAt, vouchers } = outcome;
     const request = operation.request as unknown as OfflineRequest;
-    const redeemedAt = content.finishtime ?? this.clock.now();
     const businessDate = taiwanBusinessDate(redeemedAt);
     const book = feeBookOf(
       await this.dataSource.getRepository(FeeScheduleEntity).findBy({ issuerId: partner.partner.issuerId }),
@@ -99,57 +175,53 @@ export class OfflineRedemptionService {
       request.reimbursement_dealer_no,
       partner.partner.partnerUid,
     );
-    const tokens = (content.items ?? []).flatMap((item) =>
-      item.vouchers.map((v) => ({
-        item,
-        voucher: v,
-        serial: String(v.custom_serial_no || v.serial_no || ''),
-      })),
-    );
 
     const { reportId } = await this.dataSource.transaction(async (tx) => {
       const known = await tx.getRepository(VoucherEntity).findBy({
         partnerId: partner.partner.id,
-        serialNumber: In(tokens.map((t) => t.serial)),
+        serialNumber: In(vouchers.map((t) => t.serial)),
       });
       const bySerial = new Map(known.map((v) => [v.serialNumber, v]));
-      const lines = tokens.map(({ item, voucher, serial }) => {
-        const ours = bySerial.get(serial);
-        const isPaid = ours?.isPaid ?? voucher.cost > 0;
+      const lines = vouchers.map((voucher) => {
+        const ours = bySerial.get(voucher.serial);
+        const isPaid = ours?.isPaid ?? voucher.isPaid;
+        // Our record first (a gift's value, as online lines keep it), the gateway's figure otherwise.
+        const cost = ours?.cost ?? voucher.cost ?? 0;
         const verdict = ours
           ? checkFees(
               book,
               partner.partner.issuerId,
               businessDate,
-              { cost: voucher.cost, isPaid, sharing: sharingOf(ours) },
-              null,
+              { cost, isPaid, sharing: sharingOf(ours) },
+              voucher.gatewayFee,
             )
           : { ours: null, issue: 'sharing unknown: voucher not sold through us' };
         return {
           operationId: operation.id,
           partnerId: partner.partner.id,
           voucherId: ours?.id ?? null,
-          serialNumber: serial,
-          itemId: String(item.id),
+          serialNumber: voucher.serial,
+          itemId: voucher.itemId,
           isPaid,
-          cost: voucher.cost,
-          gatewaySharing: null,
-          gatewayFee: null,
+          cost,
+          gatewaySharing: voucher.gatewaySharing,
+          gatewayFee: voucher.gatewayFee,
           ourFee: verdict.ours,
           feeIssue: verdict.issue,
-          salesPoint: pointOf(
-            voucher.sales_from_type,
-            voucher.sales_store_uid,
-            voucher.sales_dealer_no,
-            'unknown',
-          ),
+          salesPoint: voucher.salesPoint ?? (ours ? `store:${ours.salesPoint}` : 'unknown'),
           redemptionPoint,
           redeemedAt,
           businessDate,
         };
       });
       if (lines.length > 0) {
-        await tx.createQueryBuilder().insert().into(RedemptionLineEntity).values(lines).orIgnore().execute();
+        await tx
+          .createQueryBuilder()
+          .insert()
+          .into(RedemptionLineEntity)
+          .values(lines as QueryDeepPartialEntity<RedemptionLineEntity>[])
+          .orIgnore()
+          .execute();
         await tx
           .createQueryBuilder()
           .update(VoucherEntity)
@@ -163,9 +235,9 @@ export class OfflineRedemptionService {
       }
       return this.recorder.complete(tx, operation, {
         state: 'succeeded',
-        code: content.code,
+        code: outcome.code,
         body,
-        gateway: { uid: content.uid, key: content.key },
+        gateway: { uid: outcome.uid, key: outcome.key },
         report: 'redemption',
       });
     });
@@ -173,14 +245,33 @@ export class OfflineRedemptionService {
     return body;
   }
 
-  async recordFailed(operation: OperationEntity, code: string, message: string) {
-    const body = { code, msg: message, order_id: operation.orderId };
+  async recordFailed(
+    operation: OperationEntity,
+    code: string,
+    message: string,
+    answer?: Record<string, unknown>,
+  ) {
+    const body = answer ?? { code, msg: message, order_id: operation.orderId };
     const { reportId } = await this.dataSource.transaction((tx) =>
       this.recorder.complete(tx, operation, { state: 'failed', code, body, report: 'redemption' }),
     );
     this.recorder.dispatch(reportId);
     return body;
   }
+}
+
+/** One voucher the gateway says was redeemed at the till, from its direct answer or from a query. */
+interface TillVoucher {
+  serial: string;
+  itemId: string;
+  /** The gateway's figure, when it gives one. */
+  cost: number | undefined;
+  /** The gateway's word, used for a voucher not sold through us. */
+  isPaid: boolean;
+  /** From the direct answer; a query names none (our voucher's then). */
+  salesPoint: string | undefined;
+  gatewayFee: FeeObjectJson | null;
+  gatewaySharing: Record<string, unknown> | null;
 }
 
 /** `store:<store_uid>` for a MYTIX store (type 1), `dealer:<no>` for the partner's own point (type 2). */
@@ -192,6 +283,17 @@ function pointOf(
 ): string {
   if (type === 2 && dealerNo) return `dealer:${dealerNo}`;
   return `store:${storeUid || fallbackStore}`;
+}
+
+/**
+ * A till's refusal (`B200` with `content.code` 300) as the gateway answered it, so that a partner written
+ * against the gateway reads `content.code` here too; `undefined` (the short `{code, msg, order_id}`) for an
+ * outer refusal or an answer that does not read as one.
+ */
+function refusalAnswer(answer: unknown, orderId: string): Record<string, unknown> | undefined {
+  const parsed = commands.voucheroffline.response.safeParse(answer);
+  if (!parsed.success || parsed.data.content === undefined) return undefined;
+  return withPartnerOrderId(toWire('voucheroffline', parsed.data), orderId);
 }
 
 function withPartnerOrderId(answer: Record<string, unknown>, orderId: string): Record<string, unknown> {

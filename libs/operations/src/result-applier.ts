@@ -32,8 +32,21 @@ export class ResultApplier {
           });
         }
         return;
-      case 'vouchertransaction':
       case 'voucheroffline':
+        // Learnt through voucherquery (online-shaped), but an offline redemption: its own service writes the
+        // lines (redemption point from the request, vouchers found by serial, not held beforehand).
+        if (resolution.status === 'committed') {
+          await this.offline.recordRedeemedByQuery(
+            partner,
+            operation,
+            resolution.result as unknown as RedemptionFacts,
+            wireContent ?? { code: resolution.result.code },
+          );
+        } else if (resolution.status === 'rejected') {
+          await this.failed(operation, resolution.result);
+        }
+        return;
+      case 'vouchertransaction':
         if (resolution.status === 'committed') {
           await this.redemptions.recordRedeemed(
             partner,

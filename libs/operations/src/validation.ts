@@ -1,6 +1,7 @@
 import { commands, type CommandName, type RequestOf } from '@tixclear/gateway-client';
 import type { z } from 'zod';
 import { OperationError, OperationErrorCode } from './errors';
+import { unstorableField } from './storable';
 
 /**
  * Reads a partner's request with the gateway's own schema for the command (shape and business rules), so we
@@ -9,7 +10,18 @@ import { OperationError, OperationErrorCode } from './errors';
  */
 export function parseRequest<K extends CommandName>(command: K, wire: unknown): RequestOf<K> {
   const parsed = (commands[command].request as z.ZodType).safeParse(wire);
-  if (parsed.success) return parsed.data as RequestOf<K>;
+  if (parsed.success) {
+    // The wire is stored as it came (the operation's request, jsonb): text PostgreSQL refuses is bad input.
+    const unstorable = unstorableField(wire);
+    if (unstorable) {
+      throw new OperationError(
+        OperationErrorCode.RequestInvalid,
+        `${unstorable.field || 'request'}: NUL characters and broken UTF-16 are not accepted`,
+        unstorable.field || undefined,
+      );
+    }
+    return parsed.data as RequestOf<K>;
+  }
   const issue = parsed.error.issues[0];
   const field = issue ? fieldOf(issue.path) : undefined;
   throw new OperationError(

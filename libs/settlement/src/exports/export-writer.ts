@@ -179,7 +179,8 @@ async function writeTable(
     await file.write(Buffer.concat([UTF8_BOM, Buffer.from(csvHeader(spec), 'utf8')]));
     await workbook.beginTable(spec);
     await fill(async (rows) => {
-      await file.write(rows.map(csvLine).join(''));
+      for (const row of rows) file.put(csvLine(row));
+      await file.flush();
       await workbook.addRows(rows);
     });
     await workbook.endTable();

@@ -181,7 +181,7 @@ export async function streamRows(
   sql: string,
   params: unknown[],
   onBatch: (rows: Row[]) => Promise<void>,
-  batchSize = 2000,
+  batchSize = 10_000,
 ): Promise<void> {
   await tx.query(`DECLARE export_cursor NO SCROLL CURSOR FOR ${sql}`, params);
   for (;;) {

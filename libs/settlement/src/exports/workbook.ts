@@ -34,19 +34,17 @@ export class WorkbookWriter {
   }
 
   async addRows(rows: ReadonlyArray<readonly Cell[]>): Promise<void> {
-    let text = '';
     for (const cells of rows) {
-      if (!this.#current) throw new Error('addRows outside a table');
-      if (this.#current.row === this.maxSheetRows) {
-        await this.#current.file.write(text);
-        text = '';
+      let current = this.#current;
+      if (!current) throw new Error('addRows outside a table');
+      if (current.row === this.maxSheetRows) {
         await this.#closeSheet();
-        await this.#openSheet();
+        current = await this.#openSheet();
       }
-      this.#current.row += 1;
-      text += sheetRow(this.#current.row, cells);
+      current.row += 1;
+      current.file.put(sheetRow(current.row, cells));
     }
-    if (text !== '') await this.#current?.file.write(text);
+    await this.#current?.file.flush();
   }
 
   async endTable(): Promise<void> {
@@ -78,20 +76,21 @@ export class WorkbookWriter {
     for (const sheet of this.#sheets) await rm(sheet.path, { force: true });
   }
 
-  async #openSheet(): Promise<void> {
+  async #openSheet(): Promise<{ file: OutputFile; name: string; row: number }> {
     const table = this.#table;
     if (!table) throw new Error('no table');
     this.#pages += 1;
     const name = this.#pages === 1 ? table.name : `${table.name} (${this.#pages})`;
     const file = await OutputFile.create(this.scratch(this.#sheets.length + 1));
-    await file.write(sheetStart(table.columns));
+    file.put(sheetStart(table.columns));
     this.#current = { file, name, row: 1 };
+    return this.#current;
   }
 
   async #closeSheet(): Promise<void> {
     const current = this.#current;
     if (!current) return;
-    await current.file.write(SHEET_END);
+    current.file.put(SHEET_END);
     this.#sheets.push({ name: current.name, path: current.file.path, digest: await current.file.close() });
     this.#current = undefined;
   }

@@ -40,13 +40,16 @@ export function sheetStart(columns: readonly Column[]): string {
 
 export const SHEET_END = '</sheetData></worksheet>';
 
+/** Names of the first columns, computed once (every cell of millions of rows names its column). */
+const COLUMN_NAMES = Array.from({ length: 64 }, (_, i) => columnName(i));
+
 /** One row; `r` is its 1-based number in the sheet. Empty cells are left out. */
 export function sheetRow(r: number, cells: readonly Cell[], style?: number): string {
   let body = '';
   for (let i = 0; i < cells.length; i++) {
     const cell = cells[i];
     if (cell === undefined || cell === '') continue;
-    const ref = `${columnName(i)}${r}`;
+    const ref = `${COLUMN_NAMES[i] ?? columnName(i)}${r}`;
     if (typeof cell === 'number') {
       body += `<c r="${ref}" s="${style ?? STYLE_MONEY}"><v>${integer(cell)}</v></c>`;
     } else {

@@ -1,0 +1,480 @@
+/**
+ * Online redemptions through the whole engine, against the database's own ceiling.
+ *
+ *   npm run bench:api
+ *   npm run bench:api -- --seconds=20 --concurrency=16 --vouchers=20000
+ *   npm run bench:api -- --profile          # CPU profile of the API process, in tmp/bench-profile/
+ *   npm run bench:api -- --with-reports     # the simulator also reports each redemption to /gateway/notify
+ *
+ * It starts everything itself, in a scratch directory: an embedded PostgreSQL (fresh cluster, migrations), the
+ * gateway simulator in this process (no faults; reports off unless --with-reports, so that only redemptions
+ * are measured), and the real API as a child process exactly as `npm start` runs it (LOG_LEVEL=silent).
+ *
+ *  1. Vouchers: bought and paid for in bulk through the API itself (purchases of 500 vouchers, paid on the
+ *     simulator, settled by voucherservicequery), so our database and the simulator agree on every voucher.
+ *  2. API phase: `--concurrency` clients redeem one voucher each per request through POST /api/init (the
+ *     PHP client's form body) for `--seconds`, after a short warm-up; per-request latency is measured here.
+ *  3. Bare PostgreSQL phase: the same number of vouchers (inserted directly), redeemed by 8 connections with
+ *     the smallest correct transaction: the conditional UPDATE of the voucher and the INSERT of its line.
+ *
+ * Prints API redemptions/s, p50 and p99, the bare rate and the ratio. Targets: API ≥ ½ bare rate, p99 < 50 ms.
+ * All processes share this machine's cores: the figures are for this machine, not a capacity plan.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpus } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { encryptJson } from '@tixclear/crypto';
+import {
+  createDataSource,
+  ensureDatabase,
+  ensureSamplePartner,
+  freePort,
+  PartnerEntity,
+  PartnerRegistry,
+  SAMPLE_PARTNER,
+  startEmbeddedServer,
+} from '@tixclear/db';
+import { startSimulator } from '@tixclear/gateway-simulator';
+import pg from 'pg';
+
+const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
+
+function option(name: string, fallback: number): number {
+  const text = process.argv
+    .slice(2)
+    .find((arg) => arg.startsWith(`--${name}=`))
+    ?.slice(name.length + 3);
+  if (text === undefined) return fallback;
+  const value = Number(text.replaceAll('_', ''));
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`--${name} must be a positive number, not ${text}`);
+  return value;
+}
+const flag = (name: string) => process.argv.slice(2).includes(`--${name}`);
+
+const SECONDS = option('seconds', 15);
+const WARMUP_SECONDS = option('warmup', 2);
+const CONCURRENCY = option('concurrency', 16);
+const VOUCHERS = option('vouchers', 15_000);
+const BARE_CONNECTIONS = option('bare-connections', 8);
+const PER_PURCHASE = 500;
+const PROFILE = flag('profile');
+const WITH_REPORTS = flag('with-reports');
+
+const log = (line: string) => console.error(`[bench] ${line}`);
+const cleanups: (() => Promise<void>)[] = [];
+let apiPid = 0;
+let postmasterPid = 0;
+async function cleanup(): Promise<void> {
+  for (const step of cleanups.reverse()) await step().catch(() => undefined);
+  cleanups.length = 0;
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => void cleanup().then(() => process.exit(130)));
+}
+
+// --- the stack ---------------------------------------------------------------------------------------
+
+async function startStackPieces() {
+  const scratchRoot = path.join(REPO_ROOT, 'tmp');
+  mkdirSync(scratchRoot, { recursive: true });
+  const scratch = mkdtempSync(path.join(scratchRoot, 'bench-'));
+  // The server may run as the OS user `postgres` (when we are root): it must be able to enter the directory.
+  chmodSync(scratch, 0o755);
+  cleanups.push(() => Promise.resolve(rmSync(scratch, { recursive: true, force: true })));
+
+  const server = await startEmbeddedServer({
+    dataDir: path.join(scratch, 'data'),
+    port: await freePort(),
+    ephemeral: true,
+  });
+  cleanups.push(() => server.stop());
+  try {
+    postmasterPid = Number(readFileSync(path.join(scratch, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+  } catch {
+    // not Linux-like: no CPU accounting
+  }
+  const databaseUrl = await ensureDatabase(server.url, 'bench');
+  const dataSource = await createDataSource(databaseUrl).initialize();
+  cleanups.push(() => dataSource.destroy());
+  await dataSource.runMigrations();
+  const masterKey = randomBytes(32);
+  await ensureSamplePartner(new PartnerRegistry(dataSource, masterKey));
+
+  const apiPort = await freePort();
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const sim = await startSimulator({
+    notifyUrl: WITH_REPORTS ? `${apiUrl}/gateway/notify` : null,
+    log: () => undefined,
+  });
+  cleanups.push(() => sim.close());
+
+  const profileDir = path.join(REPO_ROOT, 'tmp', 'bench-profile');
+  const nodeArgs = [
+    '--import',
+    path.join(REPO_ROOT, 'tools/runtime/lifeline.mjs'),
+    '--import',
+    path.join(REPO_ROOT, 'tools/runtime/register.mjs'),
+  ];
+  // A preloaded module of your own (e.g. to count queries): BENCH_API_IMPORT=/path/to/module.mjs.
+  if (process.env.BENCH_API_IMPORT) nodeArgs.unshift('--import', process.env.BENCH_API_IMPORT);
+  if (PROFILE) {
+    mkdirSync(profileDir, { recursive: true });
+    // The profile is written at a normal exit only: on SIGTERM, exit at once (before Nest's own handler).
+    nodeArgs.unshift(
+      '--cpu-prof',
+      `--cpu-prof-dir=${profileDir}`,
+      '--import',
+      'data:text/javascript,process.prependListener("SIGTERM",()=>process.exit(0))',
+    );
+  }
+  const api = spawn(process.execPath, [...nodeArgs, path.join(REPO_ROOT, 'apps/api/src/main.ts')], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      TIXCLEAR_MASTER_KEY: masterKey.toString('hex'),
+      GATEWAY_URL: sim.baseUrl,
+      PORT: String(apiPort),
+      LOG_LEVEL: 'silent',
+    },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  cleanups.push(() => stopChild(api));
+  await waitFor(`${apiUrl}/health`);
+  if (PROFILE) log(`profiling the API (pid ${api.pid}) into ${profileDir}`);
+  apiPid = api.pid ?? 0;
+  return { dataSource, databaseUrl, sim, apiUrl };
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+  });
+}
+
+async function waitFor(url: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not come up`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+// --- talking to the API as the sample partner ----------------------------------------------------------
+
+let sequence = 0;
+const runId = Date.now().toString(36).toUpperCase();
+const nextId = (prefix: string) => `${prefix}${runId}${(sequence++).toString(36).toUpperCase()}`;
+
+async function call(apiUrl: string, command: string, data: unknown): Promise<Record<string, unknown>> {
+  const response = await fetch(`${apiUrl}/api/init`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      store_uid: SAMPLE_PARTNER.partnerUid,
+      service: encryptJson({ service_name: 'api', cmd: `api/${command}` }, SAMPLE_PARTNER.key),
+      encry_data: encryptJson(data, SAMPLE_PARTNER.key),
+    }).toString(),
+  });
+  return (await response.json()) as Record<string, unknown>;
+}
+
+const ymd = (date: Date) => date.toISOString().slice(0, 10).replace(/-/g, '');
+
+/** Buys `count` vouchers through the API in purchases of PER_PURCHASE, pays them, settles them by query. */
+async function issueVouchers(stack: Awaited<ReturnType<typeof startStackPieces>>, count: number) {
+  const serials: string[] = [];
+  const start = new Date();
+  const end = new Date(start.getTime() + 364 * 86_400_000);
+  for (let done = 0; done < count; done += PER_PURCHASE) {
+    const amount = Math.min(PER_PURCHASE, count - done);
+    const orderId = nextId('BP');
+    const batch = Array.from({ length: amount }, (_, i) => `${orderId}S${i}`);
+    const purchase = await call(stack.apiUrl, 'voucherservicepurchase', {
+      store_uid: SAMPLE_PARTNER.partnerUid,
+      order_id: orderId,
+      pfn: '0',
+      user_data: { user_id: 'bench', ip: '127.0.0.1' },
+      cost: 50 * amount,
+      currency: 'TWD',
+      items: [
+        {
+          id: 'H01',
+          name: 'bench voucher',
+          amount,
+          price: 50,
+          cost: 50,
+          total_price: 50 * amount,
+          total_cost: 50 * amount,
+          gift_number: 0,
+          trust_start_date: ymd(start),
+          trust_end_date: ymd(end),
+          is_custom_serial: 1,
+          serial_numbers: JSON.stringify(batch),
+          sharing: { headquarters: '0.15', sales: '0.1', reimbursement: '0.75' },
+        },
+      ],
+      declarations: [{ name: 'bench voucher', content: '<b>bench</b>' }],
+    });
+    if (purchase.code !== '200') throw new Error(`purchase refused: ${JSON.stringify(purchase)}`);
+    stack.sim.control.pay(Number(purchase.uid));
+    const settled = await call(stack.apiUrl, 'voucherservicequery', {
+      store_uid: SAMPLE_PARTNER.partnerUid,
+      order_id: orderId,
+    });
+    if ((settled.content as { code?: unknown } | undefined)?.code !== '250')
+      throw new Error(`purchase not paid: ${JSON.stringify(settled)}`);
+    serials.push(...batch);
+  }
+  return serials;
+}
+
+// --- measuring ---------------------------------------------------------------------------------------
+
+interface PhaseResult {
+  count: number;
+  seconds: number;
+  latenciesMs: number[];
+  failures: Map<string, number>;
+}
+
+/** `workers` loops taking the next serial until the time is up or the serials run out. */
+async function drive(
+  serials: string[],
+  workers: number,
+  seconds: number,
+  redeem: (serial: string, worker: number) => Promise<string | undefined>,
+): Promise<PhaseResult> {
+  const latenciesMs: number[] = [];
+  const failures = new Map<string, number>();
+  const deadline = performance.now() + seconds * 1000;
+  const started = performance.now();
+  const loop = async (worker: number) => {
+    while (performance.now() < deadline) {
+      const serial = serials.shift();
+      if (serial === undefined) return;
+      const t0 = performance.now();
+      const failure = await redeem(serial, worker).catch((error: unknown) => String(error).slice(0, 80));
+      latenciesMs.push(performance.now() - t0);
+      if (failure !== undefined) failures.set(failure, (failures.get(failure) ?? 0) + 1);
+    }
+  };
+  await Promise.all(Array.from({ length: workers }, (_, i) => loop(i)));
+  return { count: latenciesMs.length, seconds: (performance.now() - started) / 1000, latenciesMs, failures };
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+function describe(name: string, result: PhaseResult) {
+  const sorted = [...result.latenciesMs].sort((a, b) => a - b);
+  const rate = result.count / result.seconds;
+  const failed = [...result.failures.values()].reduce((a, b) => a + b, 0);
+  return {
+    name,
+    rate,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? Number.NaN,
+    count: result.count,
+    failed,
+    failures: result.failures,
+  };
+}
+
+/**
+ * CPU seconds used so far by the API, by our PostgreSQL (its postmaster and backends) and by this process (the
+ * simulator and the load), from /proc: where the machine's time goes. Undefined off Linux.
+ */
+function cpuSeconds(): { api: number; postgres: number; bench: number } | undefined {
+  const tick = 100; // USER_HZ on Linux
+  const statOf = (pid: number | string): string[] | undefined => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    } catch {
+      return undefined;
+    }
+  };
+  const cpu = (fields: string[] | undefined) =>
+    fields ? (Number(fields[11]) + Number(fields[12])) / tick : 0;
+  try {
+    let postgres = cpu(statOf(postmasterPid));
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const fields = statOf(entry);
+      if (fields && Number(fields[1]) === postmasterPid) postgres += cpu(fields);
+    }
+    const own = process.cpuUsage();
+    return { api: cpu(statOf(apiPid)), postgres, bench: (own.user + own.system) / 1e6 };
+  } catch {
+    return undefined;
+  }
+}
+
+function cpuPerRedemption(
+  before: ReturnType<typeof cpuSeconds>,
+  after: ReturnType<typeof cpuSeconds>,
+  count: number,
+): string {
+  if (before === undefined || after === undefined || count === 0) return 'n/a';
+  const ms = (key: 'api' | 'postgres' | 'bench') => fmt(((after[key] - before[key]) * 1000) / count, 2);
+  return `API ${ms('api')} ms, PostgreSQL ${ms('postgres')} ms, simulator + load ${ms('bench')} ms`;
+}
+
+// --- the bare database loop --------------------------------------------------------------------------
+
+/** The smallest correct redemption: hold the voucher conditionally, write its line, in one transaction. */
+async function bareDatabasePhase(
+  databaseUrl: string,
+  partnerId: string,
+  count: number,
+): Promise<PhaseResult & { cpu: string }> {
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  await admin.connect();
+  const operationId = '00000000-0000-4000-8000-000000000001';
+  // Inserted directly: the loop measures redemptions only.
+  await admin.query(
+    `INSERT INTO vouchers (partner_id, purchase_operation_id, item_id, item_name, serial_number, is_paid, price,
+       cost, sharing_headquarters, sharing_sales, sharing_reimbursement, trust_end_date, validity_end_date,
+       sales_point, state)
+     SELECT $1, $2, 'H01', 'bench voucher', 'BARE' || g, true, 50, 50, 0.15, 0.1, 0.75, '2099-12-31',
+       '2099-12-31', $3, 'issued'
+     FROM generate_series(1, $4) AS g`,
+    [partnerId, operationId, SAMPLE_PARTNER.partnerUid, count],
+  );
+  await admin.query('VACUUM ANALYZE vouchers');
+  await admin.end();
+
+  const fee = JSON.stringify({
+    cost: 50,
+    gateway_fee: 1,
+    escrow_fee: 1,
+    issuance_layer: 2,
+    issuance_fee: 1,
+    headquarters: 7,
+    sales: 5,
+    reimbursement: 35,
+  });
+  const clients = await Promise.all(
+    Array.from({ length: BARE_CONNECTIONS }, async () => {
+      const client = new pg.Client({ connectionString: databaseUrl });
+      await client.connect();
+      return client;
+    }),
+  );
+  const serials = Array.from({ length: count }, (_, i) => `BARE${i + 1}`);
+  try {
+    // (CPU is read before the connections close: a backend that exits takes its counters with it.)
+    const cpuBefore = cpuSeconds();
+    const result = await drive(serials, BARE_CONNECTIONS, 3_600, async (serial, worker) => {
+      const client = clients[worker]!;
+      await client.query('BEGIN');
+      try {
+        const held = await client.query(
+          `UPDATE vouchers SET state = 'redeemed', holder_operation_id = $3, updated_at = now()
+           WHERE partner_id = $1 AND serial_number = $2 AND state = 'issued'
+           RETURNING id`,
+          [partnerId, serial, operationId],
+        );
+        const voucherId = (held.rows[0] as { id: string } | undefined)?.id;
+        if (voucherId === undefined) {
+          await client.query('ROLLBACK');
+          return 'not issued';
+        }
+        await client.query(
+          `INSERT INTO redemption_lines (operation_id, partner_id, voucher_id, serial_number, item_id, is_paid,
+             cost, gateway_fee, our_fee, sales_point, redemption_point, redeemed_at, business_date)
+           VALUES ($1, $2, $3, $4, 'H01', true, 50, $5, $5, $6, $6, now(), current_date)`,
+          [operationId, partnerId, voucherId, serial, fee, `store:${SAMPLE_PARTNER.partnerUid}`],
+        );
+        await client.query('COMMIT');
+        return undefined;
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      }
+    });
+    return { ...result, cpu: cpuPerRedemption(cpuBefore, cpuSeconds(), result.count) };
+  } finally {
+    await Promise.all(clients.map((c) => c.end()));
+  }
+}
+
+// --- the run -----------------------------------------------------------------------------------------
+
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+
+try {
+  log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), node ${process.version}`);
+  log('starting PostgreSQL (embedded, fresh cluster), the simulator and the API...');
+  const stack = await startStackPieces();
+  const partner = await stack.dataSource
+    .getRepository(PartnerEntity)
+    .findOneByOrFail({ partnerUid: SAMPLE_PARTNER.partnerUid });
+
+  log(
+    `issuing ${VOUCHERS} vouchers through the API (purchases of ${PER_PURCHASE}, paid, settled by query)...`,
+  );
+  const t0 = performance.now();
+  const serials = await issueVouchers(stack, VOUCHERS);
+  log(`issued in ${fmt((performance.now() - t0) / 1000)} s`);
+
+  const redeemOnline = async (serial: string): Promise<string | undefined> => {
+    const answer = await call(stack.apiUrl, 'vouchertransaction', {
+      store_uid: SAMPLE_PARTNER.partnerUid,
+      order_id: nextId('BR'),
+      user_id: 'bench',
+      ip: '127.0.0.1',
+      items: [{ id: 'H01', serial_number: serial }],
+    });
+    return answer.code === '250' ? undefined : JSON.stringify([answer.code, answer.error_code]);
+  };
+  log(`warming up for ${WARMUP_SECONDS} s...`);
+  await drive(serials, CONCURRENCY, WARMUP_SECONDS, redeemOnline);
+  log(`API phase: ${CONCURRENCY} concurrent clients for ${SECONDS} s (${serials.length} vouchers left)...`);
+  const cpuBefore = cpuSeconds();
+  const apiPhase = describe('API', await drive(serials, CONCURRENCY, SECONDS, redeemOnline));
+  const apiCpu = cpuPerRedemption(cpuBefore, cpuSeconds(), apiPhase.count);
+  if (serials.length === 0) log('warning: the vouchers ran out before the time did; raise --vouchers');
+
+  log(`bare PostgreSQL phase: ${apiPhase.count} redemptions on ${BARE_CONNECTIONS} connections...`);
+  const bare = await bareDatabasePhase(stack.databaseUrl, partner.id, apiPhase.count);
+  const barePhase = describe('bare', bare);
+  const bareCpu = bare.cpu;
+
+  const ratio = apiPhase.rate / barePhase.rate;
+  console.log('');
+  console.log(
+    `online redemptions through POST /api/init (${CONCURRENCY} clients, ${apiPhase.count} requests)`,
+  );
+  console.log(
+    `  API:  ${fmt(apiPhase.rate)} redemptions/s   p50 ${fmt(apiPhase.p50, 2)} ms   p99 ${fmt(apiPhase.p99, 2)} ms   max ${fmt(apiPhase.max, 1)} ms`,
+  );
+  console.log(
+    `  bare PostgreSQL (${BARE_CONNECTIONS} connections): ${fmt(barePhase.rate)} redemptions/s   p50 ${fmt(barePhase.p50, 2)} ms   p99 ${fmt(barePhase.p99, 2)} ms`,
+  );
+  console.log(`  CPU per redemption, API phase: ${apiCpu}`);
+  console.log(`  CPU per redemption, bare phase: ${bareCpu}`);
+  console.log(`  ratio API / bare: ${fmt(ratio, 3)}   (target ≥ 0.5: ${ratio >= 0.5 ? 'met' : 'NOT met'})`);
+  console.log(`  p99 < 50 ms: ${apiPhase.p99 < 50 ? 'met' : 'NOT met'}`);
+  for (const phase of [apiPhase, barePhase]) {
+    if (phase.failed > 0) console.log(`  ${phase.name} failures: ${JSON.stringify([...phase.failures])}`);
+  }
+} finally {
+  await cleanup();
+}

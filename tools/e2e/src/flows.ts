@@ -1,0 +1,81 @@
+import {
+  GatewayNotificationEntity,
+  OperationEntity,
+  PartnerNotificationEntity,
+  RedemptionLineEntity,
+  SAMPLE_PARTNER,
+  VoucherEntity,
+} from '@tixclear/db';
+import { purchaseRequest } from './requests';
+import { eventually, type Stack } from './stack';
+
+/*
+ * Steps the end-to-end specs share: a purchase paid on the simulator (its report issues the vouchers), row
+ * counts of the tables a request may change, and the simulator's view of one of our operations.
+ */
+
+/** Buys vouchers through /api/init, pays them on the simulator, and waits until the report issued them. */
+export async function paidPurchase(stack: Stack, options: { amount?: number; gifts?: number } = {}) {
+  const purchase = purchaseRequest(options);
+  const answer = await stack.call('voucherservicepurchase', purchase.request);
+  if (answer.body.code !== '200') throw new Error(`purchase refused: ${JSON.stringify(answer.body)}`);
+  const pay = await fetch(String(answer.body.url), { method: 'POST' });
+  if (pay.status !== 200) throw new Error(`payment page answered ${pay.status}`);
+  await eventually(async () => {
+    const voucher = await stack.db.dataSource
+      .getRepository(VoucherEntity)
+      .findOneBy({ serialNumber: purchase.serials[0] ?? purchase.giftSerials[0] });
+    return voucher?.state === 'issued' ? true : undefined;
+  });
+  return purchase;
+}
+
+/** Our operation for a partner order id. */
+export function operationOf(stack: Stack, orderId: string): Promise<OperationEntity | null> {
+  return stack.db.dataSource.getRepository(OperationEntity).findOneBy({ orderId });
+}
+
+export function voucherOf(stack: Stack, serial: string): Promise<VoucherEntity> {
+  return stack.db.dataSource.getRepository(VoucherEntity).findOneByOrFail({ serialNumber: serial });
+}
+
+export function linesOf(stack: Stack, where: { serialNumber?: string; operationId?: string }) {
+  return stack.db.dataSource.getRepository(RedemptionLineEntity).findBy(where);
+}
+
+export function partnerReportsOf(stack: Stack, operationId: string) {
+  return stack.db.dataSource.getRepository(PartnerNotificationEntity).findBy({ operationId });
+}
+
+/** Rows of every table a partner request or a gateway report may change. */
+export async function rowCounts(stack: Stack): Promise<Record<string, number>> {
+  const ds = stack.db.dataSource;
+  return {
+    operations: await ds.getRepository(OperationEntity).count(),
+    vouchers: await ds.getRepository(VoucherEntity).count(),
+    redemption_lines: await ds.getRepository(RedemptionLineEntity).count(),
+    partner_notifications: await ds.getRepository(PartnerNotificationEntity).count(),
+    gateway_notifications: await ds.getRepository(GatewayNotificationEntity).count(),
+  };
+}
+
+/** How many requests of `command` the simulator has received so far (faulted ones included). */
+export function simRequests(stack: Stack, command: string): number {
+  return stack.sim.state.requests.filter((r) => r.command === command).length;
+}
+
+/** The simulator's online redemptions of the sample store under our upstream order id. */
+export function simRedemptionsOf(stack: Stack, upstreamOrderId: string) {
+  return [...stack.sim.state.redemptions.values()].filter(
+    (r) => r.merchantUid === SAMPLE_PARTNER.partnerUid && r.orderId === upstreamOrderId,
+  );
+}
+
+/** The simulator's voucher behind one of our serials (its pay token, its status). */
+export function simVoucherOf(stack: Stack, serial: string) {
+  const voucher = stack.sim.state.vouchers.find(
+    (v) => v.issuerUid === SAMPLE_PARTNER.partnerUid && v.customSerialNo === serial,
+  );
+  if (!voucher) throw new Error(`the simulator has no voucher ${serial}`);
+  return voucher;
+}
