@@ -1,4 +1,5 @@
-import type { FeeObjectJson, FeeScheduleEntity, VoucherEntity } from '@tixclear/db';
+import { FeeScheduleEntity, type FeeObjectJson, type VoucherEntity } from '@tixclear/db';
+import type { DataSource } from 'typeorm';
 import {
   computeFees,
   FEE_OBJECT_KEYS,
@@ -70,3 +71,30 @@ export function sharingOf(voucher: VoucherEntity): Sharing {
     reimbursement: voucher.sharingReimbursement,
   };
 }
+
+const BOOK_TTL_MS = 30_000;
+
+interface CachedBook {
+  book: Promise<FeeScheduleBook>;
+  until: number;
+}
+
+/**
+ * Fee schedule books by issuer, kept briefly: every redemption needs its issuer's book, and schedules change
+ * rarely (a new one takes effect from a date onward, so it is known well before it applies).
+ */
+export const feeBooks = {
+  /** Per database (tests run several in one process), then per issuer. */
+  caches: new WeakMap<DataSource, Map<string, CachedBook>>(),
+  bookFor(dataSource: DataSource, issuerId: string): Promise<FeeScheduleBook> {
+    let cache = this.caches.get(dataSource);
+    if (!cache) this.caches.set(dataSource, (cache = new Map<string, CachedBook>()));
+    const now = Date.now();
+    const hit = cache.get(issuerId);
+    if (hit && hit.until > now) return hit.book;
+    const book = dataSource.getRepository(FeeScheduleEntity).findBy({ issuerId }).then(feeBookOf);
+    cache.set(issuerId, { book, until: now + BOOK_TTL_MS });
+    book.catch(() => cache.delete(issuerId));
+    return book;
+  },
+};

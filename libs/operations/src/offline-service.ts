@@ -1,6 +1,5 @@
 import { taiwanBusinessDate } from '@tixclear/domain';
 import {
-  FeeScheduleEntity,
   type FeeObjectJson,
   type OperationEntity,
   type PartnerContext,
@@ -10,7 +9,7 @@ import {
 import { commands, type RequestOf, type ResponseOf } from '@tixclear/gateway-client';
 import { In, type DataSource, type QueryDeepPartialEntity } from 'typeorm';
 import { gatewayUnavailable, inProgress, type OperationAnswer } from './answers';
-import { checkFees, feeBookOf, sharingOf } from './fee-check';
+import { checkFees, feeBooks, sharingOf } from './fee-check';
 import { callGateway } from './gateway-outcome';
 import { beginOperation } from './operation-store';
 import type { OperationRecorder } from './operation-recorder';
@@ -166,9 +165,7 @@ export class OfflineRedemptionService {
     const { body, redeemedAt, vouchers } = outcome;
     const request = operation.request as unknown as OfflineRequest;
     const businessDate = taiwanBusinessDate(redeemedAt);
-    const book = feeBookOf(
-      await this.dataSource.getRepository(FeeScheduleEntity).findBy({ issuerId: partner.partner.issuerId }),
-    );
+    const book = await feeBooks.bookFor(this.dataSource, partner.partner.issuerId);
     const redemptionPoint = pointOf(
       request.reimbursement_from_type,
       request.reimbursement_store_uid,

@@ -1,6 +1,5 @@
 import { taiwanBusinessDate } from '@tixclear/domain';
 import {
-  FeeScheduleEntity,
   type FeeObjectJson,
   OperationEntity,
   type PartnerContext,
@@ -10,7 +9,7 @@ import {
 import type { ResponseOf } from '@tixclear/gateway-client';
 import type { DataSource, QueryDeepPartialEntity } from 'typeorm';
 import { gatewayUnavailable, inProgress, type OperationAnswer } from './answers';
-import { checkFees, feeBookOf, sharingOf } from './fee-check';
+import { checkFees, feeBooks, sharingOf } from './fee-check';
 import { callGateway } from './gateway-outcome';
 import { beginOperation } from './operation-store';
 import type { OperationRecorder } from './operation-recorder';
@@ -100,9 +99,7 @@ export class RedemptionService {
     const body = { ...wireAnswer, order_id: operation.orderId };
     const redeemedAt = redemption.reimbursement_date ?? this.clock.now();
     const businessDate = taiwanBusinessDate(redeemedAt);
-    const book = feeBookOf(
-      await this.dataSource.getRepository(FeeScheduleEntity).findBy({ issuerId: partner.partner.issuerId }),
-    );
+    const book = await feeBooks.bookFor(this.dataSource, partner.partner.issuerId);
 
     const { reportId } = await this.dataSource.transaction(async (tx) => {
       const vouchers = await tx.getRepository(VoucherEntity).findBy({ holderOperationId: operation.id });

@@ -22,7 +22,7 @@ export class EnvelopeController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<unknown> {
-    const result = await this.envelope.handle(body);
+    const result = await this.envelope.handle(body, request.ip);
     if (result.partnerUid) request.partnerUid = result.partnerUid;
     if (result.status !== 200) void reply.status(result.status);
     return result.answer;

@@ -54,12 +54,14 @@ export class EnvelopeService {
     this.#limiter = new FailureLimiter(config.envelopeFailuresPerMinute);
   }
 
-  async handle(body: unknown): Promise<EnvelopeResult> {
+  /** `clientAddress` keys the failure limit with the partner uid, so a stranger cannot lock a partner out. */
+  async handle(body: unknown, clientAddress = 'unknown'): Promise<EnvelopeResult> {
     const fields = readFields(body);
     if ('problem' in fields) return { status: 200, answer: fields.problem };
     const { partnerUid, service, encryData } = fields;
+    const limitKey = `${partnerUid}|${clientAddress}`;
 
-    if (this.#limiter.isLimited(partnerUid)) {
+    if (this.#limiter.isLimited(limitKey)) {
       return {
         status: 429,
         answer: {
@@ -72,7 +74,7 @@ export class EnvelopeService {
     const partner = await this.partners.byUid(partnerUid);
     const opened = partner ? open(partner, service, encryData) : undefined;
     if (!partner || !opened) {
-      this.#limiter.recordFailure(partnerUid);
+      this.#limiter.recordFailure(limitKey);
       this.metrics.recordDecryptFailure();
       return { status: 200, answer: UNREADABLE };
     }

@@ -1,5 +1,5 @@
 /**
- * Counts undecryptable envelopes per partner uid over a sliding minute. Past the limit the partner is told to
+ * Counts undecryptable envelopes per key (partner uid and client address) over a sliding minute. Past the limit the partner is told to
  * wait: guessing keys or probing the envelope (a padding oracle would need many requests) becomes slow, and a
  * misconfigured client cannot flood the logs. In memory, per process: enough for its purpose.
  */

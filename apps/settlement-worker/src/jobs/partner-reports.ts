@@ -25,8 +25,9 @@ export async function workPartnerReports(
 }
 
 /**
- * The outbox sweep: a report written but never handed to the queue (the API stopped right after its commit)
- * is enqueued here. Jobs are keyed by report id, so a report already queued is not queued twice.
+ * The outbox sweep: a report still pending a while after it was written is (re-)enqueued — one never handed to
+ * the queue (the API stopped right after its commit), or one whose job died of something other than the
+ * partner's answer. Jobs are keyed by report id, so a report whose job is still queued is not queued twice.
  */
 export async function sweepPendingReports(
   boss: PgBoss,
@@ -35,7 +36,7 @@ export async function sweepPendingReports(
 ): Promise<number> {
   const stale = await dataSource.getRepository(PartnerNotificationEntity).find({
     select: { id: true },
-    where: { state: 'pending', attempts: 0, createdAt: LessThan(new Date(Date.now() - 30_000)) },
+    where: { state: 'pending', createdAt: LessThan(new Date(Date.now() - 30_000)) },
     take: 500,
   });
   for (const report of stale) await sendReportJob(boss, report.id, timing);

@@ -9,6 +9,8 @@ import { twdColumn } from '../columns';
 @Entity({ name: 'vouchers' })
 @Index('vouchers_partner_serial_uq', ['partnerId', 'serialNumber'], { unique: true })
 @Index('vouchers_purchase_idx', ['purchaseOperationId'])
+// Every outcome of a redemption or refund finds its vouchers by the operation holding them.
+@Index('vouchers_holder_idx', ['holderOperationId'])
 export class VoucherEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

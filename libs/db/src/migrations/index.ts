@@ -1,5 +1,6 @@
 import { Initial1795308796791 } from './1795308796791-initial';
 import { Settlement1795309412020 } from './1795309412020-settlement';
+import { VoucherHolderIndex1795311305983 } from './1795311305983-voucher-holder-index';
 
 /** In order; TypeORM runs the ones not yet recorded in the `migrations` table. */
-export const migrations = [Initial1795308796791, Settlement1795309412020];
+export const migrations = [Initial1795308796791, Settlement1795309412020, VoucherHolderIndex1795311305983];
