@@ -55,6 +55,9 @@ export interface ExportWriterOptions {
   maxSheetRows?: number;
 }
 
+/** Tells apart the scratch files of two exports of one period running in one process (never in the output). */
+let exportsStarted = 0;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface Written {
@@ -91,7 +94,9 @@ export class ExportWriter implements ExportStep {
   async exportRange(from: string, to: string): Promise<ExportResult> {
     const period = checkPeriod(from, to);
     const directory = path.join(this.root, directoryName(period));
-    const scratch = (name: string): string => path.join(directory, `.${name}.${process.pid}.tmp`);
+    const tag = `${process.pid}-${++exportsStarted}`;
+    // Hidden scratch files beside the final ones (same file system, so the final rename is atomic).
+    const scratch = (name: string): string => path.join(directory, `.${name}.${tag}.tmp`);
     const written: Written[] = [];
     const workbook = new WorkbookWriter((sheet) => scratch(`sheet${sheet}.xml`), this.#maxSheetRows);
     const table = async (spec: TableSpec, fill: (emit: Emit) => Promise<void>): Promise<void> => {

@@ -93,7 +93,7 @@ export class OutputFile {
     this.#hash.update(chunk);
     this.#crc = crc32(chunk, this.#crc);
     this.#written += chunk.length;
-    for (let offset = 0; offset < chunk.length; ) {
+    for (let offset = 0; offset < chunk.length;) {
       const { bytesWritten } = await this.handle.write(chunk, offset);
       offset += bytesWritten;
     }

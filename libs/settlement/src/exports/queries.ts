@@ -41,7 +41,8 @@ export async function gatherPeriodLines(tx: Tx, from: string, to: string): Promi
               cc.sales_party, cc.reimbursement_party
          FROM entries e
          JOIN journal_entries c ON c.id = e.corrects_entry_id
-         LEFT JOIN clearings cc ON cc.redemption_line_id = (CASE WHEN c.kind = 'clearing' THEN c.reference END)::uuid
+         LEFT JOIN clearings cc
+                ON cc.redemption_line_id = (CASE WHEN c.kind = 'clearing' THEN c.reference END)::uuid
         WHERE e.corrects_entry_id IS NOT NULL),
      cleared AS (
        SELECT cl.redemption_line_id::text AS reference, cl.product, cl.business_date, cl.sales_party,
@@ -64,17 +65,17 @@ export async function gatherPeriodLines(tx: Tx, from: string, to: string): Promi
 }
 
 export const JOURNAL_SQL = `
-  SELECT posted_on::text AS posted_on, business_date::text AS business_date, kind, reference, description, corrects, account, ledger, party,
-         serial_number, amount::text AS amount
+  SELECT posted_on::text AS posted_on, business_date::text AS business_date, kind, reference, description,
+         corrects, account, ledger, party, serial_number, amount::text AS amount
     FROM export_lines x
    ORDER BY x.posted_on, x.business_date, x.kind COLLATE "C", x.reference COLLATE "C", x.account COLLATE "C",
             x.ledger COLLATE "C", x.party COLLATE "C", x.serial_number COLLATE "C", x.amount`;
 
 /** One ledger's ($1) lines by party, then business date, serial, kind, reference (the order of the ledgers). */
 export const LEDGER_LINES_SQL = `
-  SELECT party, posted_on::text AS posted_on, business_date::text AS business_date, kind, reference, serial_number, product,
-         COALESCE(redemption_date, '') AS redemption_date, sales_point, redemption_point, description,
-         amount::text AS amount
+  SELECT party, posted_on::text AS posted_on, business_date::text AS business_date, kind, reference,
+         serial_number, product, COALESCE(redemption_date, '') AS redemption_date, sales_point, redemption_point,
+         description, amount::text AS amount
     FROM export_lines x
    WHERE x.ledger = $1
    ORDER BY x.party COLLATE "C", x.business_date, x.serial_number COLLATE "C",

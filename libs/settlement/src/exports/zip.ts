@@ -53,7 +53,9 @@ export async function writeZip(
     local.writeUInt16LE(localExtra.length, 28);
     await out.write(Buffer.concat([local, name, localExtra]));
     if ('data' in entry) await out.write(entry.data);
-    else for await (const chunk of createReadStream(entry.path, { highWaterMark: 1 << 20 })) await out.write(chunk as Buffer);
+    else
+      for await (const chunk of createReadStream(entry.path, { highWaterMark: 1 << 20 }))
+        await out.write(chunk as Buffer);
 
     const big = [
       size >= zip64At ? size : undefined,
