@@ -8,14 +8,13 @@ import {
 } from '@tixclear/db';
 import { commands, type RequestOf, type ResponseOf } from '@tixclear/gateway-client';
 import { In, type DataSource, type QueryDeepPartialEntity } from 'typeorm';
-import { gatewayUnavailable, inProgress, type OperationAnswer } from './answers';
+import type { OperationAnswer } from './answers';
 import { checkFees, feeBooks, sharingOf } from './fee-check';
-import { callGateway } from './gateway-outcome';
-import { beginOperation } from './operation-store';
 import type { OperationRecorder } from './operation-recorder';
 import type { Clock, GatewayPort } from './ports';
 import type { RedemptionFacts } from './redemption-service';
 import { parseRequest, toWire } from './validation';
+import { runOperation } from './operation-flow';
 
 type OfflineRequest = RequestOf<'voucheroffline'>;
 type OfflineContent = NonNullable<ResponseOf<'voucheroffline'>['content']>;
@@ -37,58 +36,38 @@ export class OfflineRedemptionService {
 
   async redeem(partner: PartnerContext, wire: unknown): Promise<OperationAnswer> {
     const request = parseRequest('voucheroffline', wire);
-    const begun = await this.dataSource.transaction((tx) =>
-      beginOperation(tx, {
+    const client = this.gateway.clientFor(partner);
+    return runOperation(this.dataSource, this.recorder, {
+      intent: {
         partnerId: partner.partner.id,
         orderId: request.order_id,
         kind: 'redemption',
         command: 'voucheroffline',
         request: wire as Record<string, unknown>,
-        state: 'submitted',
-      }),
-    );
-    if (begun.status === 'replay') return { body: begun.response, replayed: true };
-    if (begun.status === 'in_progress') throw inProgress();
-    const operation = begun.operation;
-
-    const client = this.gateway.clientFor(partner);
-    const outcome = await callGateway(() =>
-      client.voucherOffline({ ...request, order_id: operation.upstreamOrderId }),
-    );
-    switch (outcome.kind) {
-      case 'ok': {
-        const content = outcome.value.content;
-        const body = { ...toWire('voucheroffline', outcome.value) };
-        if (content && content.code === '250')
-          return { body: await this.recordRedeemed(partner, operation, content, body), replayed: false };
+      },
+      call: (operation) => client.voucherOffline({ ...request, order_id: operation.upstreamOrderId }),
+      accepted: (operation, answer) => {
+        const content = answer.content;
+        const body = { ...toWire('voucheroffline', answer) };
+        if (content?.code === '250') return this.recordRedeemed(partner, operation, content, body);
         // `B200` with `content.code` 300: the partner gets (and a repeat replays) the gateway's own shape.
-        return {
-          body: await this.recordFailed(
-            operation,
-            content?.code ?? outcome.value.code,
-            content?.msg ?? outcome.value.msg ?? '',
-            withPartnerOrderId(body, operation.orderId),
-          ),
-          replayed: false,
-        };
-      }
-      case 'rejected':
-        return {
-          body: await this.recordFailed(
-            operation,
-            outcome.code,
-            outcome.message,
-            refusalAnswer(outcome.answer, operation.orderId),
-          ),
-          replayed: false,
-        };
-      case 'not_sent':
-        await this.dataSource.transaction((tx) => this.recorder.undoIntent(tx, operation));
-        throw gatewayUnavailable();
-      case 'unknown':
-        await this.dataSource.transaction((tx) => this.recorder.markUnknown(tx, operation, 'none', 'none'));
-        throw inProgress();
-    }
+        return this.recordFailed(
+          operation,
+          content?.code ?? answer.code,
+          content?.msg ?? answer.msg ?? '',
+          withPartnerOrderId(body, operation.orderId),
+        );
+      },
+      rejected: (operation, rejection) =>
+        this.recordFailed(
+          operation,
+          rejection.code,
+          rejection.message,
+          refusalAnswer(rejection.answer, operation.orderId),
+        ),
+      // Nothing is held before a till redemption: its vouchers are named only in the answer.
+      unknownHold: ['none', 'none'],
+    });
   }
 
   /** Stores a redemption the gateway answered directly: its vouchers carry the sales point, no fee object. */

@@ -2,14 +2,13 @@ import { purchaseStateForCode, voucherStateForPurchase } from '@tixclear/domain'
 import { OperationEntity, type PartnerContext, VoucherEntity } from '@tixclear/db';
 import type { RequestOf, ResponseOf } from '@tixclear/gateway-client';
 import type { DataSource, EntityManager } from 'typeorm';
-import { gatewayUnavailable, inProgress, type OperationAnswer } from './answers';
+import type { OperationAnswer } from './answers';
 import { OperationError, OperationErrorCode } from './errors';
-import { callGateway } from './gateway-outcome';
-import { beginOperation } from './operation-store';
 import type { OperationRecorder } from './operation-recorder';
 import { assertOwnStore } from './partner-rules';
 import type { GatewayPort } from './ports';
 import { parseRequest, toWire } from './validation';
+import { runOperation } from './operation-flow';
 
 type PurchaseRequest = RequestOf<'voucherservicepurchase'>;
 /** The purchase report / query content: the fields that settle a purchase. */
@@ -37,48 +36,28 @@ export class PurchaseService {
     const request = parseRequest('voucherservicepurchase', wire);
     assertOwnStore(partner, request.store_uid);
     requireCustomSerials(request);
-
-    const begun = await this.dataSource.transaction(async (tx) => {
-      const result = await beginOperation(tx, {
+    const client = this.gateway.clientFor(partner);
+    return runOperation(this.dataSource, this.recorder, {
+      intent: {
         partnerId: partner.partner.id,
         orderId: request.order_id,
         kind: 'purchase',
         command: 'voucherservicepurchase',
         request: wire as Record<string, unknown>,
-        state: 'submitted',
-      });
-      if (result.status === 'new') await reserveVouchers(tx, partner, result.operation.id, request);
-      return result;
+      },
+      reserve: (tx, operation) => reserveVouchers(tx, partner, operation.id, request),
+      call: (operation) =>
+        client.voucherPurchase({
+          ...request,
+          store_uid: partner.partner.upstreamUid,
+          order_id: operation.upstreamOrderId,
+        }),
+      accepted: (operation, answer) => this.recordAccepted(operation, answer),
+      rejected: (operation, rejection) =>
+        this.recordResult(operation, { code: rejection.code, msg: rejection.message }),
+      // Reserved vouchers stay reserved until the purchase's outcome is known.
+      unknownHold: ['reserved', 'reserved'],
     });
-    if (begun.status === 'replay') return { body: begun.response, replayed: true };
-    if (begun.status === 'in_progress') throw inProgress();
-    const operation = begun.operation;
-
-    const client = this.gateway.clientFor(partner);
-    const outcome = await callGateway(() =>
-      client.voucherPurchase({
-        ...request,
-        store_uid: partner.partner.upstreamUid,
-        order_id: operation.upstreamOrderId,
-      }),
-    );
-    switch (outcome.kind) {
-      case 'ok':
-        return { body: await this.recordAccepted(operation, outcome.value), replayed: false };
-      case 'rejected':
-        return {
-          body: await this.recordResult(operation, { code: outcome.code, msg: outcome.message }),
-          replayed: false,
-        };
-      case 'not_sent':
-        await this.dataSource.transaction((tx) => this.recorder.undoIntent(tx, operation));
-        throw gatewayUnavailable();
-      case 'unknown':
-        await this.dataSource.transaction((tx) =>
-          this.recorder.markUnknown(tx, operation, 'reserved', 'reserved'),
-        );
-        throw inProgress();
-    }
   }
 
   /** The gateway opened the order: the partner sends its buyer to `url`. */

@@ -8,15 +8,14 @@ import {
 } from '@tixclear/db';
 import type { ResponseOf } from '@tixclear/gateway-client';
 import type { DataSource, QueryDeepPartialEntity } from 'typeorm';
-import { gatewayUnavailable, inProgress, type OperationAnswer } from './answers';
+import type { OperationAnswer } from './answers';
 import { checkFees, feeBooks, sharingOf } from './fee-check';
-import { callGateway } from './gateway-outcome';
-import { beginOperation } from './operation-store';
 import type { OperationRecorder } from './operation-recorder';
 import { assertOwnStore } from './partner-rules';
 import type { Clock, GatewayPort } from './ports';
 import { parseRequest, toWire } from './validation';
 import { holdVouchers, moveHeldVouchers } from './voucher-holds';
+import { runOperation } from './operation-flow';
 
 /** What settles a redemption, from the call's answer or a query's content (`RedemptionState`). */
 export type RedemptionFacts = Pick<ResponseOf<'vouchertransaction'>, 'code' | 'uid' | 'key'> & {
@@ -44,49 +43,28 @@ export class RedemptionService {
   async redeem(partner: PartnerContext, wire: unknown): Promise<OperationAnswer> {
     const request = parseRequest('vouchertransaction', wire);
     assertOwnStore(partner, request.store_uid);
-
-    const begun = await this.dataSource.transaction(async (tx) => {
-      const result = await beginOperation(tx, {
+    const client = this.gateway.clientFor(partner);
+    return runOperation(this.dataSource, this.recorder, {
+      intent: {
         partnerId: partner.partner.id,
         orderId: request.order_id,
         kind: 'redemption',
         command: 'vouchertransaction',
         request: wire as Record<string, unknown>,
-        state: 'submitted',
-      });
-      if (result.status === 'new') {
-        await holdVouchers(tx, partner.partner.id, result.operation.id, request.items, 'redeeming');
-      }
-      return result;
+      },
+      reserve: (tx, operation) =>
+        holdVouchers(tx, partner.partner.id, operation.id, request.items, 'redeeming'),
+      call: (operation) =>
+        client.voucherRedeem({
+          ...request,
+          store_uid: partner.partner.upstreamUid,
+          order_id: operation.upstreamOrderId,
+        }),
+      accepted: (operation, answer) =>
+        this.recordRedeemed(partner, operation, answer, toWire('vouchertransaction', answer)),
+      rejected: (operation, rejection) => this.recordFailed(operation, rejection.code, rejection.message),
+      unknownHold: ['redeeming', 'redeem_unknown'],
     });
-    if (begun.status === 'replay') return { body: begun.response, replayed: true };
-    if (begun.status === 'in_progress') throw inProgress();
-    const operation = begun.operation;
-
-    const client = this.gateway.clientFor(partner);
-    const outcome = await callGateway(() =>
-      client.voucherRedeem({
-        ...request,
-        store_uid: partner.partner.upstreamUid,
-        order_id: operation.upstreamOrderId,
-      }),
-    );
-    switch (outcome.kind) {
-      case 'ok': {
-        const body = toWire('vouchertransaction', outcome.value);
-        return { body: await this.recordRedeemed(partner, operation, outcome.value, body), replayed: false };
-      }
-      case 'rejected':
-        return { body: await this.recordFailed(operation, outcome.code, outcome.message), replayed: false };
-      case 'not_sent':
-        await this.dataSource.transaction((tx) => this.recorder.undoIntent(tx, operation));
-        throw gatewayUnavailable();
-      case 'unknown':
-        await this.dataSource.transaction((tx) =>
-          this.recorder.markUnknown(tx, operation, 'redeeming', 'redeem_unknown'),
-        );
-        throw inProgress();
-    }
   }
 
   /** Stores a confirmed redemption, whoever learnt it (our call, a query, a report); idempotent. */

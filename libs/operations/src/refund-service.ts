@@ -1,14 +1,13 @@
 import type { OperationEntity, PartnerContext } from '@tixclear/db';
 import type { ResponseOf } from '@tixclear/gateway-client';
 import type { DataSource } from 'typeorm';
-import { gatewayUnavailable, inProgress, type OperationAnswer } from './answers';
-import { callGateway } from './gateway-outcome';
-import { beginOperation } from './operation-store';
+import type { OperationAnswer } from './answers';
 import type { OperationRecorder } from './operation-recorder';
 import { assertOwnStore } from './partner-rules';
 import type { GatewayPort } from './ports';
 import { parseRequest, toWire } from './validation';
 import { holdVouchers, moveHeldVouchers } from './voucher-holds';
+import { runOperation } from './operation-flow';
 
 /**
  * Refund of unused vouchers (`api/voucherrefund`): the same intent/outcome shape as a redemption. Only an
@@ -24,50 +23,28 @@ export class RefundService {
   async refund(partner: PartnerContext, wire: unknown): Promise<OperationAnswer> {
     const request = parseRequest('voucherrefund', wire);
     assertOwnStore(partner, request.store_uid);
-
-    const begun = await this.dataSource.transaction(async (tx) => {
-      const result = await beginOperation(tx, {
+    const client = this.gateway.clientFor(partner);
+    return runOperation(this.dataSource, this.recorder, {
+      intent: {
         partnerId: partner.partner.id,
         orderId: request.order_id,
         kind: 'refund',
         command: 'voucherrefund',
         request: wire as Record<string, unknown>,
-        state: 'submitted',
-      });
-      if (result.status === 'new') {
-        await holdVouchers(tx, partner.partner.id, result.operation.id, request.items, 'refunding');
-      }
-      return result;
+      },
+      reserve: (tx, operation) =>
+        holdVouchers(tx, partner.partner.id, operation.id, request.items, 'refunding'),
+      call: (operation) =>
+        client.voucherRefund({
+          ...request,
+          store_uid: partner.partner.upstreamUid,
+          order_id: operation.upstreamOrderId,
+        }),
+      accepted: (operation, answer) =>
+        this.recordRefunded(operation, answer, toWire('voucherrefund', answer)),
+      rejected: (operation, rejection) => this.recordFailed(operation, rejection.code, rejection.message),
+      unknownHold: ['refunding', 'refund_unknown'],
     });
-    if (begun.status === 'replay') return { body: begun.response, replayed: true };
-    if (begun.status === 'in_progress') throw inProgress();
-    const operation = begun.operation;
-
-    const client = this.gateway.clientFor(partner);
-    const outcome = await callGateway(() =>
-      client.voucherRefund({
-        ...request,
-        store_uid: partner.partner.upstreamUid,
-        order_id: operation.upstreamOrderId,
-      }),
-    );
-    switch (outcome.kind) {
-      case 'ok':
-        return {
-          body: await this.recordRefunded(operation, outcome.value, toWire('voucherrefund', outcome.value)),
-          replayed: false,
-        };
-      case 'rejected':
-        return { body: await this.recordFailed(operation, outcome.code, outcome.message), replayed: false };
-      case 'not_sent':
-        await this.dataSource.transaction((tx) => this.recorder.undoIntent(tx, operation));
-        throw gatewayUnavailable();
-      case 'unknown':
-        await this.dataSource.transaction((tx) =>
-          this.recorder.markUnknown(tx, operation, 'refunding', 'refund_unknown'),
-        );
-        throw inProgress();
-    }
   }
 
   /** Stores a confirmed refund (from the call, a query or a report); idempotent. */
