@@ -48,7 +48,20 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     // PostgreSQL refuses to run as root; the package then runs it as the OS user `postgres`.
     createPostgresUser: userInfo().uid === 0,
     initdbFlags: ['--encoding=UTF8', '--no-sync'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    // Settlement writes millions of journal rows a night: a buffer pool that holds its indexes and checkpoints
+    // spaced out enough not to rewrite full pages over and over (PostgreSQL's defaults suit a laptop).
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'max_connections=200',
+      '-c',
+      'shared_buffers=512MB',
+      '-c',
+      'max_wal_size=4GB',
+      '-c',
+      'checkpoint_timeout=15min',
+    ],
     onLog: (message) => log(message.trimEnd()),
     onError: (error) => log(`[postgres] ${String(error)}`),
   });
