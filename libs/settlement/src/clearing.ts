@@ -54,6 +54,8 @@ export class Clearing {
     size: number,
   ): Promise<ClearingChunkResult> {
     return this.dataSource.transaction(async (tx) => {
+      // A chunk's joins and sorts (tens of thousands of rows) spill to disk at PostgreSQL's default 4 MB.
+      await tx.query(`SET LOCAL work_mem = '128MB'`);
       const rows = await candidates(tx, periodEnd, after, size);
       if (rows.length === 0) return { cleared: 0, held: 0, lastId: undefined };
       const cleared: Array<{ row: CandidateRow; fee: FeeObject }> = [];
