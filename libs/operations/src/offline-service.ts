@@ -1,13 +1,7 @@
 import { taiwanBusinessDate } from '@tixclear/domain';
-import {
-  type FeeObjectJson,
-  type OperationEntity,
-  type PartnerContext,
-  RedemptionLineEntity,
-  VoucherEntity,
-} from '@tixclear/db';
+import { type FeeObjectJson, type OperationEntity, type PartnerContext, VoucherEntity } from '@tixclear/db';
 import { commands, type RequestOf, type ResponseOf } from '@tixclear/gateway-client';
-import { In, type DataSource, type QueryDeepPartialEntity } from 'typeorm';
+import { In, type DataSource } from 'typeorm';
 import type { OperationAnswer } from './answers';
 import { checkFees, feeBooks, sharingOf } from './fee-check';
 import type { OperationRecorder } from './operation-recorder';
@@ -15,6 +9,7 @@ import type { Clock, GatewayPort } from './ports';
 import type { RedemptionFacts } from './redemption-service';
 import { parseRequest, toWire } from './validation';
 import { runOperation } from './operation-flow';
+import { insertRedemptionLines } from './redemption-lines';
 
 type OfflineRequest = RequestOf<'voucheroffline'>;
 type OfflineContent = NonNullable<ResponseOf<'voucheroffline'>['content']>;
@@ -191,13 +186,7 @@ export class OfflineRedemptionService {
         };
       });
       if (lines.length > 0) {
-        await tx
-          .createQueryBuilder()
-          .insert()
-          .into(RedemptionLineEntity)
-          .values(lines as QueryDeepPartialEntity<RedemptionLineEntity>[])
-          .orIgnore()
-          .execute();
+        await insertRedemptionLines(tx, lines);
         await tx
           .createQueryBuilder()
           .update(VoucherEntity)

@@ -1,13 +1,7 @@
 import { taiwanBusinessDate } from '@tixclear/domain';
-import {
-  type FeeObjectJson,
-  OperationEntity,
-  type PartnerContext,
-  RedemptionLineEntity,
-  VoucherEntity,
-} from '@tixclear/db';
+import { type FeeObjectJson, OperationEntity, type PartnerContext, VoucherEntity } from '@tixclear/db';
 import type { ResponseOf } from '@tixclear/gateway-client';
-import type { DataSource, QueryDeepPartialEntity } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { OperationAnswer } from './answers';
 import { checkFees, feeBooks, sharingOf } from './fee-check';
 import type { OperationRecorder } from './operation-recorder';
@@ -16,6 +10,7 @@ import type { Clock, GatewayPort } from './ports';
 import { parseRequest, toWire } from './validation';
 import { holdVouchers, moveHeldVouchers } from './voucher-holds';
 import { runOperation } from './operation-flow';
+import { insertRedemptionLines } from './redemption-lines';
 
 /** What settles a redemption, from the call's answer or a query's content (`RedemptionState`). */
 export type RedemptionFacts = Pick<ResponseOf<'vouchertransaction'>, 'code' | 'uid' | 'key'> & {
@@ -114,15 +109,7 @@ export class RedemptionService {
           businessDate,
         };
       });
-      if (lines.length > 0) {
-        await tx
-          .createQueryBuilder()
-          .insert()
-          .into(RedemptionLineEntity)
-          .values(lines as QueryDeepPartialEntity<RedemptionLineEntity>[])
-          .orIgnore()
-          .execute();
-      }
+      await insertRedemptionLines(tx, lines);
       await moveHeldVouchers(tx, operation.id, ['redeeming', 'redeem_unknown'], 'redeemed');
       return this.recorder.complete(tx, operation, {
         state: 'succeeded',
