@@ -67,9 +67,14 @@ async function insertPayables(tx: EntityManager, runId: string): Promise<void> {
     HAVING sum(l.amount) < 0`;
   // The unique key is (run, party, role): a payee paid by two merchants in one run would lose one payable to
   // ON CONFLICT. Refuse the run instead, loudly.
+  // Summed once (the run's journal can hold millions of lines), then checked and inserted from the result.
+  await tx.query(`CREATE TEMP TABLE run_owed ON COMMIT DROP AS ${owed}`, [
+    runId,
+    LEDGERS,
+    LEDGERS.map(payableAccount),
+  ]);
   const [twice] = await tx.query<{ party: string }[]>(
-    `SELECT party FROM (${owed}) o GROUP BY party, role HAVING count(*) > 1 LIMIT 1`,
-    [runId, LEDGERS, LEDGERS.map(payableAccount)],
+    `SELECT party FROM run_owed GROUP BY party, role HAVING count(*) > 1 LIMIT 1`,
   );
   if (twice) {
     throw new PayoutError(
@@ -79,9 +84,9 @@ async function insertPayables(tx: EntityManager, runId: string): Promise<void> {
   }
   await tx.query(
     `INSERT INTO payables (run_id, paying_merchant, party, role, amount)
-     SELECT $1, merchant, party, role, amount FROM (${owed}) o
+     SELECT $1, merchant, party, role, amount FROM run_owed
      ON CONFLICT (run_id, party, role) DO NOTHING`,
-    [runId, LEDGERS, LEDGERS.map(payableAccount)],
+    [runId],
   );
 }
 
