@@ -52,7 +52,9 @@ describe('voucher flows through POST /api/init', () => {
     const purchase = await paidPurchase({ amount: 2 });
     const answer = await stack.call('vouchertransaction', redeemRequest(purchase.serials));
     expect(answer.body).toMatchObject({ code: '250' });
-    const items = answer.body.items as { fee: Record<string, number> }[];
+    const items = answer.body.items as { fee: Record<string, number>; sharing: Record<string, number> }[];
+    // As the gateway answers (seed 000's sample): sharing as JSON numbers.
+    expect(items[0]?.sharing).toEqual({ headquarters: 0.15, sales: 0.1, reimbursement: 0.75 });
     expect(items[0]?.fee).toEqual({
       cost: 50,
       gateway_fee: 1,

@@ -4,6 +4,7 @@ import {
   alnumId32,
   count,
   decimalRatio,
+  decimalRatioAnswer,
   gatewayCode,
   intOneOf,
   looseString,
@@ -45,9 +46,9 @@ export const sharingRequest = z.strictObject({
 
 /** 『票券分潤』 in an answer (numbers there: `0.15`). */
 export const sharingAnswer = z.looseObject({
-  headquarters: decimalRatio,
-  sales: decimalRatio,
-  reimbursement: decimalRatio,
+  headquarters: decimalRatioAnswer,
+  sales: decimalRatioAnswer,
+  reimbursement: decimalRatioAnswer,
 });
 
 /** 『票券費用』: the gateway's split of one redeemed voucher. Whole TWD everywhere (the table's `float` cost too). */

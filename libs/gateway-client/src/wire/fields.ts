@@ -76,6 +76,22 @@ export const decimalRatio = z.codec(
   },
 );
 
+/**
+ * The same ratio in an answer we write back in the gateway's shape (the API's `/api/init` answers): decoded to
+ * its exact text like `decimalRatio`, encoded as the JSON number the gateway sends (`0.15`). Display only:
+ * a ratio of at most 15 significant digits prints back as the same text, and nothing computes with it.
+ */
+export const decimalRatioAnswer = z.codec(
+  z
+    .union([z.number(), z.string()])
+    .refine((v) => parseDecimal(v) !== undefined, { message: 'Expected a plain decimal number.' }),
+  z.string().refine((v) => parseDecimal(v) !== undefined, { message: 'Expected a plain decimal number.' }),
+  {
+    decode: (wire) => canonicalDecimal(parseDecimal(wire) as NonNullable<ReturnType<typeof parseDecimal>>),
+    encode: (text) => Number(text),
+  },
+);
+
 // ---------------------------------------------------------------------------------------------------------
 // Identifiers and codes
 
