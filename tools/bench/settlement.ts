@@ -26,6 +26,7 @@ import {
   startEmbeddedServer,
 } from '@tixclear/db';
 import {
+  clearAll,
   Clearing,
   loadFeeBook,
   loadPayoutAccounts,
@@ -75,14 +76,7 @@ try {
 
   t = performance.now();
   const clearing = new Clearing(ds, await loadFeeBook(ds), await loadPayoutAccounts(ds));
-  let after: string | undefined;
-  let cleared = 0;
-  for (;;) {
-    const chunk = await clearing.clearChunk(runId, DAY, after, 20_000);
-    if (chunk.lastId === undefined) break;
-    cleared += chunk.cleared;
-    after = chunk.lastId;
-  }
+  const { cleared } = await clearAll(clearing, runId, DAY, { chunkSize: 20_000, lanes: 2 });
   const clearingSeconds = (performance.now() - t) / 1000;
   const tPost = performance.now();
   await postTrustMovements(ds, runId, DAY);

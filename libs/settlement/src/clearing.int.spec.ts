@@ -7,7 +7,7 @@ import {
   type TestDatabase,
 } from '@tixclear/db';
 import { computeFees, FeeScheduleBook } from '@tixclear/fee-engine';
-import { Clearing } from './clearing';
+import { Clearing, clearAll as clearInLanes } from './clearing';
 import { postTrustMovements } from './posting';
 import { writeSyntheticDay } from './testing/synthetic-day';
 
@@ -162,5 +162,27 @@ describe('clearing', () => {
       `SELECT sum(amount)::int AS total FROM journal_lines`,
     );
     expect(trial.total).toBe(0);
+  });
+
+  it('clears a day in concurrent lanes, each voucher once', async () => {
+    await writeSyntheticDay(db.dataSource, {
+      partnerId,
+      businessDate: '2026-11-26',
+      vouchers: 50,
+      prefix: 'LANE',
+    });
+    const run = await runId('2026-11-26');
+    const clearing = new Clearing(db.dataSource, book, accounts);
+    const result = await clearInLanes(clearing, run, '2026-11-26', { chunkSize: 4, lanes: 3 });
+    // The mismatched voucher of an earlier day is tried again, and held again.
+    expect(result).toEqual({ cleared: 50, held: 1 });
+    const [count] = await db.dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM clearings WHERE serial_number LIKE 'LANE%'`,
+    );
+    expect(count!.n).toBe(50);
+    expect(await clearInLanes(clearing, run, '2026-11-26', { chunkSize: 4, lanes: 3 })).toEqual({
+      cleared: 0,
+      held: 1,
+    });
   });
 });

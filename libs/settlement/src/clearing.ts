@@ -47,16 +47,18 @@ export class Clearing {
     private readonly accounts: ReadonlyMap<string, string>,
   ) {}
 
+  /** Clears the next `size` lines after `after` (and below `below`, when a lane of {@link clearAll} is bounded). */
   async clearChunk(
     runId: string,
     periodEnd: string,
     after: string | undefined,
     size: number,
+    below?: string,
   ): Promise<ClearingChunkResult> {
     return this.dataSource.transaction(async (tx) => {
       // A chunk's joins and sorts (tens of thousands of rows) spill to disk at PostgreSQL's default 4 MB.
       await tx.query(`SET LOCAL work_mem = '128MB'`);
-      const rows = await candidates(tx, periodEnd, after, size);
+      const rows = await candidates(tx, periodEnd, after, size, below);
       if (rows.length === 0) return { cleared: 0, held: 0, lastId: undefined };
       const cleared: Array<{ row: CandidateRow; fee: FeeObject }> = [];
       const held: Array<{ row: CandidateRow; reason: string }> = [];
@@ -134,6 +136,7 @@ async function candidates(
   periodEnd: string,
   after: string | undefined,
   size: number,
+  below: string | undefined,
 ): Promise<CandidateRow[]> {
   return tx.query(
     `SELECT rl.id, rl.partner_id, rl.serial_number, rl.is_paid, rl.cost, rl.our_fee, rl.fee_issue,
@@ -145,10 +148,11 @@ async function candidates(
        JOIN partners p ON p.id = rl.partner_id
        LEFT JOIN vouchers v ON v.id = rl.voucher_id
       WHERE rl.business_date <= $1 AND ($2::uuid IS NULL OR rl.id > $2::uuid)
+        AND ($4::uuid IS NULL OR rl.id < $4::uuid)
         AND NOT EXISTS (SELECT 1 FROM clearings c WHERE c.redemption_line_id = rl.id)
       ORDER BY rl.id
       LIMIT $3`,
-    [periodEnd, after ?? null, size],
+    [periodEnd, after ?? null, size, below ?? null],
   );
 }
 
@@ -233,4 +237,51 @@ async function insertHolds(
       held.map((h) => h.reason.slice(0, 200)),
     ],
   );
+}
+
+/**
+ * Clears everything a run has to clear, in `lanes` concurrent loops over disjoint ranges of line ids (random
+ * UUIDs spread evenly): a chunk's work is one database statement, so a second lane puts a second core to work.
+ * Lanes never touch the same line, and each chunk is its own transaction, so interrupting any of them is as
+ * safe as interrupting one.
+ */
+export async function clearAll(
+  clearing: Clearing,
+  runId: string,
+  periodEnd: string,
+  options: { chunkSize: number; lanes?: number; onChunk?: (examined: number) => void },
+): Promise<{ cleared: number; held: number }> {
+  const lanes = Math.max(1, Math.min(16, options.lanes ?? 2));
+  const bounds = Array.from({ length: lanes + 1 }, (_, i) =>
+    i === 0 || i === lanes ? undefined : uuidAt(i / lanes),
+  );
+  const totals = { cleared: 0, held: 0 };
+  await Promise.all(
+    Array.from({ length: lanes }, async (_, lane) => {
+      // The lane's lower bound is exclusive: start just below it so that its first id is included.
+      let after = bounds[lane] === undefined ? undefined : justBelow(bounds[lane]);
+      for (;;) {
+        const chunk = await clearing.clearChunk(runId, periodEnd, after, options.chunkSize, bounds[lane + 1]);
+        if (chunk.lastId === undefined) return;
+        totals.cleared += chunk.cleared;
+        totals.held += chunk.held;
+        after = chunk.lastId;
+        options.onChunk?.(chunk.cleared + chunk.held);
+      }
+    }),
+  );
+  return totals;
+}
+
+/** The UUID at `fraction` of the id space (by its first 32 bits). */
+function uuidAt(fraction: number): string {
+  const head = Math.floor(fraction * 0x1_0000_0000)
+    .toString(16)
+    .padStart(8, '0');
+  return `${head}-0000-0000-0000-000000000000`;
+}
+
+function justBelow(uuid: string): string {
+  const head = (Number.parseInt(uuid.slice(0, 8), 16) - 1).toString(16).padStart(8, '0');
+  return `${head}-ffff-ffff-ffff-ffffffffffff`;
 }

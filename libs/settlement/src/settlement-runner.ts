@@ -1,7 +1,7 @@
 import { SettlementRunEntity } from '@tixclear/db';
 import type { FeeScheduleBook } from '@tixclear/fee-engine';
 import type { DataSource } from 'typeorm';
-import { Clearing } from './clearing';
+import { Clearing, clearAll } from './clearing';
 import { postTrustMovements } from './posting';
 import { silentProgress, type ExportStep, type PayoutStep, type Progress } from './ports';
 import { nextState, type RunState } from './run-states';
@@ -9,6 +9,8 @@ import { nextState, type RunState } from './run-states';
 export interface RunOptions {
   /** Lines per clearing transaction. */
   chunkSize?: number;
+  /** Concurrent clearing loops (database connections); 2 suits a 2-core server. */
+  lanes?: number;
   /** Wait between two pay-off advances while the gateway works; `0` returns at once with `waiting`. */
   payoutPollMs?: number;
   /** Give up waiting for the gateway after this long (the run stays `paying` and resumes later). */
@@ -78,7 +80,7 @@ export class SettlementRunner {
       const state = run.state as RunState;
       switch (state) {
         case 'clearing':
-          await this.#clear(run, options.chunkSize ?? 20_000, progress);
+          await this.#clear(run, options.chunkSize ?? 20_000, options.lanes ?? 2, progress);
           break;
         case 'posting':
           progress.step('posting purchases and refunds');
@@ -104,7 +106,12 @@ export class SettlementRunner {
     }
   }
 
-  async #clear(run: SettlementRunEntity, chunkSize: number, progress: Progress): Promise<void> {
+  async #clear(
+    run: SettlementRunEntity,
+    chunkSize: number,
+    lanes: number,
+    progress: Progress,
+  ): Promise<void> {
     const clearing = new Clearing(
       this.dataSource,
       await this.deps.feeBook(),
@@ -116,15 +123,15 @@ export class SettlementRunner {
       [run.periodEnd],
     );
     let done = 0;
-    let after: string | undefined;
     progress.step('clearing', 0, total);
-    for (;;) {
-      const chunk = await clearing.clearChunk(run.id, run.periodEnd, after, chunkSize);
-      if (chunk.lastId === undefined) return;
-      done += chunk.cleared + chunk.held;
-      after = chunk.lastId;
-      progress.step('clearing', done, total);
-    }
+    await clearAll(clearing, run.id, run.periodEnd, {
+      chunkSize,
+      lanes,
+      onChunk: (examined) => {
+        done += examined;
+        progress.step('clearing', done, total);
+      },
+    });
   }
 
   async #pay(runId: string, options: RunOptions): Promise<'done' | 'waiting'> {
