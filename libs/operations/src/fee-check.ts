@@ -43,7 +43,7 @@ export function checkFees(
     return { ours: null, issue: `no fee split: ${typeof code === 'string' ? code : 'error'}` };
   }
   if (gatewayFee) {
-    const differing = FEE_OBJECT_KEYS.filter((key) => Number(gatewayFee[key]) !== ours[key]);
+    const differing = FEE_OBJECT_KEYS.filter((key) => gatewayFee[key] !== ours[key]);
     if (differing.length > 0) return { ours, issue: `fee mismatch: ${differing.join(', ')}` };
   }
   return { ours, issue: null };

@@ -6,7 +6,7 @@ import { unstorableField } from './storable';
 /**
  * Reads a partner's request with the gateway's own schema for the command (shape and business rules), so we
  * accept exactly what the gateway would. The first problem is reported with its field in the wire's notation
- * (`items[0].serial_numbers`), as the protocol's `100` answer does.
+ * (`items[0].serial_numbers`); the front doors put the field in their answers (the protocol's `100` names it).
  */
 export function parseRequest<K extends CommandName>(command: K, wire: unknown): RequestOf<K> {
   const parsed = (commands[command].request as z.ZodType).safeParse(wire);
@@ -16,7 +16,7 @@ export function parseRequest<K extends CommandName>(command: K, wire: unknown): 
     if (unstorable) {
       throw new OperationError(
         OperationErrorCode.RequestInvalid,
-        `${unstorable.field || 'request'}: NUL characters and broken UTF-16 are not accepted`,
+        'NUL characters and broken UTF-16 are not accepted',
         unstorable.field || undefined,
       );
     }
@@ -26,7 +26,7 @@ export function parseRequest<K extends CommandName>(command: K, wire: unknown): 
   const field = issue ? fieldOf(issue.path) : undefined;
   throw new OperationError(
     OperationErrorCode.RequestInvalid,
-    issue ? `${field || 'request'}: ${issue.message}` : 'invalid request',
+    issue?.message ?? 'invalid request',
     field || undefined,
   );
 }

@@ -1,3 +1,4 @@
+import { twd } from '@tixclear/domain';
 import type { FeeObject, FeeRule, FeeScheduleBook } from '@tixclear/fee-engine';
 import type { DataSource, EntityManager } from 'typeorm';
 import { Account, HEADQUARTERS_PREFIX, ISSUANCE_ACCOUNT_PREFIX, payableAccount } from './accounts';
@@ -84,7 +85,7 @@ export class Clearing {
     }
     let fee: FeeObject;
     try {
-      fee = this.#rule(row).split(Number(row.cost), row.is_paid);
+      fee = this.#rule(row).split(twd(row.cost, 'cost'), row.is_paid);
     } catch (error) {
       return { reason: `no fee split: ${(error as { code?: string }).code ?? 'error'}` };
     }

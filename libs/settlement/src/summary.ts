@@ -1,3 +1,4 @@
+import { twd } from '@tixclear/domain';
 import type { DataSource } from 'typeorm';
 
 export interface RunSummary {
@@ -25,7 +26,9 @@ export async function summarizeRun(dataSource: DataSource, runId: string): Promi
   const run = await one<{ period_start: string; period_end: string; state: string }>(
     `SELECT period_start::text, period_end::text, state FROM settlement_runs WHERE id = $1`,
   );
-  const cleared = await one<Record<string, string>>(
+  const cleared = await one<
+    Record<'n' | 'hq' | 'sales' | 'reimb' | 'escrow' | 'gateway' | 'issuance', string>
+  >(
     `SELECT count(*) AS n, coalesce(sum(headquarters),0) AS hq, coalesce(sum(sales),0) AS sales,
             coalesce(sum(reimbursement),0) AS reimb, coalesce(sum(escrow_fee),0) AS escrow,
             coalesce(sum(gateway_fee),0) AS gateway, coalesce(sum(issuance_fee),0) AS issuance
@@ -46,14 +49,14 @@ export async function summarizeRun(dataSource: DataSource, runId: string): Promi
     vouchersHeld: Object.values(holdReasons).reduce((a, b) => a + b, 0),
     holdReasons,
     ledgers: {
-      headquarters: Number(cleared.hq),
-      sales: Number(cleared.sales),
-      reimbursement: Number(cleared.reimb),
+      headquarters: twd(cleared.hq),
+      sales: twd(cleared.sales),
+      reimbursement: twd(cleared.reimb),
     },
     fees: {
-      escrow: Number(cleared.escrow),
-      gateway: Number(cleared.gateway),
-      issuance: Number(cleared.issuance),
+      escrow: twd(cleared.escrow),
+      gateway: twd(cleared.gateway),
+      issuance: twd(cleared.issuance),
     },
     batches: await many(
       `SELECT state AS k, count(*) AS n FROM payout_batches WHERE run_id = $1 GROUP BY state`,
@@ -62,6 +65,6 @@ export async function summarizeRun(dataSource: DataSource, runId: string): Promi
       `SELECT i.state AS k, count(*) AS n FROM payout_items i JOIN payout_batches b ON b.id = i.batch_id
         WHERE b.run_id = $1 GROUP BY i.state`,
     ),
-    trialBalance: Number(balance.total),
+    trialBalance: twd(balance.total),
   };
 }

@@ -13,7 +13,7 @@ export function protocolAnswerFor(error: unknown): { answer: ProtocolAnswer; exp
     return {
       answer: {
         code: protocolCode,
-        msg: error.field ? `${error.field}: ${error.message.replace(`${error.field}: `, '')}` : error.message,
+        msg: error.field ? `${error.field}: ${error.message}` : error.message,
         ...(error.field ? { field: error.field } : {}),
         error_code: error.code,
       },

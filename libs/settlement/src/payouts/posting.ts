@@ -1,4 +1,4 @@
-import { sumTwd, twd, type BusinessDate } from '@tixclear/domain';
+import { addTwd, sumTwd, twd, ZERO_TWD, type BusinessDate, type Twd } from '@tixclear/domain';
 import { Account, payableAccount, type Ledger } from '../accounts';
 import { PayoutError, PayoutErrorCode } from './errors';
 import type { ItemRow, Queryable } from './records';
@@ -39,9 +39,9 @@ export async function postItemSettlement(
     `SELECT count(*)::int AS linked FROM payables WHERE item_id = $1`,
     [item.id],
   );
-  const byRole = new Map<Ledger, number>();
+  const byRole = new Map<Ledger, Twd>();
   for (const payable of claimed) {
-    byRole.set(payable.role, (byRole.get(payable.role) ?? 0) + Number(twd(payable.amount)));
+    byRole.set(payable.role, addTwd(byRole.get(payable.role) ?? ZERO_TWD, twd(payable.amount)));
   }
   const total: number = sumTwd(claimed.map((p) => twd(p.amount)));
   if (claimed.length !== linked || total !== item.amount) {
