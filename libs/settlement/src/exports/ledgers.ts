@@ -113,23 +113,7 @@ export class LedgerRows {
     for (let opening = this.#openings[this.#next]; opening; opening = this.#openings[++this.#next]) {
       rows.push(this.#close(this.#open(opening.party, opening.balance, rows)));
     }
-    rows.push([
-      '',
-      'total',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      this.#debits,
-      this.#credits,
-      this.#closing,
-    ]);
+    rows.push(summaryRow('', 'total', this.#debits, this.#credits, this.#closing));
     return rows;
   }
 
@@ -148,7 +132,7 @@ export class LedgerRows {
   }
 
   #open(name: string, balance: Twd, rows: Cell[][]): PartyState {
-    rows.push([name, 'opening', '', '', '', '', '', '', '', '', '', '', '', '', balance]);
+    rows.push(summaryRow(name, 'opening', '', '', balance));
     this.#party = { name, balance, debits: ZERO_TWD, credits: ZERO_TWD };
     return this.#party;
   }
@@ -158,22 +142,11 @@ export class LedgerRows {
     this.#debits = addTwd(this.#debits, party.debits);
     this.#credits = addTwd(this.#credits, party.credits);
     this.#closing = addTwd(this.#closing, party.balance);
-    return [
-      party.name,
-      'closing',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      party.debits,
-      party.credits,
-      party.balance,
-    ];
+    return summaryRow(party.name, 'closing', party.debits, party.credits, party.balance);
   }
+}
+
+/** An opening, closing or total row: the party and the row kind, the entry columns left blank, then amounts. */
+function summaryRow(party: string, kind: string, debit: Cell, credit: Cell, balance: Cell): Cell[] {
+  return [party, kind, '', '', '', '', '', '', '', '', '', '', debit, credit, balance];
 }
