@@ -64,7 +64,9 @@ export function feeBookOf(schedules: readonly FeeScheduleEntity[]): FeeScheduleB
 }
 
 /** The sharing a voucher was sold with (stored as exact numerics). */
-export function sharingOf(voucher: VoucherEntity): Sharing {
+export function sharingOf(
+  voucher: Pick<VoucherEntity, 'sharingHeadquarters' | 'sharingSales' | 'sharingReimbursement'>,
+): Sharing {
   return {
     headquarters: voucher.sharingHeadquarters,
     sales: voucher.sharingSales,

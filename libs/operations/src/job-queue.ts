@@ -31,11 +31,26 @@ export async function openJobQueue(connectionString: string, role: 'producer' | 
   return boss;
 }
 
-/** The API's dispatcher: one job per report, keyed by the report id so a repeat is not a second job. */
+/**
+ * The API's dispatcher: one job per report, keyed by the report id so a repeat is not a second job. Reports
+ * handed over in the same turn of the event loop go in one insert (one round trip for many: under load,
+ * concurrent requests finish together); each caller still learns whether its own batch went in.
+ */
 export function queueDispatcher(boss: PgBoss, timing: QueueTiming): ReportDispatcher {
+  let pending: { ids: string[]; sent: Promise<void> } | undefined;
   return {
-    dispatch: async (ids) => {
-      for (const id of ids) await sendReportJob(boss, id, timing);
+    dispatch: (ids) => {
+      if (ids.length === 0) return Promise.resolve();
+      if (!pending) {
+        const batch = { ids: [] as string[], sent: Promise.resolve() };
+        batch.sent = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+          pending = undefined;
+          return sendReportJobs(boss, batch.ids, timing);
+        });
+        pending = batch;
+      }
+      pending.ids.push(...ids);
+      return pending.sent;
     },
   };
 }
@@ -45,14 +60,23 @@ export async function sendReportJob(
   notificationId: string,
   timing: QueueTiming,
 ): Promise<void> {
-  await boss.send(
-    QUEUES.partnerReport,
-    { notificationId },
-    {
+  await sendReportJobs(boss, [notificationId], timing);
+}
+
+/** One insert for many report jobs; a job already queued for a report (same singleton key) is left alone. */
+export async function sendReportJobs(
+  boss: PgBoss,
+  notificationIds: readonly string[],
+  timing: QueueTiming,
+): Promise<void> {
+  await boss.insert(
+    notificationIds.map((notificationId) => ({
+      name: QUEUES.partnerReport,
+      data: { notificationId },
       singletonKey: notificationId,
       retryLimit: REPORT_ATTEMPTS - 1,
       retryDelay: timing.reportRetryDelaySeconds,
       retryBackoff: true,
-    },
+    })),
   );
 }

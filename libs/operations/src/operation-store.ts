@@ -47,9 +47,25 @@ export async function beginOperation(tx: EntityManager, intent: OperationIntent)
   if (row) {
     return { status: 'new', operation: tx.getRepository(OperationEntity).create(fromRaw(row)) };
   }
-  const existing = await tx
+  const existing = await existingOperation(tx, intent, hash);
+  if (!existing) throw new Error(`operation ${intent.orderId} conflicted on insert but cannot be found`);
+  return existing;
+}
+
+/**
+ * The order's stored operation, for a request whose insert found it already there: its answer again (same
+ * request), still in progress, or `ORDER_CONFLICT` (the same order_id with other content). Undefined when
+ * there is none.
+ */
+export async function existingOperation(
+  manager: EntityManager,
+  intent: Omit<OperationIntent, 'state'>,
+  hash: string,
+): Promise<Exclude<BeginResult, { status: 'new' }> | undefined> {
+  const existing = await manager
     .getRepository(OperationEntity)
-    .findOneByOrFail({ partnerId: intent.partnerId, orderId: intent.orderId });
+    .findOneBy({ partnerId: intent.partnerId, orderId: intent.orderId });
+  if (!existing) return undefined;
   if (existing.requestHash !== hash || existing.command !== intent.command) {
     throw new OperationError(
       OperationErrorCode.OrderConflict,

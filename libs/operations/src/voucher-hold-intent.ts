@@ -1,0 +1,184 @@
+import { OperationEntity, twdColumn } from '@tixclear/db';
+import type { DataSource } from 'typeorm';
+import { inProgress } from './answers';
+import { OperationError, OperationErrorCode } from './errors';
+import {
+  type BeginResult,
+  existingOperation,
+  newUpstreamOrderId,
+  type OperationIntent,
+} from './operation-store';
+import { requestHash } from './request-hash';
+import type { VoucherRef } from './voucher-holds';
+
+/** A voucher as the hold found it: what the outcome needs (its split) without reading it again. */
+export interface HeldVoucher {
+  id: string;
+  serialNumber: string;
+  itemId: string;
+  isPaid: boolean;
+  cost: number;
+  sharingHeadquarters: string;
+  sharingSales: string;
+  sharingReimbursement: string;
+  salesPoint: string;
+}
+
+/**
+ * The intent and the holds in ONE statement (so one round trip, and its own transaction): the named vouchers
+ * are locked (in id order, so two multi-voucher requests cannot deadlock), the operation is inserted only when
+ * every voucher is `issued` and of the item named, and the vouchers move `issued → <holding>` only under an
+ * operation that was inserted. All or nothing: a refused request or a replayed order writes nothing.
+ *
+ * The hold updates by id the rows this statement locked and checked at their latest version, not by
+ * `state = 'issued'`: under READ COMMITTED a condition on state would be judged on the statement's snapshot,
+ * which can be older than the locked row.
+ */
+const BEGIN_WITH_HOLDS = `
+WITH wanted AS (
+  SELECT * FROM unnest($8::text[], $9::text[]) AS w(serial_number, item_id)
+), locked AS (
+  SELECT v.id, v.serial_number, v.item_id, v.state, v.is_paid, v.cost, v.sharing_headquarters, v.sharing_sales,
+    v.sharing_reimbursement, v.sales_point
+  FROM vouchers v
+  WHERE v.partner_id = $1 AND v.serial_number = ANY($8::text[])
+  ORDER BY v.id
+  FOR UPDATE
+), intent AS (
+  INSERT INTO operations (partner_id, order_id, upstream_order_id, kind, command, request_hash, request, state)
+  SELECT $1, $2, $3, $4, $5, $6, $7::jsonb, 'submitted'
+  WHERE NOT EXISTS (
+    SELECT 1 FROM wanted w LEFT JOIN locked l ON l.serial_number = w.serial_number
+    WHERE l.id IS NULL OR l.state <> 'issued' OR l.item_id <> w.item_id
+  )
+  ON CONFLICT DO NOTHING
+  RETURNING id, created_at, updated_at
+), held AS (
+  UPDATE vouchers v SET state = $10, holder_operation_id = intent.id, updated_at = now()
+  FROM intent
+  WHERE v.id IN (SELECT id FROM locked)
+  RETURNING v.id
+)
+SELECT i.id AS operation_id, i.created_at, i.updated_at, l.*
+FROM (SELECT 1) AS one
+LEFT JOIN intent i ON true
+LEFT JOIN locked l ON true`;
+
+interface Row {
+  operation_id: string | null;
+  created_at: Date | null;
+  updated_at: Date | null;
+  id: string | null;
+  serial_number: string;
+  item_id: string;
+  state: string;
+  is_paid: boolean;
+  cost: string;
+  sharing_headquarters: string;
+  sharing_sales: string;
+  sharing_reimbursement: string;
+  sales_point: string;
+}
+
+export type HoldBegin = BeginResult & { vouchers: readonly HeldVoucher[] };
+
+/**
+ * Records an operation that holds vouchers (online redemption, refund): the intent's transaction of
+ * `runOperation`, as one statement. Idempotent on (partner, order_id) like {@link beginOperation}; a voucher
+ * unknown, not `issued` or of another item refuses the request, naming the item at fault.
+ */
+export async function beginWithHolds(
+  dataSource: DataSource,
+  intent: Omit<OperationIntent, 'state'>,
+  items: readonly VoucherRef[],
+  holding: 'redeeming' | 'refunding',
+): Promise<HoldBegin> {
+  const hash = requestHash(intent.request);
+  const upstreamOrderId = newUpstreamOrderId();
+  const rows = await dataSource.query<Row[]>(BEGIN_WITH_HOLDS, [
+    intent.partnerId,
+    intent.orderId,
+    upstreamOrderId,
+    intent.kind,
+    intent.command,
+    hash,
+    intent.request,
+    items.map((i) => i.serial_number),
+    items.map((i) => i.id),
+    holding,
+  ]);
+  const first = rows[0];
+  const locked = rows.filter((r) => r.id !== null);
+  if (first?.operation_id) {
+    const operation = Object.assign(new OperationEntity(), {
+      id: first.operation_id,
+      partnerId: intent.partnerId,
+      orderId: intent.orderId,
+      upstreamOrderId,
+      kind: intent.kind,
+      command: intent.command,
+      requestHash: hash,
+      request: intent.request,
+      state: 'submitted',
+      gatewayCode: null,
+      gatewayUid: null,
+      gatewayKey: null,
+      response: null,
+      reconcileAttempts: 0,
+      createdAt: first.created_at,
+      updatedAt: first.updated_at,
+      completedAt: null,
+    });
+    return { status: 'new', operation, vouchers: locked.map(heldVoucher) };
+  }
+  // Nothing written: the order exists already (replay, in progress or conflict), or a voucher refuses it.
+  const existing = await existingOperation(dataSource.manager, intent, hash);
+  if (existing) return { ...existing, vouchers: [] };
+  throw refusal(items, locked);
+}
+
+/** The first item at fault, in request order, as the row-by-row hold would have named it. */
+function refusal(items: readonly VoucherRef[], locked: readonly Row[]): OperationError {
+  const bySerial = new Map(locked.map((r) => [r.serial_number, r]));
+  for (const [index, item] of items.entries()) {
+    const voucher = bySerial.get(item.serial_number);
+    if (!voucher) {
+      return new OperationError(
+        OperationErrorCode.RequestInvalid,
+        `no voucher ${item.serial_number}`,
+        `items[${index}].serial_number`,
+      );
+    }
+    if (voucher.state !== 'issued') {
+      return new OperationError(
+        OperationErrorCode.VoucherUnavailable,
+        `voucher ${item.serial_number} is ${voucher.state}`,
+        `items[${index}].serial_number`,
+      );
+    }
+    if (voucher.item_id !== item.id) {
+      return new OperationError(
+        OperationErrorCode.RequestInvalid,
+        `voucher ${item.serial_number} belongs to item ${voucher.item_id}`,
+        `items[${index}].id`,
+      );
+    }
+  }
+  // Every voucher was holdable, yet nothing was inserted: the order appeared and vanished meanwhile (its
+  // intent undone after a certain non-delivery). Not a refusal: the partner may simply ask again.
+  return inProgress();
+}
+
+function heldVoucher(row: Row): HeldVoucher {
+  return {
+    id: row.id as string,
+    serialNumber: row.serial_number,
+    itemId: row.item_id,
+    isPaid: row.is_paid,
+    cost: twdColumn.from(row.cost) as number,
+    sharingHeadquarters: row.sharing_headquarters,
+    sharingSales: row.sharing_sales,
+    sharingReimbursement: row.sharing_reimbursement,
+    salesPoint: row.sales_point,
+  };
+}
