@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Completion } from './operation-recorder';
+import { preparedQuery } from './prepared-query';
 import { insertLinesSql, linesParameter, type NewRedemptionLine } from './redemption-lines';
 
 /**
@@ -47,20 +48,25 @@ export async function settleWithLines(
   outcome: SettleWithLines,
 ): Promise<{ settled: boolean; reportId?: string }> {
   const { completion } = outcome;
-  const rows = await dataSource.query<{ settled: number; report_id: string | null }[]>(SETTLE_WITH_LINES, [
-    outcome.operationId,
-    completion.state,
-    completion.code,
-    completion.gateway?.uid || null,
-    completion.gateway?.key || null,
-    completion.body,
-    outcome.completedAt,
-    outcome.openStates,
-    completion.report,
-    linesParameter(outcome.lines),
-    outcome.vouchers[1],
-    outcome.vouchers[0],
-  ]);
+  const rows = await preparedQuery<{ settled: number; report_id: string | null }>(
+    dataSource,
+    'tixclear_settle_with_lines',
+    SETTLE_WITH_LINES,
+    [
+      outcome.operationId,
+      completion.state,
+      completion.code,
+      completion.gateway?.uid || null,
+      completion.gateway?.key || null,
+      completion.body,
+      outcome.completedAt,
+      outcome.openStates,
+      completion.report,
+      linesParameter(outcome.lines),
+      outcome.vouchers[1],
+      outcome.vouchers[0],
+    ],
+  );
   const row = rows[0];
   if (!row || row.settled !== 1) return { settled: false };
   return { settled: true, ...(row.report_id ? { reportId: row.report_id } : {}) };

@@ -8,6 +8,7 @@ import {
   newUpstreamOrderId,
   type OperationIntent,
 } from './operation-store';
+import { preparedQuery } from './prepared-query';
 import { requestHash } from './request-hash';
 import type { VoucherRef } from './voucher-holds';
 
@@ -95,7 +96,7 @@ export async function beginWithHolds(
 ): Promise<HoldBegin> {
   const hash = requestHash(intent.request);
   const upstreamOrderId = newUpstreamOrderId();
-  const rows = await dataSource.query<Row[]>(BEGIN_WITH_HOLDS, [
+  const rows = await preparedQuery<Row>(dataSource, 'tixclear_begin_with_holds', BEGIN_WITH_HOLDS, [
     intent.partnerId,
     intent.orderId,
     upstreamOrderId,
