@@ -293,6 +293,24 @@ describe('GatewayClient: failures and retries', () => {
     expect(gateway.received).toHaveLength(2);
   });
 
+  it('follows a redirect as the reference clients do: a 307 repeats the POST with its body', async () => {
+    gateway.script = (_r, i) =>
+      i === 0 ? { status: 307, text: '', headers: { location: gateway.url } } : { json: redemptionAnswer };
+    await client().voucherRedeem(redemption);
+    expect(gateway.received).toHaveLength(2);
+    expect(gateway.received[1]?.data).toEqual(gateway.received[0]?.data);
+  });
+
+  it('both transports read the same answer: node:http by default, an injected fetch when given', async () => {
+    gateway.script = () => ({ status: 429, text: '', headers: { 'retry-after': '7' } });
+    for (const overrides of [{}, { fetch: globalThis.fetch.bind(globalThis) }]) {
+      await expect(client(overrides).voucherRedeem(redemption, { maxAttempts: 1 })).rejects.toMatchObject({
+        reason: 'rate_limited',
+        retryAfterMs: 7_000,
+      });
+    }
+  });
+
   it('a connection dropped after the request was written is an unknown outcome, not retried', async () => {
     gateway.script = () => 'reset';
     await expect(client().voucherRedeem(redemption)).rejects.toMatchObject({

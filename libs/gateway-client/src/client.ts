@@ -11,6 +11,7 @@ import {
   type ResponseOf,
 } from './commands';
 import { gatewayErrorFrom, type GatewayError, type GatewayFailure, type GatewayIssue } from './errors';
+import { postNode } from './http/node-transport';
 import { post, type BodyEncoding } from './http/transport';
 import {
   resolvePayoffCovering,
@@ -56,6 +57,7 @@ export interface GatewayClientConfig {
   readonly clock?: () => Date;
   readonly random?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** A fetch to send with instead of node:http(s) (tests, other runtimes). */
   readonly fetch?: typeof fetch;
 }
 
@@ -92,7 +94,8 @@ export class GatewayClient {
   readonly #clock: () => Date;
   readonly #random: () => number;
   readonly #sleep: (ms: number) => Promise<void>;
-  readonly #fetch: typeof fetch;
+  /** Undefined: node:http(s) keep-alive (http/node-transport.ts); injected: fetch (tests, other runtimes). */
+  readonly #fetch: typeof fetch | undefined;
 
   constructor(config: GatewayClientConfig) {
     this.#config = config;
@@ -100,7 +103,7 @@ export class GatewayClient {
     this.#clock = config.clock ?? (() => new Date());
     this.#random = config.random ?? Math.random;
     this.#sleep = config.sleep ?? defaultSleep;
-    this.#fetch = config.fetch ?? globalThis.fetch.bind(globalThis);
+    this.#fetch = config.fetch;
   }
 
   get merchant(): { readonly mode: MerchantMode; readonly uid: string } {
@@ -329,14 +332,14 @@ export class GatewayClient {
       return { ok: false, failure: { kind: 'encryption_failed', cause } };
     }
 
-    const result = await post({
+    const postInput = {
       url: this.#config.baseUrl,
       fields,
       encoding: this.#config.bodyEncoding ?? 'form',
       timeoutMs: options.timeoutMs ?? this.#config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       signal: options.signal,
-      fetch: this.#fetch,
-    });
+    } as const;
+    const result = this.#fetch ? await post({ ...postInput, fetch: this.#fetch }) : await postNode(postInput);
     if (result.kind === 'failed') return { ok: false, failure: result.failure };
 
     if (result.status < 200 || result.status > 299) {

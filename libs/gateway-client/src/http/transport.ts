@@ -18,7 +18,13 @@ export interface PostInput {
 }
 
 export type PostResult =
-  | { readonly kind: 'answered'; readonly status: number; readonly text: string; readonly headers: Headers }
+  | {
+      readonly kind: 'answered';
+      readonly status: number;
+      readonly text: string;
+      /** fetch's Headers, or the same reading of node's headers. */
+      readonly headers: { get(name: string): string | null };
+    }
   | { readonly kind: 'failed'; readonly failure: GatewayFailure };
 
 /**
