@@ -191,8 +191,8 @@ function issueVouchers(services: Services, purchase: VoucherPurchase, now: Date)
     refundedBy: null,
   });
   for (const item of purchase.items) {
-    for (let k = 0; k < item.amount; k += 1) services.state.vouchers.push(issue(item, true, item.serials[k]));
+    for (let k = 0; k < item.amount; k += 1) services.state.addVoucher(issue(item, true, item.serials[k]));
     for (let k = 0; k < item.giftNumber; k += 1)
-      services.state.vouchers.push(issue(item, false, item.giftSerials[k]));
+      services.state.addVoucher(issue(item, false, item.giftSerials[k]));
   }
 }

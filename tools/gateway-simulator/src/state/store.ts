@@ -34,6 +34,8 @@ export class SimulatorState {
   readonly #orderByOrderId = new Map<string, number>();
   /** merchant + item id + custom serial → the purchase holding it. */
   readonly #reservedSerials = new Map<string, number>();
+  /** issuer + serial (system or custom) → its vouchers: redemptions look vouchers up by serial, at any volume. */
+  readonly #vouchersBySerial = new Map<string, Voucher[]>();
   #requestSeq = 0;
 
   reset(): void {
@@ -48,6 +50,7 @@ export class SimulatorState {
     this.#purchaseByOrder.clear();
     this.#orderByOrderId.clear();
     this.#reservedSerials.clear();
+    this.#vouchersBySerial.clear();
     this.#requestSeq = 0;
   }
 
@@ -85,26 +88,30 @@ export class SimulatorState {
 
   // --- vouchers
 
+  /** Issues a voucher (serials never change afterwards, so the index stays true). */
+  addVoucher(voucher: Voucher): void {
+    this.vouchers.push(voucher);
+    const serials = new Set([voucher.serialNo, voucher.customSerialNo].filter((s) => s !== null));
+    for (const serial of serials) {
+      const key = join(voucher.issuerUid, serial);
+      const list = this.#vouchersBySerial.get(key);
+      if (list) list.push(voucher);
+      else this.#vouchersBySerial.set(key, [voucher]);
+    }
+  }
+
   /**
    * Vouchers of `issuerUid` with this product id and serial, custom or system ("平台客戶" redeem by their own
    * serials, "一般客戶" by MYTIX serials). At most one, given the uniqueness rules.
    */
   findVoucher(issuerUid: string, itemId: string, serial: string): Voucher | undefined {
-    return this.vouchers.find(
-      (v) =>
-        v.issuerUid === issuerUid &&
-        v.itemId === itemId &&
-        (v.customSerialNo === serial || v.serialNo === serial),
-    );
+    return this.#vouchersBySerial.get(join(issuerUid, serial))?.find((v) => v.itemId === itemId);
   }
 
   /** Vouchers of `issuerUid` with this serial in any product group (physical offline vouchers carry no group). */
   findVouchersBySerial(issuerUid: string | undefined, serial: string): Voucher[] {
-    return this.vouchers.filter(
-      (v) =>
-        (issuerUid === undefined || v.issuerUid === issuerUid) &&
-        (v.customSerialNo === serial || v.serialNo === serial),
-    );
+    if (issuerUid !== undefined) return [...(this.#vouchersBySerial.get(join(issuerUid, serial)) ?? [])];
+    return this.vouchers.filter((v) => v.customSerialNo === serial || v.serialNo === serial);
   }
 
   findVoucherByToken(token: string): Voucher | undefined {
