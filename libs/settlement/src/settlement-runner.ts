@@ -6,6 +6,9 @@ import { postTrustMovements } from './posting';
 import { silentProgress, type ExportStep, type PayoutStep, type Progress } from './ports';
 import { nextState, type RunState } from './run-states';
 
+/** The advisory lock key held while a run clears. */
+const CLEARING_LOCK = 'settlement:clearing';
+
 export interface RunOptions {
   /** Lines per clearing transaction. */
   chunkSize?: number;
@@ -124,14 +127,24 @@ export class SettlementRunner {
     );
     let done = 0;
     progress.step('clearing', 0, total);
-    await clearAll(clearing, run.id, run.periodEnd, {
-      chunkSize,
-      lanes,
-      onChunk: (examined) => {
-        done += examined;
-        progress.step('clearing', done, total);
-      },
-    });
+    // One run clears at a time: runs of overlapping periods see the same uncleared lines, and a line cleared
+    // by the other run between staging and writing would fail the chunk on the clearings' key.
+    const lock = this.dataSource.createQueryRunner();
+    await lock.connect();
+    try {
+      await lock.query('SELECT pg_advisory_lock(hashtext($1))', [CLEARING_LOCK]);
+      await clearAll(clearing, run.id, run.periodEnd, {
+        chunkSize,
+        lanes,
+        onChunk: (examined) => {
+          done += examined;
+          progress.step('clearing', done, total);
+        },
+      });
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [CLEARING_LOCK]).catch(() => undefined);
+      await lock.release();
+    }
   }
 
   async #pay(runId: string, options: RunOptions): Promise<'done' | 'waiting'> {

@@ -1,6 +1,6 @@
 import { twd, type Twd } from '@tixclear/domain';
 import type { DataSource, EntityManager } from 'typeorm';
-import { LEDGERS, payableAccount } from '../accounts';
+import { LEDGERS } from '../accounts';
 import { PayoutError, PayoutErrorCode } from './errors';
 import { groupIdFor, itemIdFor } from './ids';
 import { affected } from './records';
@@ -23,7 +23,7 @@ interface PlannedItem {
 /**
  * Builds a run's pay-off: payables, batches, items, in one transaction, so a crash leaves all of it or none.
  *
- * 1. Payables: what the run's clearing entries credited to each party, per (paying merchant, party, role), by
+ * 1. Payables: what the run's clearings credited to each party, per (paying merchant, party, role), by
  *    one `INSERT … SELECT … ON CONFLICT DO NOTHING`. Zero amounts are left out, and headquarters only when its
  *    partner has a payout account (otherwise its share stays on its ledger as a payable, with no row here).
  * 2. Items: every payable not linked to an item and not paid: this run's, plus earlier runs' freed by a
@@ -54,25 +54,30 @@ export async function buildPayouts(dataSource: DataSource, runId: string): Promi
 const key = (item: { merchant: string; party: string }) => `${item.merchant}\u0000${item.party}`;
 
 async function insertPayables(tx: EntityManager, runId: string): Promise<void> {
+  // Read from the run's clearings, one row per voucher, not from its journal (seven lines per voucher): the
+  // clearing statement writes both from the same figures, so the sums are the payables' credits in the journal.
+  // Summed first per partner and parties, a handful of groups, so the million-row pass is one plain aggregate.
   const owed = `
-    SELECT p.upstream_uid AS merchant, l.party, l.ledger AS role, -sum(l.amount) AS amount
-      FROM journal_entries e
-      JOIN journal_lines l ON l.entry_id = e.id
-      JOIN clearings c ON c.redemption_line_id::text = e.reference
+    WITH per_parties AS (
+      SELECT partner_id, headquarters_party, sales_party, reimbursement_party,
+             sum(headquarters) AS headquarters, sum(sales) AS sales, sum(reimbursement) AS reimbursement
+        FROM clearings
+       WHERE run_id = $1 AND is_paid
+       GROUP BY partner_id, headquarters_party, sales_party, reimbursement_party)
+    SELECT p.upstream_uid AS merchant, s.party, s.role, sum(s.amount) AS amount
+      FROM per_parties c
       JOIN partners p ON p.id = c.partner_id
-     WHERE e.run_id = $1 AND e.kind = 'clearing'
-       AND (l.ledger, l.account) IN (SELECT * FROM unnest($2::text[], $3::text[]))
-       AND (l.ledger <> 'headquarters' OR p.headquarters_payout_account IS NOT NULL)
-     GROUP BY p.upstream_uid, l.party, l.ledger
-    HAVING sum(l.amount) < 0`;
+      CROSS JOIN LATERAL (VALUES
+        ('headquarters', c.headquarters_party, c.headquarters),
+        ('sales', c.sales_party, c.sales),
+        ('reimbursement', c.reimbursement_party, c.reimbursement)) AS s(role, party, amount)
+     WHERE s.role = ANY($2::text[]) AND (s.role <> 'headquarters' OR p.headquarters_payout_account IS NOT NULL)
+     GROUP BY p.upstream_uid, s.party, s.role
+    HAVING sum(s.amount) > 0`;
   // The unique key is (run, party, role): a payee paid by two merchants in one run would lose one payable to
   // ON CONFLICT. Refuse the run instead, loudly.
   // Summed once (the run's journal can hold millions of lines), then checked and inserted from the result.
-  await tx.query(`CREATE TEMP TABLE run_owed ON COMMIT DROP AS ${owed}`, [
-    runId,
-    LEDGERS,
-    LEDGERS.map(payableAccount),
-  ]);
+  await tx.query(`CREATE TEMP TABLE run_owed ON COMMIT DROP AS ${owed}`, [runId, LEDGERS]);
   const [twice] = await tx.query<{ party: string }[]>(
     `SELECT party FROM run_owed GROUP BY party, role HAVING count(*) > 1 LIMIT 1`,
   );
