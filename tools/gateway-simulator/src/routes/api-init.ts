@@ -46,13 +46,19 @@ export interface ApiInitDeps {
 
 const ENVELOPE = 'service/encry_data (cannot be opened)';
 
+/** Built once per configuration: the table is asked on every request. */
+const tables = new WeakMap<CommandNames, ReadonlyMap<string, SimulatedCommand>>();
+
 export function commandTable(names: CommandNames): ReadonlyMap<string, SimulatedCommand> {
+  const built = tables.get(names);
+  if (built) return built;
   const table = new Map<string, SimulatedCommand>();
   for (const command of SIMULATED_COMMANDS) {
     if (command !== 'payoffremittance' && command !== 'payoffquery') table.set(`api/${command}`, command);
   }
   table.set(names.payoffremittance, 'payoffremittance');
   table.set(names.payoffquery, 'payoffquery');
+  tables.set(names, table);
   return table;
 }
 
