@@ -185,4 +185,36 @@ describe('clearing', () => {
       held: 1,
     });
   });
+
+  it('writes product names and serials with tabs, line breaks and backslashes exactly as they are', async () => {
+    await writeSyntheticDay(db.dataSource, {
+      partnerId,
+      businessDate: '2026-12-01',
+      vouchers: 2,
+      prefix: 'ESC',
+    });
+    const product = 'tea\tset\nfor two \\ 茶\r';
+    await db.dataSource.query(`UPDATE vouchers SET item_name = $1 WHERE serial_number LIKE 'ESC%'`, [
+      product,
+    ]);
+    await db.dataSource.query(
+      `UPDATE redemption_lines SET serial_number = serial_number || E'\\\\x' WHERE serial_number LIKE 'ESC%'`,
+    );
+    const run = await runId('2026-12-01');
+    await clearAll(run, '2026-12-01');
+    const cleared = await db.dataSource.query<{ product: string; serial_number: string }[]>(
+      `SELECT product, serial_number FROM clearings WHERE run_id = $1 AND serial_number LIKE 'ESC%' ORDER BY serial_number`,
+      [run],
+    );
+    expect(cleared).toEqual([
+      { product, serial_number: 'ESC1\\x' },
+      { product, serial_number: 'ESC2\\x' },
+    ]);
+    const lines = await db.dataSource.query<{ serial_number: string }[]>(
+      `SELECT DISTINCT l.serial_number FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
+        WHERE e.run_id = $1 AND l.serial_number LIKE 'ESC%' ORDER BY 1`,
+      [run],
+    );
+    expect(lines).toEqual([{ serial_number: 'ESC1\\x' }, { serial_number: 'ESC2\\x' }]);
+  });
 });

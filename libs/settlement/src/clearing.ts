@@ -1,21 +1,32 @@
-import { twd } from '@tixclear/domain';
+import { twd, type Twd } from '@tixclear/domain';
 import type { FeeObject, FeeRule, FeeScheduleBook } from '@tixclear/fee-engine';
 import type { DataSource, EntityManager } from 'typeorm';
-import { Account, HEADQUARTERS_PREFIX, ISSUANCE_ACCOUNT_PREFIX, payableAccount } from './accounts';
+import { Account, headquartersParty, issuanceFeeAccount, payableAccount } from './accounts';
+import { copyRows, copyText, inPieces } from './copy-in';
 
-/** What the fee engine's split of a voucher depends on: the chunk's vouchers share a handful of these. */
-interface SplitKey {
-  issuer_id: string;
-  business_date: string;
-  sharing_headquarters: string;
-  sharing_sales: string;
-  sharing_reimbursement: string;
-  cost: string;
+interface CandidateRow {
+  id: string;
+  partner_id: string;
+  serial_number: string;
   is_paid: boolean;
+  cost: string;
+  our_fee: FeeObject | null;
+  fee_issue: string | null;
+  business_date: string;
+  sales_point: string;
+  redemption_point: string;
+  product: string;
+  sharing_headquarters: string | null;
+  sharing_sales: string | null;
+  sharing_reimbursement: string | null;
+  partner_uid: string;
+  issuer_id: string;
 }
 
-/** The fee engine's verdict on a key: its split, or why no voucher of that key can be cleared. */
-type SplitVerdict = SplitKey & ({ fee: FeeObject; reason?: undefined } | { fee?: undefined; reason: string });
+interface Cleared {
+  row: CandidateRow;
+  fee: FeeObject;
+}
 
 export interface ClearingChunkResult {
   cleared: number;
@@ -30,29 +41,22 @@ export interface ClearingChunkResult {
  * redemption date (and must agree with the split stored at redemption); a line that cannot be cleared as it
  * is (fee disagreement, no split, a payee without a payout account) is held and listed, and every later run
  * tries it again. The primary key of `clearings` makes clearing exactly-once, and a chunk's clearings, holds
- * and journal entries are written by one statement, so a killed worker leaves all of the chunk or none of it.
- * A line another run cleared since the chunk was staged breaks the key and fails the chunk (and the run, to be
- * run again), rather than being skipped: the runner lets one run clear at a time, so this takes two clearers
- * outside it, and skipping by ON CONFLICT cost a sixth of a chunk's time.
+ * and journal entries commit together, so a killed worker leaves all of the chunk or none of it.
  *
- * Why a chunk goes the way it does: the vouchers stay in the database. A chunk is staged in a temporary table
- * (one index range scan), the fee engine splits each distinct (issuer, date, sharing, cost, paid) of it, a
- * handful of keys for tens of thousands of vouchers (a split is a pure function of them), and one statement
- * then judges every voucher against its key's split and writes everything. Shipping every voucher to Node and
- * back, and joining the arrays back to the tables, cost more than the split itself.
+ * A line another run cleared since the chunk read it breaks that key and fails the chunk (and the run, to be
+ * run again) rather than being skipped: the runner lets one run clear at a time, so this takes two clearers
+ * outside it. Clearings and journal rows are written by COPY (copy-in.ts), which is what makes a night of a
+ * million vouchers take seconds rather than minutes.
  */
 export class Clearing {
   readonly #rules = new Map<string, FeeRule>();
-  readonly #accountParties: string[];
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly book: FeeScheduleBook,
     /** Payout accounts by party (`store:…`, `dealer:…`, `hq:…`); a missing party holds the voucher. */
-    accounts: ReadonlyMap<string, string>,
-  ) {
-    this.#accountParties = [...accounts.keys()];
-  }
+    private readonly accounts: ReadonlyMap<string, string>,
+  ) {}
 
   /** Clears the next `size` lines after `after` (and below `below`, when a lane of {@link clearAll} is bounded). */
   async clearChunk(
@@ -63,55 +67,88 @@ export class Clearing {
     below?: string,
   ): Promise<ClearingChunkResult> {
     return this.dataSource.transaction(async (tx) => {
-      // A chunk's joins and sorts (tens of thousands of rows) spill to disk at PostgreSQL's default 4 MB, and
-      // the lanes of clearAll already keep the cores busy: parallel workers would only queue behind them.
-      await tx.query(`SET LOCAL work_mem = '128MB'`);
+      // The lanes of clearAll already keep the cores busy: parallel workers would only queue behind them. A
+      // chunk is a narrow id range: looking its vouchers up by key beats scanning every voucher, which the
+      // default cost of a random read (a spinning disk's) has the planner prefer.
       await tx.query(`SET LOCAL max_parallel_workers_per_gather = 0`);
-      // A chunk is a narrow id range: looking its vouchers up by key beats scanning every voucher, which the
-      // default cost of a random read (a spinning disk's) has the planner prefer, once per chunk.
       await tx.query(`SET LOCAL random_page_cost = 1.1`);
-      const lastId = await stageChunk(tx, periodEnd, after, size, below);
+      const lastId = await chunkEnd(tx, after, size, below);
       if (lastId === undefined) return { cleared: 0, held: 0, lastId };
-      const verdicts = (await splitKeys(tx)).map((key) => this.#split(key));
-      const { cleared, held } = await writeChunk(tx, runId, verdicts, this.#accountParties);
-      return { cleared, held, lastId };
+      const cleared: Cleared[] = [];
+      const held: Array<{ row: CandidateRow; reason: string }> = [];
+      for (const row of await candidates(tx, periodEnd, after, lastId)) {
+        const verdict = this.#judge(row);
+        if ('reason' in verdict) held.push({ row, reason: verdict.reason });
+        else cleared.push({ row, fee: verdict.fee });
+      }
+      if (held.length > 0) await insertHolds(tx, runId, held);
+      if (cleared.length > 0) await writeClearings(tx, runId, cleared);
+      return { cleared: cleared.length, held: held.length, lastId };
     });
   }
 
-  #split(key: SplitKey): SplitVerdict {
-    try {
-      return { ...key, fee: this.#rule(key).split(twd(key.cost, 'cost'), key.is_paid) };
-    } catch (error) {
-      return { ...key, reason: `no fee split: ${(error as { code?: string }).code ?? 'error'}` };
+  #judge(row: CandidateRow): { fee: FeeObject } | { reason: string } {
+    if (row.fee_issue) return { reason: row.fee_issue };
+    if (
+      row.sharing_headquarters === null ||
+      row.sharing_sales === null ||
+      row.sharing_reimbursement === null
+    ) {
+      return { reason: 'no sharing: voucher not sold through us' };
     }
+    let fee: FeeObject;
+    try {
+      fee = this.#rule(row).split(twd(row.cost, 'cost'), row.is_paid);
+    } catch (error) {
+      return { reason: `no fee split: ${(error as { code?: string }).code ?? 'error'}` };
+    }
+    if (row.our_fee && !sameFee(row.our_fee, fee))
+      return { reason: 'fee split differs from the one at redemption' };
+    if (row.is_paid) {
+      // A paid voucher pays its sales point and its redemption point (headquarters only if paid out).
+      for (const party of [row.sales_point, row.redemption_point]) {
+        if (!this.accounts.has(party)) return { reason: `no payout account for ${party}` };
+      }
+    }
+    return { fee };
   }
 
-  #rule(key: SplitKey): FeeRule {
-    const id = `${key.issuer_id}|${key.business_date}|${key.sharing_headquarters}|${key.sharing_sales}|${key.sharing_reimbursement}`;
-    let rule = this.#rules.get(id);
+  #rule(row: CandidateRow): FeeRule {
+    const key = `${row.issuer_id}|${row.business_date}|${row.sharing_headquarters}|${row.sharing_sales}|${row.sharing_reimbursement}`;
+    let rule = this.#rules.get(key);
     if (!rule) {
-      rule = this.book.ruleFor(key.issuer_id, key.business_date, {
-        headquarters: key.sharing_headquarters,
-        sales: key.sharing_sales,
-        reimbursement: key.sharing_reimbursement,
+      rule = this.book.ruleFor(row.issuer_id, row.business_date, {
+        headquarters: row.sharing_headquarters ?? '0',
+        sales: row.sharing_sales ?? '0',
+        reimbursement: row.sharing_reimbursement ?? '0',
       });
-      this.#rules.set(id, rule);
+      this.#rules.set(key, rule);
     }
     return rule;
   }
 }
 
+function sameFee(a: FeeObject, b: FeeObject): boolean {
+  return (
+    a.cost === b.cost &&
+    a.gateway_fee === b.gateway_fee &&
+    a.escrow_fee === b.escrow_fee &&
+    a.issuance_fee === b.issuance_fee &&
+    a.issuance_layer === b.issuance_layer &&
+    a.headquarters === b.headquarters &&
+    a.sales === b.sales &&
+    a.reimbursement === b.reimbursement
+  );
+}
+
 /**
- * Stages the chunk's candidates, in a temporary table dropped at commit, and returns the last id of its range, or
- * undefined when no line is left after `after`. The range is fixed first, by the id index alone, the next
- * `size` line ids: bounded on both sides, the scan of the lines and the anti-join with the clearings stay the
- * size of a chunk, where an open range made the planner scan every clearing of the lane once per chunk (a day
- * of a million vouchers took minutes). Lines of the range that are cleared already or redeemed after the
- * period are passed over. The numeric sharing goes as text, the very strings the fee engine parses.
+ * The last id of the chunk's range, the next `size` line ids after `after` (below `below`), by the id index
+ * alone; undefined when no line is left. Bounded on both sides, the read of the lines and the anti-join with
+ * the clearings stay the size of a chunk, where an open range had the planner scan every clearing of the lane
+ * once per chunk. Lines of the range cleared already or redeemed after the period are passed over.
  */
-async function stageChunk(
+async function chunkEnd(
   tx: EntityManager,
-  periodEnd: string,
   after: string | undefined,
   size: number,
   below: string | undefined,
@@ -123,14 +160,22 @@ async function stageChunk(
        (SELECT id FROM redemption_lines WHERE ${inLane} ORDER BY id DESC LIMIT 1))::text AS last`,
     [after ?? null, below ?? null, size],
   );
-  const last = range?.last ?? undefined;
-  if (last === undefined) return undefined;
-  await tx.query(
-    `CREATE TEMP TABLE clearing_chunk ON COMMIT DROP AS
-     SELECT rl.id, rl.partner_id, rl.serial_number, rl.is_paid, rl.cost, rl.our_fee, rl.fee_issue, rl.business_date,
-            rl.sales_point, rl.redemption_point, coalesce(v.item_name, rl.item_id) AS product,
-            v.sharing_headquarters::text AS sharing_headquarters, v.sharing_sales::text AS sharing_sales,
-            v.sharing_reimbursement::text AS sharing_reimbursement, p.partner_uid, p.issuer_id
+  return range?.last ?? undefined;
+}
+
+/** The range's lines to clear, with what the judgement and the clearing row need; sharing as the schedule's text. */
+async function candidates(
+  tx: EntityManager,
+  periodEnd: string,
+  after: string | undefined,
+  last: string,
+): Promise<CandidateRow[]> {
+  return tx.query<CandidateRow[]>(
+    `SELECT rl.id, rl.partner_id, rl.serial_number, rl.is_paid, rl.cost::text AS cost, rl.our_fee, rl.fee_issue,
+            rl.business_date::text AS business_date, rl.sales_point, rl.redemption_point,
+            coalesce(v.item_name, rl.item_id) AS product, v.sharing_headquarters::text AS sharing_headquarters,
+            v.sharing_sales::text AS sharing_sales, v.sharing_reimbursement::text AS sharing_reimbursement,
+            p.partner_uid, p.issuer_id
        FROM redemption_lines rl
        JOIN partners p ON p.id = rl.partner_id
        LEFT JOIN vouchers v ON v.id = rl.voucher_id
@@ -138,135 +183,100 @@ async function stageChunk(
         AND NOT EXISTS (
           SELECT 1 FROM clearings c
            WHERE c.redemption_line_id = rl.id
-             AND ($2::uuid IS NULL OR c.redemption_line_id > $2::uuid) AND c.redemption_line_id <= $3::uuid)`,
+             AND ($2::uuid IS NULL OR c.redemption_line_id > $2::uuid) AND c.redemption_line_id <= $3::uuid)
+      ORDER BY rl.id`,
     [periodEnd, after ?? null, last],
-  );
-  return last;
-}
-
-/** The distinct split keys of the staged chunk (vouchers without sharing are held before any split). */
-async function splitKeys(tx: EntityManager): Promise<SplitKey[]> {
-  return tx.query<SplitKey[]>(
-    `SELECT DISTINCT issuer_id, business_date::text AS business_date, sharing_headquarters, sharing_sales,
-            sharing_reimbursement, cost::text AS cost, is_paid
-       FROM clearing_chunk
-      WHERE fee_issue IS NULL AND sharing_headquarters IS NOT NULL AND sharing_sales IS NOT NULL
-        AND sharing_reimbursement IS NOT NULL`,
   );
 }
 
 /**
- * Judges and writes the staged chunk in one statement. A voucher is held, for the first reason that applies:
- * a fee issue recorded at redemption; no sharing (not sold through us); no split from the fee engine; a split
- * other than the one stored at redemption; a paid voucher whose sales or redemption point has no payout
- * account. The others are cleared, and each newly cleared paid voucher gets its balanced journal entry: the
- * trust liability debited the value; the fees and the three payables credited (zero lines left out; a gift
- * voucher clears at zero and needs no entry). Entry ids are drawn from the entries' own sequence before the
- * insert, so the lines need no join back to the entries.
+ * Writes a chunk's clearings and, for each paid one, its balanced journal entry: the trust liability debited
+ * the value; the fees and the three payables credited (zero lines left out; a gift voucher clears at zero and
+ * needs no entry). Entry ids are drawn from the entries' own sequence first, so the lines can carry them.
  */
-async function writeChunk(
+async function writeClearings(tx: EntityManager, runId: string, cleared: readonly Cleared[]): Promise<void> {
+  const paid = cleared.filter((c) => c.row.is_paid);
+  const entryIds = await tx.query<{ id: string }[]>(
+    `SELECT nextval(pg_get_serial_sequence('journal_entries', 'id'))::text AS id FROM generate_series(1, $1)`,
+    [paid.length],
+  );
+  await copyRows(
+    tx,
+    `clearings (redemption_line_id, run_id, partner_id, serial_number, product, business_date, is_paid, cost,
+                escrow_fee, gateway_fee, issuance_fee, issuance_layer, headquarters, sales, reimbursement,
+                headquarters_party, sales_party, reimbursement_party)`,
+    inPieces(cleared.length, (i) => {
+      const { row, fee } = cleared[i]!;
+      return (
+        `${row.id}\t${runId}\t${row.partner_id}\t${copyText(row.serial_number)}\t${copyText(row.product)}\t` +
+        `${row.business_date}\t${row.is_paid ? 't' : 'f'}\t${row.cost}\t${fee.escrow_fee}\t${fee.gateway_fee}\t` +
+        `${fee.issuance_fee}\t${fee.issuance_layer}\t${fee.headquarters}\t${fee.sales}\t${fee.reimbursement}\t` +
+        `${copyText(headquartersParty(row.partner_uid))}\t${copyText(row.sales_point)}\t` +
+        `${copyText(row.redemption_point)}\n`
+      );
+    }),
+  );
+  await copyRows(
+    tx,
+    `journal_entries (id, run_id, kind, reference, business_date, description)`,
+    inPieces(
+      paid.length,
+      (i) =>
+        `${entryIds[i]!.id}\t${runId}\tclearing\t${paid[i]!.row.id}\t${paid[i]!.row.business_date}\t` +
+        `${copyText(`redeemed ${paid[i]!.row.serial_number}`)}\n`,
+    ),
+  );
+  await copyRows(
+    tx,
+    `journal_lines (entry_id, account, ledger, party, amount, serial_number)`,
+    inPieces(paid.length, (i) => entryLines(entryIds[i]!.id, paid[i]!)),
+  );
+}
+
+/**
+ * The lines of a voucher's clearing entry, in COPY's text format: debit positive and credit negative, so that
+ * they sum to zero; zero lines are left out.
+ */
+function entryLines(entryId: string, { row, fee }: Cleared): string {
+  const tail = `\t${copyText(row.serial_number)}\n`;
+  const noParty = '\\N\t\\N';
+  const line = (account: string, ledgerAndParty: string, amount: Twd) =>
+    amount === 0 ? '' : `${entryId}\t${account}\t${ledgerAndParty}\t${amount}${tail}`;
+  return (
+    line(Account.trustLiability, noParty, twd(row.cost, 'cost')) +
+    line(Account.feeEscrow, noParty, twd(-fee.escrow_fee)) +
+    line(Account.feeGateway, noParty, twd(-fee.gateway_fee)) +
+    line(issuanceFeeAccount(fee.issuance_layer), noParty, twd(-fee.issuance_fee)) +
+    line(
+      payableAccount('headquarters'),
+      `headquarters\t${copyText(headquartersParty(row.partner_uid))}`,
+      twd(-fee.headquarters),
+    ) +
+    line(payableAccount('sales'), `sales\t${copyText(row.sales_point)}`, twd(-fee.sales)) +
+    line(
+      payableAccount('reimbursement'),
+      `reimbursement\t${copyText(row.redemption_point)}`,
+      twd(-fee.reimbursement),
+    )
+  );
+}
+
+async function insertHolds(
   tx: EntityManager,
   runId: string,
-  verdicts: readonly SplitVerdict[],
-  accountParties: readonly string[],
-): Promise<{ cleared: number; held: number }> {
-  const column = <T>(pick: (v: SplitVerdict) => T): T[] => verdicts.map(pick);
-  const fee = (pick: (f: FeeObject) => number) => column((v) => (v.fee ? pick(v.fee) : null));
-  const [counts] = await tx.query<[{ cleared: number; held: number }]>(
-    `WITH split AS (
-       SELECT * FROM unnest($2::text[], $3::date[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::boolean[],
-                            $9::text[], $10::bigint[], $11::bigint[], $12::bigint[], $13::smallint[], $14::bigint[],
-                            $15::bigint[], $16::bigint[])
-         AS t(issuer_id, business_date, sharing_headquarters, sharing_sales, sharing_reimbursement, cost, is_paid,
-              reason, escrow_fee, gateway_fee, issuance_fee, issuance_layer, headquarters, sales, reimbursement)),
-     judged AS MATERIALIZED (
-       SELECT c.id, c.partner_id, c.serial_number, c.product, c.business_date, c.is_paid, c.cost, c.partner_uid,
-              c.sales_point, c.redemption_point, s.escrow_fee, s.gateway_fee, s.issuance_fee, s.issuance_layer,
-              s.headquarters, s.sales, s.reimbursement,
-              CASE
-                WHEN c.fee_issue IS NOT NULL THEN c.fee_issue
-                WHEN c.sharing_headquarters IS NULL OR c.sharing_sales IS NULL OR c.sharing_reimbursement IS NULL
-                  THEN 'no sharing: voucher not sold through us'
-                WHEN s.reason IS NOT NULL THEN s.reason
-                WHEN s.escrow_fee IS NULL THEN 'no fee split: not computed'
-                WHEN c.our_fee IS NOT NULL AND (
-                       (c.our_fee->>'cost')::bigint IS DISTINCT FROM c.cost
-                    OR (c.our_fee->>'gateway_fee')::bigint IS DISTINCT FROM s.gateway_fee
-                    OR (c.our_fee->>'escrow_fee')::bigint IS DISTINCT FROM s.escrow_fee
-                    OR (c.our_fee->>'issuance_fee')::bigint IS DISTINCT FROM s.issuance_fee
-                    OR (c.our_fee->>'issuance_layer')::smallint IS DISTINCT FROM s.issuance_layer
-                    OR (c.our_fee->>'headquarters')::bigint IS DISTINCT FROM s.headquarters
-                    OR (c.our_fee->>'sales')::bigint IS DISTINCT FROM s.sales
-                    OR (c.our_fee->>'reimbursement')::bigint IS DISTINCT FROM s.reimbursement)
-                  THEN 'fee split differs from the one at redemption'
-                WHEN c.is_paid AND NOT c.sales_point = ANY($17::text[])
-                  THEN left('no payout account for ' || c.sales_point, 200)
-                WHEN c.is_paid AND NOT c.redemption_point = ANY($17::text[])
-                  THEN left('no payout account for ' || c.redemption_point, 200)
-              END AS hold_reason
-         FROM clearing_chunk c
-         LEFT JOIN split s
-           ON s.issuer_id = c.issuer_id AND s.business_date = c.business_date
-          AND s.sharing_headquarters = c.sharing_headquarters AND s.sharing_sales = c.sharing_sales
-          AND s.sharing_reimbursement = c.sharing_reimbursement AND s.cost = c.cost AND s.is_paid = c.is_paid),
-     holds AS (
-       INSERT INTO settlement_holds (run_id, redemption_line_id, serial_number, reason)
-       SELECT $1::uuid, id, serial_number, hold_reason FROM judged WHERE hold_reason IS NOT NULL
-       ON CONFLICT (run_id, redemption_line_id) DO NOTHING),
-     cleared AS (
-       INSERT INTO clearings (redemption_line_id, run_id, partner_id, serial_number, product, business_date, is_paid,
-                              cost, escrow_fee, gateway_fee, issuance_fee, issuance_layer, headquarters, sales,
-                              reimbursement, headquarters_party, sales_party, reimbursement_party)
-       SELECT id, $1::uuid, partner_id, serial_number, product, business_date, is_paid, cost, escrow_fee, gateway_fee,
-              issuance_fee, issuance_layer, headquarters, sales, reimbursement, '${HEADQUARTERS_PREFIX}' || partner_uid,
-              sales_point, redemption_point
-         FROM judged WHERE hold_reason IS NULL
-        ORDER BY id
-       RETURNING *),
-     numbered AS MATERIALIZED (
-       SELECT nextval(pg_get_serial_sequence('journal_entries', 'id')) AS entry_id, c.*
-         FROM (SELECT * FROM cleared WHERE is_paid ORDER BY redemption_line_id) c),
-     entries AS (
-       INSERT INTO journal_entries (id, run_id, kind, reference, business_date, description) OVERRIDING SYSTEM VALUE
-       SELECT entry_id, $1::uuid, 'clearing', redemption_line_id::text, business_date, 'redeemed ' || serial_number
-         FROM numbered),
-     lines AS (
-       INSERT INTO journal_lines (entry_id, account, ledger, party, amount, serial_number)
-       SELECT n.entry_id, l.account, l.ledger, l.party, l.amount, n.serial_number
-         FROM numbered n
-         CROSS JOIN LATERAL (VALUES
-           ('${Account.trustLiability}', NULL, NULL, n.cost),
-           ('${Account.feeEscrow}', NULL, NULL, -n.escrow_fee),
-           ('${Account.feeGateway}', NULL, NULL, -n.gateway_fee),
-           ('${ISSUANCE_ACCOUNT_PREFIX}' || n.issuance_layer, NULL, NULL, -n.issuance_fee),
-           ('${payableAccount('headquarters')}', 'headquarters', n.headquarters_party, -n.headquarters),
-           ('${payableAccount('sales')}', 'sales', n.sales_party, -n.sales),
-           ('${payableAccount('reimbursement')}', 'reimbursement', n.reimbursement_party, -n.reimbursement)
-         ) AS l(account, ledger, party, amount)
-        WHERE l.amount <> 0)
-     SELECT (SELECT count(*) FROM cleared)::int AS cleared,
-            (SELECT count(*) FROM judged WHERE hold_reason IS NOT NULL)::int AS held`,
+  held: ReadonlyArray<{ row: CandidateRow; reason: string }>,
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO settlement_holds (run_id, redemption_line_id, serial_number, reason)
+     SELECT $1::uuid, id, serial, reason FROM unnest($2::uuid[], $3::text[], $4::text[]) AS t(id, serial, reason)
+     ON CONFLICT (run_id, redemption_line_id) DO NOTHING`,
     [
       runId,
-      column((v) => v.issuer_id),
-      column((v) => v.business_date),
-      column((v) => v.sharing_headquarters),
-      column((v) => v.sharing_sales),
-      column((v) => v.sharing_reimbursement),
-      column((v) => v.cost),
-      column((v) => v.is_paid),
-      column((v) => v.reason ?? null),
-      fee((f) => f.escrow_fee),
-      fee((f) => f.gateway_fee),
-      fee((f) => f.issuance_fee),
-      fee((f) => f.issuance_layer),
-      fee((f) => f.headquarters),
-      fee((f) => f.sales),
-      fee((f) => f.reimbursement),
-      accountParties,
+      held.map((h) => h.row.id),
+      held.map((h) => h.row.serial_number),
+      held.map((h) => h.reason.slice(0, 200)),
     ],
   );
-  return counts;
 }
 
 /**
