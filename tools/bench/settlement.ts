@@ -106,6 +106,8 @@ try {
 
   // The bare rate: COPY as many journal-shaped rows into an empty table with the same columns and indexes.
   await ds.query(`CREATE TABLE bare_journal_lines (LIKE journal_lines INCLUDING ALL)`);
+  // Both timed writers start from a checkpoint: neither pays for the other's WAL.
+  await ds.query('CHECKPOINT');
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const rows = journalRows + entries;

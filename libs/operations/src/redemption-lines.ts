@@ -7,17 +7,21 @@ export type NewRedemptionLine = Omit<RedemptionLineEntity, 'id' | 'createdAt'>;
  * The INSERT of redemption lines from one JSON array parameter (`$n`, built by {@link linesParameter}): one
  * statement for any number of lines, and a fragment the online outcome's single statement embeds. A line
  * already written (the same outcome learnt twice: our call's answer, a report, a query) is skipped by the unique
- * (partner, serial) index, which is also the last word against a double redemption.
+ * (partner, serial) index, which is also the last word against a double redemption. The voucher's product name
+ * and sharing as sold are copied onto the line here, for settlement.
  */
 export function insertLinesSql(parameter: string): string {
   return `INSERT INTO redemption_lines (operation_id, partner_id, voucher_id, serial_number, item_id, is_paid, cost,
-      gateway_sharing, gateway_fee, our_fee, fee_issue, sales_point, redemption_point, redeemed_at, business_date)
-    SELECT operation_id, partner_id, voucher_id, serial_number, item_id, is_paid, cost, gateway_sharing, gateway_fee,
-      our_fee, fee_issue, sales_point, redemption_point, redeemed_at, business_date
+      gateway_sharing, gateway_fee, our_fee, fee_issue, sales_point, redemption_point, redeemed_at, business_date,
+      item_name, sharing_headquarters, sharing_sales, sharing_reimbursement)
+    SELECT l.operation_id, l.partner_id, l.voucher_id, l.serial_number, l.item_id, l.is_paid, l.cost, l.gateway_sharing,
+      l.gateway_fee, l.our_fee, l.fee_issue, l.sales_point, l.redemption_point, l.redeemed_at, l.business_date,
+      v.item_name, v.sharing_headquarters, v.sharing_sales, v.sharing_reimbursement
     FROM jsonb_to_recordset(${parameter}::jsonb) AS l(operation_id uuid, partner_id uuid, voucher_id uuid,
       serial_number text, item_id text, is_paid boolean, cost bigint, gateway_sharing jsonb, gateway_fee jsonb,
       our_fee jsonb, fee_issue text, sales_point text, redemption_point text, redeemed_at timestamptz,
       business_date date)
+    LEFT JOIN vouchers v ON v.id = l.voucher_id
     ON CONFLICT DO NOTHING`;
 }
 

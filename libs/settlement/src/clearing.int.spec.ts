@@ -194,7 +194,7 @@ describe('clearing', () => {
       prefix: 'ESC',
     });
     const product = 'tea\tset\nfor two \\ 茶\r';
-    await db.dataSource.query(`UPDATE vouchers SET item_name = $1 WHERE serial_number LIKE 'ESC%'`, [
+    await db.dataSource.query(`UPDATE redemption_lines SET item_name = $1 WHERE serial_number LIKE 'ESC%'`, [
       product,
     ]);
     await db.dataSource.query(

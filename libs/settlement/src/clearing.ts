@@ -1,4 +1,4 @@
-import { twd, type Twd } from '@tixclear/domain';
+import { twd } from '@tixclear/domain';
 import type { FeeObject, FeeRule, FeeScheduleBook } from '@tixclear/fee-engine';
 import type { DataSource, EntityManager } from 'typeorm';
 import { Account, headquartersParty, issuanceFeeAccount, payableAccount } from './accounts';
@@ -50,6 +50,7 @@ export interface ClearingChunkResult {
  */
 export class Clearing {
   readonly #rules = new Map<string, FeeRule>();
+  #lastRule: { row: CandidateRow; rule: FeeRule } | undefined;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -68,8 +69,8 @@ export class Clearing {
   ): Promise<ClearingChunkResult> {
     return this.dataSource.transaction(async (tx) => {
       // The lanes of clearAll already keep the cores busy: parallel workers would only queue behind them. A
-      // chunk is a narrow id range: looking its vouchers up by key beats scanning every voucher, which the
-      // default cost of a random read (a spinning disk's) has the planner prefer.
+      // chunk is a narrow id range: reading it and its clearings by key beats scanning the tables, which the
+      // default cost of a random read (a spinning disk's) can have the planner prefer, once per chunk.
       await tx.query(`SET LOCAL max_parallel_workers_per_gather = 0`);
       await tx.query(`SET LOCAL random_page_cost = 1.1`);
       const lastId = await chunkEnd(tx, after, size, below);
@@ -114,6 +115,18 @@ export class Clearing {
   }
 
   #rule(row: CandidateRow): FeeRule {
+    // Lines of a chunk mostly share their issuer, day and sharing: the last rule is checked before the cache.
+    const last = this.#lastRule;
+    if (
+      last &&
+      last.row.issuer_id === row.issuer_id &&
+      last.row.business_date === row.business_date &&
+      last.row.sharing_headquarters === row.sharing_headquarters &&
+      last.row.sharing_sales === row.sharing_sales &&
+      last.row.sharing_reimbursement === row.sharing_reimbursement
+    ) {
+      return last.rule;
+    }
     const key = `${row.issuer_id}|${row.business_date}|${row.sharing_headquarters}|${row.sharing_sales}|${row.sharing_reimbursement}`;
     let rule = this.#rules.get(key);
     if (!rule) {
@@ -124,6 +137,7 @@ export class Clearing {
       });
       this.#rules.set(key, rule);
     }
+    this.#lastRule = { row, rule };
     return rule;
   }
 }
@@ -163,7 +177,10 @@ async function chunkEnd(
   return range?.last ?? undefined;
 }
 
-/** The range's lines to clear, with what the judgement and the clearing row need; sharing as the schedule's text. */
+/**
+ * The range's lines to clear, with what the judgement and the clearing row need (the voucher's terms as sold
+ * are on the line); sharing as the text the schedule parses.
+ */
 async function candidates(
   tx: EntityManager,
   periodEnd: string,
@@ -173,12 +190,11 @@ async function candidates(
   return tx.query<CandidateRow[]>(
     `SELECT rl.id, rl.partner_id, rl.serial_number, rl.is_paid, rl.cost::text AS cost, rl.our_fee, rl.fee_issue,
             rl.business_date::text AS business_date, rl.sales_point, rl.redemption_point,
-            coalesce(v.item_name, rl.item_id) AS product, v.sharing_headquarters::text AS sharing_headquarters,
-            v.sharing_sales::text AS sharing_sales, v.sharing_reimbursement::text AS sharing_reimbursement,
+            coalesce(rl.item_name, rl.item_id) AS product, rl.sharing_headquarters::text AS sharing_headquarters,
+            rl.sharing_sales::text AS sharing_sales, rl.sharing_reimbursement::text AS sharing_reimbursement,
             p.partner_uid, p.issuer_id
        FROM redemption_lines rl
        JOIN partners p ON p.id = rl.partner_id
-       LEFT JOIN vouchers v ON v.id = rl.voucher_id
       WHERE ($2::uuid IS NULL OR rl.id > $2::uuid) AND rl.id <= $3::uuid AND rl.business_date <= $1
         AND NOT EXISTS (
           SELECT 1 FROM clearings c
@@ -240,23 +256,24 @@ async function writeClearings(tx: EntityManager, runId: string, cleared: readonl
 function entryLines(entryId: string, { row, fee }: Cleared): string {
   const tail = `\t${copyText(row.serial_number)}\n`;
   const noParty = '\\N\t\\N';
-  const line = (account: string, ledgerAndParty: string, amount: Twd) =>
+  // The split's parts are whole TWD already (the fee engine's Twd): negating them is exact.
+  const line = (account: string, ledgerAndParty: string, amount: number) =>
     amount === 0 ? '' : `${entryId}\t${account}\t${ledgerAndParty}\t${amount}${tail}`;
   return (
-    line(Account.trustLiability, noParty, twd(row.cost, 'cost')) +
-    line(Account.feeEscrow, noParty, twd(-fee.escrow_fee)) +
-    line(Account.feeGateway, noParty, twd(-fee.gateway_fee)) +
-    line(issuanceFeeAccount(fee.issuance_layer), noParty, twd(-fee.issuance_fee)) +
+    line(Account.trustLiability, noParty, fee.cost) +
+    line(Account.feeEscrow, noParty, -fee.escrow_fee) +
+    line(Account.feeGateway, noParty, -fee.gateway_fee) +
+    line(issuanceFeeAccount(fee.issuance_layer), noParty, -fee.issuance_fee) +
     line(
       payableAccount('headquarters'),
       `headquarters\t${copyText(headquartersParty(row.partner_uid))}`,
-      twd(-fee.headquarters),
+      -fee.headquarters,
     ) +
-    line(payableAccount('sales'), `sales\t${copyText(row.sales_point)}`, twd(-fee.sales)) +
+    line(payableAccount('sales'), `sales\t${copyText(row.sales_point)}`, -fee.sales) +
     line(
       payableAccount('reimbursement'),
       `reimbursement\t${copyText(row.redemption_point)}`,
-      twd(-fee.reimbursement),
+      -fee.reimbursement,
     )
   );
 }

@@ -47,6 +47,23 @@ export class RedemptionLineEntity {
   @Column({ type: 'bigint', transformer: twdColumn })
   cost!: number;
 
+  /**
+   * The voucher's product name and profit sharing as sold, copied from the voucher when the line is written
+   * (they never change after the sale): settlement reads a night's lines without looking up every voucher.
+   * Null with the voucher (not sold through us). Filled by the INSERT itself, so callers leave them out.
+   */
+  @Column({ name: 'item_name', type: 'varchar', length: 200, nullable: true })
+  itemName?: string | null;
+
+  @Column({ name: 'sharing_headquarters', type: 'numeric', precision: 7, scale: 6, nullable: true })
+  sharingHeadquarters?: string | null;
+
+  @Column({ name: 'sharing_sales', type: 'numeric', precision: 7, scale: 6, nullable: true })
+  sharingSales?: string | null;
+
+  @Column({ name: 'sharing_reimbursement', type: 'numeric', precision: 7, scale: 6, nullable: true })
+  sharingReimbursement?: string | null;
+
   @Column({ name: 'gateway_sharing', type: 'jsonb', nullable: true })
   gatewaySharing!: Record<string, unknown> | null;
 

@@ -2,6 +2,7 @@ import { Initial1795308796791 } from './1795308796791-initial';
 import { Settlement1795309412020 } from './1795309412020-settlement';
 import { VoucherHolderIndex1795311305983 } from './1795311305983-voucher-holder-index';
 import { JournalIdCache1795330000000 } from './1795330000000-journal-id-cache';
+import { RedemptionLineSaleTerms1795330000001 } from './1795330000001-redemption-line-sale-terms';
 
 /** In order; TypeORM runs the ones not yet recorded in the `migrations` table. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   Settlement1795309412020,
   VoucherHolderIndex1795311305983,
   JournalIdCache1795330000000,
+  RedemptionLineSaleTerms1795330000001,
 ];

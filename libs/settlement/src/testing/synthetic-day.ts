@@ -61,13 +61,15 @@ export async function writeSyntheticDay(
     await tx.query(
       `INSERT INTO redemption_lines (operation_id, partner_id, voucher_id, serial_number, item_id, is_paid, cost,
                                      gateway_sharing, gateway_fee, our_fee, fee_issue, sales_point, redemption_point,
-                                     redeemed_at, business_date)
+                                     redeemed_at, business_date, item_name, sharing_headquarters, sharing_sales,
+                                     sharing_reimbursement)
        SELECT $1, v.partner_id, v.id, v.serial_number, 'H01', v.is_paid, 50, NULL, NULL,
               CASE WHEN v.is_paid
                 THEN '{"cost":50,"gateway_fee":1,"escrow_fee":1,"issuance_layer":2,"issuance_fee":1,"headquarters":7,"sales":5,"reimbursement":35}'::jsonb
                 ELSE '{"cost":50,"gateway_fee":0,"escrow_fee":0,"issuance_layer":2,"issuance_fee":0,"headquarters":0,"sales":0,"reimbursement":0}'::jsonb
               END,
-              NULL, 'store:' || $3, 'store:' || $3, ($4::date + time '12:00') AT TIME ZONE 'Asia/Taipei', $4::date
+              NULL, 'store:' || $3, 'store:' || $3, ($4::date + time '12:00') AT TIME ZONE 'Asia/Taipei', $4::date,
+              v.item_name, v.sharing_headquarters, v.sharing_sales, v.sharing_reimbursement
          FROM vouchers v WHERE v.purchase_operation_id = $2`,
       [redemption.id, purchase.id, partner.partner_uid, day.businessDate],
     );
