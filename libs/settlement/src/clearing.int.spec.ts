@@ -7,7 +7,7 @@ import {
   type TestDatabase,
 } from '@tixclear/db';
 import { computeFees, FeeScheduleBook } from '@tixclear/fee-engine';
-import { Clearing, clearAll as clearInLanes } from './clearing';
+import { Clearing, clearAll as clearInLanes, jsonbText } from './clearing';
 import { postTrustMovements } from './posting';
 import { writeSyntheticDay } from './testing/synthetic-day';
 
@@ -216,5 +216,21 @@ describe('clearing', () => {
       [run],
     );
     expect(lines).toEqual([{ serial_number: 'ESC1\\x' }, { serial_number: 'ESC2\\x' }]);
+  });
+
+  it('prints a split as PostgreSQL prints its jsonb, so the stored split is compared as text', async () => {
+    const split = computeFees({
+      cost: 1234,
+      escrowRate: '0.02',
+      gatewayRate: '0.01',
+      issuanceFee: 3,
+      issuanceLayer: 1,
+      isPaid: true,
+      sharing: { headquarters: '0.15', sales: '0.1', reimbursement: '0.75' },
+    });
+    const [printed] = await db.dataSource.query<[{ text: string }]>(`SELECT $1::jsonb::text AS text`, [
+      JSON.stringify(split),
+    ]);
+    expect(jsonbText(split)).toBe(printed.text);
   });
 });
