@@ -104,7 +104,11 @@ export class Clearing {
     } catch (error) {
       return { reason: `no fee split: ${(error as { code?: string }).code ?? 'error'}` };
     }
-    if (row.our_fee !== null && row.our_fee !== jsonbText(fee) && !sameFee(JSON.parse(row.our_fee), fee))
+    if (
+      row.our_fee !== null &&
+      row.our_fee !== jsonbText(fee) &&
+      !sameFee(JSON.parse(row.our_fee) as FeeObject, fee)
+    )
       return { reason: 'fee split differs from the one at redemption' };
     if (row.is_paid) {
       // A paid voucher pays its sales point and its redemption point (headquarters only if paid out).
