@@ -1,13 +1,13 @@
-import { chmodSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { freePort, startEmbeddedServer, type RunningServer } from '@tixclear/db';
+import { freePort, startEmbeddedServer } from '@tixclear/db';
 
 /**
  * One PostgreSQL server per test run: the embedded one in a scratch directory, or `DATABASE_URL`'s server
  * when set. Suites create their own databases on it (see test-database.ts). Workers inherit the env var.
  */
 declare global {
-  var __TIXCLEAR_TEST_PG__: RunningServer | undefined;
+  var __TIXCLEAR_TEST_PG_STOP__: (() => Promise<void>) | undefined;
 }
 
 export default async function globalSetup(): Promise<void> {
@@ -24,6 +24,10 @@ export default async function globalSetup(): Promise<void> {
   chmodSync(scratch, 0o755);
   const dataDir = path.join(scratch, 'data');
   const server = await startEmbeddedServer({ dataDir, port: await freePort(), ephemeral: true });
-  globalThis.__TIXCLEAR_TEST_PG__ = server;
+  // The ephemeral server removes its data directory; the scratch directory around it goes too.
+  globalThis.__TIXCLEAR_TEST_PG_STOP__ = async () => {
+    await server.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  };
   process.env.TIXCLEAR_TEST_PG_URL = server.url;
 }
