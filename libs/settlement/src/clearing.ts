@@ -46,8 +46,8 @@ export interface ClearingChunkResult {
  *
  * A line another run cleared since the chunk read it breaks that key and fails the chunk (and the run, to be
  * run again) rather than being skipped: the runner lets one run clear at a time, so this takes two clearers
- * outside it. Clearings and journal rows are written by COPY (copy-in.ts), which is what makes a night of a
- * million vouchers take seconds rather than minutes.
+ * outside it. Clearings and journal rows are written by COPY (copy-in.ts): a night of a million vouchers
+ * clears in about half a minute, where INSERT … SELECT took a minute and more.
  */
 export class Clearing {
   readonly #rules = new Map<string, FeeRule>();
