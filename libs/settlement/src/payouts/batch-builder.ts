@@ -1,6 +1,5 @@
 import { twd, type Twd } from '@tixclear/domain';
 import type { DataSource, EntityManager } from 'typeorm';
-import { LEDGERS } from '../accounts';
 import { PayoutError, PayoutErrorCode } from './errors';
 import { groupIdFor, itemIdFor } from './ids';
 import { affected } from './records';
@@ -71,13 +70,13 @@ async function insertPayables(tx: EntityManager, runId: string): Promise<void> {
         ('headquarters', c.headquarters_party, c.headquarters),
         ('sales', c.sales_party, c.sales),
         ('reimbursement', c.reimbursement_party, c.reimbursement)) AS s(role, party, amount)
-     WHERE s.role = ANY($2::text[]) AND (s.role <> 'headquarters' OR p.headquarters_payout_account IS NOT NULL)
+     WHERE s.role <> 'headquarters' OR p.headquarters_payout_account IS NOT NULL
      GROUP BY p.upstream_uid, s.party, s.role
     HAVING sum(s.amount) > 0`;
   // The unique key is (run, party, role): a payee paid by two merchants in one run would lose one payable to
   // ON CONFLICT. Refuse the run instead, loudly.
-  // Summed once (the run's journal can hold millions of lines), then checked and inserted from the result.
-  await tx.query(`CREATE TEMP TABLE run_owed ON COMMIT DROP AS ${owed}`, [runId, LEDGERS]);
+  // Summed once (a run can clear millions of vouchers), then checked and inserted from the result.
+  await tx.query(`CREATE TEMP TABLE run_owed ON COMMIT DROP AS ${owed}`, [runId]);
   const [twice] = await tx.query<{ party: string }[]>(
     `SELECT party FROM run_owed GROUP BY party, role HAVING count(*) > 1 LIMIT 1`,
   );
