@@ -1,5 +1,5 @@
 export * from './accounts';
-export * from './clearing';
+export * from './clearing/index';
 export * from './ports';
 export * from './posting';
 export * from './run-states';

@@ -1,7 +1,7 @@
 import { SettlementRunEntity } from '@tixclear/db';
 import type { FeeScheduleBook } from '@tixclear/fee-engine';
 import type { DataSource } from 'typeorm';
-import { Clearing, clearAll } from './clearing';
+import { Clearing, clearAll } from './clearing/index';
 import { postTrustMovements } from './posting';
 import { silentProgress, type ExportStep, type PayoutStep, type Progress } from './ports';
 import { nextState, type RunState } from './run-states';
@@ -120,13 +120,8 @@ export class SettlementRunner {
       await this.deps.feeBook(),
       await this.deps.payoutAccounts(),
     );
-    const [{ total }] = await this.dataSource.query<[{ total: number }]>(
-      `SELECT count(*)::int AS total FROM redemption_lines rl
-        WHERE rl.business_date <= $1 AND NOT EXISTS (SELECT 1 FROM clearings c WHERE c.redemption_line_id = rl.id)`,
-      [run.periodEnd],
-    );
+    let total = 0;
     let done = 0;
-    progress.step('clearing', 0, total);
     // One run clears at a time: runs of overlapping periods see the same uncleared lines, and a line cleared
     // by the other run between staging and writing would fail the chunk on the clearings' key.
     const lock = this.dataSource.createQueryRunner();
@@ -136,6 +131,10 @@ export class SettlementRunner {
       await clearAll(clearing, run.id, run.periodEnd, {
         chunkSize,
         lanes,
+        onStart: (toExamine) => {
+          total = toExamine;
+          progress.step('clearing', 0, total);
+        },
         onChunk: (examined) => {
           done += examined;
           progress.step('clearing', done, total);

@@ -8,6 +8,7 @@ import { OperationEntity } from './operation.entity';
 import { PartnerApiKeyEntity, PartnerEntity, PartnerKeyEntity, PartnerPointEntity } from './partner.entity';
 import { RedemptionLineEntity } from './redemption-line.entity';
 import {
+  ClearingBacklogEntity,
   ClearingEntity,
   JournalEntryEntity,
   JournalLineEntity,
@@ -42,6 +43,7 @@ export const entities = [
   IdempotencyKeyEntity,
   SettlementRunEntity,
   ClearingEntity,
+  ClearingBacklogEntity,
   SettlementHoldEntity,
   JournalEntryEntity,
   JournalLineEntity,

@@ -21,6 +21,7 @@ export interface FeeObjectJson {
 @Entity({ name: 'redemption_lines' })
 @Index('redemption_lines_partner_serial_uq', ['partnerId', 'serialNumber'], { unique: true })
 @Index('redemption_lines_business_date_idx', ['businessDate'])
+@Index('redemption_lines_created_xid_idx', ['createdXid', 'id'])
 export class RedemptionLineEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -94,4 +95,18 @@ export class RedemptionLineEntity {
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
+
+  /**
+   * The transaction that wrote the line, set by the database: settlement reads the lines written since its
+   * last run's horizon in this order (see libs/settlement, clearing). Never written by the application.
+   */
+  @Column({
+    name: 'created_xid',
+    type: 'bigint',
+    default: () => 'current_xid()',
+    insert: false,
+    update: false,
+    select: false,
+  })
+  createdXid?: string;
 }

@@ -33,6 +33,13 @@ export class SettlementRunEntity {
   @Column({ type: 'jsonb' })
   summary!: Record<string, unknown>;
 
+  /**
+   * Set when the run's clearing is done: every redemption line written by a transaction below this id was
+   * cleared or left in the clearing backlog, so the next run reads the lines written from here on.
+   */
+  @Column({ name: 'clearing_horizon', type: 'bigint', nullable: true })
+  clearingHorizon!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 
@@ -101,6 +108,24 @@ export class ClearingEntity {
 
   @Column({ name: 'reimbursement_party', type: 'varchar', length: 80 })
   reimbursementParty!: string;
+}
+
+/**
+ * A redemption line a run examined and left uncleared: held, or redeemed after the run's period. Every run
+ * examines the backlog besides the lines written since the last horizon; a line leaves it when it clears.
+ */
+@Entity({ name: 'clearing_backlog' })
+export class ClearingBacklogEntity {
+  @PrimaryColumn({
+    name: 'redemption_line_id',
+    type: 'uuid',
+    primaryKeyConstraintName: 'PK_clearing_backlog',
+  })
+  redemptionLineId!: string;
+
+  /** The run that left it there. */
+  @Column({ name: 'run_id', type: 'uuid' })
+  runId!: string;
 }
 
 /** A redeemed voucher a run could not clear, and why; it is retried by every later run until it clears. */

@@ -3,6 +3,7 @@ import { Settlement1795309412020 } from './1795309412020-settlement';
 import { VoucherHolderIndex1795311305983 } from './1795311305983-voucher-holder-index';
 import { JournalIdCache1795330000000 } from './1795330000000-journal-id-cache';
 import { RedemptionLineSaleTerms1795330000001 } from './1795330000001-redemption-line-sale-terms';
+import { ClearingCursor1795330000002 } from './1795330000002-clearing-cursor';
 
 /** In order; TypeORM runs the ones not yet recorded in the `migrations` table. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   VoucherHolderIndex1795311305983,
   JournalIdCache1795330000000,
   RedemptionLineSaleTerms1795330000001,
+  ClearingCursor1795330000002,
 ];

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 export interface SyntheticDay {
   partnerId: string;
@@ -11,10 +11,11 @@ export interface SyntheticDay {
  * benchmarks that need volume: one paid purchase operation holding `vouchers` vouchers of the seed's sample
  * item (value 50, sharing 0.15/0.1/0.75), every voucher redeemed online on `businessDate` with the split the
  * sample schedule gives (the seed's figures: HQ 7, sales 5, reimbursement 35, fees 1/1/1). Every `giftEvery`-th
- * voucher is a gift. The partner must exist with the sample schedule and points (ensureSamplePartner).
+ * voucher is a gift. The partner must exist with the sample schedule and points (ensureSamplePartner). On an
+ * entity manager already in a transaction, the day is written inside it (a savepoint).
  */
 export async function writeSyntheticDay(
-  dataSource: DataSource,
+  dataSource: DataSource | EntityManager,
   day: SyntheticDay & { giftEvery?: number; prefix?: string },
 ): Promise<void> {
   const prefix = day.prefix ?? `B${day.businessDate.replace(/-/g, '')}`;

@@ -7,9 +7,10 @@ import {
   type TestDatabase,
 } from '@tixclear/db';
 import { computeFees, FeeScheduleBook } from '@tixclear/fee-engine';
-import { Clearing, clearAll as clearInLanes, jsonbText } from './clearing';
-import { postTrustMovements } from './posting';
-import { writeSyntheticDay } from './testing/synthetic-day';
+import { postTrustMovements } from '../posting';
+import { writeSyntheticDay } from '../testing/synthetic-day';
+import { clearAll as clearInLanes } from './clear-all';
+import { Clearing, jsonbText } from './clearing';
 
 describe('clearing', () => {
   let db: TestDatabase;
@@ -45,18 +46,9 @@ describe('clearing', () => {
     return run.id;
   }
 
-  async function clearAll(run: string, date: string, chunk = 7) {
-    const clearing = new Clearing(db.dataSource, book, accounts);
-    let after: string | undefined;
-    let cleared = 0;
-    let held = 0;
-    for (;;) {
-      const result = await clearing.clearChunk(run, date, after, chunk);
-      if (result.lastId === undefined) return { cleared, held };
-      cleared += result.cleared;
-      held += result.held;
-      after = result.lastId;
-    }
+  /** One lane of small chunks, so that a day takes several. */
+  async function clearAll(run: string, date: string, clearing = new Clearing(db.dataSource, book, accounts)) {
+    return clearInLanes(clearing, run, date, { chunkSize: 7, lanes: 1 });
   }
 
   it('clears each redeemed voucher once, with the fee engine split and a balanced entry', async () => {
@@ -128,8 +120,7 @@ describe('clearing', () => {
 
     const later = await runId('2026-11-22');
     const withAccount = new Clearing(db.dataSource, book, new Map([...accounts, ['store:999', 'payee-999']]));
-    const result = await withAccount.clearChunk(later, '2026-11-22', undefined, 100);
-    expect(result.cleared).toBe(3);
+    expect(await clearAll(later, '2026-11-22', withAccount)).toEqual({ cleared: 3, held: 0 });
   });
 
   it('holds a voucher whose gateway fee object disagreed with ours', async () => {
@@ -216,6 +207,100 @@ describe('clearing', () => {
       [run],
     );
     expect(lines).toEqual([{ serial_number: 'ESC1\\x' }, { serial_number: 'ESC2\\x' }]);
+  });
+
+  /**
+   * Waits until no transaction older than the last line written is running anywhere on the server (the other
+   * test files' databases share it): from then on a run's horizon is above every line written so far.
+   */
+  async function untilHorizonPassesEveryLine(): Promise<void> {
+    for (let attempt = 0; attempt < 400; attempt++) {
+      const [{ passed }] = await db.dataSource.query<[{ passed: boolean }]>(
+        `SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint > (SELECT max(created_xid) FROM redemption_lines) AS passed`,
+      );
+      if (passed) return;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new Error('a transaction older than the last line kept running for 10 s');
+  }
+
+  async function backlogSerials(prefix: string): Promise<string[]> {
+    const rows = await db.dataSource.query<{ serial_number: string }[]>(
+      `SELECT rl.serial_number FROM clearing_backlog b JOIN redemption_lines rl ON rl.id = b.redemption_line_id
+        WHERE rl.serial_number LIKE $1 ORDER BY 1`,
+      [`${prefix}%`],
+    );
+    return rows.map((row) => row.serial_number);
+  }
+
+  // From here on the mismatched voucher of 2026-11-23 waits in the backlog: every run holds it again.
+
+  it('reads only the lines written since the last run, and its backlog', async () => {
+    await writeSyntheticDay(db.dataSource, {
+      partnerId,
+      businessDate: '2026-12-02',
+      vouchers: 5,
+      prefix: 'OLD',
+    });
+    await untilHorizonPassesEveryLine();
+    expect(await clearAll(await runId('2026-12-02'), '2026-12-02')).toEqual({ cleared: 5, held: 1 });
+
+    await writeSyntheticDay(db.dataSource, {
+      partnerId,
+      businessDate: '2026-12-03',
+      vouchers: 4,
+      prefix: 'NEW',
+    });
+    const clearing = new Clearing(db.dataSource, book, accounts);
+    const run = await runId('2026-12-03');
+    const pass = await clearing.open(run, '2026-12-03');
+    // The fresh walk starts at the last run's horizon: the history before it is not read again.
+    const [{ walked }] = await db.dataSource.query<[{ walked: number }]>(
+      `SELECT count(*)::int AS walked FROM redemption_lines WHERE created_xid >= $1::bigint`,
+      [pass.from],
+    );
+    expect(walked).toBe(4);
+    expect(await clearing.toExamine(pass)).toBe(5);
+    expect(await clearAll(run, '2026-12-03', clearing)).toEqual({ cleared: 4, held: 1 });
+  });
+
+  it('leaves a line redeemed after the period in the backlog, for the run of its day', async () => {
+    await writeSyntheticDay(db.dataSource, {
+      partnerId,
+      businessDate: '2026-12-05',
+      vouchers: 2,
+      prefix: 'AFTER',
+    });
+    await untilHorizonPassesEveryLine();
+    expect(await clearAll(await runId('2026-12-04'), '2026-12-04')).toEqual({ cleared: 0, held: 1 });
+    expect(await backlogSerials('AFTER')).toEqual(['AFTER1', 'AFTER2']);
+
+    expect(await clearAll(await runId('2026-12-05'), '2026-12-05')).toEqual({ cleared: 2, held: 1 });
+    expect(await backlogSerials('AFTER')).toEqual([]);
+  });
+
+  it('clears a line committed while a run was clearing in the next run', async () => {
+    const writer = db.dataSource.createQueryRunner();
+    await writer.connect();
+    try {
+      await writer.startTransaction();
+      await writeSyntheticDay(writer.manager, {
+        partnerId,
+        businessDate: '2026-12-06',
+        vouchers: 3,
+        prefix: 'LATE',
+      });
+      // The run cannot see the lines yet, and its horizon stays below the transaction writing them.
+      expect(await clearAll(await runId('2026-12-06'), '2026-12-06')).toEqual({ cleared: 0, held: 1 });
+      await writer.commitTransaction();
+    } finally {
+      await writer.release();
+    }
+    expect(await clearAll(await runId('2026-12-07'), '2026-12-07')).toEqual({ cleared: 3, held: 1 });
+    const [{ cleared }] = await db.dataSource.query<[{ cleared: number }]>(
+      `SELECT count(*)::int AS cleared FROM clearings WHERE serial_number LIKE 'LATE%'`,
+    );
+    expect(cleared).toBe(3);
   });
 
   it('prints a split as PostgreSQL prints its jsonb, so the stored split is compared as text', async () => {

@@ -1,0 +1,132 @@
+import type { EntityManager } from 'typeorm';
+
+/** A redemption line as clearing reads it: what the judgement and the clearing row need. */
+export interface CandidateRow {
+  id: string;
+  partner_id: string;
+  serial_number: string;
+  is_paid: boolean;
+  cost: string;
+  /** Our split stored at redemption, as PostgreSQL prints the jsonb (see `jsonbText`). */
+  our_fee: string | null;
+  fee_issue: string | null;
+  business_date: string;
+  sales_point: string;
+  redemption_point: string;
+  product: string;
+  sharing_headquarters: string | null;
+  sharing_sales: string | null;
+  sharing_reimbursement: string | null;
+  partner_uid: string;
+  issuer_id: string;
+  /** Redeemed on or before the run's end date; a later line is left for a later run. */
+  in_period: boolean;
+}
+
+/** A fresh line also says whether it was written below the run's horizon (see {@link freshLines}). */
+export interface FreshRow extends CandidateRow {
+  below_horizon: boolean;
+}
+
+/** A backlog line also says whether a run has cleared it since it was left there. */
+export interface BacklogRow extends CandidateRow {
+  cleared_already: boolean;
+}
+
+/**
+ * A place in the order clearing reads fresh lines in: the writing transaction, then the id. A transaction's id
+ * is drawn when it first writes, and `created_xid` is indexed with `id`, so the order is a walk of one index
+ * and a range of it is a bounded read (see {@link nextRangeEnd}).
+ */
+export interface LinePosition {
+  xid: string;
+  id: string;
+}
+
+const LAST_UUID = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
+
+/** The position just before every line written by transaction `xid` or later. */
+export function positionBefore(xid: string): LinePosition {
+  return { xid: (BigInt(xid) - 1n).toString(), id: LAST_UUID };
+}
+
+// Sharing as the text the fee schedule parses; the product as sold, or the item id of a voucher not sold here.
+const COLUMNS = `rl.id, rl.partner_id, rl.serial_number, rl.is_paid, rl.cost::text AS cost, rl.our_fee::text AS our_fee,
+  rl.fee_issue, rl.business_date::text AS business_date, rl.sales_point, rl.redemption_point,
+  coalesce(rl.item_name, rl.item_id) AS product, rl.sharing_headquarters::text AS sharing_headquarters,
+  rl.sharing_sales::text AS sharing_sales, rl.sharing_reimbursement::text AS sharing_reimbursement,
+  p.partner_uid, p.issuer_id, rl.business_date <= $1 AS in_period`;
+
+/**
+ * The end of the next range of fresh lines after `after`: `size` lines on, or the last line; undefined when
+ * none is left. An index-only walk of (created_xid, id).
+ */
+export async function nextRangeEnd(
+  tx: EntityManager,
+  after: LinePosition,
+  size: number,
+): Promise<LinePosition | undefined> {
+  const [end] = await tx.query<LinePosition[]>(
+    `SELECT created_xid::text AS xid, id::text AS id FROM (
+       SELECT created_xid, id FROM redemption_lines WHERE (created_xid, id) > ($1::bigint, $2::uuid)
+        ORDER BY created_xid, id LIMIT $3) AS r
+      ORDER BY created_xid DESC, id DESC LIMIT 1`,
+    [after.xid, after.id, size],
+  );
+  return end;
+}
+
+/**
+ * The fresh lines of the range (after, last] that no run has cleared and that are not waiting in the backlog
+ * (the backlog is read on its own, first).
+ */
+export async function freshLines(
+  tx: EntityManager,
+  periodEnd: string,
+  horizon: string,
+  after: LinePosition,
+  last: LinePosition,
+): Promise<FreshRow[]> {
+  return tx.query<FreshRow[]>(
+    `SELECT ${COLUMNS}, rl.created_xid < $2::bigint AS below_horizon
+       FROM redemption_lines rl
+       JOIN partners p ON p.id = rl.partner_id
+      WHERE (rl.created_xid, rl.id) > ($3::bigint, $4::uuid) AND (rl.created_xid, rl.id) <= ($5::bigint, $6::uuid)
+        AND NOT EXISTS (SELECT 1 FROM clearings c WHERE c.redemption_line_id = rl.id)
+        AND NOT EXISTS (SELECT 1 FROM clearing_backlog b WHERE b.redemption_line_id = rl.id)`,
+    [periodEnd, horizon, after.xid, after.id, last.xid, last.id],
+  );
+}
+
+/** The next `size` lines of the backlog after line `after`, in id order. */
+export async function backlogLines(
+  tx: EntityManager,
+  periodEnd: string,
+  after: string | undefined,
+  size: number,
+): Promise<BacklogRow[]> {
+  return tx.query<BacklogRow[]>(
+    `SELECT ${COLUMNS}, c.redemption_line_id IS NOT NULL AS cleared_already
+       FROM clearing_backlog b
+       JOIN redemption_lines rl ON rl.id = b.redemption_line_id
+       JOIN partners p ON p.id = rl.partner_id
+       LEFT JOIN clearings c ON c.redemption_line_id = b.redemption_line_id
+      WHERE ($2::uuid IS NULL OR b.redemption_line_id > $2::uuid)
+      ORDER BY b.redemption_line_id LIMIT $3`,
+    [periodEnd, after ?? null, size],
+  );
+}
+
+/** How many lines a run from `from` to `periodEnd` has to examine: for its progress bar. */
+export async function linesToExamine(tx: EntityManager, periodEnd: string, from: string): Promise<number> {
+  const [{ total }] = await tx.query<[{ total: number }]>(
+    `SELECT ((SELECT count(*) FROM redemption_lines rl
+               WHERE rl.created_xid >= $2::bigint AND rl.business_date <= $1
+                 AND NOT EXISTS (SELECT 1 FROM clearings c WHERE c.redemption_line_id = rl.id)
+                 AND NOT EXISTS (SELECT 1 FROM clearing_backlog b WHERE b.redemption_line_id = rl.id))
+           + (SELECT count(*) FROM clearing_backlog b JOIN redemption_lines rl ON rl.id = b.redemption_line_id
+               WHERE rl.business_date <= $1))::int AS total`,
+    [periodEnd, from],
+  );
+  return total;
+}

@@ -1,0 +1,262 @@
+import { twd } from '@tixclear/domain';
+import type { FeeObject, FeeRule, FeeScheduleBook } from '@tixclear/fee-engine';
+import type { DataSource, EntityManager } from 'typeorm';
+import {
+  backlogLines,
+  type CandidateRow,
+  freshLines,
+  type FreshRow,
+  type LinePosition,
+  linesToExamine,
+  nextRangeEnd,
+  positionBefore,
+} from './candidates';
+import {
+  addToBacklog,
+  type Cleared,
+  type Held,
+  insertHolds,
+  removeFromBacklog,
+  writeClearings,
+} from './writes';
+
+/**
+ * One run's clearing, between `open` and `close`. It reads two sets of lines:
+ * - the **fresh** ones, written by transactions from `from` on: `from` is the horizon of the last run that
+ *   finished clearing, below which every line was cleared or left in the backlog;
+ * - the **backlog**: lines an earlier run examined and could not clear (held, or redeemed after its period).
+ *
+ * `horizon` is the oldest transaction still running when the pass opened: every line written below it is
+ * visible to the pass, so when the pass is done, each of them is cleared or in the backlog, and `horizon`
+ * becomes the next run's `from`. A line written by a transaction at or above it is read again by the next run
+ * (and skipped there if cleared here), so none is missed whatever commits while the pass runs.
+ */
+export interface ClearingPass {
+  runId: string;
+  periodEnd: string;
+  from: string;
+  horizon: string;
+}
+
+export interface ChunkResult {
+  cleared: number;
+  held: number;
+}
+
+/**
+ * Clears redeemed vouchers in chunks of one transaction each. Each line in the run's period is split again by
+ * the fee engine from the issuer's schedule in force on its redemption date (and must agree with the split
+ * stored at redemption); a line that cannot be cleared as it is (fee disagreement, no split, a payee without
+ * a payout account) is held and listed, and every later run tries it again. The primary key of `clearings`
+ * makes clearing exactly-once, and a chunk's clearings, holds, backlog changes and journal entries commit
+ * together, so a killed worker leaves all of the chunk or none of it.
+ *
+ * A line another run cleared since the chunk read it breaks that key and fails the chunk (and the run, to be
+ * run again) rather than being skipped: the runner lets one run clear at a time, so this takes two clearers
+ * outside it.
+ */
+export class Clearing {
+  readonly #rules = new Map<string, FeeRule>();
+  #lastRule: { row: CandidateRow; rule: FeeRule } | undefined;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly book: FeeScheduleBook,
+    /** Payout accounts by party (`store:…`, `dealer:…`, `hq:…`); a missing party holds the voucher. */
+    private readonly accounts: ReadonlyMap<string, string>,
+  ) {}
+
+  /** Starts a run's clearing: where its fresh lines begin, and its horizon. */
+  async open(runId: string, periodEnd: string): Promise<ClearingPass> {
+    const [{ from, horizon }] = await this.dataSource.query<[{ from: string; horizon: string }]>(
+      `SELECT (SELECT coalesce(max(clearing_horizon), 0)::text FROM settlement_runs) AS from,
+              pg_snapshot_xmin(pg_current_snapshot())::text AS horizon`,
+    );
+    return { runId, periodEnd, from, horizon };
+  }
+
+  /** How many lines the pass will examine in its period (for progress). */
+  async toExamine(pass: ClearingPass): Promise<number> {
+    return linesToExamine(this.dataSource.manager, pass.periodEnd, pass.from);
+  }
+
+  /** Records the pass's horizon on its run: the next run reads fresh lines from there. */
+  async close(pass: ClearingPass): Promise<void> {
+    await this.dataSource.query(`UPDATE settlement_runs SET clearing_horizon = $2::bigint WHERE id = $1`, [
+      pass.runId,
+      pass.horizon,
+    ]);
+  }
+
+  /** Where the pass's fresh lines begin. */
+  start(pass: ClearingPass): LinePosition {
+    return positionBefore(pass.from);
+  }
+
+  /** The end of the next range of `size` fresh lines after `after`; undefined when none is left. */
+  async nextRange(after: LinePosition, size: number): Promise<LinePosition | undefined> {
+    return nextRangeEnd(this.dataSource.manager, after, size);
+  }
+
+  /**
+   * Clears the fresh lines of (after, last]. A line it cannot clear, or redeemed after the period, is left in
+   * the backlog if it is below the horizon (one above it is fresh again for the next run).
+   */
+  async clearRange(pass: ClearingPass, after: LinePosition, last: LinePosition): Promise<ChunkResult> {
+    return this.#chunk(async (tx) => {
+      const rows = await freshLines(tx, pass.periodEnd, pass.horizon, after, last);
+      const { cleared, held, later } = this.#judgeAll(rows);
+      await this.#write(tx, pass, cleared, held);
+      const left = [...held.map((h) => h.row as FreshRow), ...later].filter((row) => row.below_horizon);
+      if (left.length > 0)
+        await addToBacklog(
+          tx,
+          pass.runId,
+          left.map((row) => row.id),
+        );
+      return { cleared: cleared.length, held: held.length };
+    });
+  }
+
+  /**
+   * Examines the next `size` lines of the backlog after `after`: a line now clear leaves it, as does one a run
+   * cleared since it was left there. Returns the last line read, undefined when none is left.
+   */
+  async clearBacklog(
+    pass: ClearingPass,
+    after: string | undefined,
+    size: number,
+  ): Promise<ChunkResult & { last: string | undefined }> {
+    return this.#chunk(async (tx) => {
+      const rows = await backlogLines(tx, pass.periodEnd, after, size);
+      const waiting = rows.filter((row) => !row.cleared_already);
+      const { cleared, held } = this.#judgeAll(waiting);
+      await this.#write(tx, pass, cleared, held);
+      const leaving = [...rows.filter((row) => row.cleared_already), ...cleared.map((c) => c.row)];
+      if (leaving.length > 0)
+        await removeFromBacklog(
+          tx,
+          leaving.map((row) => row.id),
+        );
+      return { cleared: cleared.length, held: held.length, last: rows.at(-1)?.id };
+    });
+  }
+
+  async #chunk<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(async (tx) => {
+      // The lanes of clearAll already keep the cores busy: parallel workers would only queue behind them. A
+      // chunk is a narrow range: reading it and probing its clearings by key beats scanning the tables, which
+      // the default cost of a random read (a spinning disk's) can have the planner prefer, once per chunk.
+      await tx.query(`SET LOCAL max_parallel_workers_per_gather = 0`);
+      await tx.query(`SET LOCAL random_page_cost = 1.1`);
+      return work(tx);
+    });
+  }
+
+  /** The lines of the period, cleared or held; lines redeemed after it, `later`, are neither. */
+  #judgeAll<Row extends CandidateRow>(
+    rows: readonly Row[],
+  ): { cleared: Cleared[]; held: Held[]; later: Row[] } {
+    const cleared: Cleared[] = [];
+    const held: Held[] = [];
+    const later: Row[] = [];
+    for (const row of rows) {
+      if (!row.in_period) {
+        later.push(row);
+        continue;
+      }
+      const verdict = this.#judge(row);
+      if ('reason' in verdict) held.push({ row, reason: verdict.reason });
+      else cleared.push({ row, fee: verdict.fee });
+    }
+    return { cleared, held, later };
+  }
+
+  async #write(tx: EntityManager, pass: ClearingPass, cleared: Cleared[], held: Held[]): Promise<void> {
+    if (held.length > 0) await insertHolds(tx, pass.runId, held);
+    if (cleared.length > 0) await writeClearings(tx, pass.runId, cleared);
+  }
+
+  #judge(row: CandidateRow): { fee: FeeObject } | { reason: string } {
+    if (row.fee_issue) return { reason: row.fee_issue };
+    if (
+      row.sharing_headquarters === null ||
+      row.sharing_sales === null ||
+      row.sharing_reimbursement === null
+    ) {
+      return { reason: 'no sharing: voucher not sold through us' };
+    }
+    let fee: FeeObject;
+    try {
+      fee = this.#rule(row).split(twd(row.cost, 'cost'), row.is_paid);
+    } catch (error) {
+      return { reason: `no fee split: ${(error as { code?: string }).code ?? 'error'}` };
+    }
+    if (
+      row.our_fee !== null &&
+      row.our_fee !== jsonbText(fee) &&
+      !sameFee(JSON.parse(row.our_fee) as FeeObject, fee)
+    )
+      return { reason: 'fee split differs from the one at redemption' };
+    if (row.is_paid) {
+      // A paid voucher pays its sales point and its redemption point (headquarters only if paid out).
+      for (const party of [row.sales_point, row.redemption_point]) {
+        if (!this.accounts.has(party)) return { reason: `no payout account for ${party}` };
+      }
+    }
+    return { fee };
+  }
+
+  #rule(row: CandidateRow): FeeRule {
+    // Lines of a chunk mostly share their issuer, day and sharing: the last rule is checked before the cache.
+    const last = this.#lastRule;
+    if (
+      last &&
+      last.row.issuer_id === row.issuer_id &&
+      last.row.business_date === row.business_date &&
+      last.row.sharing_headquarters === row.sharing_headquarters &&
+      last.row.sharing_sales === row.sharing_sales &&
+      last.row.sharing_reimbursement === row.sharing_reimbursement
+    ) {
+      return last.rule;
+    }
+    const key = `${row.issuer_id}|${row.business_date}|${row.sharing_headquarters}|${row.sharing_sales}|${row.sharing_reimbursement}`;
+    let rule = this.#rules.get(key);
+    if (!rule) {
+      rule = this.book.ruleFor(row.issuer_id, row.business_date, {
+        headquarters: row.sharing_headquarters ?? '0',
+        sales: row.sharing_sales ?? '0',
+        reimbursement: row.sharing_reimbursement ?? '0',
+      });
+      this.#rules.set(key, rule);
+    }
+    this.#lastRule = { row, rule };
+    return rule;
+  }
+}
+
+/**
+ * A split as PostgreSQL prints it as jsonb (keys by length, then by bytes; `: ` and `, `). The stored split
+ * nearly always prints so: comparing the text spares parsing a million JSON objects a night, and a text that
+ * differs in form only (another key, `50.0`) is parsed and compared field by field.
+ */
+export function jsonbText(fee: FeeObject): string {
+  return (
+    `{"cost": ${fee.cost}, "sales": ${fee.sales}, "escrow_fee": ${fee.escrow_fee}, "gateway_fee": ${fee.gateway_fee}, ` +
+    `"headquarters": ${fee.headquarters}, "issuance_fee": ${fee.issuance_fee}, ` +
+    `"reimbursement": ${fee.reimbursement}, "issuance_layer": ${fee.issuance_layer}}`
+  );
+}
+
+function sameFee(a: FeeObject, b: FeeObject): boolean {
+  return (
+    a.cost === b.cost &&
+    a.gateway_fee === b.gateway_fee &&
+    a.escrow_fee === b.escrow_fee &&
+    a.issuance_fee === b.issuance_fee &&
+    a.issuance_layer === b.issuance_layer &&
+    a.headquarters === b.headquarters &&
+    a.sales === b.sales &&
+    a.reimbursement === b.reimbursement
+  );
+}

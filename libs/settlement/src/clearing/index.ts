@@ -1,0 +1,2 @@
+export * from './clear-all';
+export * from './clearing';

@@ -1,0 +1,127 @@
+import type { FeeObject } from '@tixclear/fee-engine';
+import type { EntityManager } from 'typeorm';
+import { Account, headquartersParty, issuanceFeeAccount, payableAccount } from '../accounts';
+import { copyRows, copyText, inPieces } from '../copy-in';
+import type { CandidateRow } from './candidates';
+
+export interface Cleared {
+  row: CandidateRow;
+  fee: FeeObject;
+}
+
+export interface Held {
+  row: CandidateRow;
+  reason: string;
+}
+
+/**
+ * Writes a chunk's clearings and, for each paid one, its balanced journal entry: the trust liability debited
+ * the value; the fees and the three payables credited (zero lines left out; a gift voucher clears at zero and
+ * needs no entry). Entry ids are drawn from the entries' own sequence first, so the lines can carry them. All
+ * by COPY (see copy-in.ts): a night of a million vouchers clears in about half a minute, where INSERT … SELECT
+ * took a minute and more.
+ */
+export async function writeClearings(
+  tx: EntityManager,
+  runId: string,
+  cleared: readonly Cleared[],
+): Promise<void> {
+  const paid = cleared.filter((c) => c.row.is_paid);
+  const entryIds = await tx.query<{ id: string }[]>(
+    `SELECT nextval(pg_get_serial_sequence('journal_entries', 'id'))::text AS id FROM generate_series(1, $1)`,
+    [paid.length],
+  );
+  await copyRows(
+    tx,
+    `clearings (redemption_line_id, run_id, partner_id, serial_number, product, business_date, is_paid, cost,
+                escrow_fee, gateway_fee, issuance_fee, issuance_layer, headquarters, sales, reimbursement,
+                headquarters_party, sales_party, reimbursement_party)`,
+    inPieces(cleared.length, (i) => {
+      const { row, fee } = cleared[i]!;
+      return (
+        `${row.id}\t${runId}\t${row.partner_id}\t${copyText(row.serial_number)}\t${copyText(row.product)}\t` +
+        `${row.business_date}\t${row.is_paid ? 't' : 'f'}\t${row.cost}\t${fee.escrow_fee}\t${fee.gateway_fee}\t` +
+        `${fee.issuance_fee}\t${fee.issuance_layer}\t${fee.headquarters}\t${fee.sales}\t${fee.reimbursement}\t` +
+        `${copyText(headquartersParty(row.partner_uid))}\t${copyText(row.sales_point)}\t` +
+        `${copyText(row.redemption_point)}\n`
+      );
+    }),
+  );
+  await copyRows(
+    tx,
+    `journal_entries (id, run_id, kind, reference, business_date, description)`,
+    inPieces(
+      paid.length,
+      (i) =>
+        `${entryIds[i]!.id}\t${runId}\tclearing\t${paid[i]!.row.id}\t${paid[i]!.row.business_date}\t` +
+        `${copyText(`redeemed ${paid[i]!.row.serial_number}`)}\n`,
+    ),
+  );
+  await copyRows(
+    tx,
+    `journal_lines (entry_id, account, ledger, party, amount, serial_number)`,
+    inPieces(paid.length, (i) => entryLines(entryIds[i]!.id, paid[i]!)),
+  );
+}
+
+/**
+ * The lines of a voucher's clearing entry, in COPY's text format: debit positive and credit negative, so that
+ * they sum to zero; zero lines are left out.
+ */
+function entryLines(entryId: string, { row, fee }: Cleared): string {
+  const tail = `\t${copyText(row.serial_number)}\n`;
+  const noParty = '\\N\t\\N';
+  // The split's parts are whole TWD already (the fee engine's Twd): negating them is exact.
+  const line = (account: string, ledgerAndParty: string, amount: number) =>
+    amount === 0 ? '' : `${entryId}\t${account}\t${ledgerAndParty}\t${amount}${tail}`;
+  return (
+    line(Account.trustLiability, noParty, fee.cost) +
+    line(Account.feeEscrow, noParty, -fee.escrow_fee) +
+    line(Account.feeGateway, noParty, -fee.gateway_fee) +
+    line(issuanceFeeAccount(fee.issuance_layer), noParty, -fee.issuance_fee) +
+    line(
+      payableAccount('headquarters'),
+      `headquarters\t${copyText(headquartersParty(row.partner_uid))}`,
+      -fee.headquarters,
+    ) +
+    line(payableAccount('sales'), `sales\t${copyText(row.sales_point)}`, -fee.sales) +
+    line(
+      payableAccount('reimbursement'),
+      `reimbursement\t${copyText(row.redemption_point)}`,
+      -fee.reimbursement,
+    )
+  );
+}
+
+/** Lists the lines the run could not clear, with the reason (once per run and line). */
+export async function insertHolds(tx: EntityManager, runId: string, held: readonly Held[]): Promise<void> {
+  await tx.query(
+    `INSERT INTO settlement_holds (run_id, redemption_line_id, serial_number, reason)
+     SELECT $1::uuid, id, serial, reason FROM unnest($2::uuid[], $3::text[], $4::text[]) AS t(id, serial, reason)
+     ON CONFLICT (run_id, redemption_line_id) DO NOTHING`,
+    [
+      runId,
+      held.map((h) => h.row.id),
+      held.map((h) => h.row.serial_number),
+      held.map((h) => h.reason.slice(0, 200)),
+    ],
+  );
+}
+
+/** Leaves lines in the backlog, for every later run to examine. */
+export async function addToBacklog(
+  tx: EntityManager,
+  runId: string,
+  lineIds: readonly string[],
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO clearing_backlog (redemption_line_id, run_id) SELECT unnest($2::uuid[]), $1::uuid
+     ON CONFLICT (redemption_line_id) DO NOTHING`,
+    [runId, lineIds],
+  );
+}
+
+/** Takes cleared lines (or lines cleared already) out of the backlog. */
+export async function removeFromBacklog(tx: EntityManager, lineIds: readonly string[]): Promise<void> {
+  await tx.query(`DELETE FROM clearing_backlog WHERE redemption_line_id = ANY($1::uuid[])`, [lineIds]);
+}
