@@ -43,6 +43,18 @@ export interface ChunkResult {
   held: number;
 }
 
+/** A fee rule, with the splits it has made (by value, paid or gift). */
+interface RuleSplits {
+  rule: FeeRule;
+  splits: Map<string, Split>;
+}
+
+/** A split, and its text as PostgreSQL prints it as jsonb (see {@link jsonbText}). */
+interface Split {
+  fee: FeeObject;
+  text: string;
+}
+
 /**
  * Clears redeemed vouchers in chunks of one transaction each. Each line in the run's period is split again by
  * the fee engine from the issuer's schedule in force on its redemption date (and must agree with the split
@@ -56,8 +68,8 @@ export interface ChunkResult {
  * outside it.
  */
 export class Clearing {
-  readonly #rules = new Map<string, FeeRule>();
-  #lastRule: { row: CandidateRow; rule: FeeRule } | undefined;
+  readonly #rules = new Map<string, RuleSplits>();
+  #lastRule: { row: CandidateRow; rule: RuleSplits } | undefined;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -144,11 +156,16 @@ export class Clearing {
 
   async #chunk<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(async (tx) => {
-      // The lanes of clearAll already keep the cores busy: parallel workers would only queue behind them. A
-      // chunk is a narrow range: reading it and probing its clearings by key beats scanning the tables, which
-      // the default cost of a random read (a spinning disk's) can have the planner prefer, once per chunk.
-      await tx.query(`SET LOCAL max_parallel_workers_per_gather = 0`);
-      await tx.query(`SET LOCAL random_page_cost = 1.1`);
+      // A chunk is a bounded range of lines: probing their clearings (and the backlog, and the partner) by
+      // key is always right, where scanning or hashing the clearings table once per chunk grows with the
+      // history. The planner cannot see it: it estimates a range of row values at a tenth of the table, and a
+      // table it saw empty (a first night) as free to scan; it chose a hash of every clearing per chunk, and
+      // a scan of them per line (minutes per chunk). So a chunk reads by index and joins by nested loop. The
+      // lanes of clearAll already keep the cores busy: parallel workers would only queue behind them.
+      await tx.query(
+        `SELECT set_config('enable_seqscan', 'off', true), set_config('enable_hashjoin', 'off', true),
+                set_config('enable_mergejoin', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)`,
+      );
       return work(tx);
     });
   }
@@ -186,15 +203,16 @@ export class Clearing {
     ) {
       return { reason: 'no sharing: voucher not sold through us' };
     }
-    let fee: FeeObject;
+    let split: Split;
     try {
-      fee = this.#rule(row).split(twd(row.cost, 'cost'), row.is_paid);
+      split = this.#split(row);
     } catch (error) {
       return { reason: `no fee split: ${(error as { code?: string }).code ?? 'error'}` };
     }
+    const { fee } = split;
     if (
       row.our_fee !== null &&
-      row.our_fee !== jsonbText(fee) &&
+      row.our_fee !== split.text &&
       !sameFee(JSON.parse(row.our_fee) as FeeObject, fee)
     )
       return { reason: 'fee split differs from the one at redemption' };
@@ -207,7 +225,23 @@ export class Clearing {
     return { fee };
   }
 
-  #rule(row: CandidateRow): FeeRule {
+  /**
+   * The split of the line's value by its rule. Vouchers come in a few face values, so a night's million lines
+   * share a handful of splits: each is computed (and printed) once per rule, and shared, read-only.
+   */
+  #split(row: CandidateRow): Split {
+    const { rule, splits } = this.#rule(row);
+    const key = row.is_paid ? row.cost : `gift ${row.cost}`;
+    let split = splits.get(key);
+    if (!split) {
+      const fee = rule.split(twd(row.cost, 'cost'), row.is_paid);
+      split = { fee, text: jsonbText(fee) };
+      splits.set(key, split);
+    }
+    return split;
+  }
+
+  #rule(row: CandidateRow): RuleSplits {
     // Lines of a chunk mostly share their issuer, day and sharing: the last rule is checked before the cache.
     const last = this.#lastRule;
     if (
@@ -223,11 +257,14 @@ export class Clearing {
     const key = `${row.issuer_id}|${row.business_date}|${row.sharing_headquarters}|${row.sharing_sales}|${row.sharing_reimbursement}`;
     let rule = this.#rules.get(key);
     if (!rule) {
-      rule = this.book.ruleFor(row.issuer_id, row.business_date, {
-        headquarters: row.sharing_headquarters ?? '0',
-        sales: row.sharing_sales ?? '0',
-        reimbursement: row.sharing_reimbursement ?? '0',
-      });
+      rule = {
+        rule: this.book.ruleFor(row.issuer_id, row.business_date, {
+          headquarters: row.sharing_headquarters ?? '0',
+          sales: row.sharing_sales ?? '0',
+          reimbursement: row.sharing_reimbursement ?? '0',
+        }),
+        splits: new Map(),
+      };
       this.#rules.set(key, rule);
     }
     this.#lastRule = { row, rule };

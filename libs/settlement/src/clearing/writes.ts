@@ -27,10 +27,7 @@ export async function writeClearings(
   cleared: readonly Cleared[],
 ): Promise<void> {
   const paid = cleared.filter((c) => c.row.is_paid);
-  const entryIds = await tx.query<{ id: string }[]>(
-    `SELECT nextval(pg_get_serial_sequence('journal_entries', 'id'))::text AS id FROM generate_series(1, $1)`,
-    [paid.length],
-  );
+  const entryIds = await drawEntryIds(tx, paid.length);
   await copyRows(
     tx,
     `clearings (redemption_line_id, run_id, partner_id, serial_number, product, business_date, is_paid, cost,
@@ -53,15 +50,30 @@ export async function writeClearings(
     inPieces(
       paid.length,
       (i) =>
-        `${entryIds[i]!.id}\t${runId}\tclearing\t${paid[i]!.row.id}\t${paid[i]!.row.business_date}\t` +
+        `${entryIds[i]!}\t${runId}\tclearing\t${paid[i]!.row.id}\t${paid[i]!.row.business_date}\t` +
         `${copyText(`redeemed ${paid[i]!.row.serial_number}`)}\n`,
     ),
   );
   await copyRows(
     tx,
     `journal_lines (entry_id, account, ledger, party, amount, serial_number)`,
-    inPieces(paid.length, (i) => entryLines(entryIds[i]!.id, paid[i]!)),
+    inPieces(paid.length, (i) => entryLines(entryIds[i]!, paid[i]!)),
   );
+}
+
+/**
+ * Draws `count` journal entry ids from the entries' own sequence, as one text: a row per id cost more to
+ * send than to draw. The sequence is looked up once, in a materialized CTE: looking it up for each id (which
+ * an inlined one does) cost 5 µs an id, a tenth of a night's clearing.
+ */
+async function drawEntryIds(tx: EntityManager, count: number): Promise<string[]> {
+  if (count === 0) return [];
+  const [{ ids }] = await tx.query<[{ ids: string }]>(
+    `WITH entries AS MATERIALIZED (SELECT pg_get_serial_sequence('journal_entries', 'id')::regclass AS sequence)
+     SELECT string_agg(nextval(entries.sequence)::text, ',') AS ids FROM entries, generate_series(1, $1)`,
+    [count],
+  );
+  return ids.split(',');
 }
 
 /**
