@@ -89,7 +89,7 @@ export class Clearing {
 
   /** How many lines the pass will examine in its period (for progress). */
   async toExamine(pass: ClearingPass): Promise<number> {
-    return linesToExamine(this.dataSource.manager, pass.periodEnd, pass.from);
+    return this.#byKey((tx) => linesToExamine(tx, pass.periodEnd, pass.from));
   }
 
   /** Records the pass's horizon on its run: the next run reads fresh lines from there. */
@@ -115,7 +115,7 @@ export class Clearing {
    * the backlog if it is below the horizon (one above it is fresh again for the next run).
    */
   async clearRange(pass: ClearingPass, after: LinePosition, last: LinePosition): Promise<ChunkResult> {
-    return this.#chunk(async (tx) => {
+    return this.#byKey(async (tx) => {
       const rows = await freshLines(tx, pass.periodEnd, pass.horizon, after, last);
       const { cleared, held, later } = this.#judgeAll(rows);
       await this.#write(tx, pass, cleared, held);
@@ -139,7 +139,7 @@ export class Clearing {
     after: string | undefined,
     size: number,
   ): Promise<ChunkResult & { last: string | undefined }> {
-    return this.#chunk(async (tx) => {
+    return this.#byKey(async (tx) => {
       const rows = await backlogLines(tx, pass.periodEnd, after, size);
       const waiting = rows.filter((row) => !row.cleared_already);
       const { cleared, held } = this.#judgeAll(waiting);
@@ -154,7 +154,8 @@ export class Clearing {
     });
   }
 
-  async #chunk<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+  /** A transaction whose reads go by key (see below): a chunk's, and the count of the lines to examine. */
+  async #byKey<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(async (tx) => {
       // A chunk is a bounded range of lines: probing their clearings (and the backlog, and the partner) by
       // key is always right, where scanning or hashing the clearings table once per chunk grows with the
