@@ -15,7 +15,7 @@ export class ClearingCursor1795330000002 implements MigrationInterface {
     // The id as bigint (xid8 has no bigint cast, nor TypeORM a column type for it); a function, so that the
     // column's default reads the same in the entity and in the catalog.
     await queryRunner.query(
-      `CREATE FUNCTION current_xid() RETURNS bigint LANGUAGE sql VOLATILE PARALLEL SAFE
+      `CREATE FUNCTION current_xid() RETURNS bigint LANGUAGE sql VOLATILE
          AS 'SELECT pg_current_xact_id()::text::bigint'`,
     );
     await queryRunner.query(

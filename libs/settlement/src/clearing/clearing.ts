@@ -5,7 +5,6 @@ import {
   backlogLines,
   type CandidateRow,
   freshLines,
-  type FreshRow,
   type LinePosition,
   linesToExamine,
   nextRangeEnd,
@@ -107,7 +106,7 @@ export class Clearing {
 
   /** The end of the next range of `size` fresh lines after `after`; undefined when none is left. */
   async nextRange(after: LinePosition, size: number): Promise<LinePosition | undefined> {
-    return nextRangeEnd(this.dataSource.manager, after, size);
+    return this.#byKey((tx) => nextRangeEnd(tx, after, size));
   }
 
   /**
@@ -117,9 +116,10 @@ export class Clearing {
   async clearRange(pass: ClearingPass, after: LinePosition, last: LinePosition): Promise<ChunkResult> {
     return this.#byKey(async (tx) => {
       const rows = await freshLines(tx, pass.periodEnd, pass.horizon, after, last);
-      const { cleared, held, later } = this.#judgeAll(rows);
+      const { cleared, held } = this.#judgeAll(rows);
       await this.#write(tx, pass, cleared, held);
-      const left = [...held.map((h) => h.row as FreshRow), ...later].filter((row) => row.below_horizon);
+      const clearedRows = new Set<CandidateRow>(cleared.map((c) => c.row));
+      const left = rows.filter((row) => row.below_horizon && !clearedRows.has(row));
       if (left.length > 0)
         await addToBacklog(
           tx,
@@ -154,7 +154,7 @@ export class Clearing {
     });
   }
 
-  /** A transaction whose reads go by key (see below): a chunk's, and the count of the lines to examine. */
+  /** A transaction whose reads go by key (see below): a chunk's, a cut of the next range, the count. */
   async #byKey<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(async (tx) => {
       // A chunk is a bounded range of lines: probing their clearings (and the backlog, and the partner) by
@@ -171,23 +171,17 @@ export class Clearing {
     });
   }
 
-  /** The lines of the period, cleared or held; lines redeemed after it, `later`, are neither. */
-  #judgeAll<Row extends CandidateRow>(
-    rows: readonly Row[],
-  ): { cleared: Cleared[]; held: Held[]; later: Row[] } {
+  /** The lines of the period, cleared or held; lines redeemed after it are neither. */
+  #judgeAll(rows: readonly CandidateRow[]): { cleared: Cleared[]; held: Held[] } {
     const cleared: Cleared[] = [];
     const held: Held[] = [];
-    const later: Row[] = [];
     for (const row of rows) {
-      if (!row.in_period) {
-        later.push(row);
-        continue;
-      }
+      if (!row.in_period) continue;
       const verdict = this.#judge(row);
       if ('reason' in verdict) held.push({ row, reason: verdict.reason });
       else cleared.push({ row, fee: verdict.fee });
     }
-    return { cleared, held, later };
+    return { cleared, held };
   }
 
   async #write(tx: EntityManager, pass: ClearingPass, cleared: Cleared[], held: Held[]): Promise<void> {
