@@ -6,8 +6,11 @@ import { postTrustMovements } from './posting';
 import { silentProgress, type ExportStep, type PayoutStep, type Progress } from './ports';
 import { nextState, type RunState } from './run-states';
 
-/** The advisory lock key held while a run clears. */
-const CLEARING_LOCK = 'settlement:clearing';
+/**
+ * The advisory lock held while a run clears, in the two-key form: the runs' own locks take one key (a hash of
+ * the run id), and the two forms never meet, so no run id can hash onto this lock and wait on itself.
+ */
+const CLEARING_LOCK = `hashtext('settlement'), hashtext('clearing')`;
 
 export interface RunOptions {
   /** Lines per clearing transaction. */
@@ -127,7 +130,7 @@ export class SettlementRunner {
     const lock = this.dataSource.createQueryRunner();
     await lock.connect();
     try {
-      await lock.query('SELECT pg_advisory_lock(hashtext($1))', [CLEARING_LOCK]);
+      await lock.query(`SELECT pg_advisory_lock(${CLEARING_LOCK})`);
       await clearAll(clearing, run.id, run.periodEnd, {
         chunkSize,
         lanes,
@@ -141,7 +144,7 @@ export class SettlementRunner {
         },
       });
     } finally {
-      await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [CLEARING_LOCK]).catch(() => undefined);
+      await lock.query(`SELECT pg_advisory_unlock(${CLEARING_LOCK})`).catch(() => undefined);
       await lock.release();
     }
   }
