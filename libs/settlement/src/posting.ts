@@ -34,7 +34,7 @@ export async function postTrustMovements(
          INSERT INTO journal_entries (run_id, kind, reference, business_date, description)
          SELECT $1::uuid, '${movement.kind}', m.id::text, m.business_date, '${movement.kind} order ' || m.order_id
            FROM moved m
-         ON CONFLICT (kind, reference) DO NOTHING
+         ON CONFLICT (kind, reference) WHERE kind <> 'clearing' DO NOTHING
          RETURNING id, reference),
        lines AS (
          INSERT INTO journal_lines (entry_id, account, ledger, party, amount, serial_number)

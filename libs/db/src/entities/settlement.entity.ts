@@ -52,7 +52,8 @@ export class SettlementRunEntity {
  * the database's guarantee that a voucher is cleared exactly once, whatever runs overlap or repeat.
  */
 @Entity({ name: 'clearings' })
-@Index('clearings_run_idx', ['runId'])
+// A BRIN bloom index on run_id, which TypeORM cannot declare (see migration ClearingWriteIndexes).
+@Index('clearings_run_idx', { synchronize: false })
 export class ClearingEntity {
   @PrimaryColumn({ name: 'redemption_line_id', type: 'uuid' })
   redemptionLineId!: string;
@@ -149,13 +150,18 @@ export class SettlementHoldEntity {
 }
 
 /**
- * A journal entry: balanced, append-only. `(kind, reference)` is unique, so a fact (a voucher cleared, a
- * purchase paid, an item remitted) is posted exactly once. A correction is a new entry naming the one it
- * corrects.
+ * A journal entry: balanced, append-only. A fact (a voucher cleared, a purchase paid, an item remitted) is
+ * posted exactly once: `(kind, reference)` is unique, but for clearings, whose entry is written only with its
+ * row in `clearings` (keyed by the line) and so is once per line already (see migration ClearingWriteIndexes).
+ * A correction is a new entry naming the one it corrects.
  */
 @Entity({ name: 'journal_entries' })
-@Index('journal_entries_kind_reference_uq', ['kind', 'reference'], { unique: true })
-@Index('journal_entries_run_idx', ['runId'])
+@Index('journal_entries_kind_reference_uq', ['kind', 'reference'], {
+  unique: true,
+  where: `kind <> 'clearing'`,
+})
+// A BRIN bloom index on run_id, which TypeORM cannot declare (see migration ClearingWriteIndexes).
+@Index('journal_entries_run_idx', { synchronize: false })
 export class JournalEntryEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id!: string;

@@ -4,6 +4,7 @@ import { VoucherHolderIndex1795311305983 } from './1795311305983-voucher-holder-
 import { JournalIdCache1795330000000 } from './1795330000000-journal-id-cache';
 import { RedemptionLineSaleTerms1795330000001 } from './1795330000001-redemption-line-sale-terms';
 import { ClearingCursor1795330000002 } from './1795330000002-clearing-cursor';
+import { ClearingWriteIndexes1795330000003 } from './1795330000003-clearing-write-indexes';
 
 /** In order; TypeORM runs the ones not yet recorded in the `migrations` table. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   JournalIdCache1795330000000,
   RedemptionLineSaleTerms1795330000001,
   ClearingCursor1795330000002,
+  ClearingWriteIndexes1795330000003,
 ];

@@ -7,7 +7,12 @@ export interface CandidateRow {
   serial_number: string;
   is_paid: boolean;
   cost: string;
-  /** Our split stored at redemption, as PostgreSQL prints the jsonb (see `jsonbText`). */
+  /**
+   * Our split stored at redemption, when it is one of the splits the clearing already knows: its place (from 1)
+   * in the list of their texts the read was given (see {@link KnownFees}).
+   */
+  known_fee: number | null;
+  /** Our split stored at redemption, as PostgreSQL prints the jsonb; only when it is not a known one. */
   our_fee: string | null;
   fee_issue: string | null;
   business_date: string;
@@ -50,9 +55,19 @@ export function positionBefore(xid: string): LinePosition {
   return { xid: (BigInt(xid) - 1n).toString(), id: LAST_UUID };
 }
 
+/**
+ * The splits a clearing has made so far, as the texts of their jsonb (see `jsonbText`). A night's lines share a
+ * handful of splits: a line's stored split is compared with them in the database, and only its place in the
+ * list is sent back. Printing and sending the stored split of every line (some 190 bytes) cost more than all the
+ * rest of the line. The list only grows, so a place in it stays right while other reads add to it.
+ */
+export type KnownFees = readonly string[];
+
 // Sharing as the text the fee schedule parses; the product as sold, or the item id of a voucher not sold here.
-const COLUMNS = `rl.id, rl.partner_id, rl.serial_number, rl.is_paid, rl.cost::text AS cost, rl.our_fee::text AS our_fee,
-  rl.fee_issue, rl.business_date::text AS business_date, rl.sales_point, rl.redemption_point,
+// $1 is the run's end date, $2 the known splits.
+const COLUMNS = `rl.id, rl.partner_id, rl.serial_number, rl.is_paid, rl.cost::text AS cost,
+  array_position($2::jsonb[], rl.our_fee) AS known_fee,
+  CASE WHEN array_position($2::jsonb[], rl.our_fee) IS NULL THEN rl.our_fee::text END AS our_fee, rl.fee_issue, rl.business_date::text AS business_date, rl.sales_point, rl.redemption_point,
   coalesce(rl.item_name, rl.item_id) AS product, rl.sharing_headquarters::text AS sharing_headquarters,
   rl.sharing_sales::text AS sharing_sales, rl.sharing_reimbursement::text AS sharing_reimbursement,
   p.partner_uid, p.issuer_id, rl.business_date <= $1 AS in_period`;
@@ -83,18 +98,19 @@ export async function nextRangeEnd(
 export async function freshLines(
   tx: EntityManager,
   periodEnd: string,
+  knownFees: KnownFees,
   horizon: string,
   after: LinePosition,
   last: LinePosition,
 ): Promise<FreshRow[]> {
   return tx.query<FreshRow[]>(
-    `SELECT ${COLUMNS}, rl.created_xid < $2::bigint AS below_horizon
+    `SELECT ${COLUMNS}, rl.created_xid < $3::bigint AS below_horizon
        FROM redemption_lines rl
        JOIN partners p ON p.id = rl.partner_id
-      WHERE (rl.created_xid, rl.id) > ($3::bigint, $4::uuid) AND (rl.created_xid, rl.id) <= ($5::bigint, $6::uuid)
+      WHERE (rl.created_xid, rl.id) > ($4::bigint, $5::uuid) AND (rl.created_xid, rl.id) <= ($6::bigint, $7::uuid)
         AND NOT EXISTS (SELECT 1 FROM clearings c WHERE c.redemption_line_id = rl.id)
         AND NOT EXISTS (SELECT 1 FROM clearing_backlog b WHERE b.redemption_line_id = rl.id)`,
-    [periodEnd, horizon, after.xid, after.id, last.xid, last.id],
+    [periodEnd, knownFees, horizon, after.xid, after.id, last.xid, last.id],
   );
 }
 
@@ -102,6 +118,7 @@ export async function freshLines(
 export async function backlogLines(
   tx: EntityManager,
   periodEnd: string,
+  knownFees: KnownFees,
   after: string | undefined,
   size: number,
 ): Promise<BacklogRow[]> {
@@ -111,9 +128,9 @@ export async function backlogLines(
        JOIN redemption_lines rl ON rl.id = b.redemption_line_id
        JOIN partners p ON p.id = rl.partner_id
        LEFT JOIN clearings c ON c.redemption_line_id = b.redemption_line_id
-      WHERE ($2::uuid IS NULL OR b.redemption_line_id > $2::uuid)
-      ORDER BY b.redemption_line_id LIMIT $3`,
-    [periodEnd, after ?? null, size],
+      WHERE ($3::uuid IS NULL OR b.redemption_line_id > $3::uuid)
+      ORDER BY b.redemption_line_id LIMIT $4`,
+    [periodEnd, knownFees, after ?? null, size],
   );
 }
 

@@ -12,39 +12,46 @@ import { writeSyntheticDay } from '../testing/synthetic-day';
 import { clearAll as clearInLanes } from './clear-all';
 import { Clearing, jsonbText } from './clearing';
 
+const book = new FeeScheduleBook([
+  {
+    issuerId: SAMPLE_PARTNER.issuerId,
+    effectiveFrom: '2020-01-01',
+    escrowRate: '0.02',
+    gatewayRate: '0.01',
+    issuanceFee: 1,
+    issuanceLayer: 2,
+  },
+]);
+const accounts = new Map([[`store:${SAMPLE_PARTNER.partnerUid}`, 'payee-1']]);
+
+/** A scratch database with the sample partner: its id. */
+async function withSamplePartner(db: TestDatabase): Promise<string> {
+  const registry = new PartnerRegistry(db.dataSource, randomBytes(32));
+  await ensureSamplePartner(registry);
+  return (await registry.findByUid(SAMPLE_PARTNER.partnerUid))!.id;
+}
+
+async function startRun(db: TestDatabase, date: string): Promise<string> {
+  const [run] = await db.dataSource.query<[{ id: string }]>(
+    `INSERT INTO settlement_runs (period_start, period_end, state, summary) VALUES ($1, $1, 'clearing', '{}') RETURNING id`,
+    [date],
+  );
+  return run.id;
+}
+
 describe('clearing', () => {
   let db: TestDatabase;
   let partnerId: string;
-  let book: FeeScheduleBook;
-  const accounts = new Map([[`store:${SAMPLE_PARTNER.partnerUid}`, 'payee-1']]);
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const registry = new PartnerRegistry(db.dataSource, randomBytes(32));
-    await ensureSamplePartner(registry);
-    partnerId = (await registry.findByUid(SAMPLE_PARTNER.partnerUid))!.id;
-    book = new FeeScheduleBook([
-      {
-        issuerId: SAMPLE_PARTNER.issuerId,
-        effectiveFrom: '2020-01-01',
-        escrowRate: '0.02',
-        gatewayRate: '0.01',
-        issuanceFee: 1,
-        issuanceLayer: 2,
-      },
-    ]);
+    partnerId = await withSamplePartner(db);
   });
   afterAll(async () => {
     await db.drop();
   });
 
-  async function runId(date: string): Promise<string> {
-    const [run] = await db.dataSource.query<[{ id: string }]>(
-      `INSERT INTO settlement_runs (period_start, period_end, state, summary) VALUES ($1, $1, 'clearing', '{}') RETURNING id`,
-      [date],
-    );
-    return run.id;
-  }
+  const runId = (date: string) => startRun(db, date);
 
   /** One lane of small chunks, so that a day takes several. */
   async function clearAll(run: string, date: string, clearing = new Clearing(db.dataSource, book, accounts)) {
@@ -318,4 +325,72 @@ describe('clearing', () => {
     ]);
     expect(jsonbText(split)).toBe(printed.text);
   });
+});
+
+// Apart, on a database of its own: the first case needs a clearing that has made no split when it reads.
+describe('clearing: the split stored at redemption', () => {
+  let db: TestDatabase;
+  let partnerId: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    partnerId = await withSamplePartner(db);
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  // A chunk compares stored splits with the splits the clearing has made so far in the database, and reads
+  // the text of any other: both ways must judge alike. One chunk for the whole day reads every line before a
+  // split is made; chunks of one line read the tampered lines after the clean ones (written first) made both.
+  it.each([
+    ['read before the clearing made any split', '2026-11-24', 100],
+    ['read once the clearing knows the splits', '2026-11-25', 1],
+  ])(
+    'holds a line whose stored split is not ours and clears one that differs in form only (%s)',
+    async (_, date, chunkSize) => {
+      const prefix = `ST${date.slice(-2)}X`;
+      await writeSyntheticDay(db.dataSource, {
+        partnerId,
+        businessDate: date,
+        vouchers: 2,
+        giftEvery: 2,
+        prefix: `CLEAN${date.slice(-2)}X`,
+      });
+      await writeSyntheticDay(db.dataSource, { partnerId, businessDate: date, vouchers: 3, prefix });
+      // 1: a paid line stored with the gift's split (a split the clearing knows); 2: with other shares;
+      // 3: with our split, its cost printed as 50.0.
+      await db.dataSource.query(
+        `UPDATE redemption_lines SET our_fee = CASE serial_number
+            WHEN $1 || '1' THEN (SELECT our_fee FROM redemption_lines WHERE serial_number = $2)
+            WHEN $1 || '2' THEN our_fee || '{"sales": 6, "reimbursement": 34}'
+            ELSE our_fee || '{"cost": 50.0}' END
+          WHERE serial_number LIKE $1 || '%'`,
+        [prefix, `CLEAN${date.slice(-2)}X2`],
+      );
+
+      const run = await startRun(db, date);
+      const clearing = new Clearing(db.dataSource, book, accounts);
+      await clearInLanes(clearing, run, date, { chunkSize, lanes: 1 });
+      const held = await db.dataSource.query<{ serial_number: string; reason: string }[]>(
+        `SELECT serial_number, reason FROM settlement_holds WHERE run_id = $1 AND serial_number LIKE $2 || '%'
+          ORDER BY serial_number`,
+        [run, prefix],
+      );
+      const differs = 'fee split differs from the one at redemption';
+      expect(held).toEqual([
+        { serial_number: `${prefix}1`, reason: differs },
+        { serial_number: `${prefix}2`, reason: differs },
+      ]);
+      const cleared = await db.dataSource.query<{ serial_number: string }[]>(
+        `SELECT serial_number FROM clearings WHERE run_id = $1 ORDER BY serial_number`,
+        [run],
+      );
+      expect(cleared.map((c) => c.serial_number)).toEqual([
+        `CLEAN${date.slice(-2)}X1`,
+        `CLEAN${date.slice(-2)}X2`,
+        `${prefix}3`,
+      ]);
+    },
+  );
 });

@@ -5,6 +5,7 @@ import {
   backlogLines,
   type CandidateRow,
   freshLines,
+  type KnownFees,
   type LinePosition,
   linesToExamine,
   nextRangeEnd,
@@ -68,6 +69,8 @@ interface Split {
  */
 export class Clearing {
   readonly #rules = new Map<string, RuleSplits>();
+  /** The texts of every split made so far, in the order they were made (see {@link KnownFees}). */
+  readonly #knownFees: string[] = [];
   #lastRule: { row: CandidateRow; rule: RuleSplits } | undefined;
 
   constructor(
@@ -115,7 +118,7 @@ export class Clearing {
    */
   async clearRange(pass: ClearingPass, after: LinePosition, last: LinePosition): Promise<ChunkResult> {
     return this.#byKey(async (tx) => {
-      const rows = await freshLines(tx, pass.periodEnd, pass.horizon, after, last);
+      const rows = await freshLines(tx, pass.periodEnd, this.#known(), pass.horizon, after, last);
       const { cleared, held } = this.#judgeAll(rows);
       await this.#write(tx, pass, cleared, held);
       const clearedRows = new Set<CandidateRow>(cleared.map((c) => c.row));
@@ -140,7 +143,7 @@ export class Clearing {
     size: number,
   ): Promise<ChunkResult & { last: string | undefined }> {
     return this.#byKey(async (tx) => {
-      const rows = await backlogLines(tx, pass.periodEnd, after, size);
+      const rows = await backlogLines(tx, pass.periodEnd, this.#known(), after, size);
       const waiting = rows.filter((row) => !row.cleared_already);
       const { cleared, held } = this.#judgeAll(waiting);
       await this.#write(tx, pass, cleared, held);
@@ -205,11 +208,8 @@ export class Clearing {
       return { reason: `no fee split: ${(error as { code?: string }).code ?? 'error'}` };
     }
     const { fee } = split;
-    if (
-      row.our_fee !== null &&
-      row.our_fee !== split.text &&
-      !sameFee(JSON.parse(row.our_fee) as FeeObject, fee)
-    )
+    const stored = row.known_fee === null ? row.our_fee : this.#knownFees[row.known_fee - 1]!;
+    if (stored !== null && stored !== split.text && !sameFee(JSON.parse(stored) as FeeObject, fee))
       return { reason: 'fee split differs from the one at redemption' };
     if (row.is_paid) {
       // A paid voucher pays its sales point and its redemption point (headquarters only if paid out).
@@ -232,8 +232,14 @@ export class Clearing {
       const fee = rule.split(twd(row.cost, 'cost'), row.is_paid);
       split = { fee, text: jsonbText(fee) };
       splits.set(key, split);
+      this.#knownFees.push(split.text);
     }
     return split;
+  }
+
+  /** The known splits as they are now, for a read to compare stored splits with. */
+  #known(): KnownFees {
+    return this.#knownFees.slice();
   }
 
   #rule(row: CandidateRow): RuleSplits {

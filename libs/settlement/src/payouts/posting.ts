@@ -53,7 +53,7 @@ export async function postItemSettlement(
   const [entry] = await tx.query<{ id: string }[]>(
     `INSERT INTO journal_entries (run_id, kind, reference, business_date, description)
      VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (kind, reference) DO NOTHING
+     ON CONFLICT (kind, reference) WHERE kind <> 'clearing' DO NOTHING
      RETURNING id`,
     [runId, settlement.kind, item.itemId, businessDate, settlement.description.slice(0, 200)],
   );
