@@ -11,7 +11,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * - The `run_id` indexes of `clearings` and `journal_entries` become BRIN bloom indexes. A run's rows are
  *   written together, so each range of pages holds one run or two: a bloom filter per range finds them
  *   exactly, for almost nothing per row written, where a B-tree took an index entry per row. They are read
- *   once per run (its summary, its batches, its exports), never row by row.
+ *   once per run (its summary, its batches, its exports), never row by row. A range is summarized once it is
+ *   full (autosummarize): until then a lookup reads it whole, and it holds the latest run, the one looked up.
  */
 export class ClearingWriteIndexes1795330000003 implements MigrationInterface {
   name = 'ClearingWriteIndexes1795330000003';
@@ -24,7 +25,8 @@ export class ClearingWriteIndexes1795330000003 implements MigrationInterface {
     for (const table of ['clearings', 'journal_entries']) {
       await queryRunner.query(`DROP INDEX "public"."${table}_run_idx"`);
       await queryRunner.query(
-        `CREATE INDEX "${table}_run_idx" ON "${table}" USING brin ("run_id" uuid_bloom_ops)`,
+        `CREATE INDEX "${table}_run_idx" ON "${table}"
+           USING brin ("run_id" uuid_bloom_ops (n_distinct_per_range = 16)) WITH (autosummarize = on)`,
       );
     }
   }
