@@ -56,10 +56,11 @@ export function positionBefore(xid: string): LinePosition {
 }
 
 /**
- * The splits a clearing has made so far, as the texts of their jsonb (see `jsonbText`). A night's lines share a
- * handful of splits: a line's stored split is compared with them in the database, and only its place in the
- * list is sent back. Printing and sending the stored split of every line (some 190 bytes) cost more than all the
- * rest of the line. The list only grows, so a place in it stays right while other reads add to it.
+ * Splits a clearing has made, as the texts of their jsonb (see `jsonbText`). A night's lines share a handful of
+ * splits: a line's stored split is compared with them in the database, and only its place in the list comes
+ * back. Printing, sending and parsing the stored split of every line (some 190 bytes) made the read a quarter
+ * slower (156 ms against 119 ms a chunk of 20,000 lines). The list only grows, so a place in it stays right
+ * while other reads add to it.
  */
 export type KnownFees = readonly string[];
 
@@ -67,7 +68,8 @@ export type KnownFees = readonly string[];
 // $1 is the run's end date, $2 the known splits.
 const COLUMNS = `rl.id, rl.partner_id, rl.serial_number, rl.is_paid, rl.cost::text AS cost,
   array_position($2::jsonb[], rl.our_fee) AS known_fee,
-  CASE WHEN array_position($2::jsonb[], rl.our_fee) IS NULL THEN rl.our_fee::text END AS our_fee, rl.fee_issue, rl.business_date::text AS business_date, rl.sales_point, rl.redemption_point,
+  CASE WHEN array_position($2::jsonb[], rl.our_fee) IS NULL THEN rl.our_fee::text END AS our_fee,
+  rl.fee_issue, rl.business_date::text AS business_date, rl.sales_point, rl.redemption_point,
   coalesce(rl.item_name, rl.item_id) AS product, rl.sharing_headquarters::text AS sharing_headquarters,
   rl.sharing_sales::text AS sharing_sales, rl.sharing_reimbursement::text AS sharing_reimbursement,
   p.partner_uid, p.issuer_id, rl.business_date <= $1 AS in_period`;

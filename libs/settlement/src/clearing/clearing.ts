@@ -43,6 +43,9 @@ export interface ChunkResult {
   held: number;
 }
 
+/** A night's lines share a handful of splits (face values by schedule): enough to hold them, with room. */
+const KNOWN_FEES_COMPARED = 32;
+
 /** A fee rule, with the splits it has made (by value, paid or gift). */
 interface RuleSplits {
   rule: FeeRule;
@@ -237,9 +240,12 @@ export class Clearing {
     return split;
   }
 
-  /** The known splits as they are now, for a read to compare stored splits with. */
+  /**
+   * The splits a read compares stored splits with: the first made, at most {@link KNOWN_FEES_COMPARED}. Each
+   * line is compared with each, so the list is kept short; a line whose split is not in it sends its text.
+   */
   #known(): KnownFees {
-    return this.#knownFees.slice();
+    return this.#knownFees.slice(0, KNOWN_FEES_COMPARED);
   }
 
   #rule(row: CandidateRow): RuleSplits {
