@@ -16,7 +16,8 @@ import { twdColumn } from '../columns';
 @Entity({ name: 'settlement_runs' })
 @Index('settlement_runs_period_uq', ['periodStart', 'periodEnd'], { unique: true })
 export class SettlementRunEntity {
-  @PrimaryGeneratedColumn('uuid')
+  /** Time-ordered (UUID v7): the run indexes of clearings and journal entries are BRIN, priced by that order. */
+  @PrimaryColumn({ type: 'uuid', default: () => 'uuidv7()' })
   id!: string;
 
   @Column({ name: 'period_start', type: 'date' })

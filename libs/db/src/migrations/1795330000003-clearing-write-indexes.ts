@@ -13,11 +13,30 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   exactly, for almost nothing per row written, where a B-tree took an index entry per row. They are read
  *   once per run (its summary, its batches, its exports), never row by row. A range is summarized once it is
  *   full (autosummarize): until then a lookup reads it whole, and it holds the latest run, the one looked up.
+ * - Run ids become time-ordered (UUID version 7), so that the order of run ids is the order of the rows on
+ *   disk. The planner prices a BRIN lookup by that correlation: with random run ids it priced the lookups of a
+ *   few runs out of a year of them as a scan of the whole table each, and read the whole journal for a
+ *   week's export (measured on 365 runs: 511 ms by a scan, 4 ms by the index). Nothing depends on the order
+ *   but the plans. PostgreSQL 18 has `uuidv7()`; on an older server the migration defines the same function.
  */
+/**
+ * A UUID version 7 (RFC 9562): 48 bits of Unix time in milliseconds, then the version and variant bits over
+ * random ones. The body of the `uuidv7()` this migration defines where PostgreSQL (before 18) has none.
+ */
+export const UUIDV7_SQL = `encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) PLACING
+  substring(int8send(floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint) FROM 3) FROM 1 FOR 6),
+  52, 1), 53, 1), 'hex')::uuid`;
+
 export class ClearingWriteIndexes1795330000003 implements MigrationInterface {
   name = 'ClearingWriteIndexes1795330000003';
 
   async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DO $$ BEGIN
+      IF to_regproc('uuidv7') IS NULL THEN
+        CREATE FUNCTION public.uuidv7() RETURNS uuid LANGUAGE sql VOLATILE AS $body$ SELECT ${UUIDV7_SQL} $body$;
+      END IF;
+    END $$`);
+    await queryRunner.query('ALTER TABLE "settlement_runs" ALTER COLUMN "id" SET DEFAULT uuidv7()');
     await queryRunner.query('DROP INDEX "public"."journal_entries_kind_reference_uq"');
     await queryRunner.query(
       `CREATE UNIQUE INDEX "journal_entries_kind_reference_uq" ON "journal_entries" ("kind", "reference") WHERE kind <> 'clearing'`,
@@ -32,6 +51,9 @@ export class ClearingWriteIndexes1795330000003 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('ALTER TABLE "settlement_runs" ALTER COLUMN "id" SET DEFAULT gen_random_uuid()');
+    // Only an older server has it in public (PostgreSQL 18's own is in pg_catalog).
+    await queryRunner.query('DROP FUNCTION IF EXISTS public.uuidv7()');
     for (const table of ['clearings', 'journal_entries']) {
       await queryRunner.query(`DROP INDEX "public"."${table}_run_idx"`);
       await queryRunner.query(`CREATE INDEX "${table}_run_idx" ON "${table}" ("run_id")`);
