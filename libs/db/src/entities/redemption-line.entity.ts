@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 import { twdColumn } from '../columns';
 
 export interface FeeObjectJson {
@@ -23,7 +23,8 @@ export interface FeeObjectJson {
 @Index('redemption_lines_business_date_idx', ['businessDate'])
 @Index('redemption_lines_created_xid_idx', ['createdXid', 'id'])
 export class RedemptionLineEntity {
-  @PrimaryGeneratedColumn('uuid')
+  /** Time-ordered (UUID v7): a night's clearings, keyed by their lines, go in at the end of their index. */
+  @PrimaryColumn({ type: 'uuid', default: () => 'uuidv7()' })
   id!: string;
 
   @Column({ name: 'operation_id', type: 'uuid' })
