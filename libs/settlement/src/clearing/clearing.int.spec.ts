@@ -24,11 +24,18 @@ const book = new FeeScheduleBook([
 ]);
 const accounts = new Map([[`store:${SAMPLE_PARTNER.partnerUid}`, 'payee-1']]);
 
-/** A scratch database with the sample partner: its id. */
-async function withSamplePartner(db: TestDatabase): Promise<string> {
-  const registry = new PartnerRegistry(db.dataSource, randomBytes(32));
-  await ensureSamplePartner(registry);
-  return (await registry.findByUid(SAMPLE_PARTNER.partnerUid))!.id;
+/** A scratch database with the sample partner for the enclosing describe: handed over once it is ready. */
+function useScratchDatabase(ready: (db: TestDatabase, samplePartnerId: string) => void): void {
+  let db: TestDatabase | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const registry = new PartnerRegistry(db.dataSource, randomBytes(32));
+    await ensureSamplePartner(registry);
+    ready(db, (await registry.findByUid(SAMPLE_PARTNER.partnerUid))!.id);
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
 }
 
 async function startRun(db: TestDatabase, date: string): Promise<string> {
@@ -43,12 +50,9 @@ describe('clearing', () => {
   let db: TestDatabase;
   let partnerId: string;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    partnerId = await withSamplePartner(db);
-  });
-  afterAll(async () => {
-    await db.drop();
+  useScratchDatabase((scratch, samplePartnerId) => {
+    db = scratch;
+    partnerId = samplePartnerId;
   });
 
   const runId = (date: string) => startRun(db, date);
@@ -332,12 +336,9 @@ describe('clearing: the split stored at redemption', () => {
   let db: TestDatabase;
   let partnerId: string;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    partnerId = await withSamplePartner(db);
-  });
-  afterAll(async () => {
-    await db.drop();
+  useScratchDatabase((scratch, samplePartnerId) => {
+    db = scratch;
+    partnerId = samplePartnerId;
   });
 
   // A chunk compares stored splits with the splits the clearing has made so far in the database, and reads
