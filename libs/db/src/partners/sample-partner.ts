@@ -1,4 +1,4 @@
-import type { PartnerRegistry } from './partner-registry';
+import type { NewFeeSchedule, PartnerRegistry } from './partner-registry';
 
 /**
  * The reference sample merchant of seed 000, registered by `npm start` so that the seed's sample clients run
@@ -10,6 +10,16 @@ export const SAMPLE_PARTNER = {
   key: 'g4LxEvWTz4ftVrsjei9zIaJLnjXo1QG0',
   issuerId: 'seed-000-issuer',
 } as const;
+
+/** The sample issuer's schedule (the seed's figures), for tests that build a fee book without the database. */
+export const SAMPLE_FEE_SCHEDULE = {
+  issuerId: SAMPLE_PARTNER.issuerId,
+  effectiveFrom: '2020-01-01',
+  escrowRate: '0.02',
+  gatewayRate: '0.01',
+  issuanceFee: 1,
+  issuanceLayer: 2 as const,
+} satisfies NewFeeSchedule;
 
 export async function ensureSamplePartner(registry: PartnerRegistry): Promise<boolean> {
   if (await registry.findByUid(SAMPLE_PARTNER.partnerUid)) return false;
@@ -23,14 +33,7 @@ export async function ensureSamplePartner(registry: PartnerRegistry): Promise<bo
     // Keys are valid for a year from issue; the sample's must work today, whatever today is.
     validFrom: new Date(Date.now() - 24 * 60 * 60 * 1000),
   });
-  await registry.addFeeSchedule({
-    issuerId: SAMPLE_PARTNER.issuerId,
-    effectiveFrom: '2020-01-01',
-    escrowRate: '0.02',
-    gatewayRate: '0.01',
-    issuanceFee: 1,
-    issuanceLayer: 2,
-  });
+  await registry.addFeeSchedule(SAMPLE_FEE_SCHEDULE);
   await registry.setPoint(SAMPLE_PARTNER.partnerUid, {
     kind: 'store',
     pointRef: SAMPLE_PARTNER.partnerUid,

@@ -3,6 +3,7 @@ import {
   createTestDatabase,
   ensureSamplePartner,
   PartnerRegistry,
+  SAMPLE_FEE_SCHEDULE,
   SAMPLE_PARTNER,
   type TestDatabase,
 } from '@tixclear/db';
@@ -12,16 +13,7 @@ import { writeSyntheticDay } from '../testing/synthetic-day';
 import { clearAll as clearInLanes } from './clear-all';
 import { Clearing, jsonbText } from './clearing';
 
-const book = new FeeScheduleBook([
-  {
-    issuerId: SAMPLE_PARTNER.issuerId,
-    effectiveFrom: '2020-01-01',
-    escrowRate: '0.02',
-    gatewayRate: '0.01',
-    issuanceFee: 1,
-    issuanceLayer: 2,
-  },
-]);
+const book = new FeeScheduleBook([SAMPLE_FEE_SCHEDULE]);
 const accounts = new Map([[`store:${SAMPLE_PARTNER.partnerUid}`, 'payee-1']]);
 
 /** A scratch database with the sample partner for the enclosing describe: handed over once it is ready. */

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { SAMPLE_PARTNER } from '@tixclear/db';
+import { SAMPLE_FEE_SCHEDULE } from '@tixclear/db';
 import { FeeScheduleBook } from '@tixclear/fee-engine';
 import { SettlementRunner } from '../settlement-runner';
 import { summarizeRun } from '../summary';
@@ -44,19 +44,7 @@ describe('a settlement run', () => {
       giftEvery: 5,
     });
     const runner = new SettlementRunner(world.db.dataSource, {
-      feeBook: () =>
-        Promise.resolve(
-          new FeeScheduleBook([
-            {
-              issuerId: SAMPLE_PARTNER.issuerId,
-              effectiveFrom: '2020-01-01',
-              escrowRate: '0.02',
-              gatewayRate: '0.01',
-              issuanceFee: 1,
-              issuanceLayer: 2,
-            },
-          ]),
-        ),
+      feeBook: () => Promise.resolve(new FeeScheduleBook([SAMPLE_FEE_SCHEDULE])),
       payoutAccounts: () => Promise.resolve(new Map([[PARTY.storeA, `payee-${M1}`]])),
       payouts: world.processor(),
       exports: { export: () => Promise.resolve({ directory: '', files: [] }) },
