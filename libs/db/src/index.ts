@@ -5,6 +5,7 @@ export * from './drift';
 export * from './embedded-server';
 export * from './entities';
 export { migrations } from './migrations';
+export * from './operator-items';
 export * from './testing/test-database';
 export * from './partners/partner-registry';
 export * from './partners/sample-partner';

@@ -5,6 +5,7 @@ import {
   PartnerNotificationEntity,
 } from './notification.entity';
 import { OperationEntity } from './operation.entity';
+import { OperatorItemEntity } from './operator-item.entity';
 import { PartnerApiKeyEntity, PartnerEntity, PartnerKeyEntity, PartnerPointEntity } from './partner.entity';
 import { RedemptionLineEntity } from './redemption-line.entity';
 import {
@@ -23,6 +24,7 @@ import { VoucherEntity } from './voucher.entity';
 export * from './fee-schedule.entity';
 export * from './notification.entity';
 export * from './operation.entity';
+export * from './operator-item.entity';
 export * from './partner.entity';
 export * from './redemption-line.entity';
 export * from './settlement.entity';
@@ -50,4 +52,5 @@ export const entities = [
   PayableEntity,
   PayoutBatchEntity,
   PayoutItemEntity,
+  OperatorItemEntity,
 ];

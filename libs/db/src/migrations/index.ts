@@ -5,6 +5,7 @@ import { JournalIdCache1795330000000 } from './1795330000000-journal-id-cache';
 import { RedemptionLineSaleTerms1795330000001 } from './1795330000001-redemption-line-sale-terms';
 import { ClearingCursor1795330000002 } from './1795330000002-clearing-cursor';
 import { ClearingWriteIndexes1795330000003 } from './1795330000003-clearing-write-indexes';
+import { OperatorItems1795340000000 } from './1795340000000-operator-items';
 
 /** In order; TypeORM runs the ones not yet recorded in the `migrations` table. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   RedemptionLineSaleTerms1795330000001,
   ClearingCursor1795330000002,
   ClearingWriteIndexes1795330000003,
+  OperatorItems1795340000000,
 ];

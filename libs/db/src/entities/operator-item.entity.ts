@@ -1,0 +1,58 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/**
+ * What waits for a person. Each kind names a situation the engine will not decide alone; `reference` names
+ * its subject (an operation, a batch, a redemption line) in that kind's terms.
+ */
+export type OperatorItemKind =
+  /** The gateway reports success for an operation we had already failed (or the reverse). */
+  | 'late_outcome'
+  /** A purchase paid with a mismatch (`290`): accept it or refund it. */
+  | 'paid_mismatch'
+  /** A pay-off batch whose state the gateway would not tell us: never resent or freed by itself. */
+  | 'payout_batch_parked'
+  /** A redemption whose reported vouchers differ from those we held, or whose terms we cannot trust. */
+  | 'redemption_mismatch'
+  /** An operation still open past its horizon. */
+  | 'operation_overdue';
+
+/**
+ * The operators' queue: one open item per (kind, reference), raised idempotently by the code that meets the
+ * situation (see raiseOperatorItem) and closed only by a person's action, which records who and how.
+ */
+@Entity({ name: 'operator_items' })
+@Index('operator_items_open_uq', ['kind', 'reference'], { unique: true, where: `"state" = 'open'` })
+@Index('operator_items_state_idx', ['state', 'createdAt'])
+export class OperatorItemEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'varchar', length: 40 })
+  kind!: OperatorItemKind;
+
+  @Column({ type: 'varchar', length: 120 })
+  reference!: string;
+
+  @Column({ name: 'partner_id', type: 'uuid', nullable: true })
+  partnerId!: string | null;
+
+  @Column({ type: 'varchar', length: 12, default: 'open' })
+  state!: 'open' | 'resolved';
+
+  /** What the person needs to decide: codes, amounts, what we hold against what the gateway says. */
+  @Column({ type: 'jsonb' })
+  details!: Record<string, unknown>;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ name: 'resolved_at', type: 'timestamptz', nullable: true })
+  resolvedAt!: Date | null;
+
+  @Column({ name: 'resolved_by', type: 'varchar', length: 100, nullable: true })
+  resolvedBy!: string | null;
+
+  /** The action taken (`accepted`, `refunded`, `released`, `settled_outside`, ...). */
+  @Column({ type: 'varchar', length: 40, nullable: true })
+  resolution!: string | null;
+}
