@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { alterItems } from './answer-faults';
 import { Faults } from './faults';
 import { mulberry32, type Random } from './ports';
 
@@ -77,6 +78,29 @@ describe('Faults', () => {
       suppress: false,
       duplicate: false,
       holdMs: undefined,
+    });
+  });
+
+  it('lies about a redemption answer’s vouchers: one more, or one fewer', () => {
+    const plan = faults();
+    plan.addRules([
+      { command: 'vouchertransaction', fault: 'items_extra', serial: 'X1', times: 1 },
+      { command: 'voucheroffline', fault: 'items_missing', times: 1 },
+    ]);
+    const online = { code: '250', items: [{ id: 'H01', serial_number: 'A', is_paid: 1 }] };
+    const lie = plan.forAnswer(target('vouchertransaction'));
+    expect(alterItems('vouchertransaction', online, lie!)).toEqual({
+      code: '250',
+      items: [online.items[0], { id: 'H01', serial_number: 'X1', is_paid: 1 }],
+    });
+    expect(plan.forAnswer(target('vouchertransaction'))).toBeUndefined();
+    const till = {
+      code: 'B200',
+      content: { code: '250', items: [{ id: 'H01', vouchers: [{ serial_no: 'A' }] }] },
+    };
+    expect(alterItems('voucheroffline', till, plan.forAnswer(target('voucheroffline'))!)).toEqual({
+      code: 'B200',
+      content: { code: '250', items: [] },
     });
   });
 

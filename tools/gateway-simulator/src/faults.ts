@@ -14,6 +14,8 @@ import type { Random } from './ports';
  *    `commit_then_error` (applied, then answered with the outer 400, as a gateway failing after its commit).
  *  - on reports: `notify_duplicate` (delivered twice), `notify_out_of_order` (held until the next report to the
  *    same URL has gone out, or `ms`), `notify_suppress` (never sent: the merchant must query).
+ *  - on the answer of a redemption or its query (applied, then the answer lies about its vouchers, see
+ *    answer-faults.ts): `items_extra` names one more voucher (`serial`), `items_missing` leaves the last one out.
  * Pay-off item outcomes are not rules but rates (`payoffItemRates`), drawn from the seeded `payoff` stream: C2002
  * (rejected by the approver) at approval, C2001 (remittance failed) at remittance.
  */
@@ -28,11 +30,13 @@ export const REQUEST_FAULTS = [
 ] as const;
 export const COMMIT_FAULTS = ['commit_then_drop', 'commit_then_error'] as const;
 export const NOTIFY_FAULTS = ['notify_duplicate', 'notify_out_of_order', 'notify_suppress'] as const;
-export const FAULT_KINDS = [...REQUEST_FAULTS, ...COMMIT_FAULTS, ...NOTIFY_FAULTS] as const;
+export const ANSWER_FAULTS = ['items_extra', 'items_missing'] as const;
+export const FAULT_KINDS = [...REQUEST_FAULTS, ...COMMIT_FAULTS, ...NOTIFY_FAULTS, ...ANSWER_FAULTS] as const;
 
 export type RequestFault = (typeof REQUEST_FAULTS)[number];
 export type CommitFault = (typeof COMMIT_FAULTS)[number];
 export type NotifyFault = (typeof NOTIFY_FAULTS)[number];
+export type AnswerFault = (typeof ANSWER_FAULTS)[number];
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export const faultRuleSchema = z.strictObject({
@@ -51,6 +55,8 @@ export const faultRuleSchema = z.strictObject({
   status: z.number().int().min(300).max(599).optional(),
   /** `http_429`: the Retry-After header, in seconds (default 1). */
   retryAfterSeconds: z.number().int().nonnegative().optional(),
+  /** `items_extra`: the serial the added voucher is named by (default: one no voucher has). */
+  serial: z.string().min(1).max(32).optional(),
 });
 
 export type FaultRuleInput = z.input<typeof faultRuleSchema>;
@@ -184,6 +190,12 @@ export class Faults {
       if (this.#fire(rule, target)) return rule.fault as CommitFault;
     }
     return undefined;
+  }
+
+  /** The first answer fault that fires, if any. */
+  forAnswer(target: FaultTarget): (FaultRule & { readonly fault: AnswerFault }) | undefined {
+    const rule = this.#matching(target, ANSWER_FAULTS).find((r) => this.#fire(r, target));
+    return rule === undefined ? undefined : (publicRule(rule) as FaultRule & { readonly fault: AnswerFault });
   }
 
   forReport(target: FaultTarget): NotifyFaultDecision {

@@ -3,6 +3,7 @@ import { CryptoError, NoValidKeyError } from '@tixclear/crypto';
 import { invalidData, systemError } from '../answers';
 import { type Faults, type RequestFault } from '../faults';
 import { runCommand, type Services } from '../flows/index';
+import { alterItems } from '../answer-faults';
 import { BodyTooLargeError, base64Field, parseFields, readBody } from '../http/body';
 import { dropConnection, sendGatewayJson, sendHtml, sendText } from '../http/respond';
 import type { Merchant, MerchantMode } from '../merchants';
@@ -22,7 +23,8 @@ import {
  *   3. request faults (latency, 429, HTTP errors, outer 400, reset, garbage) — the command is not applied;
  *   4. open `encry_data`, validate it with the client's own schema, check mode and store_uid;
  *   5. run the command's flow (state changes happen here, synchronously);
- *   6. commit faults (drop the response, or answer 400 after all) — else the flow's answer.
+ *   6. answer faults (the answer names a voucher more or fewer than the flow redeemed, see answer-faults.ts);
+ *   7. commit faults (drop the response, or answer 400 after all) — else the flow's answer.
  * Every envelope failure gives the same `100` (one answer whatever failed: no padding oracle).
  */
 
@@ -132,6 +134,8 @@ export async function handleApiInit(
     return answer(systemError());
   }
   entry.committed = result.committed;
+  const lie = faults.forAnswer(target);
+  if (lie !== undefined) result = { ...result, answer: alterItems(resolved, result.answer, lie) };
   const after = faults.afterCommit(target);
   if (after === 'commit_then_drop') {
     entry.fault = after;
