@@ -55,11 +55,22 @@ describe('resolving a redemption', () => {
     expect((await client.resolveVoucherRedeem('x')).status).toBe('pending');
   });
 
-  it('a refused query (B500 or 100) → not_found', async () => {
+  it('only the explicit refusal (B500) → not_found', async () => {
     gateway.script = () => ({ json: { code: 'B500', msg: '查無資料' } });
     expect(await client.resolveVoucherRedeem('x')).toEqual({ status: 'not_found' });
-    gateway.script = () => ({ json: { code: '100', msg: '資料不正確' } });
     expect(await client.resolveVoucherOffline('x')).toEqual({ status: 'not_found' });
+    expect(await client.resolveVoucherPurchase('x')).toEqual({ status: 'not_found' });
+    expect(await client.resolveVoucherRefund('x')).toEqual({ status: 'not_found' });
+  });
+
+  it('a 100 (our request refused) or an accepted answer without a record is no evidence: it throws', async () => {
+    gateway.script = () => ({ json: { code: '100', msg: '資料不正確' } });
+    await expect(client.resolveVoucherRedeem('x')).rejects.toMatchObject({ code: 'GATEWAY_REJECTED' });
+    await expect(client.resolveVoucherOffline('x')).rejects.toMatchObject({ gatewayCode: '100' });
+    await expect(client.resolveVoucherPurchase('x')).rejects.toMatchObject({ gatewayCode: '100' });
+    gateway.script = () => ({ json: { code: 'B200', msg: '執行成功' } });
+    await expect(client.resolveVoucherRedeem('x')).rejects.toMatchObject({ reason: 'schema_mismatch' });
+    await expect(client.resolveVoucherRefund('x')).rejects.toMatchObject({ reason: 'schema_mismatch' });
   });
 
   it('an unavailable gateway is not a resolution: the error propagates', async () => {

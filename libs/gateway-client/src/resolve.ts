@@ -1,5 +1,5 @@
 import type { CallOptions, GatewayClient } from './client';
-import { GatewayRejectedError } from './errors';
+import { gatewayErrorFrom, GatewayRejectedError } from './errors';
 import { describeCode, PayoffBatchCode, PayoffItemCode, type CodeFamily } from '@tixclear/domain';
 import type { PayoffBatchState } from './schemas/payoff-batch';
 import type { PurchaseState } from './schemas/voucherservicequery';
@@ -17,8 +17,9 @@ import type { RefundState } from './schemas/voucherrefundquery';
  *  - not_found: the gateway does not know it: it never arrived. Send it again WITH THE SAME id, so that the
  *               gateway's uniqueness of order_id/group_id protects against a late duplicate.
  *
- * The seeds document no "not found" code; a query answered with 100 or B500 (its only inputs being our ids)
- * is read as not found. Other errors (unavailable, invalid answer) propagate: try again later.
+ * A voucher query is "not found" only by its explicit refusal ORDER_NOT_FOUND_CODES: a `100` refuses our request
+ * itself (store, envelope, key), and an accepted answer without a record is odd; both propagate, as do
+ * unavailability and invalid answers: ask again later, never decide "it never arrived" on them.
  */
 
 export type Resolution<R> =
@@ -27,14 +28,39 @@ export type Resolution<R> =
   | { readonly status: 'pending'; readonly result: R }
   | { readonly status: 'not_found' };
 
-/** Runs a query; a refusal means "not found". */
+/**
+ * The voucher queries' explicit "no such order": outer `B500` 執行失敗 (seed 000's code tables give a query, whose
+ * only inputs are our store and order id, no other refusal of an order; the simulator answers it so).
+ */
+export const ORDER_NOT_FOUND_CODES: readonly string[] = ['B500'];
+
+/** Runs a voucher query; `undefined` only for the explicit not-found. Any other refusal propagates. */
 async function lookUp<T>(query: () => Promise<T>): Promise<T | undefined> {
   try {
     return await query();
   } catch (error) {
-    if (error instanceof GatewayRejectedError) return undefined;
+    const notFound =
+      error instanceof GatewayRejectedError &&
+      error.gatewayCode !== undefined &&
+      ORDER_NOT_FOUND_CODES.includes(error.gatewayCode);
+    if (notFound) return undefined;
     throw error;
   }
+}
+
+type VoucherQuery = 'voucherservicequery' | 'voucherquery' | 'voucherrefundquery';
+
+/** The record of an accepted voucher query; an answer without one is odd (it throws), not a "not found". */
+function recordOf<T>(client: GatewayClient, command: VoucherQuery, answer: { content?: T | undefined }): T {
+  if (answer.content !== undefined) return answer.content;
+  throw gatewayErrorFrom(
+    {
+      kind: 'schema_mismatch',
+      issues: [{ field: 'content', message: 'the answer holds no record', rule: 'missing' }],
+      body: answer,
+    },
+    { command, cmd: client.cmdOf(command), merchantUid: client.merchant.uid, mutating: false, attempt: 1 },
+  );
 }
 
 /**
@@ -74,8 +100,9 @@ export async function resolveVoucherPurchase(
   const answer = await lookUp(() =>
     client.voucherPurchaseQuery({ store_uid: client.merchant.uid, order_id: orderId }, options),
   );
-  if (answer?.content === undefined) return { status: 'not_found' };
-  return classify(answer.content, 'purchase', answer.content.code);
+  if (answer === undefined) return { status: 'not_found' };
+  const record = recordOf(client, 'voucherservicequery', answer);
+  return classify(record, 'purchase', record.code);
 }
 
 /** A redemption (api/vouchertransaction) by its order_id, via api/voucherquery: 250 committed, 100/300 rejected. */
@@ -87,8 +114,9 @@ export async function resolveVoucherRedeem(
   const answer = await lookUp(() =>
     client.voucherRedeemQuery({ store_uid: client.merchant.uid, order_id: orderId }, options),
   );
-  if (answer?.content === undefined) return { status: 'not_found' };
-  return classify(answer.content, 'redemption', answer.content.code);
+  if (answer === undefined) return { status: 'not_found' };
+  const record = recordOf(client, 'voucherquery', answer);
+  return classify(record, 'redemption', record.code);
 }
 
 /** A refund (api/voucherrefund) by its refund order_id, via api/voucherrefundquery: 230 committed, 100/300 rejected. */
@@ -100,8 +128,9 @@ export async function resolveVoucherRefund(
   const answer = await lookUp(() =>
     client.voucherRefundQuery({ store_uid: client.merchant.uid, order_id: orderId }, options),
   );
-  if (answer?.content === undefined) return { status: 'not_found' };
-  return classify(answer.content, 'refund', answer.content.code);
+  if (answer === undefined) return { status: 'not_found' };
+  const record = recordOf(client, 'voucherrefundquery', answer);
+  return classify(record, 'refund', record.code);
 }
 
 /**
