@@ -21,7 +21,13 @@ import {
   resolveVoucherRedeem,
   resolveVoucherRefund,
 } from './resolve';
-import { DEFAULT_RETRY, decideRetry, parseRetryAfter, type RetryOptions } from './retry-policy';
+import {
+  DEFAULT_RETRY,
+  DEFAULT_TIMEOUT_MS,
+  decideRetry,
+  parseRetryAfter,
+  type RetryOptions,
+} from './retry-policy';
 
 /*
  * The typed gateway client: one method per command, each validating its request (schema and business rules)
@@ -69,8 +75,6 @@ export interface CallOptions {
   /** This call's attempts in all (1 disables retries). */
   readonly maxAttempts?: number;
 }
-
-const DEFAULT_TIMEOUT_MS = 15_000;
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -42,7 +42,15 @@ export type {
   GatewayFailure,
   GatewayIssue,
 } from './errors';
-export { DEFAULT_RETRY, RETRY_TABLE, backoffDelay, decideRetry, parseRetryAfter } from './retry-policy';
+export {
+  DEFAULT_RETRY,
+  DEFAULT_TIMEOUT_MS,
+  RETRY_TABLE,
+  backoffDelay,
+  decideRetry,
+  longestCallMs,
+  parseRetryAfter,
+} from './retry-policy';
 export type { RetryDecision, RetryInput, RetryOptions, RetryRow, RetryVerdict } from './retry-policy';
 
 // Resolving unknown outcomes

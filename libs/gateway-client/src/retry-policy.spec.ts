@@ -1,5 +1,13 @@
 import { FAILURE_REASONS, type FailureReason } from './errors';
-import { backoffDelay, decideRetry, parseRetryAfter, RETRY_TABLE, type RetryOptions } from './retry-policy';
+import {
+  backoffDelay,
+  decideRetry,
+  DEFAULT_RETRY,
+  longestCallMs,
+  parseRetryAfter,
+  RETRY_TABLE,
+  type RetryOptions,
+} from './retry-policy';
 
 const options: RetryOptions = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1_000 };
 const half = (): number => 0.5;
@@ -119,5 +127,11 @@ describe('backoff', () => {
     expect(parseRetryAfter('Mon, 01 Jan 2024 00:00:03 GMT', now)).toBe(3000);
     expect(parseRetryAfter(null, now)).toBeUndefined();
     expect(parseRetryAfter('soon', now)).toBeUndefined();
+  });
+
+  it('bounds a call by every attempt and the longest waits between them', () => {
+    expect(longestCallMs(3_000, options)).toBe(4 * 3_000 + 3 * 1_000);
+    expect(longestCallMs()).toBe(DEFAULT_RETRY.maxAttempts * 15_000 + 2 * DEFAULT_RETRY.maxDelayMs);
+    expect(longestCallMs(3_000, { ...options, maxAttempts: 1 })).toBe(3_000);
   });
 });

@@ -58,6 +58,20 @@ export interface RetryOptions {
 
 export const DEFAULT_RETRY: RetryOptions = { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 5_000 };
 
+/** Per-attempt timeout of a call, unless configured. */
+export const DEFAULT_TIMEOUT_MS = 15_000;
+
+/**
+ * The longest one call can last: every attempt's timeout and the longest wait between attempts. Its request may
+ * reach the gateway at any moment of that window, so a query's "not found" proves nothing before it has passed.
+ */
+export function longestCallMs(
+  timeoutMs: number = DEFAULT_TIMEOUT_MS,
+  retry: RetryOptions = DEFAULT_RETRY,
+): number {
+  return retry.maxAttempts * timeoutMs + Math.max(0, retry.maxAttempts - 1) * retry.maxDelayMs;
+}
+
 export interface RetryInput {
   readonly reason: FailureReason;
   readonly mutating: boolean;
