@@ -11,6 +11,9 @@ export type OperationKind = 'purchase' | 'redemption' | 'refund';
 @Index('operations_partner_order_uq', ['partnerId', 'orderId'], { unique: true })
 @Index('operations_upstream_order_uq', ['upstreamOrderId'], { unique: true })
 @Index('operations_state_idx', ['state', 'updatedAt'])
+@Index('operations_next_check_idx', ['nextCheckAt'], {
+  where: `state IN ('submitted', 'outcome_unknown', 'awaiting_payment', 'expired')`,
+})
 export class OperationEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -62,6 +65,17 @@ export class OperationEntity {
   /** Reconciliation attempts for an unknown outcome. */
   @Column({ name: 'reconcile_attempts', type: 'int', default: 0 })
   reconcileAttempts!: number;
+
+  /**
+   * When the reconciler next asks the gateway about this open operation (its Clock's time); null until it has
+   * first seen it. An open answer pushes it back with backoff, so what is due is taken first and none starves.
+   */
+  @Column({ name: 'next_check_at', type: 'timestamptz', nullable: true })
+  nextCheckAt!: Date | null;
+
+  /** When the reconciler first saw the operation open (its Clock's time): the ages it judges count from here. */
+  @Column({ name: 'watched_since', type: 'timestamptz', nullable: true })
+  watchedSince!: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
