@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LogController } from 'fastify';
 import { AppModule } from './app.module';
+import { installBodyBounds } from './common/body-bounds';
 import { answerFrameworkError, HttpErrorsFilter } from './common/http-errors.filter';
 import type { ApiConfig } from './config/api-config';
 import { loggerOptions, PinoNestLogger } from './observability/logger';
@@ -27,6 +28,7 @@ export async function createApiApp(config: ApiConfig): Promise<NestFastifyApplic
     rawBody: true,
   });
   installRequestHooks(adapter.getInstance(), app.get(Metrics));
+  installBodyBounds(adapter.getInstance());
   // Every error, from Fastify's body parsing to Nest's routing, answers JSON with a code.
   app.useGlobalFilters(new HttpErrorsFilter());
   serveOpenApi(app);

@@ -14,6 +14,8 @@ export * from './offline-service';
 export * from './request-hash';
 export * from './result-applier';
 export * from './validation';
+export { MAX_JSON_DEPTH, tooDeepField } from './storable';
+export { PARTNER_UID_WIDTH, wider } from './field-widths';
 export * from './notification-intake';
 export * from './form-encoding';
 export * from './job-queue';

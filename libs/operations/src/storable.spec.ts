@@ -1,4 +1,4 @@
-import { storableText, unstorableField } from './storable';
+import { storableText, tooDeepField, unstorableField } from './storable';
 
 describe('unstorableField', () => {
   it('accepts ordinary JSON, emoji (surrogate pairs) and CJK included', () => {
@@ -29,5 +29,14 @@ describe('unstorableField', () => {
   it('reads a top-level string too', () => {
     expect(storableText('fine')).toBe(true);
     expect(unstorableField('\u0000')).toEqual({ field: '', reason: 'text' });
+  });
+});
+
+describe('tooDeepField', () => {
+  it('names where a value nests past the bound, whatever its text, without recursing', () => {
+    let deep: unknown = 'a\u0000';
+    for (let i = 0; i < 100_000; i += 1) deep = { a: deep };
+    expect(tooDeepField({ zz: deep })).toMatch(/^zz\.a\.a/);
+    expect(tooDeepField({ text: '\u0000', list: [[1]] })).toBeUndefined();
   });
 });

@@ -1,7 +1,8 @@
 import { commands, type CommandName, type RequestOf } from '@tixclear/gateway-client';
 import type { z } from 'zod';
 import { OperationError, OperationErrorCode } from './errors';
-import { unstorableField } from './storable';
+import { tooWideField } from './field-widths';
+import { MAX_JSON_DEPTH, tooDeepField, unstorableField } from './storable';
 
 /**
  * Reads a partner's request with the gateway's own schema for the command (shape and business rules), so we
@@ -9,6 +10,23 @@ import { unstorableField } from './storable';
  * (`items[0].serial_numbers`); the front doors put the field in their answers (the protocol's `100` names it).
  */
 export function parseRequest<K extends CommandName>(command: K, wire: unknown): RequestOf<K> {
+  // Bounds first, before the schema (recursive) walks the request.
+  const deep = tooDeepField(wire);
+  if (deep !== undefined) {
+    throw new OperationError(
+      OperationErrorCode.RequestInvalid,
+      `nested deeper than ${MAX_JSON_DEPTH} levels`,
+      deep || undefined,
+    );
+  }
+  const wide = tooWideField(wire);
+  if (wide) {
+    throw new OperationError(
+      OperationErrorCode.RequestInvalid,
+      `longer than ${wide.width} characters`,
+      wide.field,
+    );
+  }
   const parsed = (commands[command].request as z.ZodType).safeParse(wire);
   if (parsed.success) {
     // The wire is stored as it came (the operation's request, jsonb): text PostgreSQL refuses is bad input.

@@ -66,11 +66,12 @@ function isBodyError(cause: unknown): boolean {
 }
 
 function envelopeShape(answer: RestAnswer): ProtocolAnswer {
-  const error = (answer.body.error ?? {}) as { code?: string; message?: string };
+  const error = (answer.body.error ?? {}) as { code?: string; field?: string; message?: string };
   if (answer.status >= 500) return { code: '400', msg: 'system error', error_code: 'INTERNAL' };
   return {
     code: '100',
     msg: error.message ?? 'invalid request',
+    ...(error.field ? { field: error.field } : {}),
     error_code: error.code ?? RestErrorCode.BadRequest,
   };
 }

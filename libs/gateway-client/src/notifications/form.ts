@@ -6,6 +6,20 @@
 
 type Node = Record<string, unknown>;
 
+/**
+ * The deepest bracket nesting a key may have (reports nest 3 deep; PHP's own max_input_nesting_level is 64).
+ * Bounding it bounds the recursion below, so no key nested thousands deep can overflow the stack.
+ */
+export const MAX_FORM_DEPTH = 32;
+
+/** A key nested deeper than {@link MAX_FORM_DEPTH}: the body is refused, not read in part. */
+export class FormNestingError extends Error {
+  constructor() {
+    super(`A form key nests deeper than ${MAX_FORM_DEPTH} levels.`);
+    this.name = 'FormNestingError';
+  }
+}
+
 /** Keys that would reach Object.prototype through a nested assignment. */
 const FORBIDDEN = new Set(['__proto__', 'prototype', 'constructor']);
 
@@ -26,7 +40,7 @@ function splitKey(key: string): string[] | undefined {
   return consumed === rest.length ? parts : [key];
 }
 
-/** Turns objects whose keys are 0..n-1 into arrays, recursively. */
+/** Turns objects whose keys are 0..n-1 into arrays, recursively (at most MAX_FORM_DEPTH deep). */
 function arrays(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
   const node = value as Node;
@@ -37,11 +51,13 @@ function arrays(value: unknown): unknown {
   return node;
 }
 
+/** Reads a form body; throws FormNestingError for a key nested past MAX_FORM_DEPTH. */
 export function parseFormBody(body: string): Record<string, unknown> {
   const root: Node = {};
   for (const [key, value] of new URLSearchParams(body)) {
     const parts = splitKey(key);
     if (parts === undefined || parts.some((p) => FORBIDDEN.has(p))) continue;
+    if (parts.length > MAX_FORM_DEPTH) throw new FormNestingError();
     let node = root;
     parts.forEach((part, i) => {
       const name = part === '' ? String(Object.keys(node).length) : part;

@@ -1,12 +1,13 @@
 import { encryptJson, KeyRing } from '@tixclear/crypto';
 import { SAMPLE_STORE_KEY, seed000Answers, seed001Answers } from '../testing/seed-samples';
-import { parseFormBody } from './form';
+import { FormNestingError, MAX_FORM_DEPTH, parseFormBody } from './form';
 import {
   detectNotificationKind,
   NOTIFICATION_ACK,
   notificationAck,
   NotificationInvalidError,
   parseNotification,
+  readNotificationFields,
 } from './notifications';
 
 /** PHP's http_build_query, as the gateway would form-encode a nested report. */
@@ -39,6 +40,16 @@ describe('parseFormBody (PHP http_build_query nesting)', () => {
       items: [{ id: 'H01', sharing: { sales: '0.1' } }, { id: 'H02' }],
       tags: ['x', 'y'],
     });
+  });
+
+  it('refuses a key nested past MAX_FORM_DEPTH without overflowing the stack, and reads one at the bound', () => {
+    for (const depth of [MAX_FORM_DEPTH, 5_000, 100_000]) {
+      expect(() => parseFormBody(`a=1&zz${'[a]'.repeat(depth)}=1`)).toThrow(FormNestingError);
+    }
+    expect(parseFormBody(`zz${'[a]'.repeat(MAX_FORM_DEPTH - 1)}=1`)).toHaveProperty('zz.a.a');
+    expect(() => readNotificationFields(`order_id=1&zz${'[0]'.repeat(100_000)}=1`)).toThrow(
+      expect.objectContaining({ reason: 'unreadable_body' }),
+    );
   });
 
   it('ignores keys that would reach the prototype', () => {

@@ -6,7 +6,7 @@ import { redemptionState, type RedemptionState } from '../schemas/voucherquery';
 import { refundState, type RefundState } from '../schemas/voucherrefundquery';
 import { purchaseState, type PurchaseState } from '../schemas/voucherservicequery';
 import { looseText } from '../schemas/common';
-import { parseFormBody } from './form';
+import { FormNestingError, parseFormBody } from './form';
 
 /*
  * The gateway's background reports (背景通知): purchase (『購買票券交易回傳資訊』), redemption
@@ -112,7 +112,13 @@ export function readNotificationFields(body: string, contentType?: string): Reco
       throw new NotificationInvalidError('unreadable_body', 'The report body is not valid JSON.');
     }
   } else {
-    fields = parseFormBody(body);
+    try {
+      fields = parseFormBody(body);
+    } catch (error) {
+      if (error instanceof FormNestingError)
+        throw new NotificationInvalidError('unreadable_body', 'The report body nests too deep.');
+      throw error;
+    }
   }
   if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) {
     throw new NotificationInvalidError('unreadable_body', 'The report body is not an object.');
