@@ -1,5 +1,5 @@
 import { purchaseStateForCode, voucherStateForPurchase } from '@tixclear/domain';
-import { OperationEntity, type PartnerContext, VoucherEntity } from '@tixclear/db';
+import { OperationEntity, type PartnerContext, raiseOperatorItem, VoucherEntity } from '@tixclear/db';
 import type { RequestOf, ResponseOf } from '@tixclear/gateway-client';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { OperationAnswer } from './answers';
@@ -93,22 +93,51 @@ export class PurchaseService {
         // The purchase request's own answer (the payment URL) stays what a repeat of it gets.
         keepStoredAnswer: operation.response !== null,
       });
-      if (completion.settled && vouchers) {
-        await tx
-          .createQueryBuilder()
-          .update(VoucherEntity)
-          .set({ state: vouchers })
-          .where('purchase_operation_id = :op AND state = :reserved', {
-            op: operation.id,
-            reserved: 'reserved',
-          })
-          .execute();
+      if (completion.settled && vouchers) await moveReserved(tx, operation.id, vouchers);
+      // Paid with a mismatch (290): a person accepts it or refunds it (PaidMismatchActions).
+      if (completion.settled && state === 'paid_mismatch') {
+        await raiseOperatorItem(tx, {
+          kind: 'paid_mismatch',
+          reference: operation.id,
+          partnerId: operation.partnerId,
+          details: { orderId: operation.orderId, upstreamOrderId: operation.upstreamOrderId, result },
+        });
       }
       return completion;
     });
     this.recorder.dispatch(reportId);
     return body;
   }
+
+  /**
+   * Closes a purchase still unpaid at the gateway's payment deadline as failed, `code` being the gateway's last
+   * word on it (awaiting, 380 expired, interrupted): its vouchers void, the partner told. Only from an open state.
+   */
+  async closeUnpaid(operation: OperationEntity, code: string): Promise<void> {
+    const body = { code, msg: 'not paid by the payment deadline', order_id: operation.orderId };
+    const { reportId } = await this.dataSource.transaction(async (tx) => {
+      const completion = await this.recorder.complete(tx, operation, {
+        state: 'failed',
+        code,
+        body,
+        report: 'purchase',
+        keepStoredAnswer: operation.response !== null,
+      });
+      if (completion.settled) await moveReserved(tx, operation.id, 'void');
+      return completion;
+    });
+    this.recorder.dispatch(reportId);
+  }
+}
+
+/** The purchase's still-reserved vouchers, issued (paid) or void (failed); idempotent. */
+export async function moveReserved(tx: EntityManager, operationId: string, to: 'issued' | 'void') {
+  await tx
+    .createQueryBuilder()
+    .update(VoucherEntity)
+    .set({ state: to })
+    .where('purchase_operation_id = :op AND state = :reserved', { op: operationId, reserved: 'reserved' })
+    .execute();
 }
 
 /**
@@ -127,59 +156,65 @@ function requireCustomSerials(request: PurchaseRequest): void {
   }
 }
 
+/**
+ * Reserves every voucher of the purchase in ONE statement whatever their number: the serials travel as arrays
+ * and the items' terms as one JSON parameter (8 parameters in all), so no purchase the body limit admits can
+ * exceed PostgreSQL's 65,535 bind parameters (a row-per-value INSERT would past ~3,800 vouchers). A serial
+ * already issued to the partner is skipped by the unique index and reported.
+ */
+const RESERVE_VOUCHERS_SQL = `
+  INSERT INTO vouchers (partner_id, purchase_operation_id, item_id, item_name, serial_number, is_paid, price, cost,
+    sharing_headquarters, sharing_sales, sharing_reimbursement, trust_end_date, validity_end_date, sales_point,
+    state, holder_operation_id)
+  SELECT $1::uuid, $2::uuid, i.id, i.name, s.serial, s.is_paid, i.price, i.cost, i.headquarters, i.sales,
+    i.reimbursement, i.trust_end_date, i.validity_end_date, $3, 'reserved', NULL
+  FROM unnest($4::text[], $5::boolean[], $6::int[]) AS s(serial, is_paid, item)
+  JOIN jsonb_to_recordset($7::jsonb) AS i(n int, id text, name text, price bigint, cost bigint,
+    headquarters numeric, sales numeric, reimbursement numeric, trust_end_date date, validity_end_date date)
+    ON i.n = s.item
+  ON CONFLICT DO NOTHING
+  RETURNING serial_number`;
+
 async function reserveVouchers(
   tx: EntityManager,
   partner: PartnerContext,
   operationId: string,
   request: PurchaseRequest,
 ): Promise<void> {
-  const rows = request.items.flatMap((item, index) => {
-    const common = {
-      partnerId: partner.partner.id,
-      purchaseOperationId: operationId,
-      itemId: item.id,
-      itemName: item.name,
-      price: item.price,
-      cost: item.cost,
-      sharingHeadquarters: item.sharing.headquarters,
-      sharingSales: item.sharing.sales,
-      sharingReimbursement: item.sharing.reimbursement,
-      trustEndDate: isoDate(item.trust_end_date),
-      // A missing validity end defaults to the end of the trust period.
-      validityEndDate: isoDate(item.validity_end_date ?? item.trust_end_date),
-      salesPoint: request.store_uid,
-      state: 'reserved',
-      holderOperationId: null,
-    };
-    const paid = (item.serial_numbers ?? []).map((serial) => ({
-      ...common,
-      serialNumber: serial,
-      isPaid: true,
-      index,
-    }));
-    const gifts = (item.gift_serial_numbers ?? []).map((serial) => ({
-      ...common,
-      serialNumber: serial,
-      isPaid: false,
-      index,
-    }));
-    return [...paid, ...gifts];
-  });
-  const inserted = await tx
-    .createQueryBuilder()
-    .insert()
-    .into(VoucherEntity)
-    .values(rows.map(({ index: _index, ...row }) => row))
-    .orIgnore()
-    .returning('serial_number')
-    .execute();
-  const taken = new Set((inserted.raw as { serial_number: string }[]).map((r) => r.serial_number));
-  const clash = rows.find((row) => !taken.has(row.serialNumber));
+  const rows = request.items.flatMap((item, index) => [
+    ...(item.serial_numbers ?? []).map((serial) => ({ serial, isPaid: true, index })),
+    ...(item.gift_serial_numbers ?? []).map((serial) => ({ serial, isPaid: false, index })),
+  ]);
+  // Money is whole TWD (safe integers), so JSON numbers carry it exactly; ratios stay decimal strings.
+  const items = request.items.map((item, index) => ({
+    n: index,
+    id: item.id,
+    name: item.name,
+    price: item.price,
+    cost: item.cost,
+    headquarters: item.sharing.headquarters,
+    sales: item.sharing.sales,
+    reimbursement: item.sharing.reimbursement,
+    trust_end_date: isoDate(item.trust_end_date),
+    // A missing validity end defaults to the end of the trust period.
+    validity_end_date: isoDate(item.validity_end_date ?? item.trust_end_date),
+  }));
+  const inserted = await tx.query<{ serial_number: string }[]>(RESERVE_VOUCHERS_SQL, [
+    partner.partner.id,
+    operationId,
+    request.store_uid,
+    rows.map((row) => row.serial),
+    rows.map((row) => row.isPaid),
+    rows.map((row) => row.index),
+    JSON.stringify(items),
+  ]);
+  const taken = new Set(inserted.map((r) => r.serial_number));
+  const clash = rows.find((row) => !taken.has(row.serial));
   if (clash) {
     // Throwing rolls back the operation and every voucher reserved with it.
     throw new OperationError(
       OperationErrorCode.RequestInvalid,
-      `serial ${clash.serialNumber} is already issued`,
+      `serial ${clash.serial} is already issued`,
       `items[${clash.index}].${clash.isPaid ? 'serial_numbers' : 'gift_serial_numbers'}`,
     );
   }
