@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EnvelopeError, NoValidKeyError } from '@tixclear/crypto';
 import type { PartnerContext } from '@tixclear/db';
-import type { Operations } from '@tixclear/operations';
+import { PARTNER_UID_WIDTH, wider, type Operations } from '@tixclear/operations';
 import { gatewayVerdict } from '../common/gateway-verdict';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { Metrics } from '../observability/metrics';
@@ -54,26 +54,29 @@ export class EnvelopeService {
     this.#limiter = new FailureLimiter(config.envelopeFailuresPerMinute);
   }
 
-  /** `clientAddress` keys the failure limit with the partner uid, so a stranger cannot lock a partner out. */
+  /**
+   * An envelope that opens with the partner's key is always served; only unreadable ones count towards the
+   * limit, keyed by partner uid and client address, so junk from an address never locks the partner out.
+   */
   async handle(body: unknown, clientAddress = 'unknown'): Promise<EnvelopeResult> {
     const fields = readFields(body);
     if ('problem' in fields) return { status: 200, answer: fields.problem };
     const { partnerUid, service, encryData } = fields;
-    const limitKey = `${partnerUid}|${clientAddress}`;
 
-    if (this.#limiter.isLimited(limitKey)) {
-      return {
-        status: 429,
-        answer: {
-          code: '100',
-          msg: 'too many unreadable envelopes; retry later',
-          error_code: 'RATE_LIMITED',
-        },
-      };
-    }
     const partner = await this.partners.byUid(partnerUid);
     const opened = partner ? open(partner, service, encryData) : undefined;
     if (!partner || !opened) {
+      const limitKey = `${partnerUid}|${clientAddress}`;
+      if (this.#limiter.isLimited(limitKey)) {
+        return {
+          status: 429,
+          answer: {
+            code: '100',
+            msg: 'too many unreadable envelopes; retry later',
+            error_code: 'RATE_LIMITED',
+          },
+        };
+      }
       this.#limiter.recordFailure(limitKey);
       this.metrics.recordDecryptFailure();
       return { status: 200, answer: UNREADABLE };
@@ -133,15 +136,31 @@ function readFields(body: unknown): Fields {
     };
   }
   const record = body as Record<string, unknown>;
-  const partnerUid = record.store_uid ?? record.agent_uid;
+  // store_uid (store mode) or, when it is absent, agent_uid (dealer mode).
+  const uidField =
+    (record.store_uid === undefined || record.store_uid === null) && record.agent_uid !== undefined
+      ? 'agent_uid'
+      : 'store_uid';
+  const partnerUid = record[uidField];
   for (const [field, value] of [
-    ['store_uid', partnerUid],
+    [uidField, partnerUid],
     ['service', record.service],
     ['encry_data', record.encry_data],
   ] as const) {
-    if (typeof value !== 'string' || value.length === 0 || value.length > 1_000_000) {
+    if (typeof value !== 'string' || value.length === 0) {
       return { problem: { code: '100', msg: `${field}: required text`, field } };
     }
+  }
+  // No partner uid is longer than its column: a longer one is refused before it keys a cache or a query.
+  if (wider(partnerUid, PARTNER_UID_WIDTH)) {
+    return {
+      problem: {
+        code: '100',
+        msg: `${uidField}: at most ${PARTNER_UID_WIDTH} characters`,
+        field: uidField,
+        error_code: 'REQUEST_INVALID',
+      },
+    };
   }
   return {
     partnerUid: partnerUid as string,

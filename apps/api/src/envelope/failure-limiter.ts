@@ -1,10 +1,16 @@
+import { BoundedMap } from '../common/bounded-map';
+
+/** Distinct (partner uid, address) pairs remembered; each entry is a key under 100 bytes and ≤ perMinute times. */
+const MAX_KEYS = 50_000;
+
 /**
- * Counts undecryptable envelopes per key (partner uid and client address) over a sliding minute. Past the limit the partner is told to
- * wait: guessing keys or probing the envelope (a padding oracle would need many requests) becomes slow, and a
- * misconfigured client cannot flood the logs. In memory, per process: enough for its purpose.
+ * Counts unreadable envelopes per key (partner uid and client address) over a sliding minute. Past the limit
+ * further unreadable envelopes are answered `429`: guessing keys or probing the envelope becomes slow, and a
+ * misconfigured client cannot flood the logs. Readable envelopes are never counted nor refused here (the
+ * caller opens the envelope first). In memory, per process: enough for its purpose.
  */
 export class FailureLimiter {
-  readonly #failures = new Map<string, number[]>();
+  readonly #failures = new BoundedMap<string, number[]>(MAX_KEYS);
 
   constructor(
     private readonly perMinute: number,
@@ -17,10 +23,9 @@ export class FailureLimiter {
 
   recordFailure(key: string): void {
     const recent = this.#recent(key);
+    // Only what the limit needs is kept: at most perMinute instants per key.
     recent.push(this.now());
-    this.#failures.set(key, recent);
-    // Bounded memory whatever the traffic: forget everyone when too many distinct keys pile up.
-    if (this.#failures.size > 50_000) this.#failures.clear();
+    this.#failures.set(key, recent.slice(-this.perMinute));
   }
 
   #recent(key: string): number[] {

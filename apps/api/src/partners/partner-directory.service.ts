@@ -1,8 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { PartnerContext, PartnerRegistry } from '@tixclear/db';
+import { PARTNER_UID_WIDTH, wider } from '@tixclear/operations';
+import { BoundedMap } from '../common/bounded-map';
 import { PARTNER_REGISTRY } from './partners.tokens';
 
 const TTL_MS = 30_000;
+/**
+ * Entries kept. Each key is a partner uid of at most PARTNER_UID_WIDTH characters (longer ones are refused
+ * before a lookup); a value is null (unknown uid) or a real partner's context, of which there are few. So the
+ * cache stays within a few megabytes whatever uids are sent.
+ */
+const MAX_ENTRIES = 10_000;
 
 /**
  * Partner contexts (their opened key rings) for the hot path, cached briefly: opening sealed keys on every
@@ -10,18 +18,19 @@ const TTL_MS = 30_000;
  */
 @Injectable()
 export class PartnerDirectory {
-  readonly #cache = new Map<string, { context: PartnerContext | null; until: number }>();
+  readonly #cache = new BoundedMap<string, { context: PartnerContext | null; until: number }>(MAX_ENTRIES);
 
   constructor(@Inject(PARTNER_REGISTRY) private readonly registry: PartnerRegistry) {}
 
   async byUid(partnerUid: string): Promise<PartnerContext | null> {
+    // No partner has a longer uid; such text is neither looked up nor kept.
+    if (wider(partnerUid, PARTNER_UID_WIDTH)) return null;
     const now = Date.now();
     const hit = this.#cache.get(partnerUid);
     if (hit && hit.until > now) return hit.context;
     const context = await this.registry.context(partnerUid);
-    // Unknown uids are cached too (briefly), so junk traffic does not reach the database each time; the map is
-    // bounded by clearing it when it grows past what real partners explain.
-    if (this.#cache.size > 10_000) this.#cache.clear();
+    // Unknown uids are cached too (briefly), so junk traffic does not reach the database each time; a flood of
+    // them evicts the oldest entries only.
     this.#cache.set(partnerUid, { context, until: now + TTL_MS });
     return context;
   }
