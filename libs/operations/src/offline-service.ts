@@ -1,15 +1,23 @@
 import { taiwanBusinessDate } from '@tixclear/domain';
-import { type FeeObjectJson, type OperationEntity, type PartnerContext, VoucherEntity } from '@tixclear/db';
+import type { OperationEntity, PartnerContext } from '@tixclear/db';
 import { commands, type RequestOf, type ResponseOf } from '@tixclear/gateway-client';
-import { In, type DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { OperationAnswer } from './answers';
-import { checkFees, feeBooks, sharingOf } from './fee-check';
+import { feeBooks } from './fee-check';
 import type { OperationRecorder } from './operation-recorder';
 import type { Clock, GatewayPort } from './ports';
 import type { RedemptionFacts } from './redemption-service';
 import { parseRequest, toWire } from './validation';
 import { runOperation } from './operation-flow';
 import { insertRedemptionLines } from './redemption-lines';
+import {
+  claimIssued,
+  matchReported,
+  ourTerms,
+  raiseRedemptionMismatch,
+  type ReportedVoucher,
+  voucherStates,
+} from './redeemed-vouchers';
 
 type OfflineRequest = RequestOf<'voucheroffline'>;
 type OfflineContent = NonNullable<ResponseOf<'voucheroffline'>['content']>;
@@ -18,8 +26,10 @@ type OfflineContent = NonNullable<ResponseOf<'voucheroffline'>['content']>;
  * Redemption at the till (`api/voucheroffline`, seed 002). The vouchers are named only in the answer (a
  * digital pay token or physical serials), so there is nothing to hold beforehand; the unique index on
  * redemption lines still refuses a second redemption of a serial. The answer carries no fee object: our
- * fee-engine split is the only one. The sales point comes from the answer (`sales_from_type`,
- * `sales_store_uid`/`sales_dealer_no`), the redemption point from the request (`reimbursement_*`).
+ * fee-engine split is the only one. A line is written only for a voucher of the partner's that we sold and
+ * that is `issued`, with the values (is_paid, cost, sharing, sales point) of our record of the sale; the
+ * redemption point comes from the request (`reimbursement_*`). Anything else the gateway names waits for an
+ * operator (`redemption_mismatch`).
  */
 export class OfflineRedemptionService {
   constructor(
@@ -73,12 +83,12 @@ export class OfflineRedemptionService {
     wireAnswer: Record<string, unknown>,
   ): Promise<Record<string, unknown>> {
     const redeemed = (content.items ?? []).flatMap((item) =>
-      item.vouchers.map((v): TillVoucher => ({
+      item.vouchers.map((v): ReportedVoucher => ({
         serial: String(v.custom_serial_no || v.serial_no || ''),
         itemId: String(item.id),
+        // The till's answer has no is_paid: it shows a gift's cost as 0 (what was paid for it).
         cost: v.cost,
         isPaid: v.cost > 0,
-        salesPoint: pointOf(v.sales_from_type, v.sales_store_uid, v.sales_dealer_no, 'unknown'),
         gatewayFee: null,
         gatewaySharing: null,
       })),
@@ -105,12 +115,10 @@ export class OfflineRedemptionService {
     redemption: RedemptionFacts,
     wireAnswer: Record<string, unknown>,
   ): Promise<Record<string, unknown>> {
-    const redeemed = (redemption.items ?? []).map((item): TillVoucher => ({
+    const redeemed = (redemption.items ?? []).map((item): ReportedVoucher => ({
       serial: String(item.serial_number),
       itemId: String(item.id),
-      cost: item.fee?.cost,
       isPaid: item.is_paid === 1,
-      salesPoint: undefined,
       gatewayFee: item.fee ?? null,
       gatewaySharing: item.sharing ?? null,
     }));
@@ -132,7 +140,7 @@ export class OfflineRedemptionService {
       uid: string;
       key: string;
       redeemedAt: Date;
-      vouchers: TillVoucher[];
+      vouchers: ReportedVoucher[];
       body: Record<string, unknown>;
     },
   ): Promise<Record<string, unknown>> {
@@ -148,63 +156,58 @@ export class OfflineRedemptionService {
     );
 
     const { reportId } = await this.dataSource.transaction(async (tx) => {
-      const known = await tx.getRepository(VoucherEntity).findBy({
-        partnerId: partner.partner.id,
-        serialNumber: In(vouchers.map((t) => t.serial)),
-      });
-      const bySerial = new Map(known.map((v) => [v.serialNumber, v]));
-      const lines = vouchers.map((voucher) => {
-        const ours = bySerial.get(voucher.serial);
-        const isPaid = ours?.isPaid ?? voucher.isPaid;
-        // Our record first (a gift's value, as online lines keep it), the gateway's figure otherwise.
-        const cost = ours?.cost ?? voucher.cost ?? 0;
-        const verdict = ours
-          ? checkFees(
-              book,
-              partner.partner.issuerId,
-              businessDate,
-              { cost, isPaid, sharing: sharingOf(ours) },
-              voucher.gatewayFee,
-            )
-          : { ours: null, issue: 'sharing unknown: voucher not sold through us' };
-        return {
-          operationId: operation.id,
-          partnerId: partner.partner.id,
-          voucherId: ours?.id ?? null,
-          serialNumber: voucher.serial,
-          itemId: voucher.itemId,
-          isPaid,
-          cost,
-          gatewaySharing: voucher.gatewaySharing,
-          gatewayFee: voucher.gatewayFee,
-          ourFee: verdict.ours,
-          feeIssue: verdict.issue,
-          salesPoint: voucher.salesPoint ?? (ours ? `store:${ours.salesPoint}` : 'unknown'),
-          redemptionPoint,
-          redeemedAt,
-          businessDate,
-        };
-      });
-      if (lines.length > 0) {
-        await insertRedemptionLines(tx, lines);
-        await tx
-          .createQueryBuilder()
-          .update(VoucherEntity)
-          .set({ state: 'redeemed', holderOperationId: operation.id })
-          .where('partner_id = :p AND serial_number IN (:...serials) AND state = :issued', {
-            p: partner.partner.id,
-            serials: lines.map((l) => l.serialNumber),
-            issued: 'issued',
-          })
-          .execute();
-      }
-      return this.recorder.complete(tx, operation, {
+      // Settled first: only the transaction that settles the operation from an open state writes its lines, so
+      // an operation already failed never takes a (partner, serial) slot a later, real redemption needs.
+      const completion = await this.recorder.complete(tx, operation, {
         state: 'succeeded',
         code: outcome.code,
         body,
         gateway: { uid: outcome.uid, key: outcome.key },
         report: 'redemption',
       });
+      if (!completion.settled) return completion;
+      // Lines only for vouchers of this partner, sold through us and `issued` (claimed here, conditionally),
+      // with the values of our record; any other voucher the gateway names waits for an operator.
+      const claimed = await claimIssued(
+        tx,
+        partner.partner.id,
+        operation.id,
+        vouchers.map((v) => v.serial),
+      );
+      const { matched, unheld } = matchReported(claimed, vouchers, () => 'not an issued voucher of ours');
+      const lines = matched.map((pair) => ({
+        operationId: operation.id,
+        partnerId: partner.partner.id,
+        voucherId: pair.ours.id,
+        serialNumber: pair.ours.serialNumber,
+        itemId: pair.ours.itemId,
+        ...ourTerms(book, partner.partner.issuerId, businessDate, pair),
+        gatewaySharing: pair.reported.gatewaySharing,
+        gatewayFee: pair.reported.gatewayFee,
+        salesPoint: `store:${pair.ours.salesPoint}`,
+        redemptionPoint,
+        redeemedAt,
+        businessDate,
+      }));
+      await insertRedemptionLines(tx, lines);
+      if (unheld.length > 0) {
+        const states = await voucherStates(
+          tx,
+          partner.partner.id,
+          unheld.map((u) => u.serial),
+        );
+        const described = unheld.map((u) => ({
+          ...u,
+          why:
+            u.why === 'named twice'
+              ? u.why
+              : states.has(u.serial)
+                ? `voucher is ${states.get(u.serial)}`
+                : 'not sold through us',
+        }));
+        await raiseRedemptionMismatch(tx, operation, { unheld: described, omitted: [] });
+      }
+      return completion;
     });
     this.recorder.dispatch(reportId);
     return body;
@@ -223,20 +226,6 @@ export class OfflineRedemptionService {
     this.recorder.dispatch(reportId);
     return body;
   }
-}
-
-/** One voucher the gateway says was redeemed at the till, from its direct answer or from a query. */
-interface TillVoucher {
-  serial: string;
-  itemId: string;
-  /** The gateway's figure, when it gives one. */
-  cost: number | undefined;
-  /** The gateway's word, used for a voucher not sold through us. */
-  isPaid: boolean;
-  /** From the direct answer; a query names none (our voucher's then). */
-  salesPoint: string | undefined;
-  gatewayFee: FeeObjectJson | null;
-  gatewaySharing: Record<string, unknown> | null;
 }
 
 /** `store:<store_uid>` for a MYTIX store (type 1), `dealer:<no>` for the partner's own point (type 2). */

@@ -1,9 +1,9 @@
 import { taiwanBusinessDate } from '@tixclear/domain';
-import { type FeeObjectJson, OperationEntity, type PartnerContext, VoucherEntity } from '@tixclear/db';
+import { OperationEntity, type PartnerContext, VoucherEntity } from '@tixclear/db';
 import type { ResponseOf } from '@tixclear/gateway-client';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { OperationAnswer } from './answers';
-import { checkFees, feeBooks, sharingOf } from './fee-check';
+import { feeBooks } from './fee-check';
 import { OPEN_STATES, type OperationRecorder } from './operation-recorder';
 import { settleWithLines } from './outcome-statement';
 import { beginWithHolds, type HeldVoucher } from './voucher-hold-intent';
@@ -11,6 +11,8 @@ import { assertOwnStore } from './partner-rules';
 import type { Clock, GatewayPort } from './ports';
 import { parseRequest, toWire } from './validation';
 import { moveHeldVouchers } from './voucher-holds';
+import { insertRedemptionLines, type NewRedemptionLine } from './redemption-lines';
+import { matchReported, ourTerms, raiseRedemptionMismatch, type Unheld } from './redeemed-vouchers';
 import { runOperation } from './operation-flow';
 
 /** What settles a redemption, from the call's answer or a query's content (`RedemptionState`). */
@@ -89,39 +91,35 @@ export class RedemptionService {
     const vouchers =
       held ??
       (await this.dataSource.getRepository(VoucherEntity).findBy({ holderOperationId: operation.id }));
-    const bySerial = new Map(vouchers.map((v) => [v.serialNumber, v]));
-    const lines = (redemption.items ?? []).map((item) => {
-      const voucher = bySerial.get(String(item.serial_number));
-      const gatewayFee = (item.fee ?? null) as FeeObjectJson | null;
-      const isPaid = item.is_paid === 1;
-      const cost = voucher?.cost ?? gatewayFee?.cost ?? 0;
-      const verdict = voucher
-        ? checkFees(
-            book,
-            partner.partner.issuerId,
-            businessDate,
-            { cost, isPaid, sharing: sharingOf(voucher) },
-            gatewayFee,
-          )
-        : { ours: null, issue: 'voucher not sold through us' };
-      return {
-        operationId: operation.id,
-        partnerId: partner.partner.id,
-        voucherId: voucher?.id ?? null,
-        serialNumber: String(item.serial_number),
+    // The answer says which vouchers were redeemed; the line's values are our record of each (see
+    // redeemed-vouchers.ts). One named that we did not hold, or one held and not named, waits for an operator.
+    const { matched, unheld, omitted } = matchReported(
+      vouchers,
+      (redemption.items ?? []).map((item) => ({
+        serial: String(item.serial_number),
         itemId: String(item.id),
-        isPaid,
-        cost,
+        isPaid: item.is_paid === 1,
+        gatewayFee: item.fee ?? null,
         gatewaySharing: item.sharing ?? null,
-        gatewayFee,
-        ourFee: verdict.ours,
-        feeIssue: verdict.issue,
-        salesPoint: `store:${voucher?.salesPoint ?? 'unknown'}`,
-        redemptionPoint: `store:${partner.partner.partnerUid}`,
-        redeemedAt,
-        businessDate,
-      };
-    });
+      })),
+    );
+    const lines = matched.map((pair) => ({
+      operationId: operation.id,
+      partnerId: partner.partner.id,
+      voucherId: pair.ours.id,
+      serialNumber: pair.ours.serialNumber,
+      itemId: pair.ours.itemId,
+      ...ourTerms(book, partner.partner.issuerId, businessDate, pair),
+      gatewaySharing: pair.reported.gatewaySharing,
+      gatewayFee: pair.reported.gatewayFee,
+      salesPoint: `store:${pair.ours.salesPoint}`,
+      redemptionPoint: `store:${partner.partner.partnerUid}`,
+      redeemedAt,
+      businessDate,
+    }));
+    if (unheld.length > 0 || omitted.length > 0) {
+      return this.recordDisputed(operation, redemption, body, lines, { unheld, omitted });
+    }
     const { reportId } = await settleWithLines(this.dataSource, {
       operationId: operation.id,
       completion: {
@@ -140,6 +138,48 @@ export class RedemptionService {
     return body;
   }
 
+  /**
+   * A confirmed redemption whose named vouchers differ from those held: the operation is settled as the gateway
+   * answered, the vouchers both sides agree on are redeemed with their lines, and the rest waits for an
+   * operator (one `redemption_mismatch` item, in the same transaction). A held voucher the answer leaves out
+   * stays held by the operation (`redeem_unknown`): neither redeemed nor released on a guess.
+   */
+  private async recordDisputed(
+    operation: OperationEntity,
+    redemption: RedemptionFacts,
+    body: Record<string, unknown>,
+    lines: readonly NewRedemptionLine[],
+    mismatch: { unheld: readonly Unheld[]; omitted: readonly HeldVoucher[] },
+  ): Promise<Record<string, unknown>> {
+    const { reportId } = await this.dataSource.transaction(async (tx) => {
+      const completion = await this.recorder.complete(tx, operation, {
+        state: 'succeeded',
+        code: redemption.code,
+        body,
+        gateway: { uid: redemption.uid, key: redemption.key },
+        report: 'redemption',
+      });
+      if (!completion.settled) return completion;
+      await insertRedemptionLines(tx, lines);
+      await moveVouchersById(
+        tx,
+        operation.id,
+        lines.map((l) => l.voucherId),
+        'redeemed',
+      );
+      await moveVouchersById(
+        tx,
+        operation.id,
+        mismatch.omitted.map((v) => v.id),
+        'redeem_unknown',
+      );
+      await raiseRedemptionMismatch(tx, operation, mismatch);
+      return completion;
+    });
+    this.recorder.dispatch(reportId);
+    return body;
+  }
+
   async recordFailed(operation: OperationEntity, code: string, message: string) {
     const body = { code, msg: message, order_id: operation.orderId };
     const { reportId } = await this.dataSource.transaction(async (tx) => {
@@ -149,4 +189,19 @@ export class RedemptionService {
     this.recorder.dispatch(reportId);
     return body;
   }
+}
+
+/** Moves the operation's held vouchers named by id (still in a holding state) to `to`. */
+async function moveVouchersById(
+  tx: EntityManager,
+  operationId: string,
+  ids: readonly (string | null)[],
+  to: 'redeemed' | 'redeem_unknown',
+): Promise<void> {
+  if (ids.length === 0) return;
+  await tx.query(
+    `UPDATE vouchers SET state = $3, updated_at = now()
+      WHERE holder_operation_id = $1 AND id = ANY($2::uuid[]) AND state IN ('redeeming', 'redeem_unknown')`,
+    [operationId, ids, to],
+  );
 }
