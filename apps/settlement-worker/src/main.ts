@@ -43,6 +43,7 @@ const operations = createOperations({
   registry,
   gateway,
   reports: queueDispatcher(queue, timing),
+  notifications: { retentionDays: config.gatewayReportRetentionDays },
 });
 const settlement = createSettlement({ dataSource, registry, gateway, exportRoot: config.exportDir });
 
@@ -50,6 +51,9 @@ await workPartnerReports(queue, dataSource, config.queuePollSeconds);
 await queue.work(QUEUES.reconcile, { pollingIntervalSeconds: config.queuePollSeconds }, async () => {
   const report = await operations.reconciler.runOnce();
   if (report.examined > 0) console.log(`reconcile: ${JSON.stringify(report)}`);
+  // Gateway reports whose wake-up query failed are woken again; reports past their retention are purged.
+  const reports = await operations.notifications.sweep();
+  if (reports.purged + reports.woken > 0) console.log(`gateway reports: ${JSON.stringify(reports)}`);
 });
 await queue.work(QUEUES.sweepReports, { pollingIntervalSeconds: config.queuePollSeconds }, async () => {
   await sweepPendingReports(queue, dataSource, timing);

@@ -51,11 +51,14 @@ export class OperationRecorder {
       .set(<QueryDeepPartialEntity<OperationEntity>>{
         state: completion.state,
         gatewayCode: completion.code,
-        ...(completion.gateway?.uid ? { gatewayUid: completion.gateway.uid } : {}),
-        ...(completion.gateway?.key ? { gatewayKey: completion.gateway.key } : {}),
+        // A uid/key already stored (the call's answer) is never overwritten: only the gateway's first word on
+        // them counts, and one that disagrees is for an operator, not for us to replace.
+        ...(completion.gateway?.uid ? { gatewayUid: () => 'coalesce(gateway_uid, :uid)' } : {}),
+        ...(completion.gateway?.key ? { gatewayKey: () => 'coalesce(gateway_key, :key)' } : {}),
         ...(completion.keepStoredAnswer ? {} : { response: completion.body }),
         ...(final ? { completedAt: this.clock.now() } : {}),
       })
+      .setParameters({ uid: completion.gateway?.uid ?? null, key: completion.gateway?.key ?? null })
       .where('id = :id AND state IN (:...open) AND state <> :to', {
         id: operation.id,
         open: OPEN_STATES,

@@ -1,8 +1,10 @@
 import type { PartnerRegistry } from '@tixclear/db';
 import type { DataSource } from 'typeorm';
-import { NotificationIntake } from './notification-intake';
+import { LateOutcomes } from './late-outcome';
+import { DEFAULT_INTAKE_OPTIONS, NotificationIntake, type IntakeOptions } from './notification-intake';
 import { OfflineRedemptionService } from './offline-service';
 import { OperationRecorder } from './operation-recorder';
+import { DEFAULT_WAKER_OPTIONS, OperationWaker, type WakerOptions } from './operation-waker';
 import { noDispatch, type ReportDispatcher } from './partner-outbox';
 import { systemClock, type Clock, type GatewayPort } from './ports';
 import { PurchaseService } from './purchase-service';
@@ -19,6 +21,10 @@ export interface OperationsDeps {
   clock?: Clock;
   reports?: ReportDispatcher;
   reconciler?: Partial<ReconcilerOptions>;
+  /** Gateway reports: size cap, rows per order, retention, sweep. */
+  notifications?: Partial<IntakeOptions>;
+  /** Queries woken by reports: how many at once. */
+  waker?: Partial<WakerOptions>;
 }
 
 /** The voucher operations wired together: the one service layer behind both front doors and the worker. */
@@ -29,7 +35,8 @@ export function createOperations(deps: OperationsDeps) {
   const redemptions = new RedemptionService(deps.dataSource, deps.gateway, clock, recorder);
   const offline = new OfflineRedemptionService(deps.dataSource, deps.gateway, clock, recorder);
   const refunds = new RefundService(deps.dataSource, deps.gateway, recorder);
-  const results = new ResultApplier(purchases, redemptions, offline, refunds);
+  const late = new LateOutcomes(deps.dataSource, clock, recorder);
+  const results = new ResultApplier(deps.dataSource, purchases, redemptions, offline, refunds, late);
   const queries = new QueryService(deps.dataSource, deps.gateway, results);
   const reconciler = new Reconciler(
     deps.dataSource,
@@ -40,8 +47,26 @@ export function createOperations(deps: OperationsDeps) {
     { purchases, redemptions, offline, refunds },
     { ...DEFAULT_RECONCILER_OPTIONS, ...deps.reconciler },
   );
-  const notifications = new NotificationIntake(deps.dataSource, deps.registry, results);
-  return { purchases, redemptions, offline, refunds, queries, results, reconciler, recorder, notifications };
+  const waker = new OperationWaker(deps.dataSource, deps.registry, deps.gateway, results, {
+    ...DEFAULT_WAKER_OPTIONS,
+    ...deps.waker,
+  });
+  const notifications = new NotificationIntake(deps.dataSource, waker, clock, {
+    ...DEFAULT_INTAKE_OPTIONS,
+    ...deps.notifications,
+  });
+  return {
+    purchases,
+    redemptions,
+    offline,
+    refunds,
+    queries,
+    results,
+    reconciler,
+    recorder,
+    notifications,
+    waker,
+  };
 }
 
 export type Operations = ReturnType<typeof createOperations>;

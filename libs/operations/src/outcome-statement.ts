@@ -8,15 +8,16 @@ import { insertLinesSql, linesParameter, type NewRedemptionLine } from './redemp
  * `OperationRecorder.complete` + `insertRedemptionLines` + `moveHeldVouchers` write in a transaction, the same
  * rules, fewer trips.
  * - the operation is settled only from an open state (an outcome learnt twice is stored once);
- * - the partner report (outbox) is written only by the statement that settled it, in the same transaction;
- * - lines and the vouchers' move are idempotent on their own (unique (partner, serial); state condition), so
- *   they are written whether or not this statement settled the operation, as the transaction did.
+ * - the partner report (outbox), the lines and the vouchers' move are written only by the statement that
+ *   settled it: an operation already failed (or settled) gets no lines, so it never takes a (partner, serial)
+ *   slot that a later, real redemption needs;
+ * - a uid/key already stored is kept (never overwritten by a later answer).
  */
 const SETTLE_WITH_LINES = `
 WITH settled AS (
   UPDATE operations
-  SET state = $2, gateway_code = $3, gateway_uid = coalesce($4, gateway_uid),
-    gateway_key = coalesce($5, gateway_key), response = $6::jsonb, completed_at = $7, updated_at = now()
+  SET state = $2, gateway_code = $3, gateway_uid = coalesce(gateway_uid, $4),
+    gateway_key = coalesce(gateway_key, $5), response = $6::jsonb, completed_at = $7, updated_at = now()
   WHERE id = $1 AND state = ANY($8::text[]) AND state <> $2
   RETURNING id, partner_id
 ), report AS (
@@ -25,10 +26,10 @@ WITH settled AS (
   ON CONFLICT DO NOTHING
   RETURNING id
 ), lines AS (
-  ${insertLinesSql('$10')}
+  ${insertLinesSql(`(CASE WHEN EXISTS (SELECT 1 FROM settled) THEN $10::jsonb ELSE '[]'::jsonb END)`)}
 ), moved AS (
   UPDATE vouchers SET state = $11, updated_at = now()
-  WHERE holder_operation_id = $1 AND state = ANY($12::text[])
+  WHERE holder_operation_id = $1 AND state = ANY($12::text[]) AND EXISTS (SELECT 1 FROM settled)
 )
 SELECT (SELECT count(*) FROM settled)::int AS settled, (SELECT id FROM report) AS report_id`;
 

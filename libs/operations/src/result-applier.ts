@@ -1,23 +1,60 @@
-import type { OperationEntity, PartnerContext } from '@tixclear/db';
+import { OperationEntity, type PartnerContext } from '@tixclear/db';
 import type { Resolution } from '@tixclear/gateway-client';
+import type { DataSource } from 'typeorm';
+import { isLateOutcome, type LateOutcomes } from './late-outcome';
 import type { OfflineRedemptionService } from './offline-service';
+import { OPEN_STATES } from './operation-recorder';
 import type { PurchaseService } from './purchase-service';
 import type { RedemptionFacts, RedemptionService } from './redemption-service';
 import type { RefundService } from './refund-service';
 
+/** What applying an answer did: settled or moved the operation, nothing, or met a late outcome. */
+export type Applied = 'applied' | 'unchanged' | 'late_outcome';
+
 /**
- * Applies what the gateway says about an operation, however we learnt it (a query, a report, the
- * reconciler), to our records. One place, so that every path settles an operation the same way.
+ * Applies what the gateway says about an operation, learnt by one of our queries (the partner's, the
+ * reconciler's, or one a gateway report woke), to our records. One place, so that every path settles an
+ * operation the same way. Only an open operation is settled; an answer that contradicts a final state is a
+ * late outcome, booked by {@link LateOutcomes} (an operator item, never silently payable lines).
  */
 export class ResultApplier {
   constructor(
+    private readonly dataSource: DataSource,
     private readonly purchases: PurchaseService,
     private readonly redemptions: RedemptionService,
     private readonly offline: OfflineRedemptionService,
     private readonly refunds: RefundService,
+    private readonly late: LateOutcomes,
   ) {}
 
   async apply(
+    partner: PartnerContext,
+    operation: OperationEntity,
+    resolution: Resolution<Record<string, unknown> & { code: string }>,
+    wireContent: Record<string, unknown> | undefined,
+  ): Promise<Applied> {
+    const before = await this.stateOf(operation.id);
+    if (before === undefined) return 'unchanged';
+    if ((OPEN_STATES as readonly string[]).includes(before))
+      await this.record(partner, operation, resolution, wireContent);
+    // Read again: a concurrent path (the reconciler, our own call's answer) may have settled it meanwhile.
+    const after = await this.stateOf(operation.id);
+    if (after === undefined) return 'unchanged';
+    if (resolution.status !== 'not_found' && isLateOutcome(operation, after, resolution)) {
+      await this.late.book(operation, after, resolution, wireContent);
+      return 'late_outcome';
+    }
+    return after === before ? 'unchanged' : 'applied';
+  }
+
+  private async stateOf(operationId: string): Promise<string | undefined> {
+    const row = await this.dataSource
+      .getRepository(OperationEntity)
+      .findOne({ select: { id: true, state: true }, where: { id: operationId } });
+    return row?.state;
+  }
+
+  private async record(
     partner: PartnerContext,
     operation: OperationEntity,
     resolution: Resolution<Record<string, unknown> & { code: string }>,

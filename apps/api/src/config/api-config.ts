@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { allowListEntries, parseEntry } from '../notifications/source-allow-list';
 
 /**
  * The API's whole configuration, read once from the environment at start. A bad or missing variable stops
@@ -25,6 +26,21 @@ const schema = z.object({
     .min(1024)
     .max(10 * 1024 * 1024)
     .default(1024 * 1024),
+  /** Addresses and CIDR ranges `/gateway/notify` accepts reports from, comma-separated; empty: any. */
+  NOTIFY_ALLOWED_SOURCES: z
+    .string()
+    .default('')
+    .refine(
+      (text) => allowListEntries(text).every((entry) => parseEntry(entry) !== undefined),
+      'must be IP addresses or CIDR ranges, comma-separated',
+    ),
+  /** Largest gateway report body; larger ones get 413 (and no `8888`). */
+  NOTIFY_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024)
+    .default(64 * 1024),
 });
 
 export interface ApiConfig {
@@ -38,6 +54,8 @@ export interface ApiConfig {
   envelopeFailuresPerMinute: number;
   reportRetryDelaySeconds: number;
   bodyLimitBytes: number;
+  notifyAllowedSources: string[];
+  notifyBodyLimitBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -62,6 +80,8 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     envelopeFailuresPerMinute: e.ENVELOPE_FAILURES_PER_MINUTE,
     reportRetryDelaySeconds: e.REPORT_RETRY_DELAY_SECONDS,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    notifyAllowedSources: allowListEntries(e.NOTIFY_ALLOWED_SOURCES),
+    notifyBodyLimitBytes: e.NOTIFY_BODY_LIMIT_BYTES,
   };
 }
 

@@ -3,29 +3,52 @@ import type { RawBodyRequest } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Operations } from '@tixclear/operations';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { API_CONFIG, type ApiConfig } from '../config/api-config';
+import { Metrics } from '../observability/metrics';
 import { OPERATIONS } from '../operations/operations.tokens';
+import { SourceAllowList } from './source-allow-list';
 
 /**
- * `POST /gateway/notify`: the gateway's background reports. `8888` is answered only once the report is stored
- * (and applied when it could be); an invalid report gets a 400 and no `8888`, so the gateway sends it again.
+ * `POST /gateway/notify`: the gateway's background reports. A report is a hint: `8888` is answered once it is
+ * stored (or counted), and it only wakes the operation it names, which our own query then settles
+ * (libs/operations NotificationIntake). Refused without `8888`, so that the gateway sends it again: a source
+ * not on the allow-list (403), a body over the report limit (413), an unreadable or invalid report (400).
  */
 @ApiExcludeController()
 @Controller('gateway')
 export class GatewayNotifyController {
   readonly #logger = new Logger('gateway-notify');
+  readonly #sources: SourceAllowList;
 
-  constructor(@Inject(OPERATIONS) private readonly operations: Operations) {}
+  constructor(
+    @Inject(OPERATIONS) private readonly operations: Operations,
+    @Inject(API_CONFIG) config: ApiConfig,
+    private readonly metrics: Metrics,
+  ) {
+    this.#sources = SourceAllowList.of(config.notifyAllowedSources);
+  }
 
   @Post('notify')
   @HttpCode(200)
   async notify(@Req() request: RawBodyRequest<FastifyRequest>, @Res() reply: FastifyReply): Promise<void> {
+    if (!this.#sources.allows(request.socket.remoteAddress)) {
+      this.metrics.recordGatewayReport('source_not_allowed');
+      return refuse(reply, 403, 'SOURCE_NOT_ALLOWED', 'reports are not accepted from this address');
+    }
     const body = request.rawBody?.toString('utf8') ?? '';
     const result = await this.operations.notifications.receive(body, request.headers['content-type']);
     if (!result.ack) {
+      this.metrics.recordGatewayReport(result.reason === 'too_large' ? 'too_large' : 'refused');
+      if (result.reason === 'too_large')
+        return refuse(reply, 413, 'BODY_TOO_LARGE', 'the report is larger than the limit');
       this.#logger.warn(`report refused: ${result.reason}`);
-      await reply.status(400).type('text/plain').send(`refused: ${result.reason}`);
-      return;
+      return refuse(reply, 400, 'REPORT_INVALID', `refused: ${result.reason}`);
     }
+    this.metrics.recordGatewayReport(result.outcome);
     await reply.status(200).type('text/plain').send('8888');
   }
+}
+
+async function refuse(reply: FastifyReply, status: number, code: string, message: string): Promise<void> {
+  await reply.status(status).type('application/json; charset=utf-8').send({ error: { code, message } });
 }

@@ -27,6 +27,10 @@ const FAMILIES = {
     help: 'Voucher operations by front door, command and outcome (succeeded, refused, pending or an error code).',
     type: 'counter',
   },
+  tixclear_gateway_reports_total: {
+    help: 'Gateway reports on /gateway/notify by outcome (stored, duplicate, unknown_order, excess, not_applicable, or why refused).',
+    type: 'counter',
+  },
   tixclear_envelope_decrypt_failures_total: {
     help: 'Envelopes on /api/init that could not be opened (unknown partner, wrong key, malformed).',
     type: 'counter',
@@ -55,6 +59,11 @@ export class Metrics {
   /** One voucher operation through either front door; `outcome` is `succeeded`, `refused`, `pending` or a code. */
   recordOperation(door: 'rest' | 'envelope', command: string, outcome: string): void {
     this.#increment('tixclear_operations_total', { door, command, outcome });
+  }
+
+  /** One gateway report; `outcome` is the intake's outcome or refusal reason (a small closed set). */
+  recordGatewayReport(outcome: string): void {
+    this.#increment('tixclear_gateway_reports_total', { outcome });
   }
 
   recordDecryptFailure(): void {

@@ -29,6 +29,7 @@ import { JOB_QUEUE, OPERATIONS } from './operations.tokens';
           registry,
           gateway: gatewayPort({ baseUrl: config.gatewayUrl, timeoutMs: config.gatewayTimeoutMs }),
           reports: queueDispatcher(boss, { reportRetryDelaySeconds: config.reportRetryDelaySeconds }),
+          notifications: { maxBodyBytes: config.notifyBodyLimitBytes },
         }),
     },
   ],

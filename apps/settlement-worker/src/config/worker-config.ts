@@ -15,6 +15,8 @@ const schema = z.object({
   SETTLEMENT_CRON: z.string().min(9).default('30 0 * * *'),
   /** Where finance exports are written. */
   EXPORT_DIR: z.string().min(1).default('exports'),
+  /** Days gateway reports (and the daily counts of reports not kept) are kept before they are purged. */
+  GATEWAY_REPORT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
 });
 
 export interface WorkerConfig {
@@ -26,6 +28,7 @@ export interface WorkerConfig {
   queuePollSeconds: number;
   settlementCron: string;
   exportDir: string;
+  gatewayReportRetentionDays: number;
 }
 
 export class WorkerConfigError extends Error {
@@ -48,5 +51,6 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     queuePollSeconds: e.QUEUE_POLL_SECONDS,
     settlementCron: e.SETTLEMENT_CRON,
     exportDir: e.EXPORT_DIR,
+    gatewayReportRetentionDays: e.GATEWAY_REPORT_RETENTION_DAYS,
   };
 }

@@ -1,6 +1,7 @@
 import { FeeScheduleEntity } from './fee-schedule.entity';
 import {
   GatewayNotificationEntity,
+  GatewayReportCountEntity,
   IdempotencyKeyEntity,
   PartnerNotificationEntity,
 } from './notification.entity';
@@ -41,6 +42,7 @@ export const entities = [
   VoucherEntity,
   RedemptionLineEntity,
   GatewayNotificationEntity,
+  GatewayReportCountEntity,
   PartnerNotificationEntity,
   IdempotencyKeyEntity,
   SettlementRunEntity,

@@ -1,11 +1,15 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
- * A background report from the gateway, stored before we answer `8888`. `dedupe_key` makes repeats harmless;
- * applying a report never moves a final state backwards (the state machines refuse it).
+ * A background report from the gateway, stored before we answer `8888`. It is a hint, never an authority: it
+ * only wakes the operation it names, which is then settled by our own query; its fields are never applied.
+ * `dedupe_key` stores a repeat once; old reports are purged after the retention period.
  */
 @Entity({ name: 'gateway_notifications' })
 @Index('gateway_notifications_dedupe_uq', ['dedupeKey'], { unique: true })
+@Index('gateway_notifications_order_idx', ['orderId'])
+@Index('gateway_notifications_received_idx', ['receivedAt'])
+@Index('gateway_notifications_pending_idx', ['receivedAt'], { where: `"outcome" = 'pending'` })
 export class GatewayNotificationEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -28,9 +32,34 @@ export class GatewayNotificationEntity {
   @CreateDateColumn({ name: 'received_at', type: 'timestamptz' })
   receivedAt!: Date;
 
-  /** What applying it did (`applied`, `stale`, `unknown_order`). */
+  /**
+   * `pending` until the query it woke has answered, then what that query found (`settled`, `open`,
+   * `confirmed`, `late_outcome`, `not_found`); `not_applicable` for a kind that names no operation of ours.
+   */
   @Column({ type: 'varchar', length: 20, nullable: true })
   outcome!: string | null;
+}
+
+/**
+ * Reports not kept one row each (an order we do not know, more reports for one order than we keep), counted
+ * per Taiwan day, kind and outcome, so that a flood of them costs a counter, not a table.
+ */
+@Entity({ name: 'gateway_report_counts' })
+export class GatewayReportCountEntity {
+  @PrimaryColumn({ type: 'date', primaryKeyConstraintName: 'PK_gateway_report_counts' })
+  day!: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 20, primaryKeyConstraintName: 'PK_gateway_report_counts' })
+  kind!: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 20, primaryKeyConstraintName: 'PK_gateway_report_counts' })
+  outcome!: string;
+
+  @Column({ type: 'bigint', default: 0 })
+  count!: string;
+
+  @Column({ name: 'last_at', type: 'timestamptz', default: () => 'now()' })
+  lastAt!: Date;
 }
 
 /**

@@ -6,6 +6,7 @@ import { RedemptionLineSaleTerms1795330000001 } from './1795330000001-redemption
 import { ClearingCursor1795330000002 } from './1795330000002-clearing-cursor';
 import { ClearingWriteIndexes1795330000003 } from './1795330000003-clearing-write-indexes';
 import { OperatorItems1795340000000 } from './1795340000000-operator-items';
+import { GatewayReportBounds1795340000001 } from './1795340000001-gateway-report-bounds';
 import { OperationChecks1795340000002 } from './1795340000002-operation-checks';
 
 /** In order; TypeORM runs the ones not yet recorded in the `migrations` table. */
@@ -18,5 +19,6 @@ export const migrations = [
   ClearingCursor1795330000002,
   ClearingWriteIndexes1795330000003,
   OperatorItems1795340000000,
+  GatewayReportBounds1795340000001,
   OperationChecks1795340000002,
 ];
