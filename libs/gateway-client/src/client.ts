@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { readAnswer } from './answer';
 import {
   commands,
+  PAYOFF_NOT_FOUND_CODE,
   serviceOf,
   type CommandName,
   type CommandSpec,
@@ -59,6 +60,11 @@ export interface GatewayClientConfig {
   readonly bodyEncoding?: BodyEncoding;
   /** Overrides of `cmd` per command, e.g. `{ payoffremittance: 'api/payoffbatch' }` (PROTOCOL.md §3). */
   readonly commandNames?: Partial<Record<CommandName, string>>;
+  /**
+   * The codes with which the pay-off query says it has no such batch (PROTOCOL.md §3: only an explicit
+   * not-found counts as "not found"). Default `[PAYOFF_NOT_FOUND_CODE]`.
+   */
+  readonly payoffNotFoundCodes?: readonly string[];
   /** Injected so that tests and key rotation use one notion of now. */
   readonly clock?: () => Date;
   readonly random?: () => number;
@@ -112,6 +118,11 @@ export class GatewayClient {
 
   get merchant(): { readonly mode: MerchantMode; readonly uid: string } {
     return { mode: this.#config.merchant.mode, uid: this.#config.merchant.uid };
+  }
+
+  /** The codes of an explicit "no such batch" answer of the pay-off query (see resolve.ts). */
+  get payoffNotFoundCodes(): readonly string[] {
+    return this.#config.payoffNotFoundCodes ?? [PAYOFF_NOT_FOUND_CODE];
   }
 
   /** The `cmd` sent for a command, after configuration overrides. */

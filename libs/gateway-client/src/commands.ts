@@ -70,6 +70,13 @@ const STORE: readonly MerchantMode[] = ['store'];
 const BOTH: readonly MerchantMode[] = ['store', 'agent'];
 const B200: AnswerRule = { ok: ['B200'], declined: [] };
 
+/**
+ * The pay-off query's explicit "no such batch" (PROTOCOL.md §3 leaves the code to us; the simulator answers
+ * it). Only this answer means a batch never arrived: any other refusal says nothing about its existence.
+ * Configurable per client (`payoffNotFoundCodes`) for a gateway that spells it otherwise.
+ */
+export const PAYOFF_NOT_FOUND_CODE = 'B404';
+
 export const commands = {
   voucherservicepurchase: {
     cmd: 'api/voucherservicepurchase',
@@ -163,7 +170,7 @@ export const commands = {
     mutating: false,
     queryFor: 'payoffremittance',
     modes: BOTH,
-    answer: B200,
+    answer: { ok: ['B200'], declined: [PAYOFF_NOT_FOUND_CODE] },
     source: 'PROTOCOL.md §3 (not in the seeds)',
   },
   payoffcoveringremittance: {

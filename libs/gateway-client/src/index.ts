@@ -7,7 +7,7 @@ export { GatewayClient, GATEWAY_URL } from './client';
 export type { CallOptions, GatewayClientConfig, GatewayMerchant } from './client';
 
 // The command registry and the schemas (the source of every wire and normalised type)
-export { COMMAND_NAMES, commands, serviceOf } from './commands';
+export { COMMAND_NAMES, commands, PAYOFF_NOT_FOUND_CODE, serviceOf } from './commands';
 export type {
   AnswerRule,
   CommandName,

@@ -1,5 +1,7 @@
 import { KeyRing } from '@tixclear/crypto';
 import { GatewayClient } from './client';
+import { PAYOFF_NOT_FOUND_CODE } from './commands';
+import { GatewayError } from './errors';
 import { FakeGateway } from './testing/fake-gateway';
 import { SAMPLE_STORE_KEY, SAMPLE_STORE_UID, seed000Answers } from './testing/seed-samples';
 
@@ -125,8 +127,22 @@ describe('resolving pay-off batches', () => {
     gateway.script = () => ({ json: batch('S01', [item('P1', 'C0001')]) });
     expect((await client.resolvePayoffCreate('G1')).status).toBe('committed');
     expect(gateway.received[0]?.data).toEqual({ store_uid: SAMPLE_STORE_UID, group_id: 'G1' });
-    gateway.script = () => ({ json: { code: 'B500', msg: 'none' } });
+    gateway.script = () => ({ json: { code: PAYOFF_NOT_FOUND_CODE, msg: 'none' } });
     expect((await client.resolvePayoffCreate('G1')).status).toBe('not_found');
+  });
+
+  it('only the explicit not-found code is "not found": another refusal or an empty answer throws', async () => {
+    for (const json of [
+      { code: 'B500', msg: 'none' },
+      { code: '100', msg: 'dup' },
+      { code: 'B200', msg: '' },
+    ]) {
+      gateway.script = () => ({ json });
+      await expect(client.resolvePayoffCreate('G1')).rejects.toBeInstanceOf(GatewayError);
+      await expect(client.resolvePayoffCovering('G1', ['P1'])).rejects.toBeInstanceOf(GatewayError);
+    }
+    gateway.script = () => ({ json: { code: PAYOFF_NOT_FOUND_CODE, msg: 'none' } });
+    expect((await client.resolvePayoffCovering('G1', ['P1'])).status).toBe('not_found');
   });
 
   it('covering: re-queued items → committed; still failed in S05 → not_found; remitting → pending', async () => {

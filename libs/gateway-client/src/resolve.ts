@@ -1,5 +1,5 @@
 import type { CallOptions, GatewayClient } from './client';
-import { gatewayErrorFrom, GatewayRejectedError } from './errors';
+import { GatewayError, gatewayErrorFrom, GatewayRejectedError } from './errors';
 import { describeCode, PayoffBatchCode, PayoffItemCode, type CodeFamily } from '@tixclear/domain';
 import type { PayoffBatchState } from './schemas/payoff-batch';
 import type { PurchaseState } from './schemas/voucherservicequery';
@@ -20,6 +20,7 @@ import type { RefundState } from './schemas/voucherrefundquery';
  * A voucher query is "not found" only by its explicit refusal ORDER_NOT_FOUND_CODES: a `100` refuses our request
  * itself (store, envelope, key), and an accepted answer without a record is odd; both propagate, as do
  * unavailability and invalid answers: ask again later, never decide "it never arrived" on them.
+ * Pay-off queries are stricter (lookUpBatch): only the explicit not-found code means "not found".
  */
 
 export type Resolution<R> =
@@ -149,18 +150,56 @@ export async function resolveVoucherOffline(
 }
 
 /**
+ * Runs the pay-off query; `undefined` only for the gateway's explicit "no such batch" (a code of
+ * `client.payoffNotFoundCodes`). Any other refusal or odd answer propagates: it says nothing about whether the
+ * batch exists, and reading it as "not found" would resend, or free, what may already be paid.
+ */
+async function lookUpBatch<T>(client: GatewayClient, query: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await query();
+  } catch (error) {
+    const explicit =
+      error instanceof GatewayError &&
+      (error.reason === 'rejected' || error.reason === 'unexpected_code') &&
+      error.gatewayCode !== undefined &&
+      client.payoffNotFoundCodes.includes(error.gatewayCode);
+    if (explicit) return undefined;
+    throw error;
+  }
+}
+
+/** An accepted pay-off query without a batch: an odd answer, not a "no such batch". */
+function noBatchInAnswer(client: GatewayClient, answer: unknown): GatewayError {
+  return gatewayErrorFrom(
+    {
+      kind: 'schema_mismatch',
+      issues: [{ field: 'content', message: 'the answer holds no batch', rule: 'missing' }],
+      body: answer,
+    },
+    {
+      command: 'payoffquery',
+      cmd: client.cmdOf('payoffquery'),
+      merchantUid: client.merchant.uid,
+      mutating: false,
+      attempt: 1,
+    },
+  );
+}
+
+/**
  * A pay-off batch creation by its group_id, via the batch query: the batch exists → committed (its state, S01
- * to S05, is in `result.code`); unknown → not_found.
+ * to S05, is in `result.code`); the explicit not-found code → not_found; any other refusal throws.
  */
 export async function resolvePayoffCreate(
   client: GatewayClient,
   groupId: string,
   options?: CallOptions & { readonly storeUid?: string },
 ): Promise<Resolution<PayoffBatchState>> {
-  const answer = await lookUp(() =>
+  const answer = await lookUpBatch(client, () =>
     client.payoffQuery({ store_uid: storeUid(client, options?.storeUid), group_id: groupId }, options),
   );
-  if (answer?.content === undefined) return { status: 'not_found' };
+  if (answer === undefined) return { status: 'not_found' };
+  if (answer.content === undefined) throw noBatchInAnswer(client, answer);
   return { status: 'committed', result: answer.content };
 }
 
@@ -169,7 +208,7 @@ export async function resolvePayoffCreate(
  * C2001/C2002 of a batch in S05, which makes it safe to send again when it did not take effect:
  *  - every item awaiting approval or remitted (C0001/C1001) → committed;
  *  - the batch still S05 and every item still failed (C2001/C2002) → not_found (send it again);
- *  - anything else (remitting, a mix) → pending. No such batch → not_found.
+ *  - anything else (remitting, a mix) → pending. The explicit not-found code → not_found; other refusals throw.
  */
 export async function resolvePayoffCovering(
   client: GatewayClient,
@@ -177,11 +216,12 @@ export async function resolvePayoffCovering(
   itemIds: readonly string[],
   options?: CallOptions & { readonly storeUid?: string },
 ): Promise<Resolution<PayoffBatchState>> {
-  const answer = await lookUp(() =>
+  const answer = await lookUpBatch(client, () =>
     client.payoffQuery({ store_uid: storeUid(client, options?.storeUid), group_id: groupId }, options),
   );
-  const batch = answer?.content;
-  if (batch === undefined) return { status: 'not_found' };
+  if (answer === undefined) return { status: 'not_found' };
+  const batch = answer.content;
+  if (batch === undefined) throw noBatchInAnswer(client, answer);
   const codes = itemIds.map((id) => batch.items.find((item) => item.id === id)?.code);
   const all = (accepted: readonly string[]): boolean =>
     codes.length > 0 && codes.every((code) => code !== undefined && accepted.includes(code));

@@ -34,3 +34,15 @@ export const HEADQUARTERS_PREFIX = 'hq:';
 export function headquartersParty(partnerUid: string): string {
   return `${HEADQUARTERS_PREFIX}${partnerUid}`;
 }
+
+/**
+ * A point of a partner, as a party of the sales and reimbursement ledgers: `<kind>:<partner uid>:<ref>`, from
+ * the point as a redemption line names it (`store:<ref>`, `dealer:<ref>`). Points are the partner's own: two
+ * partners' `dealer:7` are two payees. A line's point without a kind (`unknown`) stays one of its partner's.
+ */
+export function pointParty(partnerUid: string, point: string): string {
+  const colon = point.indexOf(':');
+  return colon < 0
+    ? `${point}:${partnerUid}:`
+    : `${point.slice(0, colon)}:${partnerUid}${point.slice(colon)}`;
+}

@@ -1,7 +1,7 @@
 import { FeeScheduleEntity, PartnerEntity, PartnerPointEntity } from '@tixclear/db';
 import { FeeScheduleBook, type IssuanceLayer } from '@tixclear/fee-engine';
 import { IsNull, Not, type DataSource } from 'typeorm';
-import { headquartersParty } from './accounts';
+import { headquartersParty, pointParty } from './accounts';
 
 /** Every issuer's fee schedules, as the fee engine's book. */
 export async function loadFeeBook(dataSource: DataSource): Promise<FeeScheduleBook> {
@@ -18,15 +18,20 @@ export async function loadFeeBook(dataSource: DataSource): Promise<FeeScheduleBo
   );
 }
 
-/** Payout accounts by party: `store:<uid>` / `dealer:<no>` of every point, `hq:<uid>` of paid-out headquarters. */
+/**
+ * Payout accounts by party: every point of a partner as its party (`<kind>:<partner uid>:<ref>`, pointParty),
+ * `hq:<uid>` of paid-out headquarters. Keyed by partner, so two partners' points of one number never meet.
+ */
 export async function loadPayoutAccounts(dataSource: DataSource): Promise<Map<string, string>> {
   const accounts = new Map<string, string>();
+  const partners = await dataSource.getRepository(PartnerEntity).find();
+  const uidOf = new Map(partners.map((partner) => [partner.id, partner.partnerUid]));
   const points = await dataSource.getRepository(PartnerPointEntity).findBy({ payoutAccount: Not(IsNull()) });
-  for (const point of points)
-    if (point.payoutAccount) accounts.set(`${point.kind}:${point.pointRef}`, point.payoutAccount);
-  const partners = await dataSource
-    .getRepository(PartnerEntity)
-    .findBy({ headquartersPayoutAccount: Not(IsNull()) });
+  for (const point of points) {
+    const partnerUid = uidOf.get(point.partnerId);
+    if (point.payoutAccount && partnerUid !== undefined)
+      accounts.set(pointParty(partnerUid, `${point.kind}:${point.pointRef}`), point.payoutAccount);
+  }
   for (const partner of partners) {
     if (partner.headquartersPayoutAccount)
       accounts.set(headquartersParty(partner.partnerUid), partner.headquartersPayoutAccount);

@@ -9,7 +9,8 @@ import type { Random } from './ports';
  *
  * Phases, in the order a request meets them:
  *  - before processing: `latency`, then one of `http_429`, `http_status`, `system_error` (outer 400), `reset`
- *    (socket destroyed), `garbage` (a non-JSON page). The command is not applied.
+ *    (socket destroyed), `garbage` (a non-JSON page), `refuse` (a refusal, `code` default B500). The command is
+ *    not applied.
  *  - after processing: `commit_then_drop` (applied, then the socket is destroyed: the response is lost) and
  *    `commit_then_error` (applied, then answered with the outer 400, as a gateway failing after its commit).
  *  - on reports: `notify_duplicate` (delivered twice), `notify_out_of_order` (held until the next report to the
@@ -27,6 +28,7 @@ export const REQUEST_FAULTS = [
   'system_error',
   'reset',
   'garbage',
+  'refuse',
 ] as const;
 export const COMMIT_FAULTS = ['commit_then_drop', 'commit_then_error'] as const;
 export const NOTIFY_FAULTS = ['notify_duplicate', 'notify_out_of_order', 'notify_suppress'] as const;
@@ -55,6 +57,8 @@ export const faultRuleSchema = z.strictObject({
   status: z.number().int().min(300).max(599).optional(),
   /** `http_429`: the Retry-After header, in seconds (default 1). */
   retryAfterSeconds: z.number().int().nonnegative().optional(),
+  /** `refuse`: the code answered (default B500). */
+  code: z.string().min(1).max(10).optional(),
   /** `items_extra`: the serial the added voucher is named by (default: one no voucher has). */
   serial: z.string().min(1).max(32).optional(),
 });
@@ -176,7 +180,7 @@ export class Faults {
     for (const rule of this.#matching(target, ['latency'])) {
       if (this.#fire(rule, target)) latencyMs += rule.ms ?? 0;
     }
-    const others = ['http_429', 'http_status', 'system_error', 'reset', 'garbage'] as const;
+    const others = ['http_429', 'http_status', 'system_error', 'reset', 'garbage', 'refuse'] as const;
     for (const rule of this.#matching(target, others)) {
       if (this.#fire(rule, target)) {
         return { latencyMs, fault: publicRule(rule) as RequestFaultDecision['fault'] };

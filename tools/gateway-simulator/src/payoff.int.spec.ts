@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { twd } from '@tixclear/domain';
-import { GatewayRejectedError, type GatewayClient } from '@tixclear/gateway-client';
+import { GatewayRejectedError, PAYOFF_NOT_FOUND_CODE, type GatewayClient } from '@tixclear/gateway-client';
 import type { RunningSimulator } from './index';
 import { clientFor, startTestSimulator, STORE } from './testing/harness';
 
@@ -181,6 +181,16 @@ describe('the covering remittance is refused (B500, batch unchanged)', () => {
     await create('G-DUP', 1);
     await expect(create('G-DUP', 1)).rejects.toMatchObject({ gatewayCode: '100' });
     expect(sim.state.batches.size).toBe(1);
+  });
+});
+
+describe('the batch query', () => {
+  it('answers an unknown group_id with the explicit not-found code, which the client reads as not found', async () => {
+    await expect(client.payoffQuery({ store_uid: STORE, group_id: 'G-NONE' })).rejects.toMatchObject({
+      code: 'GATEWAY_REJECTED',
+      gatewayCode: PAYOFF_NOT_FOUND_CODE,
+    });
+    expect(await client.resolvePayoffCreate('G-NONE', { storeUid: STORE })).toEqual({ status: 'not_found' });
   });
 });
 

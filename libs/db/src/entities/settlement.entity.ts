@@ -101,14 +101,17 @@ export class ClearingEntity {
   @Column({ type: 'bigint', transformer: twdColumn })
   reimbursement!: number;
 
-  /** The payees: headquarters (the partner), the sales point, the redemption point. */
-  @Column({ name: 'headquarters_party', type: 'varchar', length: 80 })
+  /**
+   * The payees: headquarters (`hq:<partner uid>`), the sales point and the redemption point, each of the
+   * partner (`store:<partner uid>:<store_uid>`, `dealer:<partner uid>:<no>`).
+   */
+  @Column({ name: 'headquarters_party', type: 'varchar', length: 120 })
   headquartersParty!: string;
 
-  @Column({ name: 'sales_party', type: 'varchar', length: 80 })
+  @Column({ name: 'sales_party', type: 'varchar', length: 120 })
   salesParty!: string;
 
-  @Column({ name: 'reimbursement_party', type: 'varchar', length: 80 })
+  @Column({ name: 'reimbursement_party', type: 'varchar', length: 120 })
   reimbursementParty!: string;
 }
 
@@ -214,7 +217,7 @@ export class JournalLineEntity {
   @Column({ type: 'varchar', length: 16, nullable: true })
   ledger!: string | null;
 
-  @Column({ type: 'varchar', length: 80, nullable: true })
+  @Column({ type: 'varchar', length: 120, nullable: true })
   party!: string | null;
 
   /** Debit positive, credit negative, whole TWD. */
@@ -227,7 +230,7 @@ export class JournalLineEntity {
 
 /** What a run owes one payee in one role, to be paid by a pay-off item (at most one successful). */
 @Entity({ name: 'payables' })
-@Index('payables_run_party_role_uq', ['runId', 'party', 'role'], { unique: true })
+@Index('payables_run_merchant_party_role_uq', ['runId', 'payingMerchant', 'party', 'role'], { unique: true })
 export class PayableEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -239,7 +242,7 @@ export class PayableEntity {
   @Column({ name: 'paying_merchant', type: 'varchar', length: 32 })
   payingMerchant!: string;
 
-  @Column({ type: 'varchar', length: 80 })
+  @Column({ type: 'varchar', length: 120 })
   party!: string;
 
   @Column({ type: 'varchar', length: 16 })
@@ -271,7 +274,7 @@ export class PayoutBatchEntity {
   @Column({ name: 'paying_merchant', type: 'varchar', length: 32 })
   payingMerchant!: string;
 
-  /** Derived from the run and the merchant, so a resubmission after a crash reuses it. */
+  /** Derived from the run, the merchant and the revision, so a resubmission after a crash reuses it. */
   @Column({ name: 'group_id', type: 'varchar', length: 50 })
   groupId!: string;
 
@@ -284,6 +287,10 @@ export class PayoutBatchEntity {
 
   @Column({ name: 'covering_attempts', type: 'int', default: 0 })
   coveringAttempts!: number;
+
+  /** Times the batch was re-formed without items whose payee account the gateway refused (group_id from it). */
+  @Column({ type: 'int', default: 0 })
+  revision!: number;
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
@@ -304,7 +311,7 @@ export class PayoutItemEntity {
   @Column({ name: 'item_id', type: 'varchar', length: 50 })
   itemId!: string;
 
-  @Column({ type: 'varchar', length: 80 })
+  @Column({ type: 'varchar', length: 120 })
   party!: string;
 
   /** The payee's account at the gateway (`user_id` of the item). */

@@ -8,6 +8,7 @@ import { ClearingWriteIndexes1795330000003 } from './1795330000003-clearing-writ
 import { OperatorItems1795340000000 } from './1795340000000-operator-items';
 import { GatewayReportBounds1795340000001 } from './1795340000001-gateway-report-bounds';
 import { OperationChecks1795340000002 } from './1795340000002-operation-checks';
+import { PartnerParties1795340000003 } from './1795340000003-partner-parties';
 
 /** In order; TypeORM runs the ones not yet recorded in the `migrations` table. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   OperatorItems1795340000000,
   GatewayReportBounds1795340000001,
   OperationChecks1795340000002,
+  PartnerParties1795340000003,
 ];

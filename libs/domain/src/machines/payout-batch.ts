@@ -14,6 +14,9 @@ import { defineStateMachine } from '../state-machine';
  *   flight / its outcome is unknown. The response carries the batch code again (S01..S05); a refused covering
  *   leaves the batch S05.
  * - `closed`: an S05 batch whose remaining items were all settled otherwise (see the item machine).
+ * - `parked`: the gateway would not say where the batch stands (a query refused without the explicit not-found
+ *   code, an odd answer). Nothing is sent, rejected or freed until an operator looks; the operator's retry sends
+ *   it back to the unknown state it came from, to be queried again.
  */
 export const payoutBatchStates = [
   'draft',
@@ -28,6 +31,7 @@ export const payoutBatchStates = [
   'covering_unknown',
   'closed',
   'discarded',
+  'parked',
 ] as const;
 export type PayoutBatchState = (typeof payoutBatchStates)[number];
 
@@ -38,20 +42,33 @@ export const payoutBatchMachine = defineStateMachine({
   finals: ['completed', 'rejected', 'closed', 'discarded'],
   transitions: {
     draft: ['submitting', 'discarded'],
+    // `draft` again: the gateway refused the creation for some items' accounts and does not have the batch;
+    // those items leave it and the rest is re-formed under a new derived group_id.
     submitting: [
+      'draft',
       'awaiting_approval',
       'remitting',
       'completed',
       'partly_remitted',
       'rejected',
       'submit_unknown',
+      'parked',
     ],
-    submit_unknown: ['draft', 'awaiting_approval', 'remitting', 'completed', 'partly_remitted', 'rejected'],
+    submit_unknown: [
+      'draft',
+      'awaiting_approval',
+      'remitting',
+      'completed',
+      'partly_remitted',
+      'rejected',
+      'parked',
+    ],
     awaiting_approval: ['remitting', 'completed', 'partly_remitted'],
     remitting: ['completed', 'partly_remitted'],
     partly_remitted: ['covering', 'closed'],
     covering: ['awaiting_approval', 'remitting', 'completed', 'partly_remitted', 'covering_unknown'],
-    covering_unknown: ['awaiting_approval', 'remitting', 'completed', 'partly_remitted'],
+    covering_unknown: ['awaiting_approval', 'remitting', 'completed', 'partly_remitted', 'parked'],
+    parked: ['submit_unknown', 'covering_unknown'],
     completed: [],
     rejected: [],
     closed: [],

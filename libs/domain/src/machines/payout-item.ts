@@ -8,9 +8,10 @@ import { defineStateMachine } from '../state-machine';
  *   (its amount goes back to the payable balance for a later batch).
  * - `awaiting_approval` C0001, `remitted` C1001, `failed` C2001, `rejected` C2002 (by the approver).
  * - `covering`: included in a covering remittance; the gateway then reports a fresh item code.
- * - `exception`: an operator took it out of the automatic flow (wrong bank account, repeated failures). From
- *   there it is covered again once fixed, `reincluded` in a new batch (this row ends; the new batch has a new
- *   item), or `settled_outside` the gateway (paid by other means, recorded in the ledger).
+ * - `exception`: out of the automatic flow for an operator (repeated failures, or a payee account the
+ *   creation refused, straight from `pending`). From there it is covered again once fixed, `reincluded` in a
+ *   new batch (this row ends; the new batch has a new item), `settled_outside` the gateway (paid by other means,
+ *   recorded in the ledger), or `remitted` when the gateway, asked before a re-inclusion, says it was paid.
  */
 export const payoutItemStates = [
   'pending',
@@ -32,13 +33,13 @@ export const payoutItemMachine = defineStateMachine({
   initial: ['pending'],
   finals: ['remitted', 'reincluded', 'settled_outside', 'withdrawn'],
   transitions: {
-    pending: ['awaiting_approval', 'remitted', 'failed', 'rejected', 'withdrawn'],
+    pending: ['awaiting_approval', 'remitted', 'failed', 'rejected', 'withdrawn', 'exception'],
     awaiting_approval: ['remitted', 'failed', 'rejected'],
     failed: ['covering', 'exception'],
     rejected: ['covering', 'exception'],
     // A refused or unanswered covering is settled by the item code the next query reports.
     covering: ['awaiting_approval', 'remitted', 'failed', 'rejected'],
-    exception: ['covering', 'reincluded', 'settled_outside'],
+    exception: ['covering', 'reincluded', 'settled_outside', 'remitted'],
     remitted: [],
     reincluded: [],
     settled_outside: [],

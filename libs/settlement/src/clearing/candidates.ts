@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { pointParty } from '../accounts';
 
 /** A redemption line as clearing reads it: what the judgement and the clearing row need. */
 export interface CandidateRow {
@@ -18,6 +19,9 @@ export interface CandidateRow {
   business_date: string;
   sales_point: string;
   redemption_point: string;
+  /** The points as parties of the line's partner (pointParty), set on read: what clearing pays. */
+  sales_party: string;
+  redemption_party: string;
   product: string;
   sharing_headquarters: string | null;
   sharing_sales: string | null;
@@ -105,7 +109,7 @@ export async function freshLines(
   after: LinePosition,
   last: LinePosition,
 ): Promise<FreshRow[]> {
-  return tx.query<FreshRow[]>(
+  const rows = await tx.query<FreshRow[]>(
     `SELECT ${COLUMNS}, rl.created_xid < $3::bigint AS below_horizon
        FROM redemption_lines rl
        JOIN partners p ON p.id = rl.partner_id
@@ -114,6 +118,7 @@ export async function freshLines(
         AND NOT EXISTS (SELECT 1 FROM clearing_backlog b WHERE b.redemption_line_id = rl.id)`,
     [periodEnd, knownFees, horizon, after.xid, after.id, last.xid, last.id],
   );
+  return withParties(rows);
 }
 
 /** The next `size` lines of the backlog after line `after`, in id order. */
@@ -124,7 +129,7 @@ export async function backlogLines(
   after: string | undefined,
   size: number,
 ): Promise<BacklogRow[]> {
-  return tx.query<BacklogRow[]>(
+  const rows = await tx.query<BacklogRow[]>(
     `SELECT ${COLUMNS}, c.redemption_line_id IS NOT NULL AS cleared_already
        FROM clearing_backlog b
        JOIN redemption_lines rl ON rl.id = b.redemption_line_id
@@ -134,6 +139,16 @@ export async function backlogLines(
       ORDER BY b.redemption_line_id LIMIT $4`,
     [periodEnd, knownFees, after ?? null, size],
   );
+  return withParties(rows);
+}
+
+/** Names each line's points as its partner's parties: in memory, no lookup per line. */
+function withParties<R extends CandidateRow>(rows: R[]): R[] {
+  for (const row of rows) {
+    row.sales_party = pointParty(row.partner_uid, row.sales_point);
+    row.redemption_party = pointParty(row.partner_uid, row.redemption_point);
+  }
+  return rows;
 }
 
 /** How many lines a run from `from` to `periodEnd` has to examine: for its progress bar. */

@@ -8,13 +8,17 @@ import {
   type TestDatabase,
 } from '@tixclear/db';
 import { computeFees, FeeScheduleBook } from '@tixclear/fee-engine';
+import { pointParty } from '../accounts';
 import { postTrustMovements } from '../posting';
 import { writeSyntheticDay } from '../testing/synthetic-day';
 import { clearAll as clearInLanes } from './clear-all';
 import { Clearing, jsonbText } from './clearing';
 
 const book = new FeeScheduleBook([SAMPLE_FEE_SCHEDULE]);
-const accounts = new Map([[`store:${SAMPLE_PARTNER.partnerUid}`, 'payee-1']]);
+const accounts = new Map([
+  [pointParty(SAMPLE_PARTNER.partnerUid, `store:${SAMPLE_PARTNER.partnerUid}`), 'payee-1'],
+]);
+const store999 = pointParty(SAMPLE_PARTNER.partnerUid, 'store:999');
 
 /** A scratch database with the sample partner for the enclosing describe: handed over once it is ready. */
 function useScratchDatabase(ready: (db: TestDatabase, samplePartnerId: string) => void): void {
@@ -119,10 +123,10 @@ describe('clearing', () => {
       `SELECT reason FROM settlement_holds WHERE run_id = $1`,
       [run],
     );
-    expect(holds.map((h) => h.reason)).toEqual(Array(3).fill('no payout account for store:999'));
+    expect(holds.map((h) => h.reason)).toEqual(Array(3).fill(`no payout account for ${store999}`));
 
     const later = await runId('2026-11-22');
-    const withAccount = new Clearing(db.dataSource, book, new Map([...accounts, ['store:999', 'payee-999']]));
+    const withAccount = new Clearing(db.dataSource, book, new Map([...accounts, [store999, 'payee-999']]));
     expect(await clearAll(later, '2026-11-22', withAccount)).toEqual({ cleared: 3, held: 0 });
   });
 

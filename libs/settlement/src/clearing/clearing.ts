@@ -79,7 +79,7 @@ export class Clearing {
   constructor(
     private readonly dataSource: DataSource,
     private readonly book: FeeScheduleBook,
-    /** Payout accounts by party (`store:…`, `dealer:…`, `hq:…`); a missing party holds the voucher. */
+    /** Payout accounts by party (`hq:<uid>`, `<kind>:<partner uid>:<ref>`); a missing party holds the voucher. */
     private readonly accounts: ReadonlyMap<string, string>,
   ) {}
 
@@ -216,7 +216,7 @@ export class Clearing {
       return { reason: 'fee split differs from the one at redemption' };
     if (row.is_paid) {
       // A paid voucher pays its sales point and its redemption point (headquarters only if paid out).
-      for (const party of [row.sales_point, row.redemption_point]) {
+      for (const party of [row.sales_party, row.redemption_party]) {
         if (!this.accounts.has(party)) return { reason: `no payout account for ${party}` };
       }
     }

@@ -39,8 +39,8 @@ export async function writeClearings(
         `${row.id}\t${runId}\t${row.partner_id}\t${copyText(row.serial_number)}\t${copyText(row.product)}\t` +
         `${row.business_date}\t${row.is_paid ? 't' : 'f'}\t${row.cost}\t${fee.escrow_fee}\t${fee.gateway_fee}\t` +
         `${fee.issuance_fee}\t${fee.issuance_layer}\t${fee.headquarters}\t${fee.sales}\t${fee.reimbursement}\t` +
-        `${copyText(headquartersParty(row.partner_uid))}\t${copyText(row.sales_point)}\t` +
-        `${copyText(row.redemption_point)}\n`
+        `${copyText(headquartersParty(row.partner_uid))}\t${copyText(row.sales_party)}\t` +
+        `${copyText(row.redemption_party)}\n`
       );
     }),
   );
@@ -96,10 +96,10 @@ function entryLines(entryId: string, { row, fee }: Cleared): string {
       `headquarters\t${copyText(headquartersParty(row.partner_uid))}`,
       -fee.headquarters,
     ) +
-    line(payableAccount('sales'), `sales\t${copyText(row.sales_point)}`, -fee.sales) +
+    line(payableAccount('sales'), `sales\t${copyText(row.sales_party)}`, -fee.sales) +
     line(
       payableAccount('reimbursement'),
-      `reimbursement\t${copyText(row.redemption_point)}`,
+      `reimbursement\t${copyText(row.redemption_party)}`,
       -fee.reimbursement,
     )
   );

@@ -73,23 +73,12 @@ async function insertPayables(tx: EntityManager, runId: string): Promise<void> {
      WHERE s.role <> 'headquarters' OR p.headquarters_payout_account IS NOT NULL
      GROUP BY p.upstream_uid, s.party, s.role
     HAVING sum(s.amount) > 0`;
-  // The unique key is (run, party, role): a payee paid by two merchants in one run would lose one payable to
-  // ON CONFLICT. Refuse the run instead, loudly.
-  // Summed once (a run can clear millions of vouchers), then checked and inserted from the result.
-  await tx.query(`CREATE TEMP TABLE run_owed ON COMMIT DROP AS ${owed}`, [runId]);
-  const [twice] = await tx.query<{ party: string }[]>(
-    `SELECT party FROM run_owed GROUP BY party, role HAVING count(*) > 1 LIMIT 1`,
-  );
-  if (twice) {
-    throw new PayoutError(
-      PayoutErrorCode.PartyWithTwoMerchants,
-      `${twice.party} is owed through two paying merchants in run ${runId}`,
-    );
-  }
+  // Keyed by (run, paying merchant, party, role): a party owed through two merchants keeps both payables, each
+  // paid by its own merchant's batch (items are per merchant and party too).
   await tx.query(
     `INSERT INTO payables (run_id, paying_merchant, party, role, amount)
-     SELECT $1, merchant, party, role, amount FROM run_owed
-     ON CONFLICT (run_id, party, role) DO NOTHING`,
+     SELECT $1, merchant, party, role, amount FROM (${owed}) AS owed
+     ON CONFLICT (run_id, paying_merchant, party, role) DO NOTHING`,
     [runId],
   );
 }
@@ -123,22 +112,30 @@ function plan(runId: string, rows: readonly Candidate[]): PlannedItem[] {
 }
 
 /**
- * Payee accounts: headquarters (`hq:<partner uid>`) from its partner; a point (`store:<ref>`, `dealer:<ref>`)
- * from partner_points of the partners the merchant pays for, the oldest partner's when several list it.
+ * Payee accounts: headquarters (`hq:<partner uid>`) from its partner; a point (`<kind>:<partner uid>:<ref>`)
+ * from that partner's partner_points, and only if the partner pays through the merchant. A point party of the
+ * older form (`<kind>:<ref>`, before parties named their partner) from partner_points of the partners the
+ * merchant pays for, the oldest partner's when several list it.
  */
 async function payeeAccounts(tx: EntityManager, items: readonly PlannedItem[]): Promise<Map<string, string>> {
   const rows = await tx.query<{ merchant: string; party: string; account: string | null }[]>(
     `SELECT w.merchant, w.party,
-            CASE WHEN split_part(w.party, ':', 1) = 'hq' THEN
+            CASE WHEN x.kind = 'hq' THEN
               (SELECT p.headquarters_payout_account FROM partners p
-                WHERE p.partner_uid = substr(w.party, 4) AND p.upstream_uid = w.merchant)
+                WHERE p.partner_uid = x.rest AND p.upstream_uid = w.merchant)
+            WHEN strpos(x.rest, ':') > 0 THEN
+              (SELECT pp.payout_account FROM partner_points pp JOIN partners p ON p.id = pp.partner_id
+                WHERE p.partner_uid = split_part(x.rest, ':', 1) AND p.upstream_uid = w.merchant
+                  AND pp.kind = x.kind AND pp.point_ref = substr(x.rest, strpos(x.rest, ':') + 1))
             ELSE
               (SELECT pp.payout_account FROM partner_points pp JOIN partners p ON p.id = pp.partner_id
-                WHERE p.upstream_uid = w.merchant AND pp.kind = split_part(w.party, ':', 1)
-                  AND pp.point_ref = substr(w.party, strpos(w.party, ':') + 1) AND pp.payout_account IS NOT NULL
+                WHERE p.upstream_uid = w.merchant AND pp.kind = x.kind AND pp.point_ref = x.rest
+                  AND pp.payout_account IS NOT NULL
                 ORDER BY p.created_at, p.id LIMIT 1)
             END AS account
-       FROM unnest($1::text[], $2::text[]) AS w(merchant, party)`,
+       FROM unnest($1::text[], $2::text[]) AS w(merchant, party)
+       CROSS JOIN LATERAL (SELECT split_part(w.party, ':', 1) AS kind,
+                                  substr(w.party, strpos(w.party, ':') + 1) AS rest) AS x`,
     [items.map((i) => i.merchant), items.map((i) => i.party)],
   );
   const accounts = new Map<string, string>();

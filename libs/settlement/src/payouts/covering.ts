@@ -1,7 +1,8 @@
 import { payoutItemStateForCode, type PayoutItemState } from '@tixclear/domain';
 import type { Pass, StepResult } from './context';
 import { applyAnswer } from './follower';
-import { ask, callGateway } from './gateway';
+import { ask, callGateway, lookUp } from './gateway';
+import { park } from './parked';
 import { itemsOf, moveBatch, moveItem, type BatchRow, type ItemRow } from './records';
 
 /*
@@ -95,21 +96,26 @@ async function uncover(
  * `covering_unknown`: the covering's answer was lost (or the worker died during the call). Resolved by the
  * batch query only: items on their way or remitted → their states; the batch still S05 with the items still
  * failing → the covering never took effect: back to `partly_remitted` (the attempt still counts) and the
- * backoff decides when the next one goes.
+ * backoff decides when the next one goes. A query refused without the explicit not-found code parks it.
  */
 export async function resolveCovering(pass: Pass, batch: BatchRow): Promise<StepResult> {
   const covering = (await itemsOf(pass.dataSource, batch.id)).filter((item) => item.state === 'covering');
   const client = await pass.clients.for(batch.payingMerchant);
-  const found = await ask(() =>
+  const found = await lookUp(() =>
     client.resolvePayoffCovering(
       batch.groupId,
       covering.map((item) => item.itemId),
       { storeUid: batch.payingMerchant },
     ),
   );
-  if (found === undefined) return 'waiting';
-  if (found.status !== 'not_found') {
-    const applied = await applyAnswer(pass, batch, 'covering_unknown', found.result);
+  if (found.kind === 'unreachable') return 'waiting';
+  // The gateway would not say: covering again could remit twice, so a person decides.
+  if (found.kind === 'odd') {
+    await park(pass, batch, 'covering_unknown', found);
+    return 'progressed';
+  }
+  if (found.value.status !== 'not_found') {
+    const applied = await applyAnswer(pass, batch, 'covering_unknown', found.value.result);
     return applied === 'unchanged' ? 'waiting' : 'progressed';
   }
   await uncover(pass, batch, 'covering_unknown', covering, 0);

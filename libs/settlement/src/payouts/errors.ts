@@ -8,8 +8,12 @@ export const PayoutErrorCode = {
   ItemNotException: 'PAYOUT_ITEM_NOT_EXCEPTION',
   /** Settling outside the gateway needs a note saying how it was paid. */
   NoteRequired: 'PAYOUT_NOTE_REQUIRED',
-  /** One payee would be paid by two merchants' batches in one run: its item id would not be unique. */
-  PartyWithTwoMerchants: 'PAYOUT_PARTY_WITH_TWO_MERCHANTS',
+  /** No pay-off batch with that group_id (operator commands). */
+  BatchNotFound: 'PAYOUT_BATCH_NOT_FOUND',
+  /** The operator's retry needs a `parked` batch. */
+  BatchNotParked: 'PAYOUT_BATCH_NOT_PARKED',
+  /** The gateway could not be asked, or its answer leaves the item's fate open: try again later. */
+  GatewayUnsure: 'PAYOUT_GATEWAY_UNSURE',
   /** No partner speaks for the paying merchant, so there are no credentials to send its batch with. */
   NoMerchantCredentials: 'PAYOUT_NO_MERCHANT_CREDENTIALS',
   /** A batch or item row that is missing or holds a state its machine does not know: a bug or a bad edit. */

@@ -5,6 +5,7 @@ import {
   GatewayRequestInvalidError,
   GatewayUnavailableError,
   type GatewayClient,
+  type GatewayIssue,
 } from '@tixclear/gateway-client';
 import type { DataSource } from 'typeorm';
 import { PayoutErrorCode, PayoutError } from './errors';
@@ -35,7 +36,8 @@ export interface PartnerContexts {
  */
 export type CallOutcome<T> =
   | { kind: 'ok'; value: T }
-  | { kind: 'rejected'; code: string; message: string }
+  /** `issues`: our own request check's findings, by field (`items[2].user_id`); none for the gateway's. */
+  | { kind: 'rejected'; code: string; message: string; issues: readonly GatewayIssue[] }
   | { kind: 'not_sent'; error: GatewayError }
   | { kind: 'unknown'; error: GatewayError };
 
@@ -44,10 +46,13 @@ export async function callGateway<T>(call: () => Promise<T>): Promise<CallOutcom
     return { kind: 'ok', value: await call() };
   } catch (error) {
     if (error instanceof GatewayRejectedError) {
-      return { kind: 'rejected', code: error.gatewayCode ?? 'B500', message: error.gatewayMessage ?? '' };
+      const code = error.gatewayCode ?? 'B500';
+      return { kind: 'rejected', code, message: error.gatewayMessage ?? '', issues: [] };
     }
     // Our own check refused to send it: nothing left this process.
-    if (error instanceof GatewayRequestInvalidError) return { kind: 'rejected', code: '100', message: '' };
+    if (error instanceof GatewayRequestInvalidError) {
+      return { kind: 'rejected', code: '100', message: error.message, issues: error.issues };
+    }
     if (error instanceof GatewayUnavailableError && !error.mayHaveCommitted)
       return { kind: 'not_sent', error };
     if (error instanceof GatewayError) return { kind: 'unknown', error };
@@ -62,6 +67,24 @@ export async function ask<T>(query: () => Promise<T>): Promise<T | undefined> {
   } catch (error) {
     if (error instanceof GatewayError) return undefined;
     throw error;
+  }
+}
+
+/**
+ * What a query that decides money says: `answer`; `unreachable` (try again later); or `odd`: the gateway
+ * answered but would not say (a refusal without the explicit not-found code, an answer we cannot read, a query
+ * we could not even build). An odd answer is for a person, never read as "not there".
+ */
+export type Lookup<T> =
+  { kind: 'answer'; value: T } | { kind: 'unreachable' } | { kind: 'odd'; code: string; message: string };
+
+export async function lookUp<T>(query: () => Promise<T>): Promise<Lookup<T>> {
+  try {
+    return { kind: 'answer', value: await query() };
+  } catch (error) {
+    if (!(error instanceof GatewayError)) throw error;
+    if (error instanceof GatewayUnavailableError) return { kind: 'unreachable' };
+    return { kind: 'odd', code: error.gatewayCode ?? error.code, message: error.message };
   }
 }
 

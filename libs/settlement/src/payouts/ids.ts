@@ -9,9 +9,13 @@ import { createHash } from 'node:crypto';
 
 const digest = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 40);
 
-/** The `group_id` of a run's batch for one paying merchant (42 characters). */
-export function groupIdFor(runId: string, payingMerchant: string): string {
-  return `PB${digest(`batch|${runId}|${payingMerchant}`)}`;
+/**
+ * The `group_id` of a run's batch for one paying merchant (42 characters). `revision` counts the times the
+ * batch was re-formed after the gateway refused its creation (an item dropped): each has its own id, derived.
+ */
+export function groupIdFor(runId: string, payingMerchant: string, revision = 0): string {
+  const suffix = revision === 0 ? '' : `|${revision}`;
+  return `PB${digest(`batch|${runId}|${payingMerchant}${suffix}`)}`;
 }
 
 /**

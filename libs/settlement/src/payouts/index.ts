@@ -24,6 +24,7 @@ import { resolveSubmission, submit } from './submitter';
 export { groupIdFor, itemIdFor } from './ids';
 export { PayoutError, PayoutErrorCode } from './errors';
 export { listExceptions, reincludeException, settleExceptionOutside } from './exceptions';
+export { retryParkedBatch } from './parked';
 export type { ExceptionOutcome, OperatorOptions, PayoutException } from './exceptions';
 export type { PartnerContexts, PayoffClient, PayoffGatewayPort } from './gateway';
 export type { PayoutOptions } from './context';
@@ -116,6 +117,9 @@ function step(pass: Pass, batch: BatchRow): Promise<StepResult> {
       return unknownFrom(pass, batch, 'covering', 'covering_unknown');
     case 'covering_unknown':
       return resolveCovering(pass, batch);
+    // Waits for an operator (retryParkedBatch): nothing moves it on its own.
+    case 'parked':
+      return Promise.resolve('waiting');
     case 'completed':
     case 'rejected':
     case 'closed':

@@ -11,6 +11,8 @@ describe('derived gateway ids', () => {
       groupIdFor(run, '289151880142'),
       groupIdFor(run, 'C0000000001'),
       groupIdFor('another-run', '289151880142'),
+      groupIdFor(run, '289151880142', 1),
+      groupIdFor(run, '289151880142', 2),
       itemIdFor(run, '289151880142', 'store:289151880142'),
       itemIdFor(run, '289151880142', 'dealer:D1'),
       itemIdFor(run, 'C0000000001', 'dealer:D1'),
@@ -18,7 +20,8 @@ describe('derived gateway ids', () => {
     for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9]{1,50}$/);
     expect(new Set(ids).size).toBe(ids.length);
     expect(groupIdFor(run, '289151880142')).toBe(ids[0]);
-    expect(itemIdFor(run, '289151880142', 'dealer:D1')).toBe(ids[4]);
+    expect(groupIdFor(run, '289151880142', 0)).toBe(ids[0]);
+    expect(itemIdFor(run, '289151880142', 'dealer:D1')).toBe(ids[6]);
   });
 });
 
@@ -31,6 +34,7 @@ describe('covering backoff', () => {
     state: 'partly_remitted',
     gatewayCode: 'S05',
     coveringAttempts,
+    revision: 0,
     updatedAt: new Date(0),
   });
 

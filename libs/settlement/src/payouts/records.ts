@@ -26,6 +26,8 @@ export interface BatchRow {
   state: PayoutBatchState;
   gatewayCode: string | null;
   coveringAttempts: number;
+  /** How many times the batch was re-formed without refused items (its group_id is derived from it). */
+  revision: number;
   /** When the batch last changed state (set by moveBatch only: backoff and grace are measured from it). */
   updatedAt: Date;
 }
@@ -41,7 +43,8 @@ export interface ItemRow {
   gatewayCode: string | null;
 }
 
-const BATCH_COLUMNS = `id, run_id, paying_merchant, group_id, state, gateway_code, covering_attempts, updated_at`;
+const BATCH_COLUMNS = `id, run_id, paying_merchant, group_id, state, gateway_code, covering_attempts, revision,
+  updated_at`;
 const ITEM_COLUMNS = `id, batch_id, item_id, party, payee_account, amount::text AS amount, state, gateway_code`;
 
 interface BatchRecord {
@@ -52,6 +55,7 @@ interface BatchRecord {
   state: string;
   gateway_code: string | null;
   covering_attempts: number;
+  revision: number;
   updated_at: Date;
 }
 
@@ -78,6 +82,7 @@ function batchOf(r: BatchRecord): BatchRow {
     state: r.state,
     gatewayCode: r.gateway_code,
     coveringAttempts: r.covering_attempts,
+    revision: r.revision,
     updatedAt: r.updated_at,
   };
 }
@@ -110,6 +115,14 @@ export async function loadBatch(q: Queryable, batchId: string): Promise<BatchRow
   ]);
   if (!row) throw invalid(`no payout batch ${batchId}`);
   return batchOf(row);
+}
+
+export async function loadBatchByGroupId(q: Queryable, groupId: string): Promise<BatchRow | undefined> {
+  const [row] = await q.query<BatchRecord[]>(
+    `SELECT ${BATCH_COLUMNS} FROM payout_batches WHERE group_id = $1`,
+    [groupId],
+  );
+  return row ? batchOf(row) : undefined;
 }
 
 export async function itemsOf(q: Queryable, batchId: string): Promise<ItemRow[]> {

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { SAMPLE_FEE_SCHEDULE } from '@tixclear/db';
 import { FeeScheduleBook } from '@tixclear/fee-engine';
+import { pointParty } from '../accounts';
 import { SettlementRunner } from '../settlement-runner';
 import { summarizeRun } from '../summary';
 import { writeSyntheticDay } from '../testing/synthetic-day';
@@ -35,6 +36,9 @@ afterEach(async () => {
   await world.drop();
 });
 
+/** The sample store's own point, as a party of its partner (the clearing names parties so). */
+const storeA = pointParty(M1, `store:${M1}`);
+
 describe('a settlement run', () => {
   it('waits for the approver, then completes with every payee paid and the books balanced', async () => {
     await writeSyntheticDay(world.db.dataSource, {
@@ -45,7 +49,7 @@ describe('a settlement run', () => {
     });
     const runner = new SettlementRunner(world.db.dataSource, {
       feeBook: () => Promise.resolve(new FeeScheduleBook([SAMPLE_FEE_SCHEDULE])),
-      payoutAccounts: () => Promise.resolve(new Map([[PARTY.storeA, `payee-${M1}`]])),
+      payoutAccounts: () => Promise.resolve(new Map([[storeA, `payee-${M1}`]])),
       payouts: world.processor(),
       exports: { export: () => Promise.resolve({ directory: '', files: [] }) },
     });
@@ -67,7 +71,7 @@ describe('a settlement run', () => {
     // Eight paid vouchers: the store is paid sales 5 + reimbursement 35 each; headquarters (7 each) is not paid out.
     const [item] = await world.rows<{ amount: number }>(`SELECT amount::int AS amount FROM payout_items`);
     expect(item?.amount).toBe(8 * 40);
-    expect(await owed(world, PARTY.storeA)).toBe(0);
+    expect(await owed(world, storeA)).toBe(0);
     expect(await owed(world, PARTY.hqA)).toBe(8 * 7);
     expect(requestsOf(sim, 'payoffremittance')).toBe(1);
   });

@@ -3,7 +3,7 @@ import { twd } from '@tixclear/domain';
 import { GatewayClient } from '@tixclear/gateway-client';
 import { KeyRing } from '@tixclear/crypto';
 import { SAMPLE_PARTNER } from '@tixclear/db';
-import { groupIdFor, itemIdFor } from './index';
+import { groupIdFor } from './index';
 import {
   batchesOfRun,
   crashAfter,
@@ -176,30 +176,54 @@ describe('crash safety', () => {
   });
 });
 
-describe('a refused batch', () => {
-  it('is rejected once the query confirms the gateway lacks it; its payables go to the next run', async () => {
+describe('a refused payee account', () => {
+  it('becomes an exception; the other items go under the next derived group_id and are paid', async () => {
     const run = await builtRun();
     // A payee account the request rules refuse: the client does not even send it.
     await world.rows(`UPDATE payout_items SET payee_account = '' WHERE party = $1`, [PARTY.storeS2]);
 
+    expect(await world.processor().advance(run)).toBe('waiting');
+
+    const regrouped = groupIdFor(run, M1, 1);
+    expect(await batchesOfRun(world, run)).toMatchObject([
+      { groupId: regrouped, state: 'awaiting_approval' },
+    ]);
+    expect((await itemsOfRun(world, run)).map((i) => [i.party, i.state])).toEqual([
+      [PARTY.dealerD1, 'awaiting_approval'],
+      [PARTY.hqB, 'awaiting_approval'],
+      [PARTY.storeA, 'awaiting_approval'],
+      [PARTY.storeS2, 'exception'],
+    ]);
+    // The refused request never left; the query of the first group_id said "no such batch".
+    expect(creates()).toBe(1);
+    expect(simBatches()).toEqual([regrouped]);
+    const [sent] = [...sim.state.batches.values()];
+    expect(sent?.items.map((i) => i.userId).sort()).toEqual([`payee-${M1}`, 'payee-D1', 'payee-hqB']);
+
+    sim.control.approveBatch(regrouped);
+    expect(await world.processor().advance(run)).toBe('done');
+    expect(await batchesOfRun(world, run)).toMatchObject([{ state: 'completed' }]);
+    expect(await owed(world, PARTY.dealerD1)).toBe(0);
+    expect(await owed(world, PARTY.storeA)).toBe(0);
+    expect(await owed(world, PARTY.storeS2)).toBe(5);
+    expect((await world.processor().listExceptions()).map((e) => [e.party, e.amount, e.gatewayCode])).toEqual(
+      [[PARTY.storeS2, 5, '100']],
+    );
+    expect(await trialBalance(world)).toBe(0);
+  });
+
+  it('when every item is refused, the batch is rejected and each item waits for an operator', async () => {
+    const run = await builtRun();
+    await world.rows(`UPDATE payout_items SET payee_account = ''`);
+
     expect(await world.processor().advance(run)).toBe('done');
 
     expect(await batchesOfRun(world, run)).toMatchObject([{ state: 'rejected' }]);
-    expect(new Set((await itemsOfRun(world, run)).map((i) => i.state))).toEqual(new Set(['withdrawn']));
-    expect(await world.rows(`SELECT id FROM payables WHERE item_id IS NOT NULL`)).toEqual([]);
+    expect(new Set((await itemsOfRun(world, run)).map((i) => i.state))).toEqual(new Set(['exception']));
     expect(creates()).toBe(0);
-    expect(simBatches()).toEqual([]);
-
+    // Still owed, still linked to their items: the next run does not pay them until an operator acts.
     const next = await world.newRun('2026-11-21');
     await world.processor().build(next);
-    const items = await itemsOfRun(world, next);
-    expect(items.map((i) => [i.party, i.amount, i.itemId])).toEqual([
-      [PARTY.dealerD1, 35, itemIdFor(next, M1, PARTY.dealerD1)],
-      [PARTY.hqB, 7, itemIdFor(next, M1, PARTY.hqB)],
-      [PARTY.storeA, 40, itemIdFor(next, M1, PARTY.storeA)],
-      [PARTY.storeS2, 5, itemIdFor(next, M1, PARTY.storeS2)],
-    ]);
-    expect(await world.processor().advance(next)).toBe('waiting');
-    await finish(next);
+    expect(await itemsOfRun(world, next)).toEqual([]);
   });
 });

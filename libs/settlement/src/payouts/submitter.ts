@@ -1,14 +1,18 @@
-import type { PayoutBatchState } from '@tixclear/domain';
+import { payoutBatchMachine, type PayoutBatchState } from '@tixclear/domain';
+import type { GatewayIssue } from '@tixclear/gateway-client';
 import type { Pass, StepResult } from './context';
 import { applyAnswer } from './follower';
-import { ask, callGateway, type PayoffClient } from './gateway';
-import { itemsOf, moveBatch, moveItem, type BatchRow } from './records';
+import { callGateway, lookUp, type PayoffClient } from './gateway';
+import { groupIdFor } from './ids';
+import { park } from './parked';
+import { affected, itemsOf, moveBatch, moveItem, type BatchRow, type ItemRow } from './records';
 
 /*
  * Sending a batch (PROTOCOL.md §3: store_uid, group_id, items[{id, user_id, money}]). Never inside a database
  * transaction: `submitting` is committed first, so a crash during the call leaves a row saying "this may have
  * been sent", and from `submitting` or `submit_unknown` nothing is sent again until a query by group_id has
- * said the gateway does not have it.
+ * said, with the explicit not-found code, that the gateway does not have it. A query the gateway refuses
+ * otherwise, or answers oddly, parks the batch for an operator (parked.ts).
  */
 
 const unknown = (pass: Pass, batch: BatchRow): Promise<boolean> =>
@@ -39,7 +43,7 @@ export async function submit(pass: Pass, batch: BatchRow): Promise<StepResult> {
       }
       return 'progressed';
     case 'rejected':
-      return refused(pass, batch, client, outcome.code);
+      return refused(pass, batch, client, outcome, items);
     // Certainly not sent is treated as unknown too: the query that resolves it is cheap, and one path is safer.
     case 'not_sent':
     case 'unknown':
@@ -50,31 +54,106 @@ export async function submit(pass: Pass, batch: BatchRow): Promise<StepResult> {
 
 /**
  * A refused creation. The gateway refuses a repeated group_id with `100` like any other bad request, and a
- * resend after an unknown outcome can meet a late original: so the batch is looked up before it is called
- * rejected. Found → its state; not found → `rejected` (items withdrawn, payables freed for a later run).
+ * resend after an unknown outcome can meet a late original: so the batch is looked up before anything else.
+ * Found → its state. Explicitly not found → the items whose payee account was refused become exceptions and
+ * the rest is re-formed under a new group_id; a refusal that names no item rejects the batch (items withdrawn,
+ * payables freed for a later run). Any other answer to the query parks the batch.
  */
-async function refused(pass: Pass, batch: BatchRow, client: PayoffClient, code: string): Promise<StepResult> {
-  const found = await ask(() =>
+async function refused(
+  pass: Pass,
+  batch: BatchRow,
+  client: PayoffClient,
+  refusal: { code: string; message: string; issues: readonly GatewayIssue[] },
+  sent: readonly ItemRow[],
+): Promise<StepResult> {
+  const found = await lookUp(() =>
     client.resolvePayoffCreate(batch.groupId, { storeUid: batch.payingMerchant }),
   );
-  if (found === undefined) await unknown(pass, batch);
-  else if (found.status === 'not_found') await reject(pass, batch, 'submitting', code);
-  else await applyAnswer(pass, batch, 'submitting', found.result);
+  if (found.kind === 'unreachable') await unknown(pass, batch);
+  else if (found.kind === 'odd') await park(pass, batch, 'submitting', found);
+  else if (found.value.status !== 'not_found') {
+    await applyAnswer(pass, batch, 'submitting', found.value.result);
+  } else {
+    const offending = offendingItems(sent, refusal.issues);
+    if (offending.length > 0) await reform(pass, batch, offending, refusal.code);
+    else await reject(pass, batch, 'submitting', refusal.code);
+  }
   return 'progressed';
 }
 
+/** The sent items a refusal names by field (`items[2].user_id`); none when any issue is not about an item. */
+export function offendingItems(sent: readonly ItemRow[], issues: readonly GatewayIssue[]): ItemRow[] {
+  const named = new Set<ItemRow>();
+  for (const issue of issues) {
+    const index = /^items\[(\d+)\]/.exec(issue.field)?.[1];
+    const item = index === undefined ? undefined : sent[Number(index)];
+    if (item === undefined) return [];
+    named.add(item);
+  }
+  return [...named];
+}
+
 /**
- * `submit_unknown`: resolved only by asking the gateway for the group_id. Found → its state. Not found → once
- * the grace has passed since the outcome became unknown, back to `draft` and sent again with the same group_id.
+ * The gateway does not have the batch and refused it for some items: they become exceptions (an operator
+ * corrects the account, then re-includes or settles them), and the batch goes back to `draft` without them
+ * under the next derived group_id, so the others are paid now. With nothing left, the batch is rejected.
+ */
+async function reform(
+  pass: Pass,
+  batch: BatchRow,
+  offending: readonly ItemRow[],
+  code: string,
+): Promise<void> {
+  await pass.dataSource.transaction(async (tx) => {
+    const now = pass.settings.clock();
+    const remaining = (await itemsOf(tx, batch.id)).filter(
+      (item) => item.state === 'pending' && !offending.some((o) => o.id === item.id),
+    );
+    const to: PayoutBatchState = remaining.length > 0 ? 'draft' : 'rejected';
+    payoutBatchMachine.assertTransition('submitting', to);
+    const revision = batch.revision + 1;
+    const moved = await affected(
+      tx,
+      `UPDATE payout_batches SET state = $3, group_id = $4, revision = $5, updated_at = $6, gateway_code = $7
+        WHERE id = $1 AND state = $2 AND revision = $8`,
+      [
+        batch.id,
+        'submitting',
+        to,
+        groupIdFor(batch.runId, batch.payingMerchant, revision),
+        revision,
+        now,
+        code.slice(0, 10),
+        batch.revision,
+      ],
+    );
+    if (moved !== 1) return;
+    for (const item of offending) {
+      await moveItem(tx, item.id, 'pending', 'exception', now, {
+        code: code.slice(0, 10),
+        message: 'payee account refused at creation',
+      });
+    }
+  });
+}
+
+/**
+ * `submit_unknown`: resolved only by asking the gateway for the group_id. Found → its state. Explicitly not
+ * found → once the grace has passed since the outcome became unknown, back to `draft` and sent again with the
+ * same group_id. A refused or odd query → parked, never resent.
  */
 export async function resolveSubmission(pass: Pass, batch: BatchRow): Promise<StepResult> {
   const client = await pass.clients.for(batch.payingMerchant);
-  const found = await ask(() =>
+  const found = await lookUp(() =>
     client.resolvePayoffCreate(batch.groupId, { storeUid: batch.payingMerchant }),
   );
-  if (found === undefined) return 'waiting';
-  if (found.status !== 'not_found') {
-    const applied = await applyAnswer(pass, batch, 'submit_unknown', found.result);
+  if (found.kind === 'unreachable') return 'waiting';
+  if (found.kind === 'odd') {
+    await park(pass, batch, 'submit_unknown', found);
+    return 'progressed';
+  }
+  if (found.value.status !== 'not_found') {
+    const applied = await applyAnswer(pass, batch, 'submit_unknown', found.value.result);
     return applied === 'unchanged' ? 'waiting' : 'progressed';
   }
   const now = pass.settings.clock();

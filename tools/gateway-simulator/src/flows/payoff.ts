@@ -1,5 +1,15 @@
 import { formatTaiwanTimestamp } from '@tixclear/domain';
-import { BATCH_MSG, echoOf, executed, executionFailed, invalidData, ITEM_MSG } from '../answers';
+import { PAYOFF_NOT_FOUND_CODE } from '@tixclear/gateway-client';
+import {
+  BATCH_MSG,
+  echoOf,
+  executed,
+  executionFailed,
+  invalidData,
+  ITEM_MSG,
+  MSG,
+  withDetail,
+} from '../answers';
 import type { Merchant } from '../merchants';
 import { SimulatorState } from '../state/store';
 import type { PayoffBatch, PayoffItem, PayoffOutcome } from '../state/types';
@@ -64,7 +74,13 @@ export function queryBatch(
   request: RequestFor<'payoffquery'>,
 ): FlowResult {
   const batch = services.state.batches.get(SimulatorState.batchKey(request.store_uid, request.group_id));
-  if (batch === undefined) return unchanged(executionFailed('group_id (no such batch)'));
+  // The explicit "no such batch" (PROTOCOL.md §3 leaves it to us): the only answer that says it never arrived.
+  if (batch === undefined) {
+    return unchanged({
+      code: PAYOFF_NOT_FOUND_CODE,
+      msg: withDetail(MSG.failed, 'group_id (no such batch)'),
+    });
+  }
   return unchanged({ ...executed(), content: batchState(batch) });
 }
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CryptoError, NoValidKeyError } from '@tixclear/crypto';
-import { invalidData, systemError } from '../answers';
+import { invalidData, MSG, systemError, withDetail } from '../answers';
 import { type Faults, type RequestFault } from '../faults';
 import { runCommand, type Services } from '../flows/index';
 import { alterItems } from '../answer-faults';
@@ -204,10 +204,15 @@ function applyRequestFault(
     readonly fault: Exclude<RequestFault, 'latency'>;
     readonly status?: number | undefined;
     readonly retryAfterSeconds?: number | undefined;
+    readonly code?: string | undefined;
   },
   entry: RequestLogEntry,
 ): void {
   switch (rule.fault) {
+    case 'refuse':
+      entry.httpStatus = 200;
+      entry.code = rule.code ?? 'B500';
+      return sendGatewayJson(response, { code: entry.code, msg: withDetail(MSG.failed, 'fault') });
     case 'http_429':
       entry.httpStatus = 429;
       return sendText(response, 'Too Many Requests', 429, {
