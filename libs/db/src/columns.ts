@@ -14,3 +14,9 @@ export const twdColumn: ValueTransformer = {
     return n;
   },
 };
+
+/**
+ * Decimal places of a stored sharing ratio (`numeric(7, 6)` on vouchers and redemption lines). A ratio with
+ * more is refused at purchase, never rounded: rounded shares would no longer sum to 1.
+ */
+export const SHARING_SCALE = 6;

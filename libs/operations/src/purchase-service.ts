@@ -8,6 +8,7 @@ import type { OperationRecorder } from './operation-recorder';
 import { assertOwnStore } from './partner-rules';
 import type { GatewayPort } from './ports';
 import { parseRequest, toWire } from './validation';
+import { requireStorableSharing } from './sharing-precision';
 import { runOperation } from './operation-flow';
 
 type PurchaseRequest = RequestOf<'voucherservicepurchase'>;
@@ -36,6 +37,7 @@ export class PurchaseService {
     const request = parseRequest('voucherservicepurchase', wire);
     assertOwnStore(partner, request.store_uid);
     requireCustomSerials(request);
+    requireStorableSharing(request);
     const client = this.gateway.clientFor(partner);
     return runOperation(this.dataSource, this.recorder, {
       intent: {

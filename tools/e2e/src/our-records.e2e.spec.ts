@@ -1,5 +1,5 @@
-import { OperatorItemEntity, SAMPLE_PARTNER } from '@tixclear/db';
-import { createOperations, gatewayPort } from '@tixclear/operations';
+import { OperationEntity, OperatorItemEntity, SAMPLE_PARTNER, VoucherEntity } from '@tixclear/db';
+import { createOperations, gatewayPort, type RedemptionFacts } from '@tixclear/operations';
 import { linesOf, operationOf, simVoucherOf, voucherOf } from './flows';
 import { purchaseRequest, redeemRequest, uniqueId } from './requests';
 import { startStack, type Stack } from './stack';
@@ -167,7 +167,7 @@ describe('a redemption answer that names other vouchers than we held', () => {
             fee,
           },
         ],
-      },
+      } as unknown as RedemptionFacts,
       { code: '250' },
     );
 
@@ -230,6 +230,55 @@ describe('a redemption answer that names other vouchers than we held', () => {
     expect(await linesOf(stack, { serialNumber: 'NEVERSOLD00000001' })).toHaveLength(0);
     expect(await mismatchItem(operation2.id)).toMatchObject({
       details: { namedNotHeld: [{ serial: 'NEVERSOLD00000001', why: 'not sold through us' }] },
+    });
+  });
+
+  describe('sharing ratios are taken only at a precision we store exactly', () => {
+    function withSharing(sharing: Record<string, string>) {
+      const purchase = purchaseRequest({ amount: 1 });
+      purchase.request.items[0]!.sharing = sharing as (typeof purchase.request.items)[0]['sharing'];
+      return purchase;
+    }
+
+    it('refuses a ratio with more decimals than the column keeps (100, the share named), storing nothing', async () => {
+      // Sums to exactly 1; rounded to 6 decimals the shares would sum to 1.000001 and never clear.
+      const purchase = withSharing({
+        headquarters: '0.1234565',
+        sales: '0.1234565',
+        reimbursement: '0.753087',
+      });
+      const sent = stack.sim.state.requests.length;
+      const answer = await stack.call('voucherservicepurchase', purchase.request);
+      expect(answer.body).toMatchObject({
+        code: '100',
+        error_code: 'REQUEST_INVALID',
+        field: 'items[0].sharing.headquarters',
+      });
+      expect(
+        await stack.db.dataSource.getRepository(OperationEntity).countBy({ orderId: purchase.orderId }),
+      ).toBe(0);
+      expect(
+        await stack.db.dataSource
+          .getRepository(VoucherEntity)
+          .countBy({ serialNumber: purchase.serials[0]! }),
+      ).toBe(0);
+      expect(stack.sim.state.requests.length).toBe(sent);
+    });
+
+    it('takes six decimals, and stores them exactly', async () => {
+      const purchase = withSharing({
+        headquarters: '0.123456',
+        sales: '0.123456',
+        reimbursement: '0.753088',
+      });
+      expect((await stack.call('voucherservicepurchase', purchase.request)).body).toMatchObject({
+        code: '200',
+      });
+      expect(await voucherOf(stack, purchase.serials[0]!)).toMatchObject({
+        sharingHeadquarters: '0.123456',
+        sharingSales: '0.123456',
+        sharingReimbursement: '0.753088',
+      });
     });
   });
 });

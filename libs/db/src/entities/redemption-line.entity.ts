@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
-import { twdColumn } from '../columns';
+import { SHARING_SCALE, twdColumn } from '../columns';
 
 export interface FeeObjectJson {
   cost: number;
@@ -57,13 +57,25 @@ export class RedemptionLineEntity {
   @Column({ name: 'item_name', type: 'varchar', length: 200, nullable: true })
   itemName?: string | null;
 
-  @Column({ name: 'sharing_headquarters', type: 'numeric', precision: 7, scale: 6, nullable: true })
+  @Column({
+    name: 'sharing_headquarters',
+    type: 'numeric',
+    precision: 7,
+    scale: SHARING_SCALE,
+    nullable: true,
+  })
   sharingHeadquarters?: string | null;
 
-  @Column({ name: 'sharing_sales', type: 'numeric', precision: 7, scale: 6, nullable: true })
+  @Column({ name: 'sharing_sales', type: 'numeric', precision: 7, scale: SHARING_SCALE, nullable: true })
   sharingSales?: string | null;
 
-  @Column({ name: 'sharing_reimbursement', type: 'numeric', precision: 7, scale: 6, nullable: true })
+  @Column({
+    name: 'sharing_reimbursement',
+    type: 'numeric',
+    precision: 7,
+    scale: SHARING_SCALE,
+    nullable: true,
+  })
   sharingReimbursement?: string | null;
 
   @Column({ name: 'gateway_sharing', type: 'jsonb', nullable: true })

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { twdColumn } from '../columns';
+import { SHARING_SCALE, twdColumn } from '../columns';
 
 /**
  * One voucher (one serial) sold through a partner's purchase. Its `state` follows the voucher machine of
@@ -41,13 +41,13 @@ export class VoucherEntity {
   @Column({ type: 'bigint', transformer: twdColumn })
   cost!: number;
 
-  @Column({ name: 'sharing_headquarters', type: 'numeric', precision: 7, scale: 6 })
+  @Column({ name: 'sharing_headquarters', type: 'numeric', precision: 7, scale: SHARING_SCALE })
   sharingHeadquarters!: string;
 
-  @Column({ name: 'sharing_sales', type: 'numeric', precision: 7, scale: 6 })
+  @Column({ name: 'sharing_sales', type: 'numeric', precision: 7, scale: SHARING_SCALE })
   sharingSales!: string;
 
-  @Column({ name: 'sharing_reimbursement', type: 'numeric', precision: 7, scale: 6 })
+  @Column({ name: 'sharing_reimbursement', type: 'numeric', precision: 7, scale: SHARING_SCALE })
   sharingReimbursement!: string;
 
   @Column({ name: 'trust_end_date', type: 'date' })
