@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase, type TestDatabase } from '@tixclear/db';
-import { OPEN_STATES } from './operation-recorder';
+import { createTestDatabase, OperationEntity, type TestDatabase } from '@tixclear/db';
+import { OPEN_STATES, OperationRecorder } from './operation-recorder';
+import { noDispatch } from './partner-outbox';
+import { systemClock } from './ports';
 import { settleWithLines } from './outcome-statement';
 import type { NewRedemptionLine } from './redemption-lines';
 import { beginWithHolds } from './voucher-hold-intent';
@@ -127,4 +129,115 @@ it('settles once, writes its report and lines once, and moves the held vouchers'
     voucher.id,
   ]);
   expect(held).toEqual({ state: 'redeemed' });
+});
+
+describe('an outcome for an operation that is no longer open', () => {
+  /** A redemption of a fresh issued voucher, held, its line ready for the outcome. */
+  async function heldRedemption(serial: string) {
+    await db.dataSource.query(
+      `INSERT INTO vouchers (partner_id, purchase_operation_id, item_id, item_name, serial_number, is_paid, price,
+         cost, sharing_headquarters, sharing_sales, sharing_reimbursement, trust_end_date, validity_end_date,
+         sales_point, state)
+       VALUES ($1, $2, 'H01', 'spec voucher', $3, true, 150, 100, 0.15, 0.1, 0.75, '2099-12-31', '2099-12-31',
+         'STORE1', 'issued')`,
+      [partnerId, randomUUID(), serial],
+    );
+    const orderId = `O-${serial}`;
+    const request = { order_id: orderId, items: [{ id: 'H01', serial_number: serial }] };
+    const begun = await beginWithHolds(
+      db.dataSource,
+      { partnerId, orderId, kind: 'redemption', command: 'vouchertransaction', request },
+      request.items,
+      'redeeming',
+    );
+    const voucher = begun.vouchers[0]!;
+    const line: NewRedemptionLine = {
+      operationId: begun.operation.id,
+      partnerId,
+      voucherId: voucher.id,
+      serialNumber: serial,
+      itemId: 'H01',
+      isPaid: true,
+      cost: 100,
+      gatewaySharing: null,
+      gatewayFee: fee,
+      ourFee: fee,
+      feeIssue: null,
+      salesPoint: 'store:STORE1',
+      redemptionPoint: 'store:STORE2',
+      redeemedAt: new Date('2026-11-21T16:30:00Z'),
+      businessDate: '2026-11-22',
+    };
+    const settle = (gateway: { uid: string; key: string }) =>
+      settleWithLines(db.dataSource, {
+        operationId: begun.operation.id,
+        completion: {
+          state: 'succeeded',
+          code: '250',
+          body: { code: '250', order_id: orderId },
+          gateway,
+          report: 'redemption',
+        },
+        completedAt: new Date('2026-11-21T16:30:01Z'),
+        openStates: OPEN_STATES,
+        lines: [line],
+        vouchers: [['redeeming', 'redeem_unknown'], 'redeemed'],
+      });
+    return { operationId: begun.operation.id, voucherId: voucher.id, settle };
+  }
+
+  it('writes no line and moves no voucher for an operation already failed', async () => {
+    const { operationId, voucherId, settle } = await heldRedemption('S-FAILED');
+    // Failed (as the reconciler fails an order the gateway never received), the voucher held still.
+    await db.dataSource.query(`UPDATE operations SET state = 'failed' WHERE id = $1`, [operationId]);
+
+    expect(await settle({ uid: '91', key: 'k'.repeat(32) })).toEqual({ settled: false });
+    const lines = await db.dataSource.query<unknown[]>(
+      `SELECT 1 FROM redemption_lines WHERE partner_id = $1 AND serial_number = 'S-FAILED'`,
+      [partnerId],
+    );
+    expect(lines).toHaveLength(0);
+    const [voucher] = await db.dataSource.query<{ state: string }[]>(
+      'SELECT state FROM vouchers WHERE id = $1',
+      [voucherId],
+    );
+    expect(voucher).toEqual({ state: 'redeeming' });
+  });
+
+  it('keeps a uid and key already stored', async () => {
+    const { operationId, settle } = await heldRedemption('S-KEYED');
+    await db.dataSource.query(
+      `UPDATE operations SET state = 'outcome_unknown', gateway_uid = '77', gateway_key = 'genuine' WHERE id = $1`,
+      [operationId],
+    );
+    expect((await settle({ uid: '66', key: 'forged' })).settled).toBe(true);
+    const [operation] = await db.dataSource.query<Record<string, unknown>[]>(
+      'SELECT state, gateway_uid, gateway_key FROM operations WHERE id = $1',
+      [operationId],
+    );
+    expect(operation).toEqual({ state: 'succeeded', gateway_uid: '77', gateway_key: 'genuine' });
+  });
+
+  it('keeps a uid and key already stored through the recorder too', async () => {
+    const { operationId } = await heldRedemption('S-RECORDER');
+    await db.dataSource.query(
+      `UPDATE operations SET state = 'outcome_unknown', gateway_uid = '78', gateway_key = 'genuine' WHERE id = $1`,
+      [operationId],
+    );
+    const recorder = new OperationRecorder(systemClock, noDispatch);
+    const operation = await db.dataSource.getRepository(OperationEntity).findOneByOrFail({ id: operationId });
+    const completion = await db.dataSource.transaction((tx) =>
+      recorder.complete(tx, operation, {
+        state: 'failed',
+        code: '300',
+        body: { code: '300' },
+        gateway: { uid: '66', key: 'forged' },
+        report: 'redemption',
+      }),
+    );
+    expect(completion.settled).toBe(true);
+    expect(
+      await db.dataSource.getRepository(OperationEntity).findOneByOrFail({ id: operationId }),
+    ).toMatchObject({ state: 'failed', gatewayUid: '78', gatewayKey: 'genuine' });
+  });
 });
