@@ -17,6 +17,7 @@ import {
   PayableEntity,
   PayoutBatchEntity,
   PayoutItemEntity,
+  SettlementHoldActionEntity,
   SettlementHoldEntity,
   SettlementRunEntity,
 } from './settlement.entity';
@@ -49,6 +50,7 @@ export const entities = [
   ClearingEntity,
   ClearingBacklogEntity,
   SettlementHoldEntity,
+  SettlementHoldActionEntity,
   JournalEntryEntity,
   JournalLineEntity,
   PayableEntity,

@@ -88,6 +88,13 @@ export class RedemptionLineEntity {
   @Column({ name: 'our_fee', type: 'jsonb', nullable: true })
   ourFee!: FeeObjectJson | null;
 
+  /**
+   * An operator accepted the gateway's split for this line (`our_fee` is then the gateway's): settlement clears
+   * it with that split instead of its own, once it checks it is a split of the line's value.
+   */
+  @Column({ name: 'fee_accepted', type: 'boolean', default: false })
+  feeAccepted?: boolean;
+
   /** Why the line cannot be cleared as it is (fee mismatch, no schedule); null when clean. */
   @Column({ name: 'fee_issue', type: 'varchar', length: 200, nullable: true })
   feeIssue!: string | null;

@@ -131,6 +131,13 @@ export class ClearingBacklogEntity {
   /** The run that left it there. */
   @Column({ name: 'run_id', type: 'uuid' })
   runId!: string;
+
+  /**
+   * Set when an operator settled the line outside clearing (SettlementHoldActionEntity): it stays here, so that
+   * no run reads it as fresh again, and no run examines it.
+   */
+  @Column({ name: 'released_at', type: 'timestamptz', nullable: true })
+  releasedAt!: Date | null;
 }
 
 /** A redeemed voucher a run could not clear, and why; it is retried by every later run until it clears. */
@@ -151,6 +158,37 @@ export class SettlementHoldEntity {
 
   @Column({ type: 'varchar', length: 200 })
   reason!: string;
+}
+
+/**
+ * What an operator did to a held line, who, and why: `recleared` (its terms read again from our record of the
+ * sale and split again, after a correction), `fee_accepted` (re-cleared with the gateway's split) or
+ * `settled_outside` (never cleared by a run; at most once per line).
+ */
+@Entity({ name: 'settlement_hold_actions' })
+@Index('settlement_hold_actions_line_idx', ['redemptionLineId'])
+@Index('settlement_hold_actions_outside_uq', ['redemptionLineId'], {
+  unique: true,
+  where: `"action" = 'settled_outside'`,
+})
+export class SettlementHoldActionEntity {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_settlement_hold_actions' })
+  id!: string;
+
+  @Column({ name: 'redemption_line_id', type: 'uuid' })
+  redemptionLineId!: string;
+
+  @Column({ type: 'varchar', length: 20 })
+  action!: 'recleared' | 'fee_accepted' | 'settled_outside';
+
+  @Column({ name: 'acted_by', type: 'varchar', length: 100 })
+  actedBy!: string;
+
+  @Column({ type: 'varchar', length: 500 })
+  note!: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
 }
 
 /**

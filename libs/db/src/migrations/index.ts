@@ -9,6 +9,7 @@ import { OperatorItems1795340000000 } from './1795340000000-operator-items';
 import { GatewayReportBounds1795340000001 } from './1795340000001-gateway-report-bounds';
 import { OperationChecks1795340000002 } from './1795340000002-operation-checks';
 import { PartnerParties1795340000003 } from './1795340000003-partner-parties';
+import { HoldActions1795340000004 } from './1795340000004-hold-actions';
 
 /** In order; TypeORM runs the ones not yet recorded in the `migrations` table. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   GatewayReportBounds1795340000001,
   OperationChecks1795340000002,
   PartnerParties1795340000003,
+  HoldActions1795340000004,
 ];
