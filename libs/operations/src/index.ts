@@ -8,6 +8,7 @@ export * from './ports';
 export * from './purchase-service';
 export * from './query-service';
 export * from './reconciler';
+export * from './paid-mismatch';
 export * from './redemption-service';
 export * from './refund-service';
 export * from './offline-service';

@@ -5,6 +5,7 @@ import { DEFAULT_INTAKE_OPTIONS, NotificationIntake, type IntakeOptions } from '
 import { OfflineRedemptionService } from './offline-service';
 import { OperationRecorder } from './operation-recorder';
 import { DEFAULT_WAKER_OPTIONS, OperationWaker, type WakerOptions } from './operation-waker';
+import { PaidMismatchActions } from './paid-mismatch';
 import { noDispatch, type ReportDispatcher } from './partner-outbox';
 import { systemClock, type Clock, type GatewayPort } from './ports';
 import { PurchaseService } from './purchase-service';
@@ -21,6 +22,8 @@ export interface OperationsDeps {
   clock?: Clock;
   reports?: ReportDispatcher;
   reconciler?: Partial<ReconcilerOptions>;
+  /** The reconciler's jitter source, in [0, 1) (a seeded one keeps a simulation reproducible). */
+  random?: () => number;
   /** Gateway reports: size cap, rows per order, retention, sweep. */
   notifications?: Partial<IntakeOptions>;
   /** Queries woken by reports: how many at once. */
@@ -46,7 +49,9 @@ export function createOperations(deps: OperationsDeps) {
     results,
     { purchases, redemptions, offline, refunds },
     { ...DEFAULT_RECONCILER_OPTIONS, ...deps.reconciler },
+    deps.random,
   );
+  const paidMismatch = new PaidMismatchActions(deps.dataSource, deps.registry, recorder, refunds);
   const waker = new OperationWaker(deps.dataSource, deps.registry, deps.gateway, results, {
     ...DEFAULT_WAKER_OPTIONS,
     ...deps.waker,
@@ -63,6 +68,7 @@ export function createOperations(deps: OperationsDeps) {
     queries,
     results,
     reconciler,
+    paidMismatch,
     recorder,
     notifications,
     waker,

@@ -1,4 +1,4 @@
-import { GatewayClient, type GatewayClientConfig } from '@tixclear/gateway-client';
+import { GatewayClient, longestCallMs, type GatewayClientConfig } from '@tixclear/gateway-client';
 import type { PartnerContext } from '@tixclear/db';
 
 /** Impure things behind ports, so tests control them. */
@@ -11,6 +11,8 @@ export const systemClock: Clock = { now: () => new Date() };
 /** The gateway client that speaks for a partner upstream (its upstream credentials). */
 export interface GatewayPort {
   clientFor(partner: PartnerContext): GatewayClient;
+  /** The longest one call of its clients can last (longestCallMs); the client's defaults when absent. */
+  readonly longestCallMs?: number;
 }
 
 export interface GatewayPortConfig {
@@ -25,6 +27,7 @@ export interface GatewayPortConfig {
 /** The production port: one client per call, speaking with the partner's upstream credentials. */
 export function gatewayPort(config: GatewayPortConfig): GatewayPort {
   return {
+    longestCallMs: longestCallMs(config.timeoutMs),
     clientFor: (partner) =>
       new GatewayClient({
         baseUrl: config.baseUrl,

@@ -1,5 +1,5 @@
 import { purchaseStateForCode, voucherStateForPurchase } from '@tixclear/domain';
-import { OperationEntity, type PartnerContext, VoucherEntity } from '@tixclear/db';
+import { OperationEntity, type PartnerContext, raiseOperatorItem, VoucherEntity } from '@tixclear/db';
 import type { RequestOf, ResponseOf } from '@tixclear/gateway-client';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { OperationAnswer } from './answers';
@@ -95,22 +95,51 @@ export class PurchaseService {
         // The purchase request's own answer (the payment URL) stays what a repeat of it gets.
         keepStoredAnswer: operation.response !== null,
       });
-      if (completion.settled && vouchers) {
-        await tx
-          .createQueryBuilder()
-          .update(VoucherEntity)
-          .set({ state: vouchers })
-          .where('purchase_operation_id = :op AND state = :reserved', {
-            op: operation.id,
-            reserved: 'reserved',
-          })
-          .execute();
+      if (completion.settled && vouchers) await moveReserved(tx, operation.id, vouchers);
+      // Paid with a mismatch (290): a person accepts it or refunds it (PaidMismatchActions).
+      if (completion.settled && state === 'paid_mismatch') {
+        await raiseOperatorItem(tx, {
+          kind: 'paid_mismatch',
+          reference: operation.id,
+          partnerId: operation.partnerId,
+          details: { orderId: operation.orderId, upstreamOrderId: operation.upstreamOrderId, result },
+        });
       }
       return completion;
     });
     this.recorder.dispatch(reportId);
     return body;
   }
+
+  /**
+   * Closes a purchase still unpaid at the gateway's payment deadline as failed, `code` being the gateway's last
+   * word on it (awaiting, 380 expired, interrupted): its vouchers void, the partner told. Only from an open state.
+   */
+  async closeUnpaid(operation: OperationEntity, code: string): Promise<void> {
+    const body = { code, msg: 'not paid by the payment deadline', order_id: operation.orderId };
+    const { reportId } = await this.dataSource.transaction(async (tx) => {
+      const completion = await this.recorder.complete(tx, operation, {
+        state: 'failed',
+        code,
+        body,
+        report: 'purchase',
+        keepStoredAnswer: operation.response !== null,
+      });
+      if (completion.settled) await moveReserved(tx, operation.id, 'void');
+      return completion;
+    });
+    this.recorder.dispatch(reportId);
+  }
+}
+
+/** The purchase's still-reserved vouchers, issued (paid) or void (failed); idempotent. */
+export async function moveReserved(tx: EntityManager, operationId: string, to: 'issued' | 'void') {
+  await tx
+    .createQueryBuilder()
+    .update(VoucherEntity)
+    .set({ state: to })
+    .where('purchase_operation_id = :op AND state = :reserved', { op: operationId, reserved: 'reserved' })
+    .execute();
 }
 
 /**

@@ -1,43 +1,72 @@
-import { OperationEntity, type PartnerRegistry } from '@tixclear/db';
-import type { GatewayClient, Resolution } from '@tixclear/gateway-client';
-import type { DataSource } from 'typeorm';
+import { OperationEntity, raiseOperatorItem, type PartnerRegistry } from '@tixclear/db';
+import { longestCallMs } from '@tixclear/gateway-client';
+import { In, type DataSource } from 'typeorm';
 import type { OfflineRedemptionService } from './offline-service';
 import type { Clock, GatewayPort } from './ports';
 import type { PurchaseService } from './purchase-service';
+import {
+  DEFAULT_RECONCILER_OPTIONS,
+  validateReconcilerOptions,
+  type ReconcilerOptions,
+} from './reconciler-options';
 import type { RedemptionService } from './redemption-service';
 import type { RefundService } from './refund-service';
+import { resolutionWire, resolveOperation, type OperationResolution } from './resolve-operation';
 import type { ResultApplier } from './result-applier';
 
-export interface ReconcilerOptions {
-  /** A `submitted` operation older than this lost its process between intent and outcome. */
-  staleSubmittedMs: number;
-  /** A purchase awaiting payment longer than this is queried (its report may be lost). */
-  awaitingPaymentMs: number;
-  /** An order the gateway does not know, this long after it was sent, never arrived: it failed. */
-  notFoundGraceMs: number;
-  batchSize: number;
-}
+export {
+  DEFAULT_RECONCILER_OPTIONS,
+  ReconcilerConfigError,
+  validateReconcilerOptions,
+  type ReconcilerOptions,
+} from './reconciler-options';
 
-export const DEFAULT_RECONCILER_OPTIONS: ReconcilerOptions = {
-  staleSubmittedMs: 60_000,
-  awaitingPaymentMs: 10 * 60_000,
-  notFoundGraceMs: 60_000,
-  batchSize: 100,
-};
+/** The states the reconciler asks about (the partial index `operations_next_check_idx` holds exactly these). */
+export const CHECKED_STATES = ['submitted', 'outcome_unknown', 'awaiting_payment', 'expired'] as const;
+const PURCHASE_WAITING = ['awaiting_payment', 'expired'];
 
 export interface ReconcileReport {
+  /** Open operations seen for the first time (scheduled, not yet asked about unless due at once). */
+  seen: number;
   examined: number;
   settled: number;
   stillOpen: number;
   failedToAsk: number;
+  /** `operation_overdue` items raised this pass. */
+  overdue: number;
+}
+
+type Verdict = 'settled' | 'open' | 'failed_to_ask';
+
+/**
+ * When an open operation goes to an operator unless settled: `horizonMs` after the reconciler first saw it, and
+ * for a purchase after its payment deadline too. Undefined until it has been seen.
+ */
+export function operationHorizon(
+  operation: Pick<OperationEntity, 'command' | 'watchedSince'>,
+  options: Pick<ReconcilerOptions, 'horizonMs' | 'paymentDeadlineMs'> = DEFAULT_RECONCILER_OPTIONS,
+): Date | undefined {
+  if (!operation.watchedSince) return undefined;
+  const purchase = operation.command === 'voucherservicepurchase' ? options.paymentDeadlineMs : 0;
+  return new Date(operation.watchedSince.getTime() + purchase + options.horizonMs);
 }
 
 /**
- * Settles operations whose outcome we do not know, by asking the gateway (never by guessing): those marked
- * `outcome_unknown`, those left `submitted` by a crash, and purchases whose payment report is late. An order
- * the gateway has never heard of, well after we sent it, did not arrive: it is failed and its vouchers freed.
+ * Settles open operations by asking the gateway, never by guessing: `outcome_unknown` ones, those left
+ * `submitted` by a crash, and purchases whose payment report is late. Fair: each operation has its own next
+ * check (`next_check_at`), a pass takes the due ones oldest-due first, and every answer that leaves one open
+ * pushes it back (capped exponential backoff, jittered by the injected random source), so no crowd of unpaid
+ * purchases hides an unknown redemption. All times are the injected Clock's.
+ *
+ * Verdicts on evidence only: "never arrived" needs the query's explicit not-found, later than the longest
+ * possible call after we first saw the operation, and never for an offline redemption (seed 002 gives it no
+ * query: not being seen by voucherquery proves nothing). A purchase unpaid past the payment deadline is
+ * asked once more and closed as failed unless the gateway says it was paid. Whatever is still open past its
+ * horizon gets an `operation_overdue` operator item.
  */
 export class Reconciler {
+  private readonly options: ReconcilerOptions;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly registry: PartnerRegistry,
@@ -50,62 +79,179 @@ export class Reconciler {
       offline: OfflineRedemptionService;
       refunds: RefundService;
     },
-    private readonly options: ReconcilerOptions = DEFAULT_RECONCILER_OPTIONS,
-  ) {}
+    options: ReconcilerOptions = DEFAULT_RECONCILER_OPTIONS,
+    private readonly random: () => number = Math.random,
+  ) {
+    this.options = validateReconcilerOptions(options, gateway.longestCallMs ?? longestCallMs());
+  }
 
   async runOnce(): Promise<ReconcileReport> {
-    const now = this.clock.now().getTime();
-    const candidates = await this.dataSource
-      .getRepository(OperationEntity)
-      .createQueryBuilder('o')
-      .where(
-        `o.state = 'outcome_unknown'
-         OR (o.state = 'submitted' AND o.updated_at < :stale)
-         OR (o.state IN ('awaiting_payment', 'expired') AND o.updated_at < :late)`,
-        {
-          stale: new Date(now - this.options.staleSubmittedMs),
-          late: new Date(now - this.options.awaitingPaymentMs),
-        },
-      )
-      .orderBy('o.updated_at', 'ASC')
-      .limit(this.options.batchSize)
-      .getMany();
-
-    const report: ReconcileReport = { examined: candidates.length, settled: 0, stillOpen: 0, failedToAsk: 0 };
-    for (const operation of candidates) {
-      const outcome = await this.reconcile(operation, now).catch(() => 'failed_to_ask' as const);
-      if (outcome === 'settled') report.settled += 1;
-      else if (outcome === 'open') report.stillOpen += 1;
+    const now = this.clock.now();
+    const seen = await this.watchNew(now);
+    const due = await this.claimDue(now);
+    const report: ReconcileReport = {
+      seen,
+      examined: due.length,
+      settled: 0,
+      stillOpen: 0,
+      failedToAsk: 0,
+      overdue: 0,
+    };
+    for (const operation of due) {
+      const verdict = await this.check(operation, now).catch(() => 'failed_to_ask' as const);
+      if (verdict === 'settled') report.settled += 1;
+      else if (verdict === 'open') report.stillOpen += 1;
       else report.failedToAsk += 1;
+      if (verdict !== 'settled' && (await this.raiseIfOverdue(operation, now))) report.overdue += 1;
+      if (verdict !== 'settled') await this.scheduleNext(operation, now);
     }
     return report;
   }
 
-  private async reconcile(
-    operation: OperationEntity,
-    now: number,
-  ): Promise<'settled' | 'open' | 'failed_to_ask'> {
+  /** First sight of open operations: their ages count from now, and the first check is set by state. */
+  private async watchNew(now: Date): Promise<number> {
+    const at = (ms: number) => new Date(now.getTime() + ms);
+    const [, affected] = await this.dataSource.query<[unknown, number]>(
+      `UPDATE operations
+          SET watched_since = $1,
+              next_check_at = CASE state WHEN 'outcome_unknown' THEN $1::timestamptz
+                                         WHEN 'submitted' THEN $2::timestamptz
+                                         ELSE $3::timestamptz END
+        WHERE next_check_at IS NULL AND state = ANY($4)`,
+      [now, at(this.options.staleSubmittedMs), at(this.options.awaitingPaymentMs), CHECKED_STATES],
+    );
+    return affected;
+  }
+
+  /**
+   * Takes the due operations, oldest due first, and leases them (their next check moved to the end of the
+   * lease) so that another worker's pass skips them and a pass that dies leaves them due again soon.
+   */
+  private async claimDue(now: Date): Promise<OperationEntity[]> {
+    const lease = new Date(now.getTime() + this.options.retryBaseMs);
+    const rows = await this.dataSource.query<[{ id: string }[], number]>(
+      `UPDATE operations SET next_check_at = $2
+        WHERE id IN (SELECT id FROM operations
+                      WHERE state = ANY($3) AND next_check_at <= $1
+                      ORDER BY next_check_at, id
+                      LIMIT $4
+                      FOR UPDATE SKIP LOCKED)
+        RETURNING id`,
+      [now, lease, CHECKED_STATES, this.options.batchSize],
+    );
+    const ids = rows[0].map((row) => row.id);
+    if (ids.length === 0) return [];
+    const found = await this.dataSource.getRepository(OperationEntity).findBy({ id: In(ids) });
+    const order = new Map(ids.map((id, index) => [id, index]));
+    return found.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+  }
+
+  private async check(operation: OperationEntity, now: Date): Promise<Verdict> {
     const partner = await this.registry.contextById(operation.partnerId);
     if (!partner) return 'failed_to_ask';
-    const client = this.gateway.clientFor(partner);
-    let resolution: Resolution<Record<string, unknown> & { code: string }>;
+    let resolution: OperationResolution;
     try {
-      resolution = await resolve(client, operation);
+      resolution = await resolveOperation(this.gateway.clientFor(partner), operation);
     } catch {
-      await this.dataSource
-        .getRepository(OperationEntity)
-        .increment({ id: operation.id }, 'reconcileAttempts', 1);
+      // Unavailable, refused (100) or an odd answer: no evidence either way. Ask again later.
       return 'failed_to_ask';
     }
-    if (resolution.status === 'not_found') {
-      const sentAt = operation.createdAt.getTime();
-      if (now - sentAt < this.options.notFoundGraceMs) return 'open';
-      await this.neverArrived(operation);
-      return 'settled';
+    if (resolution.status === 'not_found') return this.notFound(operation, now);
+    await this.results.apply(partner, operation, resolution, resolutionWire(operation, resolution));
+    const verdict = await this.settledNow(operation);
+    if (verdict === 'open' && resolution.status !== 'committed' && this.pastDeadline(operation, now)) {
+      // Still unpaid (awaiting, expired, interrupted) at the payment deadline: closed as failed, vouchers void.
+      await this.services.purchases.closeUnpaid(operation, resolution.result.code);
+      return this.settledNow(operation);
     }
-    if (resolution.status === 'pending') return 'open';
-    await this.results.apply(partner, operation, resolution, undefined);
-    return 'settled';
+    return verdict;
+  }
+
+  /** The gateway's explicit "no such order". */
+  private async notFound(operation: OperationEntity, now: Date): Promise<Verdict> {
+    // Seed 002 documents no query for a POS redemption: not found by voucherquery is not evidence.
+    if (operation.command === 'voucheroffline') return 'open';
+    if (now.getTime() < this.graceEnd(operation)) return 'open';
+    await this.neverArrived(operation);
+    return this.settledNow(operation);
+  }
+
+  private async settledNow(operation: OperationEntity): Promise<Verdict> {
+    const row = await this.dataSource
+      .getRepository(OperationEntity)
+      .findOne({ select: { id: true, state: true }, where: { id: operation.id } });
+    return row && (CHECKED_STATES as readonly string[]).includes(row.state) ? 'open' : 'settled';
+  }
+
+  private pastDeadline(operation: OperationEntity, now: Date): boolean {
+    return operation.command === 'voucherservicepurchase' && now.getTime() >= this.deadline(operation);
+  }
+
+  private watched(operation: OperationEntity): number {
+    return (operation.watchedSince ?? this.clock.now()).getTime();
+  }
+
+  private deadline(operation: OperationEntity): number {
+    return this.watched(operation) + this.options.paymentDeadlineMs;
+  }
+
+  private graceEnd(operation: OperationEntity): number {
+    return this.watched(operation) + this.options.notFoundGraceMs;
+  }
+
+  /**
+   * The next check of an operation left open: capped exponential backoff from its attempts, shortened by
+   * jitter, and never later than its next milestone (end of the not-found grace, payment deadline, horizon).
+   */
+  private async scheduleNext(operation: OperationEntity, now: Date): Promise<void> {
+    const attempts = operation.reconcileAttempts + 1;
+    const base =
+      operation.command === 'voucherservicepurchase' && PURCHASE_WAITING.includes(operation.state)
+        ? this.options.awaitingPaymentMs
+        : this.options.retryBaseMs;
+    const backoff = Math.min(this.options.retryCapMs, base * 2 ** Math.min(attempts - 1, 30));
+    const jitter = 1 - this.options.jitterRatio * Math.min(Math.max(this.random(), 0), 1);
+    let next = now.getTime() + Math.max(1, Math.floor(backoff * jitter));
+    const milestones = [this.graceEnd(operation), operationHorizon(operation, this.options)?.getTime()];
+    if (operation.command === 'voucherservicepurchase') milestones.push(this.deadline(operation));
+    for (const milestone of milestones) {
+      if (milestone !== undefined && milestone > now.getTime()) next = Math.min(next, milestone);
+    }
+    await this.dataSource.query(
+      `UPDATE operations SET next_check_at = $2, reconcile_attempts = reconcile_attempts + 1 WHERE id = $1`,
+      [operation.id, new Date(next)],
+    );
+  }
+
+  /** Past its horizon and still open: an operator item, once per operation. */
+  private async raiseIfOverdue(operation: OperationEntity, now: Date): Promise<boolean> {
+    const horizon = operationHorizon(operation, this.options);
+    if (!horizon || now < horizon) return false;
+    return this.dataSource.transaction(async (tx) => {
+      const raised = await tx.query<unknown[]>(
+        `SELECT 1 FROM operator_items WHERE kind = 'operation_overdue' AND reference = $1 LIMIT 1`,
+        [operation.id],
+      );
+      if (raised.length > 0) return false;
+      return raiseOperatorItem(tx, {
+        kind: 'operation_overdue',
+        reference: operation.id,
+        partnerId: operation.partnerId,
+        details: {
+          command: operation.command,
+          state: operation.state,
+          orderId: operation.orderId,
+          upstreamOrderId: operation.upstreamOrderId,
+          watchedSince: operation.watchedSince?.toISOString() ?? null,
+          horizon: horizon.toISOString(),
+          checks: operation.reconcileAttempts + 1,
+          why:
+            operation.command === 'voucheroffline'
+              ? 'the gateway has no query that sees POS redemptions: settle it from the POS records'
+              : 'the gateway has not settled it: ask MyPay',
+        },
+      });
+    });
   }
 
   private async neverArrived(operation: OperationEntity): Promise<void> {
@@ -113,13 +259,10 @@ export class Reconciler {
     const message = 'the gateway never received this order';
     switch (operation.command) {
       case 'voucherservicepurchase':
-        await this.services.purchases.recordResult(operation, { code: '300', msg: message });
+        await this.services.purchases.recordResult(operation, { code, msg: message });
         return;
       case 'vouchertransaction':
         await this.services.redemptions.recordFailed(operation, code, message);
-        return;
-      case 'voucheroffline':
-        await this.services.offline.recordFailed(operation, code, message);
         return;
       case 'voucherrefund':
         await this.services.refunds.recordFailed(operation, code, message);
@@ -127,22 +270,5 @@ export class Reconciler {
       default:
         return;
     }
-  }
-}
-
-function resolve(client: GatewayClient, operation: OperationEntity) {
-  const orderId = operation.upstreamOrderId;
-  const pending = (): Resolution<Record<string, unknown> & { code: string }> => ({ status: 'not_found' });
-  switch (operation.command) {
-    case 'voucherservicepurchase':
-      return client.resolveVoucherPurchase(orderId);
-    case 'vouchertransaction':
-      return client.resolveVoucherRedeem(orderId);
-    case 'voucheroffline':
-      return client.resolveVoucherOffline(orderId);
-    case 'voucherrefund':
-      return client.resolveVoucherRefund(orderId);
-    default:
-      return Promise.resolve(pending());
   }
 }
