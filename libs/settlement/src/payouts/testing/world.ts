@@ -26,7 +26,7 @@ import { PayoutProcessor, type PayoffClient, type PayoutOptions } from '../index
 export const M1 = SAMPLE_PARTNER.partnerUid;
 export const M2 = 'C0000000001';
 const M2_KEY = 'c2RtZXJjaGFudGtleTAwMDAwMDAwMDAw';
-const B_UID = 'B0000000001';
+export const B_UID = 'B0000000001';
 
 export const PARTY = {
   hqA: `hq:${M1}`,
@@ -108,6 +108,7 @@ export async function startPayoffSimulator(): Promise<RunningSimulator> {
 export interface World {
   readonly db: TestDatabase;
   readonly sim: RunningSimulator;
+  readonly registry: PartnerRegistry;
   readonly partnerIds: Readonly<Record<PartnerName, string>>;
   /** A processor speaking to the simulator; `wrap` lets a spec interfere with the client (crashes). */
   processor(options?: PayoutOptions, wrap?: (client: PayoffClient) => PayoffClient): PayoutProcessor;
@@ -165,6 +166,7 @@ export async function createWorld(sim: RunningSimulator): Promise<World> {
   return {
     db,
     sim,
+    registry,
     partnerIds,
     processor: (options = {}, wrap = (client) => client) =>
       new PayoutProcessor(
