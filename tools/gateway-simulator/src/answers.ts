@@ -13,6 +13,8 @@ export const MSG = {
   failed: '執行失敗',
   paid: '付款完成',
   paymentFailed: '交易失敗',
+  paidMismatch: '交易成功,但金額不符',
+  paymentExpired: '交易逾時',
   abandoned: '未完成交易',
   awaitingPayment: '資料正確',
   redeemed: '核銷成功',

@@ -106,6 +106,36 @@ describe('/_control', () => {
     ]);
   });
 
+  it('ends a deferred payment: 380, then 290 after verification (its vouchers issued)', async () => {
+    await call('POST', '/_control/reset', { seed: 4 });
+    const opened = await client.voucherPurchase(purchaseRequest('VS-D', { prefix: 'D' }));
+    expect((await call('POST', `/_control/orders/${opened.uid}/expire`)).json).toEqual({
+      uid: Number(opened.uid),
+      code: '380',
+      moved: true,
+    });
+    expect((await client.voucherPurchaseQuery({ store_uid: STORE, order_id: 'VS-D' })).content).toMatchObject(
+      {
+        code: '380',
+      },
+    );
+    expect((await call('POST', `/_control/orders/${opened.uid}/expire`)).json).toMatchObject({
+      moved: false,
+    });
+    expect((await call('POST', `/_control/orders/${opened.uid}/pay`)).json).toMatchObject({ moved: false });
+    expect((await call('POST', `/_control/orders/${opened.uid}/mismatch`)).json).toMatchObject({
+      code: '290',
+      moved: true,
+    });
+    expect((await client.voucherPurchaseQuery({ store_uid: STORE, order_id: 'VS-D' })).content).toMatchObject(
+      {
+        code: '290',
+      },
+    );
+    expect(sim.state.vouchers.filter((v) => v.purchaseOrderId === 'VS-D')).toHaveLength(2);
+    expect((await call('POST', '/_control/orders/99999/mismatch')).status).toBe(404);
+  });
+
   it('registers a merchant, which then speaks the protocol', async () => {
     const merchant = {
       uid: 'M77',

@@ -11,6 +11,7 @@ import {
   approveBatch,
   batchState,
   completeBatch,
+  endDeferred,
   forceOutcomes,
   settleOrder,
   settlePurchase,
@@ -124,6 +125,15 @@ export class Control {
     if (order === undefined) throw new ControlError(404, 'NO_SUCH_ORDER', `No order with uid ${uid}.`);
     const { moved } = settleOrder(services, order, action, options.pfn);
     return { uid, code: order.prc, moved };
+  }
+
+  /** A deferred payment's other ends: `expire` (380) or `mismatch` (paid, wrong amount: 290). */
+  endDeferred(uid: number, end: 'expire' | 'mismatch'): { uid: number; code: string; moved: boolean } {
+    const purchase = this.#sim.state.purchases.get(uid);
+    if (purchase === undefined)
+      throw new ControlError(404, 'NO_SUCH_ORDER', `No voucher purchase with uid ${uid}.`);
+    const { moved } = endDeferred(this.#sim.services, purchase, end);
+    return { uid, code: purchase.code, moved };
   }
 
   pay(uid: number, options: { pfn?: string } = {}): { uid: number; code: string; moved: boolean } {

@@ -11,7 +11,7 @@ import { refundQuery, refundVouchers } from './refund';
 
 export type { FlowResult, PayoffSettings, Services } from './context';
 export { approveBatch, batchState, completeBatch, forceOutcomes } from './payoff';
-export { settlePurchase, type PaymentAction } from './purchase';
+export { endDeferred, settlePurchase, type DeferredEnd, type PaymentAction } from './purchase';
 export { settleOrder } from './paypage';
 
 type Handler<C extends SimulatedCommand> = (

@@ -16,6 +16,8 @@ import { changed, unchanged, type FlowResult, type Services } from './context';
 const PURCHASE_MSG: Readonly<Record<PurchaseCode, string>> = {
   '200': MSG.awaitingPayment,
   '250': MSG.paid,
+  '290': MSG.paidMismatch,
+  '380': MSG.paymentExpired,
   '300': MSG.paymentFailed,
   A0002: MSG.abandoned,
 };
@@ -163,6 +165,35 @@ export function settlePurchase(
       purchase.code = '300';
       services.state.releaseSerials(purchase);
       break;
+  }
+  const merchant = services.merchants.find('store', purchase.merchantUid);
+  if (merchant !== undefined) services.report(merchant, 'voucherservicepurchase', purchaseState(purchase));
+  return { moved: true };
+}
+
+/** How a deferred payment (convenience store, virtual account) ends besides being paid (seed 001 附錄二). */
+export type DeferredEnd = 'expire' | 'mismatch';
+
+/**
+ * `expire`: not paid by the gateway's deadline (380) — an open purchase only; its serials stay reserved, since
+ * the gateway may still verify a late payment into 290. `mismatch`: paid, but not the amount asked (290) — an
+ * open or expired purchase; the money arrived, so the vouchers are issued as a payment's are. Both reported.
+ */
+export function endDeferred(
+  services: Services,
+  purchase: VoucherPurchase,
+  end: DeferredEnd,
+): { moved: boolean } {
+  const from = end === 'expire' ? ['200'] : ['200', '380'];
+  if (!from.includes(purchase.code)) return { moved: false };
+  const now = services.clock.now();
+  purchase.finishedAt = now;
+  if (end === 'expire') {
+    purchase.code = '380';
+  } else {
+    purchase.code = '290';
+    purchase.pfn = paidWith(purchase.requestedPfn, undefined);
+    issueVouchers(services, purchase, now);
   }
   const merchant = services.merchants.find('store', purchase.merchantUid);
   if (merchant !== undefined) services.report(merchant, 'voucherservicepurchase', purchaseState(purchase));

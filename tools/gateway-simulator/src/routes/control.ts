@@ -60,6 +60,11 @@ export async function handleControl(
         ),
     ],
     [
+      'POST',
+      /^\/_control\/orders\/(\d+)\/(expire|mismatch)$/,
+      ({ match }) => control.endDeferred(Number(part(match, 1)), part(match, 2) as 'expire' | 'mismatch'),
+    ],
+    [
       'GET',
       /^\/_control\/payoff\/([^/]+)$/,
       ({ match, url: u }) =>

@@ -15,7 +15,7 @@ export interface Echo {
 }
 
 /** 購買票券交易狀態碼 the simulator produces: open, paid, failed, abandoned. */
-export type PurchaseCode = '200' | '250' | '300' | 'A0002';
+export type PurchaseCode = '200' | '250' | '290' | '300' | '380' | 'A0002';
 
 export interface PurchaseItemRecord {
   readonly id: string;
