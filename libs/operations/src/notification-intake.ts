@@ -51,6 +51,8 @@ const CODE_COLUMN = 10;
 /** Kinds that name an operation of ours by its upstream order id. */
 const OPERATION_KINDS: ReadonlySet<Notification['kind']> = new Set(['purchase', 'redemption', 'refund']);
 const PURGE_CHUNK = 10_000;
+/** First key of the two-key advisory locks that serialize one order's report inserts ('rprt'). */
+const REPORT_LOCK_SPACE = 0x72707274;
 
 /**
  * The gateway's background reports (seed 000 / 001 §4). They are unsigned, so a report is a hint, never an
@@ -104,16 +106,26 @@ export class NotificationIntake {
     const dedupeKey = createHash('sha256')
       .update(`${notification.kind}:${canonicalJson(fields)}`)
       .digest('hex');
-    // Stored while the order keeps fewer than its share (concurrent reports may pass the count together: the
-    // cap is approximate, the bound is not).
-    const stored = await this.dataSource.query<{ id: string }[]>(
-      `INSERT INTO gateway_notifications (dedupe_key, kind, order_id, code, payload, outcome)
-       SELECT $1::varchar, $2::varchar, $3::varchar, $4::varchar, $5::jsonb, 'pending'
-        WHERE (SELECT count(*) FROM gateway_notifications WHERE order_id = $3::varchar) < $6::int
-       ON CONFLICT (dedupe_key) DO NOTHING
-       RETURNING id`,
-      [dedupeKey, notification.kind, orderId, code, JSON.stringify(fields), this.options.maxReportsPerOrder],
-    );
+    // Stored while the order keeps fewer than its share. The order's reports are counted under a lock on the
+    // order (its own transaction, so the count sees every report committed before it), so the cap is exact.
+    const stored = await this.dataSource.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [REPORT_LOCK_SPACE, orderId]);
+      return tx.query<{ id: string }[]>(
+        `INSERT INTO gateway_notifications (dedupe_key, kind, order_id, code, payload, outcome)
+         SELECT $1::varchar, $2::varchar, $3::varchar, $4::varchar, $5::jsonb, 'pending'
+          WHERE (SELECT count(*) FROM gateway_notifications WHERE order_id = $3::varchar) < $6::int
+         ON CONFLICT (dedupe_key) DO NOTHING
+         RETURNING id`,
+        [
+          dedupeKey,
+          notification.kind,
+          orderId,
+          code,
+          JSON.stringify(fields),
+          this.options.maxReportsPerOrder,
+        ],
+      );
+    });
     if (stored.length === 0) {
       const repeat = await this.dataSource.getRepository(GatewayNotificationEntity).existsBy({ dedupeKey });
       // A repeat woke its operation when it was first stored (or waits, pending, for the sweep).
@@ -132,14 +144,16 @@ export class NotificationIntake {
     const purgeBefore = new Date(now - this.options.retentionDays * 86_400_000);
     let purged = 0;
     for (;;) {
-      const deleted = await this.dataSource.query<{ id: string }[]>(
-        `DELETE FROM gateway_notifications WHERE id IN (
-           SELECT id FROM gateway_notifications WHERE received_at < $1 LIMIT ${PURGE_CHUNK})
-         RETURNING id`,
+      const [deleted] = await this.dataSource.query<{ n: number }[]>(
+        `WITH gone AS (
+           DELETE FROM gateway_notifications WHERE id IN (
+             SELECT id FROM gateway_notifications WHERE received_at < $1 LIMIT ${PURGE_CHUNK})
+           RETURNING 1)
+         SELECT count(*)::int AS n FROM gone`,
         [purgeBefore],
       );
-      purged += deleted.length;
-      if (deleted.length < PURGE_CHUNK) break;
+      purged += deleted?.n ?? 0;
+      if ((deleted?.n ?? 0) < PURGE_CHUNK) break;
     }
     await this.dataSource.query(
       `DELETE FROM gateway_report_counts WHERE day < ($1::timestamptz AT TIME ZONE 'Asia/Taipei')::date`,

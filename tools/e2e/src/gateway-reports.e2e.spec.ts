@@ -347,12 +347,59 @@ describe('gateway reports are hints, settled by our own query', () => {
     );
     expect(answers.every((a) => a.text === '8888')).toBe(true);
     await settledReports(unknown);
-    expect((await reportsOf(unknown)).length).toBeLessThanOrEqual(20);
+    expect(await reportsOf(unknown)).toHaveLength(20);
     const queries = simRequests(stack, 'voucherquery') - queriesBefore;
     expect(queries).toBeGreaterThanOrEqual(1);
     expect(queries).toBeLessThanOrEqual(20);
     expect((await operationOf(stack, request.order_id))?.state).toBe('succeeded');
     expect(await linesOf(stack, { operationId: unknown.id })).toHaveLength(1);
+  });
+
+  it('keeps a report whose query failed pending until the sweep settles it, and purges reports past their retention', async () => {
+    const purchase = await paidPurchase(stack, { amount: 1 });
+    stack.sim.control.addFaults([
+      { command: 'vouchertransaction', fault: 'commit_then_drop', times: 1 },
+      { command: 'vouchertransaction', fault: 'notify_suppress', times: 1 },
+    ]);
+    const request = redeemRequest(purchase.serials);
+    expect((await stack.call('vouchertransaction', request)).body).toMatchObject({ code: 'B200' });
+    const unknown = (await operationOf(stack, request.order_id))!;
+
+    // The gateway cannot answer the query the report wakes (every attempt gets a 503).
+    stack.sim.control.addFaults({ command: 'voucherquery', fault: 'http_status', status: 503 });
+    const queriesBefore = simRequests(stack, 'voucherquery');
+    expect(
+      await sendReport(stack, forgedRedemption(unknown.upstreamOrderId, purchase.serials)),
+    ).toMatchObject({
+      text: '8888',
+    });
+    await eventually(() =>
+      Promise.resolve(simRequests(stack, 'voucherquery') - queriesBefore >= 3 ? true : undefined),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    stack.sim.control.clearFaults();
+    expect((await reportsOf(unknown)).map((r) => r.outcome)).toEqual(['pending']);
+    expect((await operationOf(stack, request.order_id))?.state).toBe('outcome_unknown');
+
+    // The worker's sweep, a few minutes later, asks again.
+    const later = (ms: number) =>
+      createOperations({
+        dataSource: stack.db.dataSource,
+        registry: stack.registry,
+        gateway: gatewayPort({ baseUrl: stack.sim.baseUrl, timeoutMs: 3_000 }),
+        clock: { now: () => new Date(Date.now() + ms) },
+      }).notifications;
+    expect(await later(5 * 60_000).sweep()).toMatchObject({ purged: 0, woken: 1 });
+    expect((await reportsOf(unknown)).map((r) => r.outcome)).toEqual(['settled']);
+    expect((await operationOf(stack, request.order_id))?.state).toBe('succeeded');
+    expect(await linesOf(stack, { operationId: unknown.id })).toHaveLength(1);
+
+    // Past the retention period (90 days by default) every report and daily count goes.
+    const stored = await stack.db.dataSource.getRepository(GatewayNotificationEntity).count();
+    expect(stored).toBeGreaterThan(0);
+    expect((await later(91 * 86_400_000).sweep()).purged).toBe(stored);
+    expect(await stack.db.dataSource.getRepository(GatewayNotificationEntity).count()).toBe(0);
+    expect(await stack.db.dataSource.getRepository(GatewayReportCountEntity).count()).toBe(0);
   });
 
   it('refuses a report larger than NOTIFY_BODY_LIMIT_BYTES with 413 and a code, storing nothing', async () => {
