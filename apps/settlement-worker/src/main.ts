@@ -44,6 +44,7 @@ const operations = createOperations({
   gateway,
   reports: queueDispatcher(queue, timing),
   notifications: { retentionDays: config.gatewayReportRetentionDays },
+  reconciler: config.reconciler,
 });
 const settlement = createSettlement({ dataSource, registry, gateway, exportRoot: config.exportDir });
 

@@ -1,3 +1,10 @@
+import { longestCallMs } from '@tixclear/gateway-client';
+import {
+  DEFAULT_RECONCILER_OPTIONS,
+  ReconcilerConfigError,
+  validateReconcilerOptions,
+  type ReconcilerOptions,
+} from '@tixclear/operations';
 import { z } from 'zod';
 
 /** The worker's configuration, validated once at start; every bad variable is named. */
@@ -17,6 +24,28 @@ const schema = z.object({
   EXPORT_DIR: z.string().min(1).default('exports'),
   /** Days gateway reports (and the daily counts of reports not kept) are kept before they are purged. */
   GATEWAY_REPORT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  /**
+   * The gateway's payment deadline (380): a purchase unpaid this long after it was seen is closed as failed.
+   * The seeds give no figure (系統設定繳費期限); 7 days covers the usual convenience-store and ATM terms.
+   */
+  PURCHASE_PAYMENT_DEADLINE_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(168),
+  /**
+   * How long the gateway's explicit "no such order" must last before an operation is failed as never arrived.
+   * Must exceed the longest possible call; by default twice it, and at least two minutes.
+   */
+  RECONCILE_NOT_FOUND_GRACE_SECONDS: z.coerce.number().int().min(1).max(86_400).optional(),
+  /** An operation still open this long after it was seen (after the deadline, for a purchase) goes to an operator. */
+  RECONCILE_HORIZON_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(60),
 });
 
 export interface WorkerConfig {
@@ -29,6 +58,8 @@ export interface WorkerConfig {
   settlementCron: string;
   exportDir: string;
   gatewayReportRetentionDays: number;
+  /** Validated against each other and the gateway calls (validateReconcilerOptions). */
+  reconciler: ReconcilerOptions;
 }
 
 export class WorkerConfigError extends Error {
@@ -42,6 +73,25 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   const parsed = schema.safeParse(env);
   if (!parsed.success) throw new WorkerConfigError(z.prettifyError(parsed.error));
   const e = parsed.data;
+  const callBoundMs = longestCallMs(e.GATEWAY_TIMEOUT_MS);
+  let reconciler: ReconcilerOptions;
+  try {
+    reconciler = validateReconcilerOptions(
+      {
+        ...DEFAULT_RECONCILER_OPTIONS,
+        paymentDeadlineMs: e.PURCHASE_PAYMENT_DEADLINE_HOURS * 3_600_000,
+        notFoundGraceMs:
+          e.RECONCILE_NOT_FOUND_GRACE_SECONDS === undefined
+            ? Math.max(DEFAULT_RECONCILER_OPTIONS.notFoundGraceMs, 2 * callBoundMs)
+            : e.RECONCILE_NOT_FOUND_GRACE_SECONDS * 1000,
+        horizonMs: e.RECONCILE_HORIZON_MINUTES * 60_000,
+      },
+      callBoundMs,
+    );
+  } catch (error) {
+    if (!(error instanceof ReconcilerConfigError)) throw error;
+    throw new WorkerConfigError(`✖ ${RECONCILER_VARIABLES[error.field] ?? error.field}: ${error.message}`);
+  }
   return {
     databaseUrl: e.DATABASE_URL,
     masterKey: Buffer.from(e.TIXCLEAR_MASTER_KEY, 'hex'),
@@ -52,5 +102,13 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     settlementCron: e.SETTLEMENT_CRON,
     exportDir: e.EXPORT_DIR,
     gatewayReportRetentionDays: e.GATEWAY_REPORT_RETENTION_DAYS,
+    reconciler,
   };
 }
+
+/** The variables behind the reconciler's configurable options, to name the one that is wrong. */
+const RECONCILER_VARIABLES: Partial<Record<keyof ReconcilerOptions, string>> = {
+  paymentDeadlineMs: 'PURCHASE_PAYMENT_DEADLINE_HOURS',
+  notFoundGraceMs: 'RECONCILE_NOT_FOUND_GRACE_SECONDS (with GATEWAY_TIMEOUT_MS)',
+  horizonMs: 'RECONCILE_HORIZON_MINUTES',
+};

@@ -1,0 +1,45 @@
+import { loadWorkerConfig, WorkerConfigError } from './worker-config';
+
+/* The worker's reconciler settings: derived from the gateway's timeout, validated against it. */
+
+const base = {
+  DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/tixclear',
+  TIXCLEAR_MASTER_KEY: 'a'.repeat(64),
+};
+
+it('defaults: a seven-day payment deadline, a one-hour horizon, a grace beyond the longest call', () => {
+  const { reconciler } = loadWorkerConfig(base);
+  expect(reconciler.paymentDeadlineMs).toBe(7 * 24 * 3_600_000);
+  expect(reconciler.horizonMs).toBe(3_600_000);
+  // 3 attempts of 15 s and two waits of at most 5 s: 55 s; the default grace (2 min) exceeds twice that.
+  expect(reconciler.notFoundGraceMs).toBe(120_000);
+});
+
+it('derives the grace from a longer gateway timeout', () => {
+  const { reconciler } = loadWorkerConfig({ ...base, GATEWAY_TIMEOUT_MS: '60000' });
+  expect(reconciler.notFoundGraceMs).toBe(2 * (3 * 60_000 + 2 * 5_000));
+});
+
+it('refuses a grace within the longest possible call, naming the variable', () => {
+  expect(() => loadWorkerConfig({ ...base, RECONCILE_NOT_FOUND_GRACE_SECONDS: '55' })).toThrow(
+    WorkerConfigError,
+  );
+  expect(() => loadWorkerConfig({ ...base, RECONCILE_NOT_FOUND_GRACE_SECONDS: '55' })).toThrow(
+    /RECONCILE_NOT_FOUND_GRACE_SECONDS/,
+  );
+  expect(
+    loadWorkerConfig({ ...base, RECONCILE_NOT_FOUND_GRACE_SECONDS: '56' }).reconciler.notFoundGraceMs,
+  ).toBe(56_000);
+  expect(() =>
+    loadWorkerConfig({ ...base, GATEWAY_TIMEOUT_MS: '120000', RECONCILE_NOT_FOUND_GRACE_SECONDS: '300' }),
+  ).toThrow(/longest possible gateway call \(370000 ms\)/);
+});
+
+it('refuses a horizon the grace does not fit in, and a bad deadline', () => {
+  expect(() =>
+    loadWorkerConfig({ ...base, RECONCILE_HORIZON_MINUTES: '1', RECONCILE_NOT_FOUND_GRACE_SECONDS: '120' }),
+  ).toThrow(/RECONCILE_HORIZON_MINUTES/);
+  expect(() => loadWorkerConfig({ ...base, PURCHASE_PAYMENT_DEADLINE_HOURS: '0' })).toThrow(
+    /PURCHASE_PAYMENT_DEADLINE_HOURS/,
+  );
+});
