@@ -37,6 +37,7 @@ export class PurchaseService {
     const request = parseRequest('voucherservicepurchase', wire);
     assertOwnStore(partner, request.store_uid);
     requireCustomSerials(request);
+    requireSendableCount(request);
     requireStorableSharing(request);
     const client = this.gateway.clientFor(partner);
     return runOperation(this.dataSource, this.recorder, {
@@ -159,8 +160,30 @@ function requireCustomSerials(request: PurchaseRequest): void {
 }
 
 /**
+ * The most vouchers (paid and gift) one purchase may hold. The seed sets no maximum, but the gateway must take
+ * the request: at 10,000 vouchers with the longest serials (32 characters) the sealed request stays near half a
+ * megabyte, within the 1 MiB body a gateway takes (the simulator's limit), on every hop. Beyond it a purchase
+ * would be refused upstream after we recorded it, so it is refused here, naming `items`.
+ */
+export const MAX_VOUCHERS_PER_PURCHASE = 10_000;
+
+function requireSendableCount(request: PurchaseRequest): void {
+  const count = request.items.reduce(
+    (sum, item) => sum + (item.serial_numbers?.length ?? 0) + (item.gift_serial_numbers?.length ?? 0),
+    0,
+  );
+  if (count > MAX_VOUCHERS_PER_PURCHASE) {
+    throw new OperationError(
+      OperationErrorCode.RequestInvalid,
+      `at most ${MAX_VOUCHERS_PER_PURCHASE} vouchers (paid and gift) per purchase`,
+      'items',
+    );
+  }
+}
+
+/**
  * Reserves every voucher of the purchase in ONE statement whatever their number: the serials travel as arrays
- * and the items' terms as one JSON parameter (7 parameters in all), so no purchase the body limit admits can
+ * and the items' terms as one JSON parameter (7 parameters in all), so no purchase, however large, can
  * exceed PostgreSQL's 65,535 bind parameters (a row-per-value INSERT fails past ~3,800 vouchers). A serial
  * already issued to the partner is skipped by the unique index and reported.
  */
