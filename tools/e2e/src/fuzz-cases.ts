@@ -13,7 +13,7 @@ import { purchaseRequest } from './requests';
 export interface FuzzCase {
   /** What was generated, for the failure message. */
   readonly kind: string;
-  readonly path: '/api/init' | '/gateway/notify';
+  readonly path: '/api/init' | '/gateway/notify' | `/v1/${string}`;
   readonly contentType: string | undefined;
   readonly body: string | Uint8Array;
 }
@@ -107,6 +107,12 @@ function wrongTypeFor(value: unknown, pick: number): unknown {
 const deepText = (depth: number, open: string, close: string, leaf: string) =>
   open.repeat(depth) + leaf + close.repeat(depth);
 
+/** Past the bound (32), up to what overflowed recursive code (5,000) and far beyond (100,000). */
+const nestingDepth = fc.oneof(
+  { arbitrary: fc.integer({ min: 33, max: 3_000 }), weight: 3 },
+  { arbitrary: fc.constantFrom(5_000, 100_000), weight: 1 },
+);
+
 /** One certainly-breaking change to a request object, possibly at the text level. */
 const breakingMutation = fc.oneof(
   fc.record({ op: fc.constant('delete' as const), pick: fc.nat() }),
@@ -125,7 +131,7 @@ const breakingMutation = fc.oneof(
   fc.record({ op: fc.constant('unicode_junk' as const), junk: fc.constantFrom(...UNICODE_JUNK.slice(0, 4)) }),
   fc.record({
     op: fc.constant('deep' as const),
-    depth: fc.integer({ min: 100, max: 3_000 }),
+    depth: nestingDepth,
     shape: fc.constantFrom('array', 'object'),
   }),
   fc.record({ op: fc.constant('duplicate_key' as const), pick: fc.nat() }),
@@ -574,3 +580,67 @@ export const notifyCases: fc.Arbitrary<FuzzCase> = fc.oneof(
   { arbitrary: brokenReports, weight: 3 },
   { arbitrary: junkReports, weight: 1 },
 );
+
+// ----------------------------------------------------------------------------------------------------------
+// The REST door (sent with the sample partner's API key and a fresh Idempotency-Key): well-formed JSON that
+// nests too deep or carries text too long for what it names. Each must be refused with a 4xx and a code.
+
+const REST_ROUTES = ['/v1/purchases', '/v1/redemptions', '/v1/redemptions/offline', '/v1/refunds'] as const;
+
+/** A REST body from the command's template (the key names the store, so store_uid is left out). */
+function restTemplate(route: (typeof REST_ROUTES)[number]): Record<string, unknown> {
+  const command: Command =
+    route === '/v1/purchases'
+      ? 'voucherservicepurchase'
+      : route === '/v1/redemptions'
+        ? 'vouchertransaction'
+        : route === '/v1/refunds'
+          ? 'voucherrefund'
+          : 'voucheroffline';
+  const { store_uid: _store, ...body } = template(command);
+  return body;
+}
+
+const restBreaks = fc.oneof(
+  fc.record({
+    op: fc.constant('deep' as const),
+    depth: nestingDepth,
+    shape: fc.constantFrom('array', 'object'),
+    inField: fc.constantFrom('zz', 'items', 'order_id'),
+  }),
+  fc.record({
+    op: fc.constant('huge_text' as const),
+    field: fc.constantFrom('store_uid', 'order_id', 'items[0].name', 'reimbursement_dealer_no'),
+    length: fc.constantFrom(201, 5_000, 900_000),
+  }),
+);
+
+export const restCases: fc.Arbitrary<FuzzCase> = fc
+  .tuple(fc.constantFrom(...REST_ROUTES), restBreaks)
+  .map(([route, change]): FuzzCase => {
+    const body = restTemplate(route);
+    if (change.op === 'deep') {
+      body[change.inField] = '\u0001DEEP\u0001';
+      const deep =
+        change.shape === 'array'
+          ? deepText(change.depth, '[', ']', '1')
+          : deepText(change.depth, '{"a":', '}', '1');
+      return {
+        kind: `rest ${route} deep ${change.depth} in ${change.inField}`,
+        path: route,
+        contentType: 'application/json',
+        body: JSON.stringify(body).replace('"\\u0001DEEP\\u0001"', deep),
+      };
+    }
+    const text = 'S'.repeat(change.length);
+    if (change.field === 'items[0].name') {
+      const items = (body.items as Record<string, unknown>[] | undefined) ?? [{ id: 'H01' }];
+      body.items = [{ ...items[0], name: text }];
+    } else body[change.field] = text;
+    return {
+      kind: `rest ${route} ${change.field} of ${change.length}`,
+      path: route,
+      contentType: 'application/json',
+      body: JSON.stringify(body),
+    };
+  });

@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { encryptJson } from '@tixclear/crypto';
 import { SAMPLE_PARTNER } from '@tixclear/db';
 import fc from 'fast-check';
-import { apiInitCases, notifyCases, type FuzzCase } from './fuzz-cases';
+import { apiInitCases, notifyCases, restCases, type FuzzCase } from './fuzz-cases';
 import { paidPurchase, rowCounts } from './flows';
-import { redeemRequest } from './requests';
+import { purchaseRequest, redeemRequest } from './requests';
 import { startStack, type Stack } from './stack';
 
 /*
@@ -16,6 +17,7 @@ import { startStack, type Stack } from './stack';
 const SEED = 20_250_301;
 const API_INIT_CASES = 10_000;
 const NOTIFY_CASES = 1_500;
+const REST_CASES = 400;
 const CONCURRENCY = 20;
 
 interface Outcome {
@@ -24,9 +26,13 @@ interface Outcome {
   readonly text: string;
 }
 
-async function send(apiUrl: string, c: FuzzCase): Promise<Outcome> {
+async function send(apiUrl: string, c: FuzzCase, apiKey?: string): Promise<Outcome> {
   const headers: Record<string, string> = {};
   if (c.contentType !== undefined) headers['content-type'] = c.contentType;
+  if (apiKey !== undefined) {
+    headers.authorization = `Bearer ${apiKey}`;
+    headers['idempotency-key'] = randomUUID();
+  }
   const response = await fetch(`${apiUrl}${c.path}`, { method: 'POST', headers, body: c.body });
   return {
     status: response.status,
@@ -40,6 +46,7 @@ async function runAll(
   apiUrl: string,
   cases: readonly FuzzCase[],
   check: (outcome: Outcome) => string | undefined,
+  apiKey?: string,
 ): Promise<{ problems: string[]; codes: Map<string, number> }> {
   const problems: string[] = [];
   const codes = new Map<string, number>();
@@ -47,7 +54,7 @@ async function runAll(
   const worker = async () => {
     for (let i = next++; i < cases.length; i = next++) {
       const c = cases[i]!;
-      const outcome = await send(apiUrl, c).catch((error: unknown): Outcome => ({
+      const outcome = await send(apiUrl, c, apiKey).catch((error: unknown): Outcome => ({
         status: 0,
         contentType: '',
         text: String(error),
@@ -89,6 +96,20 @@ function checkApiInit(outcome: Outcome): string | undefined {
   return undefined;
 }
 
+/** The REST door: a 4xx JSON answer `{ error: { code } }`. */
+function checkRest(outcome: Outcome): string | undefined {
+  if (outcome.status === 0) return 'no answer';
+  if (outcome.status >= 500) return 'a server error';
+  if (outcome.status < 400) return `status ${outcome.status}`;
+  if (!outcome.contentType.startsWith('application/json')) return `content type ${outcome.contentType}`;
+  try {
+    const body = JSON.parse(outcome.text) as { error?: { code?: unknown } };
+    return typeof body.error?.code === 'string' ? undefined : 'no code';
+  } catch {
+    return 'not JSON';
+  }
+}
+
 /** /gateway/notify: refused (a 4xx, so the gateway sends it again), never acknowledged. */
 function checkNotify(outcome: Outcome): string | undefined {
   if (outcome.status === 0) return 'no answer';
@@ -108,7 +129,8 @@ describe('fuzzing both doors with malformed requests', () => {
     await stack?.stop();
   });
 
-  it(`answers ${API_INIT_CASES} malformed /api/init and ${NOTIFY_CASES} malformed report requests, changing nothing`, async () => {
+  it(`answers ${API_INIT_CASES} malformed /api/init, ${NOTIFY_CASES} malformed report and ${REST_CASES} REST requests, changing nothing`, async () => {
+    const apiKey = await stack.registry.issueApiKey(SAMPLE_PARTNER.partnerUid);
     // Something to leave untouched: issued vouchers, a redemption, the partner reports they made.
     const purchase = await paidPurchase(stack, { amount: 2 });
     expect((await stack.call('vouchertransaction', redeemRequest([purchase.serials[0]!]))).body.code).toBe(
@@ -122,9 +144,14 @@ describe('fuzzing both doors with malformed requests', () => {
     const api = await runAll(stack.apiUrl, apiCases, checkApiInit);
     const notifyCasesList = fc.sample(notifyCases, { seed: SEED + 1, numRuns: NOTIFY_CASES });
     const notify = await runAll(stack.apiUrl, notifyCasesList, checkNotify);
+    const restCasesList = fc.sample(restCases, { seed: SEED + 2, numRuns: REST_CASES });
+    const rest = await runAll(stack.apiUrl, restCasesList, checkRest, apiKey);
 
     expect(api.problems.slice(0, 20)).toEqual([]);
     expect(notify.problems.slice(0, 20)).toEqual([]);
+    expect(rest.problems.slice(0, 20)).toEqual([]);
+    const restSeen = [...rest.codes.keys()].join(' ');
+    for (const code of ['400 BODY_INVALID', '400 REQUEST_INVALID']) expect(restSeen).toContain(code);
     expect(await rowCounts(stack)).toEqual(before);
     expect(stack.sim.state.requests.length).toBe(gatewayRequests);
     // The breadth of what was exercised: most refusals are of the envelope and of the request itself.
@@ -135,7 +162,7 @@ describe('fuzzing both doors with malformed requests', () => {
     // And the API still serves its partner.
     const redeemed = await stack.call('vouchertransaction', redeemRequest([purchase.serials[1]!]));
     expect(redeemed.body.code).toBe('250');
-  }, 120_000);
+  }, 180_000);
 });
 
 describe('the limit on undecryptable envelopes', () => {
@@ -170,5 +197,27 @@ describe('the limit on undecryptable envelopes', () => {
     // Counted per partner uid: another uid is not limited by the first one's failures.
     const other = await junk('398800730001');
     expect(other.status).toBe(200);
+  });
+
+  it('serves a readable envelope with the partner’s key whatever junk came from the same address', async () => {
+    const junk = () =>
+      fetch(`${stack.apiUrl}/api/init`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          store_uid: SAMPLE_PARTNER.partnerUid,
+          service: 'not an envelope',
+          encry_data: 'not an envelope either',
+        }).toString(),
+      });
+    // A flood from 127.0.0.1 (the partner's own address here) until, and past, the limit.
+    for (let i = 0; i < 50; i += 1) await junk();
+    expect((await junk()).status).toBe(429);
+    // The partner's next request, from that same address, is served: a purchase the gateway accepts.
+    const purchase = await stack.call('voucherservicepurchase', purchaseRequest().request);
+    expect(purchase.status).toBe(200);
+    expect(purchase.body).toMatchObject({ code: '200' });
+    // And junk stays limited.
+    expect((await junk()).status).toBe(429);
   });
 });
