@@ -7,6 +7,8 @@
  *   --wait-seconds 120                     how long to wait for the gateway's pay-offs before leaving the run
  *   --from 2026-11-01 --to 2026-11-20      catch up a range in one run
  *   exceptions                             list pay-off items that failed for good
+ *   mismatch accept|refund <operation id>  a purchase paid with the wrong amount (290, an operator item):
+ *                                          keep the money (vouchers issued) or refund it (voucherrefund)
  *   exceptions reinclude <item id>         pay it again in the next run (after its account is corrected)
  *   exceptions settle-outside <item id> --note "paid by bank transfer"
  *
@@ -16,7 +18,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { taiwanBusinessDate } from '@tixclear/domain';
 import { createDataSource, ensureDatabase, PartnerRegistry } from '@tixclear/db';
-import { gatewayPort } from '@tixclear/operations';
+import { createOperations, gatewayPort } from '@tixclear/operations';
 import {
   createSettlement,
   listExceptions,
@@ -55,6 +57,18 @@ try {
         gateway: gatewayPort({ baseUrl: process.env.GATEWAY_URL ?? 'http://127.0.0.1:4010/api/init' }),
         exportRoot: process.env.EXPORT_DIR ?? path.join(REPO_ROOT, 'exports'),
       });
+      if (positionals[0] === 'mismatch') {
+        const [action, operationId] = positionals.slice(1);
+        if ((action !== 'accept' && action !== 'refund') || !operationId)
+          throw new UsageError('mismatch accept|refund <operation id>');
+        const operations = createOperations({
+          dataSource,
+          registry: new PartnerRegistry(dataSource, resolveMasterKey().key),
+          gateway: gatewayPort({ baseUrl: process.env.GATEWAY_URL ?? 'http://127.0.0.1:4010/api/init' }),
+        });
+        console.log(await operations.paidMismatch[action](operationId, process.env.USER ?? 'operator'));
+        return;
+      }
       if (positionals[0] === 'exceptions') {
         await exceptions(dataSource, positionals.slice(1));
         return;
