@@ -1,0 +1,347 @@
+import { computeFees } from '@tixclear/fee-engine';
+import { Account, summarizeRun } from '@tixclear/settlement';
+import type { World } from './world';
+
+/** A broken invariant: its name and the first offending record. */
+export interface Broken {
+  invariant: string;
+  detail: string;
+}
+
+/** How long an operation may stay open before an operator must have been told (simulated time). */
+export const HORIZON_MS = 26 * 3_600_000;
+
+type Check = (world: World, day: { date: string; runId: string | undefined }) => Promise<string | undefined>;
+
+/**
+ * The invariants checked after each simulated day and its settlement, in this order; the first broken one is
+ * reported with the seed. Each compares the engine's records with an independent truth: the gateway
+ * simulator's own state, the fee engine applied to what was sold, or the journal's arithmetic.
+ */
+export const INVARIANTS: readonly { name: string; check: Check }[] = [
+  {
+    name: 'every request is answered (no uncoded error)',
+    check: (world) => Promise.resolve(world.unexpected[0]),
+  },
+  { name: "every voucher's state equals the gateway's", check: vouchersAgree },
+  { name: 'no voucher is redeemed or refunded twice', check: nothingTwice },
+  {
+    name: 'every successful redemption is cleared exactly once, to the right parties, per the fee engine',
+    check: clearedOnce,
+  },
+  { name: 'no payable is paid twice, and none is lost', check: payablesAccounted },
+  { name: 'the trial balance is 0 and trust liability equals the value outstanding', check: booksBalance },
+  { name: 'no operation stays open past its horizon without an operator item', check: nothingOverdue },
+];
+
+export async function checkInvariants(
+  world: World,
+  day: { date: string; runId: string | undefined },
+): Promise<Broken | undefined> {
+  for (const { name, check } of INVARIANTS) {
+    const detail = await check(world, day);
+    if (detail !== undefined) return { invariant: name, detail };
+  }
+  return undefined;
+}
+
+interface VoucherRow {
+  id: string;
+  partner_uid: string;
+  item_id: string;
+  serial_number: string;
+  state: string;
+  upstream_order_id: string;
+  purchase_state: string;
+}
+
+/** Settled states on our side and the gateway's status each must match. */
+const GATEWAY_STATUS: Record<string, string> = {
+  issued: 'active',
+  redeemed: 'redeemed',
+  refunded: 'refunded',
+};
+
+async function vouchersAgree(world: World): Promise<string | undefined> {
+  const ours = await world.db.dataSource.query<VoucherRow[]>(
+    `SELECT v.id, p.partner_uid, v.item_id, v.serial_number, v.state, o.upstream_order_id, o.state AS purchase_state
+       FROM vouchers v JOIN partners p ON p.id = v.partner_id JOIN operations o ON o.id = v.purchase_operation_id
+      ORDER BY v.serial_number`,
+  );
+  const gateway = new Map(
+    world.sim.state.vouchers.map((v) => [`${v.issuerUid}|${v.itemId}|${v.customSerialNo ?? v.serialNo}`, v]),
+  );
+  const seen = new Set<string>();
+  for (const v of ours) {
+    const key = `${v.partner_uid}|${v.item_id}|${v.serial_number}`;
+    seen.add(key);
+    const theirs = gateway.get(key);
+    const expected = GATEWAY_STATUS[v.state];
+    if (expected !== undefined) {
+      if (theirs?.status !== expected) {
+        if (await redeemedElsewhere(world, v, theirs?.redeemedBy?.orderId)) continue;
+        const purchase = world.sim.state.purchaseByOrderId(v.partner_uid, v.upstream_order_id);
+        let by = '';
+        if (theirs?.redeemedBy) {
+          const [op] = await world.db.dataSource.query<
+            { state: string; partner_uid: string; mode: string }[]
+          >(
+            `SELECT o.state, p.partner_uid, p.mode FROM operations o JOIN partners p ON p.id = o.partner_id
+              WHERE o.upstream_order_id = $1`,
+            [theirs.redeemedBy.orderId],
+          );
+          by = ` by ${theirs.redeemedBy.kind} ${theirs.redeemedBy.orderId} (ours: ${op ? `${op.state}, ${op.mode} ${op.partner_uid}` : 'none'})`;
+        }
+        return `voucher ${v.serial_number} of ${v.partner_uid}: ours ${v.state}, the gateway's ${theirs?.status ?? `none (purchase ${purchase?.code ?? 'unknown'}, ours ${v.purchase_state})`}${by}`;
+      }
+    } else if (v.state === 'void' && theirs !== undefined) {
+      return `voucher ${v.serial_number} of ${v.partner_uid}: ours void, the gateway issued it (${theirs.status})`;
+    }
+  }
+  for (const [key, theirs] of gateway) {
+    if (!seen.has(key)) return `the gateway's voucher ${key} (${theirs.status}) is not in our records`;
+  }
+  return undefined;
+}
+
+/**
+ * A voucher of one partner redeemed at another partner's till (a dealer's) is not that partner's to mark: the
+ * line is the other partner's, and it must be held for an operator (issue 12, §5), never cleared as ours. While
+ * that operation is still open, the horizon invariant watches it instead.
+ */
+async function redeemedElsewhere(
+  world: World,
+  voucher: VoucherRow,
+  upstreamOrderId: string | undefined,
+): Promise<boolean> {
+  if (voucher.state !== 'issued' || upstreamOrderId === undefined) return false;
+  const [op] = await world.db.dataSource.query<{ open: boolean; held: boolean }[]>(
+    `SELECT o.completed_at IS NULL AS open,
+            EXISTS (SELECT 1 FROM redemption_lines l
+                     WHERE l.operation_id = o.id AND l.serial_number = $2 AND l.voucher_id IS NULL
+                       AND (EXISTS (SELECT 1 FROM settlement_holds h WHERE h.redemption_line_id = l.id)
+                            OR EXISTS (SELECT 1 FROM operator_items i WHERE i.state = 'open'
+                                         AND i.reference IN (l.id::text, o.id::text, o.upstream_order_id)))) AS held
+       FROM operations o JOIN partners p ON p.id = o.partner_id
+      WHERE o.upstream_order_id = $1 AND p.partner_uid <> $3`,
+    [upstreamOrderId, voucher.serial_number, voucher.partner_uid],
+  );
+  return op !== undefined && (op.open || op.held);
+}
+
+async function nothingTwice(world: World): Promise<string | undefined> {
+  const [twice] = await world.db.dataSource.query<{ serial_number: string; n: string }[]>(
+    `SELECT l.serial_number, count(*) AS n FROM redemption_lines l JOIN vouchers v ON v.id = l.voucher_id
+      GROUP BY l.serial_number, v.id HAVING count(*) > 1 LIMIT 1`,
+  );
+  if (twice) return `voucher ${twice.serial_number} has ${twice.n} redemption lines`;
+  const [both] = await world.db.dataSource.query<{ serial_number: string }[]>(
+    `SELECT v.serial_number FROM vouchers v
+      WHERE v.state = 'refunded' AND EXISTS (SELECT 1 FROM redemption_lines l WHERE l.voucher_id = v.id) LIMIT 1`,
+  );
+  if (both) return `voucher ${both.serial_number} is refunded and has a redemption line`;
+  return undefined;
+}
+
+interface LineRow {
+  line_id: string;
+  serial_number: string;
+  owner_uid: string | null;
+  redeemer_uid: string;
+  op_state: string;
+  command: string;
+  request: Record<string, unknown>;
+  is_paid: boolean;
+  cost: string;
+  sharing_headquarters: string | null;
+  sharing_sales: string | null;
+  sharing_reimbursement: string | null;
+  sales_point: string | null;
+  business_date: string;
+  cleared: string;
+  held: boolean;
+  c_hq: string | null;
+  c_sales: string | null;
+  c_reimb: string | null;
+  c_escrow: string | null;
+  c_gateway: string | null;
+  c_issuance: string | null;
+  hq_party: string | null;
+  sales_party: string | null;
+  reimbursement_party: string | null;
+}
+
+async function clearedOnce(
+  world: World,
+  day: { date: string; runId: string | undefined },
+): Promise<string | undefined> {
+  const lines = await world.db.dataSource.query<LineRow[]>(
+    `SELECT l.id AS line_id, l.serial_number, owner.partner_uid AS owner_uid, redeemer.partner_uid AS redeemer_uid,
+            o.state AS op_state, o.command, o.request, coalesce(v.is_paid, l.is_paid) AS is_paid,
+            coalesce(v.cost, l.cost)::text AS cost, v.sharing_headquarters::text, v.sharing_sales::text,
+            v.sharing_reimbursement::text, v.sales_point, l.business_date::text,
+            (SELECT count(*) FROM clearings c WHERE c.redemption_line_id = l.id)::text AS cleared,
+            EXISTS (SELECT 1 FROM settlement_holds h WHERE h.redemption_line_id = l.id) AS held,
+            c.headquarters::text AS c_hq, c.sales::text AS c_sales, c.reimbursement::text AS c_reimb,
+            c.escrow_fee::text AS c_escrow, c.gateway_fee::text AS c_gateway, c.issuance_fee::text AS c_issuance,
+            c.headquarters_party AS hq_party, c.sales_party, c.reimbursement_party
+       FROM redemption_lines l
+       JOIN operations o ON o.id = l.operation_id
+       JOIN partners redeemer ON redeemer.id = l.partner_id
+       LEFT JOIN vouchers v ON v.id = l.voucher_id
+       LEFT JOIN partners owner ON owner.id = v.partner_id
+       LEFT JOIN clearings c ON c.redemption_line_id = l.id
+      ORDER BY l.serial_number`,
+  );
+  const redeemedAtGateway = new Map(
+    world.sim.state.vouchers
+      .filter((v) => v.status === 'redeemed')
+      .map((v) => [`${v.issuerUid}|${v.customSerialNo ?? v.serialNo}`, v]),
+  );
+  for (const line of lines) {
+    if (line.op_state !== 'succeeded')
+      return `line of ${line.serial_number} written for an operation ${line.op_state}`;
+    if (line.owner_uid !== null && !redeemedAtGateway.has(`${line.owner_uid}|${line.serial_number}`))
+      return `line of ${line.serial_number}: the gateway never redeemed it`;
+    if (Number(line.cleared) > 1) return `line of ${line.serial_number} cleared ${line.cleared} times`;
+    if (day.runId === undefined || line.business_date > day.date) continue;
+    if (Number(line.cleared) === 0) {
+      if (!line.held) return `line of ${line.serial_number} (${line.business_date}) neither cleared nor held`;
+      continue;
+    }
+    const owner = world.partners.find((p) => p.uid === line.owner_uid);
+    if (!owner || line.sharing_headquarters === null)
+      return `line of ${line.serial_number} cleared without a voucher of ours`;
+    const fee = computeFees({
+      ...owner.terms,
+      cost: Number(line.cost),
+      isPaid: line.is_paid,
+      sharing: {
+        headquarters: line.sharing_headquarters,
+        sales: line.sharing_sales ?? '0',
+        reimbursement: line.sharing_reimbursement ?? '0',
+      },
+    });
+    const got = [line.c_hq, line.c_sales, line.c_reimb, line.c_escrow, line.c_gateway, line.c_issuance].map(
+      Number,
+    );
+    const want = [
+      fee.headquarters,
+      fee.sales,
+      fee.reimbursement,
+      fee.escrow_fee,
+      fee.gateway_fee,
+      fee.issuance_fee,
+    ];
+    if (got.some((g, i) => g !== want[i]))
+      return `line of ${line.serial_number} cleared as ${got.join('/')}, the fee engine says ${want.join('/')}`;
+    const request = line.request;
+    const redemptionPoint =
+      line.command === 'voucheroffline'
+        ? request.reimbursement_from_type === 2
+          ? `dealer:${String(request.reimbursement_dealer_no)}`
+          : `store:${typeof request.reimbursement_store_uid === 'string' ? request.reimbursement_store_uid : line.redeemer_uid}`
+        : `store:${line.redeemer_uid}`;
+    const parties: [string | null, string][] = [
+      [line.hq_party, `hq:${owner.uid}`],
+      [line.sales_party, `store:${line.sales_point ?? owner.uid}`],
+      [line.reimbursement_party, redemptionPoint],
+    ];
+    for (const [got, want] of parties) {
+      // A party key may name its partner before the point; the point itself must be the one of the sale.
+      if (got === null || !(got === want || got.endsWith(`:${want}`)))
+        return `line of ${line.serial_number} cleared to ${String(got)}, expected ${want}`;
+    }
+  }
+  return undefined;
+}
+
+async function payablesAccounted(world: World): Promise<string | undefined> {
+  const ds = world.db.dataSource;
+  // Paid twice: the gateway remitted more to a payee than our books say we paid it.
+  const remitted = new Map<string, number>();
+  for (const batch of world.sim.state.batches.values()) {
+    for (const item of batch.items) {
+      if (item.code !== 'C1001') continue;
+      const key = `${batch.storeUid}|${item.userId}`;
+      remitted.set(key, (remitted.get(key) ?? 0) + item.money);
+    }
+  }
+  const ours = await ds.query<{ merchant: string; account: string; paid: string }[]>(
+    `SELECT b.paying_merchant AS merchant, i.payee_account AS account, sum(i.amount)::text AS paid
+       FROM payout_items i JOIN payout_batches b ON b.id = i.batch_id
+      WHERE i.state = 'remitted' GROUP BY 1, 2`,
+  );
+  const booked = new Map(ours.map((r) => [`${r.merchant}|${r.account}`, Number(r.paid)]));
+  for (const [key, money] of remitted) {
+    if ((booked.get(key) ?? 0) !== money)
+      return `the gateway remitted ${money} to ${key}, our books ${booked.get(key) ?? 0}`;
+  }
+  for (const [key, money] of booked) {
+    if ((remitted.get(key) ?? 0) !== money)
+      return `our books paid ${money} to ${key}, the gateway remitted ${remitted.get(key) ?? 0}`;
+  }
+  const [double] = await ds.query<{ id: string }[]>(
+    `SELECT p.id FROM payables p JOIN payout_items i ON i.id = p.paid_by_item_id
+      WHERE i.state NOT IN ('remitted', 'settled_outside') LIMIT 1`,
+  );
+  if (double) return `payable ${double.id} marked paid by an item that was not paid`;
+  // Lost: a payable of an earlier run that is neither paid, nor in an open exception, nor taken by a later run.
+  const [lost] = await ds.query<{ party: string; amount: string; state: string | null }[]>(
+    `SELECT p.party, p.amount::text, i.state FROM payables p
+       JOIN settlement_runs r ON r.id = p.run_id
+       LEFT JOIN payout_items i ON i.id = p.item_id
+      WHERE p.paid_by_item_id IS NULL
+        AND coalesce(i.state, 'none') NOT IN ('pending', 'awaiting_approval', 'failed', 'rejected', 'covering', 'exception')
+        AND EXISTS (SELECT 1 FROM settlement_runs later WHERE later.period_end > r.period_end AND later.state = 'completed')
+      LIMIT 1`,
+  );
+  if (lost)
+    return `payable of ${lost.party} (${lost.amount}) neither paid nor an open exception (item ${lost.state ?? 'none'})`;
+  return undefined;
+}
+
+async function booksBalance(
+  world: World,
+  day: { date: string; runId: string | undefined },
+): Promise<string | undefined> {
+  if (day.runId === undefined) return undefined;
+  const ds = world.db.dataSource;
+  const summary = await summarizeRun(ds, day.runId);
+  if (summary.trialBalance !== 0) return `trial balance ${summary.trialBalance}`;
+  const [trust] = await ds.query<{ balance: string }[]>(
+    `SELECT coalesce(-sum(amount), 0)::text AS balance FROM journal_lines WHERE account = $1`,
+    [Account.trustLiability],
+  );
+  // Outstanding: paid vouchers of purchases paid by the day, less those refunded by the day and those cleared.
+  const [outstanding] = await ds.query<{ value: string }[]>(
+    `SELECT coalesce(sum(v.cost), 0)::text AS value
+       FROM vouchers v JOIN operations p ON p.id = v.purchase_operation_id
+      WHERE v.is_paid AND p.state = 'paid'
+        AND (p.completed_at AT TIME ZONE 'Asia/Taipei')::date <= $1::date
+        AND NOT EXISTS (SELECT 1 FROM operations r WHERE r.id = v.holder_operation_id AND v.state = 'refunded'
+                          AND r.state = 'succeeded' AND (r.completed_at AT TIME ZONE 'Asia/Taipei')::date <= $1::date)
+        AND NOT EXISTS (SELECT 1 FROM redemption_lines l JOIN clearings c ON c.redemption_line_id = l.id
+                         WHERE l.voucher_id = v.id)`,
+    [day.date],
+  );
+  if (Number(trust?.balance) !== Number(outstanding?.value))
+    return `trust liability ${trust?.balance}, value outstanding ${outstanding?.value}`;
+  return undefined;
+}
+
+async function nothingOverdue(world: World): Promise<string | undefined> {
+  const [overdue] = await world.db.dataSource.query<
+    { order_id: string; command: string; state: string; created_at: Date }[]
+  >(
+    `SELECT o.order_id, o.command, o.state, o.created_at FROM operations o
+      WHERE o.completed_at IS NULL AND o.created_at < $1
+        AND NOT EXISTS (SELECT 1 FROM operator_items i WHERE i.state = 'open'
+                          AND i.reference IN (o.id::text, o.upstream_order_id, o.order_id))
+      ORDER BY o.created_at LIMIT 1`,
+    [new Date(world.clock.now().getTime() - HORIZON_MS)],
+  );
+  if (overdue)
+    return `${overdue.command} ${overdue.order_id} ${overdue.state} since ${overdue.created_at.toISOString()}, no operator item`;
+  return undefined;
+}

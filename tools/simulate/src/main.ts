@@ -1,0 +1,73 @@
+/**
+ * `npm run simulate -- --seed S --days D --partners P [--faults a,b] [--seeds N]`: whole simulated days of the
+ * real engine against the gateway simulator, driven by one seed; see README.md. Exit code 1 when an invariant
+ * broke (the seed and the invariant are printed), 2 on a usage error.
+ */
+import { parseArgs } from 'node:util';
+import { createTestDatabase } from '@tixclear/db';
+import { openDatabaseServer } from '../../scripts/database';
+import { FAULT_CLASSES, type FaultClass } from './load';
+import { simulateSeed, summaryLine } from './simulate';
+
+const { values } = parseArgs({
+  options: {
+    seed: { type: 'string', default: '1' },
+    seeds: { type: 'string' },
+    days: { type: 'string', default: '3' },
+    partners: { type: 'string', default: '3' },
+    faults: { type: 'string' },
+    verbose: { type: 'boolean', default: false },
+  },
+});
+
+function count(name: 'seed' | 'seeds' | 'days' | 'partners', value: string, min: number): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < min) {
+    console.error(`--${name} must be an integer of at least ${min}`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const first = count('seed', values.seed, 0);
+const seeds = values.seeds === undefined ? 1 : count('seeds', values.seeds, 1);
+const days = count('days', values.days, 1);
+const partners = count('partners', values.partners, 1);
+const faults = values.faults === undefined ? [...FAULT_CLASSES] : values.faults.split(',').filter(Boolean);
+const unknown = faults.filter((f) => !(FAULT_CLASSES as readonly string[]).includes(f));
+if (unknown.length > 0) {
+  console.error(`unknown fault classes: ${unknown.join(', ')} (known: ${FAULT_CLASSES.join(', ')})`);
+  process.exit(2);
+}
+
+const { serverUrl, server } = await openDatabaseServer();
+// Warm the server up (and fail early when it cannot be reached) before the clock starts.
+await (await createTestDatabase(serverUrl)).drop();
+const started = Date.now();
+let failed = 0;
+try {
+  for (let seed = first; seed < first + seeds; seed += 1) {
+    const result = await simulateSeed({ seed, days, partners, serverUrl, faults: faults as FaultClass[] });
+    console.log(summaryLine(result));
+    if (values.verbose) console.log(JSON.stringify(result.outcomes));
+    if (result.broken) {
+      failed += 1;
+      if (seeds === 1 || failed >= 1) {
+        console.log(
+          `first broken invariant: seed ${seed}, day ${result.broken.day}: ${result.broken.invariant}`,
+        );
+        break;
+      }
+    }
+  }
+} finally {
+  await server?.stop();
+}
+const minutes = (Date.now() - started) / 60_000;
+const ran = failed > 0 ? undefined : seeds;
+if (ran !== undefined && seeds > 1) {
+  console.log(
+    `${seeds} seeds × ${days} days in ${(minutes * 60).toFixed(1)} s: ${(seeds / minutes).toFixed(1)} seeds/min, ${((seeds * days) / minutes).toFixed(1)} days/min`,
+  );
+}
+process.exit(failed > 0 ? 1 : 0);

@@ -1,0 +1,83 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runDay } from './day';
+import { checkInvariants, type Broken } from './invariants';
+import { FAULT_CLASSES, Load, type FaultClass } from './load';
+import { explain, World } from './world';
+
+export interface SeedOptions {
+  seed: number;
+  days: number;
+  partners: number;
+  /** The PostgreSQL server to make each seed's scratch database on. */
+  serverUrl: string;
+  /** Fault classes switched on (default: all). */
+  faults?: readonly FaultClass[];
+}
+
+export interface SeedResult {
+  seed: number;
+  /** Days simulated (up to the one that broke an invariant). */
+  days: number;
+  broken?: Broken & { day: number };
+  stats: { requests: number; crashes: number; forged: number; late: number; cleared: number; ms: number };
+  /** Answers by command and code. */
+  outcomes: Record<string, number>;
+}
+
+/**
+ * One seed: a fresh world, `days` simulated days, the invariants after each; stops at the first broken one.
+ */
+export async function simulateSeed(options: SeedOptions): Promise<SeedResult> {
+  const started = Date.now();
+  const faults = new Set<FaultClass>(options.faults ?? FAULT_CLASSES);
+  const exportRoot = mkdtempSync(path.join(tmpdir(), 'tixclear-sim-'));
+  const world = await World.start(
+    { seed: options.seed, partners: options.partners, serverUrl: options.serverUrl, crashRate: 0 },
+    exportRoot,
+  );
+  const load = new Load(world, faults);
+  let broken: SeedResult['broken'];
+  let days = 0;
+  try {
+    for (let day = 0; day < options.days && !broken; day += 1) {
+      try {
+        const settled = await runDay(world, load, day, {
+          payoffFaults: faults.has('payoff_items'),
+          crashRate: faults.has('crash') ? 0.04 : 0,
+        });
+        days += 1;
+        const found = await checkInvariants(world, settled);
+        if (found) broken = { ...found, day: day + 1 };
+      } catch (error) {
+        broken = { invariant: 'the day runs to its end', detail: explain(error), day: day + 1 };
+      }
+    }
+    const [cleared] = await world.db.dataSource.query<{ n: string }[]>(`SELECT count(*) AS n FROM clearings`);
+    return {
+      seed: options.seed,
+      days,
+      ...(broken ? { broken } : {}),
+      outcomes: Object.fromEntries([...load.outcomes].sort()),
+      stats: {
+        ...load.stats,
+        crashes: load.stats.crashes + world.crashes,
+        cleared: Number(cleared?.n ?? 0),
+        ms: Date.now() - started,
+      },
+    };
+  } finally {
+    await world.close();
+    rmSync(exportRoot, { recursive: true, force: true });
+  }
+}
+
+/** The line printed for a seed. */
+export function summaryLine(result: SeedResult): string {
+  const s = result.stats;
+  const head = `seed ${result.seed}: ${result.days} day(s), ${s.requests} requests, ${s.crashes} crashes, ${s.forged} forged + ${s.late} late reports, ${s.cleared} cleared, ${(s.ms / 1000).toFixed(1)} s`;
+  return result.broken
+    ? `${head} — BROKEN on day ${result.broken.day}: ${result.broken.invariant}: ${result.broken.detail}`
+    : `${head} — ok`;
+}

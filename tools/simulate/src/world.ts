@@ -1,0 +1,262 @@
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createTestDatabase, PartnerRegistry, type PartnerContext, type TestDatabase } from '@tixclear/db';
+import { startSimulator, type MerchantConfig, type RunningSimulator } from '@tixclear/gateway-simulator';
+import { createOperations, type GatewayPort, type Operations } from '@tixclear/operations';
+import { createSettlement, type Settlement } from '@tixclear/settlement';
+import { CrashingClient, type CrashPlan, type CrashPoint } from './crashes';
+import { Rng } from './random';
+import { installSimulatedTime, SimClock } from './sim-clock';
+
+/** Per attempt; the `latency` fault waits longer than this, so it is a timeout. */
+export const GATEWAY_TIMEOUT_MS = 400;
+/** Where every simulated history starts: a Monday, 08:00 in Taipei. */
+export const SIM_START = new Date('2026-03-02T08:00:00+08:00');
+const DAY_MS = 86_400_000;
+
+export interface FeeTerms {
+  escrowRate: string;
+  gatewayRate: string;
+  issuanceFee: number;
+  issuanceLayer: 1 | 2 | 3;
+}
+
+export interface SimPartner {
+  readonly uid: string;
+  readonly mode: 'store' | 'agent';
+  readonly key: string;
+  readonly issuerId: string;
+  readonly terms: FeeTerms;
+  /** Dealer points (`dealer:<no>`) of an agent; none for a store. */
+  readonly dealerPoints: readonly string[];
+  readonly hqAccount: string | null;
+  id: string;
+}
+
+export interface WorldOptions {
+  seed: number;
+  partners: number;
+  /** The PostgreSQL server to make the scratch database on. */
+  serverUrl: string;
+  /** Chance that the process dies around a mutating gateway call. */
+  crashRate: number;
+}
+
+/**
+ * Everything one seed runs against: a scratch database on the real PostgreSQL with simulated time, the gateway
+ * simulator in this process on a loopback port (its reports posted to our notification intake over HTTP), the
+ * partners registered on both sides, and the engine's real services, which a crash throws away and rebuilds.
+ */
+export class World {
+  ops!: Operations;
+  settlement!: Settlement;
+  readonly partners: SimPartner[] = [];
+  crashes = 0;
+
+  private constructor(
+    readonly options: WorldOptions,
+    readonly rng: Rng,
+    readonly db: TestDatabase,
+    readonly clock: SimClock,
+    readonly registry: PartnerRegistry,
+    readonly sim: RunningSimulator,
+    readonly receiver: http.Server,
+    readonly receiverUrl: string,
+    readonly exportRoot: string,
+  ) {}
+
+  static async start(options: WorldOptions, exportRoot: string): Promise<World> {
+    const rng = new Rng(options.seed);
+    const db = await createTestDatabase(options.serverUrl);
+    await installSimulatedTime(db.dataSource, SIM_START);
+    const clock = new SimClock(SIM_START, db.dataSource);
+    const registry = new PartnerRegistry(db.dataSource, randomBytes(32));
+    // The receiver is listening before the world it serves exists.
+    const late: { world?: World } = {};
+    const receiver = http.createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        // What apps/api's /gateway/notify does: 8888 once stored, a 400 (no 8888) for what cannot be taken.
+        void (async () => {
+          try {
+            const result = await late.world!.ops.notifications.receive(body, request.headers['content-type']);
+            response.writeHead(result.ack ? 200 : 400, { 'content-type': 'text/plain' });
+            response.end(result.ack ? '8888' : `refused: ${result.reason}`);
+          } catch (error) {
+            late.world?.unexpected.push(`notification intake threw: ${explain(error)}`);
+            response.writeHead(500);
+            response.end();
+          }
+        })();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/gateway/notify`;
+    const sim = await startSimulator({
+      seed: options.seed,
+      clock: clock.manual,
+      sampleMerchant: false,
+      notifyUrl: null,
+      log: () => undefined,
+      payoff: { approval: 'manual', remitDelayMs: 0 },
+      notifications: { attempts: 5, backoffMs: [5], timeoutMs: 5_000 },
+    });
+    const world = new World(options, rng, db, clock, registry, sim, receiver, receiverUrl, exportRoot);
+    late.world = world;
+    await world.#registerPartners();
+    world.rebuild();
+    return world;
+  }
+
+  /** Errors no request should ever end in (a 5xx at the door): collected, reported as a broken invariant. */
+  readonly unexpected: string[] = [];
+
+  /** The process restarts: every service instance (and what it held in memory) is thrown away. */
+  rebuild(): void {
+    const port = this.#gatewayPort();
+    this.ops = createOperations({
+      dataSource: this.db.dataSource,
+      registry: this.registry,
+      gateway: port,
+      clock: this.clock,
+    });
+    this.settlement = createSettlement({
+      dataSource: this.db.dataSource,
+      registry: this.registry,
+      gateway: port,
+      exportRoot: this.exportRoot,
+      payouts: { coveringBackoffMs: 0, submitGraceMs: 60_000, clock: () => this.clock.now() },
+    });
+  }
+
+  async context(partner: SimPartner): Promise<PartnerContext> {
+    const context = await this.registry.contextById(partner.id);
+    if (!context) throw new Error(`partner ${partner.uid} is not registered`);
+    return context;
+  }
+
+  get stores(): SimPartner[] {
+    return this.partners.filter((p) => p.mode === 'store');
+  }
+
+  async close(): Promise<void> {
+    await this.sim.close();
+    await new Promise<void>((resolve) => this.receiver.close(() => resolve()));
+    this.receiver.closeAllConnections();
+    await this.db.drop();
+  }
+
+  #armed: CrashPoint[] = [];
+
+  /** The next partner request's process dies at `point` (drawn by the load before the request, in order). */
+  armCrash(point: 'before' | 'after'): void {
+    this.#armed.push(point);
+  }
+
+  /** A crash armed for a request that never reached the gateway (refused, replayed) dies with it. */
+  disarm(): void {
+    this.#armed = [];
+  }
+
+  #gatewayPort(): GatewayPort {
+    // An armed crash is taken by the next mutating call; the worker's own calls (reconciler, pay-offs) draw
+    // theirs as they go, at the night's crash rate.
+    const plan: CrashPlan = () => {
+      const armed = this.#armed.shift();
+      if (armed !== undefined) return armed;
+      if (!this.rng.chance(this.options.crashRate)) return 'none';
+      this.crashes += 1;
+      return this.rng.chance(0.5) ? 'before' : 'after';
+    };
+    return {
+      clientFor: (partner) =>
+        new CrashingClient(
+          {
+            baseUrl: this.sim.baseUrl,
+            merchant: {
+              mode: partner.partner.upstreamMode,
+              uid: partner.partner.upstreamUid,
+              keyRing: partner.upstream,
+            },
+            timeoutMs: GATEWAY_TIMEOUT_MS,
+            clock: () => this.clock.now(),
+            random: () => 0.5,
+            sleep: () => Promise.resolve(),
+          },
+          plan,
+        ),
+    };
+  }
+
+  async #registerPartners(): Promise<void> {
+    const { rng } = this;
+    const count = Math.max(1, this.options.partners);
+    // With two or more partners the last one is a dealer (agent mode) redeeming the stores' vouchers at its tills.
+    const dealers = count >= 2 ? 1 : 0;
+    for (let i = 0; i < count; i += 1) {
+      const mode = i >= count - dealers ? 'agent' : 'store';
+      const uid = `${mode === 'store' ? '2891518' : '7700000'}${String(10_000 + i * 7 + (this.options.seed % 997)).padStart(5, '0')}`;
+      const key = rng.text(32, 'abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ0123456789');
+      const terms: FeeTerms = {
+        escrowRate: rng.pick(['0.02', '0.025', '0.015'])!,
+        gatewayRate: rng.pick(['0.01', '0.012'])!,
+        issuanceFee: rng.pick([0, 1, 2])!,
+        issuanceLayer: rng.pick([1, 2, 3] as const)!,
+      };
+      const issuerId = `SIM-ISSUER-${i}`;
+      const dealerPoints = mode === 'agent' ? ['D001', 'D002'] : [];
+      const hqAccount = rng.chance(0.6) ? `HQ${uid}` : null;
+      const merchant: MerchantConfig = {
+        uid,
+        mode,
+        name: `partner ${i}`,
+        key,
+        notifyUrl: mode === 'store' ? this.receiverUrl : null,
+        notifyFormat: 'form',
+        customerType: 'platform',
+        feeSchedules: [{ ...terms, effectiveFrom: '2000-01-01' }],
+      };
+      this.sim.control.addMerchant(merchant);
+      const entity = await this.registry.add({
+        partnerUid: uid,
+        mode,
+        name: `partner ${i}`,
+        notifyUrl: null,
+        issuerId,
+        headquartersPayoutAccount: hqAccount,
+        key,
+        upstream: { mode, uid, key },
+        validFrom: new Date(SIM_START.getTime() - DAY_MS),
+      });
+      await this.registry.addFeeSchedule({ issuerId, effectiveFrom: '2000-01-01', ...terms });
+      if (mode === 'store') {
+        await this.registry.setPoint(uid, {
+          kind: 'store',
+          pointRef: uid,
+          name: `store ${uid}`,
+          payoutAccount: `AC${uid}`,
+        });
+      }
+      for (const point of dealerPoints) {
+        await this.registry.setPoint(uid, {
+          kind: 'dealer',
+          pointRef: point,
+          name: `till ${point}`,
+          payoutAccount: `AC${uid}${point}`,
+        });
+      }
+      this.partners.push({ uid, mode, key, issuerId, terms, dealerPoints, hqAccount, id: entity.id });
+    }
+  }
+}
+
+export function explain(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return `${error.name}${typeof code === 'string' ? ` ${code}` : ''}: ${error.message}`;
+  }
+  return String(error);
+}
