@@ -11,6 +11,7 @@
  *                                          keep the money (vouchers issued) or refund it (voucherrefund)
  *   exceptions reinclude <item id>         pay it again in the next run (after its account is corrected)
  *   exceptions settle-outside <item id> --note "paid by bank transfer"
+ *   parked retry <group id>                query a parked pay-off batch again (after looking at the gateway)
  *
  * A run resumes where it stood if it was interrupted; running a settled date again changes nothing.
  */
@@ -19,13 +20,7 @@ import { parseArgs } from 'node:util';
 import { taiwanBusinessDate } from '@tixclear/domain';
 import { createDataSource, ensureDatabase, PartnerRegistry } from '@tixclear/db';
 import { createOperations, gatewayPort } from '@tixclear/operations';
-import {
-  createSettlement,
-  listExceptions,
-  reincludeException,
-  settleExceptionOutside,
-  summarizeRun,
-} from '@tixclear/settlement';
+import { createSettlement, listExceptions, summarizeRun, type PayoutProcessor } from '@tixclear/settlement';
 import { REPO_ROOT, withDatabaseServer } from '../scripts/database';
 import { resolveMasterKey } from '../scripts/master-key';
 import { progressBar } from './progress-bar';
@@ -70,7 +65,13 @@ try {
         return;
       }
       if (positionals[0] === 'exceptions') {
-        await exceptions(dataSource, positionals.slice(1));
+        await exceptions(dataSource, settlement.payouts, positionals.slice(1));
+        return;
+      }
+      if (positionals[0] === 'parked') {
+        const [action, groupId] = positionals.slice(1);
+        if (action !== 'retry' || !groupId) throw new UsageError('parked retry <group id>');
+        console.log(await settlement.payouts.retryParkedBatch(groupId, process.env.USER ?? 'operator'));
         return;
       }
       if (positionals.length > 0) throw new UsageError(`unknown command ${positionals[0]}`);
@@ -124,7 +125,11 @@ function period(): [string, string] {
   return [date, date];
 }
 
-async function exceptions(dataSource: Parameters<typeof listExceptions>[0], args: string[]): Promise<void> {
+async function exceptions(
+  dataSource: Parameters<typeof listExceptions>[0],
+  payouts: PayoutProcessor,
+  args: string[],
+): Promise<void> {
   const [action, itemId] = args;
   switch (action) {
     case undefined:
@@ -133,11 +138,11 @@ async function exceptions(dataSource: Parameters<typeof listExceptions>[0], args
       return;
     case 'reinclude':
       if (!itemId) throw new UsageError('exceptions reinclude <item id>');
-      console.log(await reincludeException(dataSource, itemId));
+      console.log(await payouts.reincludeException(itemId));
       return;
     case 'settle-outside':
       if (!itemId || !values.note) throw new UsageError('exceptions settle-outside <item id> --note "…"');
-      console.log(await settleExceptionOutside(dataSource, itemId, values.note));
+      console.log(await payouts.settleExceptionOutside(itemId, values.note));
       return;
     default:
       throw new UsageError(`unknown exceptions command ${action}`);

@@ -1,4 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { KeyRing } from '@tixclear/crypto';
+import { SAMPLE_PARTNER } from '@tixclear/db';
+import { GatewayClient } from '@tixclear/gateway-client';
 import { groupIdFor, itemIdFor, listExceptions, PayoutErrorCode } from './index';
 import {
   batchesOfRun,
@@ -120,7 +123,12 @@ describe('an item that keeps failing', () => {
     await expect(processor.reincludeException(itemIdFor(run, M1, PARTY.storeA))).rejects.toMatchObject({
       code: PayoutErrorCode.ItemNotException,
     });
-    expect(await processor.reincludeException(d1)).toEqual({ itemId: d1, party: PARTY.dealerD1, amount: 35 });
+    expect(await processor.reincludeException(d1)).toEqual({
+      itemId: d1,
+      party: PARTY.dealerD1,
+      amount: 35,
+      state: 'reincluded',
+    });
     await expect(processor.reincludeException(d1)).rejects.toMatchObject({
       code: PayoutErrorCode.ItemNotException,
     });
@@ -185,6 +193,7 @@ describe('an item that keeps failing', () => {
       itemId: d1,
       party: PARTY.dealerD1,
       amount: 35,
+      state: 'settled_outside',
     });
     await expect(processor.settleExceptionOutside(d1, 'again')).rejects.toMatchObject({
       code: PayoutErrorCode.ItemNotException,
@@ -216,5 +225,81 @@ describe('an item that keeps failing', () => {
     await world.clear(next, [VOUCHER.B]);
     await processor.build(next);
     expect((await itemsOfRun(world, next)).map((i) => i.party)).not.toContain(PARTY.dealerD1);
+  });
+});
+
+describe('an exception the gateway remitted after all', () => {
+  /** Someone re-remits the item at the gateway itself (its portal), outside our engine, and it succeeds. */
+  async function remitAtTheGateway(run: string, itemId: string): Promise<void> {
+    sim.control.setPayoffItemRates({ C2001: 0 });
+    const portal = new GatewayClient({
+      baseUrl: sim.baseUrl,
+      merchant: {
+        mode: 'store',
+        uid: M1,
+        keyRing: new KeyRing([
+          { id: 'k', secret: SAMPLE_PARTNER.key, validFrom: new Date(0), validUntil: new Date('2100-01-01') },
+        ]),
+      },
+    });
+    const covered = await portal.payoffCovering({
+      store_uid: M1,
+      group_id: groupIdFor(run, M1),
+      items: [{ id: itemId }],
+    });
+    expect(covered.content?.items.find((i) => i.id === itemId)?.code).toBe('C1001');
+  }
+
+  it('is posted as remitted when an operator re-includes it, and the next run does not pay it again', async () => {
+    const { run, d1 } = await failingRun('2026-11-20', 1);
+    const processor = processorOf(1);
+    expect(await processor.advance(run)).toBe('done');
+    await remitAtTheGateway(run, d1);
+
+    expect(await processor.reincludeException(d1)).toEqual({
+      itemId: d1,
+      party: PARTY.dealerD1,
+      amount: 35,
+      state: 'remitted',
+    });
+    expect((await itemsOfRun(world, run)).find((i) => i.itemId === d1)?.state).toBe('remitted');
+    expect(await owed(world, PARTY.dealerD1)).toBe(0);
+    expect(await trialBalance(world)).toBe(0);
+    expect(await world.rows(`SELECT id FROM payables WHERE paid_by_item_id IS NULL`)).toEqual([]);
+    expect(
+      await world.rows(`SELECT reference FROM journal_entries WHERE kind = 'payout' AND reference = $1`, [
+        d1,
+      ]),
+    ).toEqual([{ reference: d1 }]);
+
+    const next = await world.newRun('2026-11-21');
+    await world.clear(next, [VOUCHER.B]);
+    await processor.build(next);
+    expect((await itemsOfRun(world, next)).map((i) => i.party)).not.toContain(PARTY.dealerD1);
+  });
+
+  it('is posted as remitted, not settled outside, when an operator settles it', async () => {
+    const { run, d1 } = await failingRun('2026-11-20', 1);
+    const processor = processorOf(1);
+    expect(await processor.advance(run)).toBe('done');
+    await remitAtTheGateway(run, d1);
+
+    expect(await processor.settleExceptionOutside(d1, 'bank transfer')).toMatchObject({ state: 'remitted' });
+    expect(await world.rows(`SELECT id FROM journal_entries WHERE kind = 'settled_outside'`)).toEqual([]);
+    expect(await owed(world, PARTY.dealerD1)).toBe(0);
+    expect(await trialBalance(world)).toBe(0);
+  });
+
+  it('is left alone while the gateway cannot say', async () => {
+    const { run, d1 } = await failingRun('2026-11-20', 1);
+    const processor = processorOf(1);
+    expect(await processor.advance(run)).toBe('done');
+    sim.control.addFaults({ command: 'payoffquery', fault: 'refuse', code: 'B500', times: 1 });
+
+    await expect(processor.reincludeException(d1)).rejects.toMatchObject({
+      code: PayoutErrorCode.GatewayUnsure,
+    });
+    expect((await listExceptions(world.db.dataSource)).map((e) => e.itemId)).toEqual([d1]);
+    expect(await processor.reincludeException(d1)).toMatchObject({ state: 'reincluded' });
   });
 });

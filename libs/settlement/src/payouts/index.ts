@@ -18,6 +18,7 @@ import {
 } from './exceptions';
 import { follow } from './follower';
 import { MerchantClients, type PartnerContexts, type PayoffGatewayPort } from './gateway';
+import { retryParkedBatch } from './parked';
 import { batchesOfRun, loadBatch, moveBatch, type BatchRow } from './records';
 import { resolveSubmission, submit } from './submitter';
 
@@ -25,7 +26,7 @@ export { groupIdFor, itemIdFor } from './ids';
 export { PayoutError, PayoutErrorCode } from './errors';
 export { listExceptions, reincludeException, settleExceptionOutside } from './exceptions';
 export { retryParkedBatch } from './parked';
-export type { ExceptionOutcome, OperatorOptions, PayoutException } from './exceptions';
+export type { ExceptionOutcome, OperatorGateway, OperatorOptions, PayoutException } from './exceptions';
 export type { PartnerContexts, PayoffClient, PayoffGatewayPort } from './gateway';
 export type { PayoutOptions } from './context';
 
@@ -90,11 +91,16 @@ export class PayoutProcessor implements PayoutStep {
   }
 
   reincludeException(itemId: string): Promise<ExceptionOutcome> {
-    return reincludeException(this.dataSource, itemId, { clock: this.#settings.clock });
+    return reincludeException(this.dataSource, this.deps, itemId, { clock: this.#settings.clock });
   }
 
   settleExceptionOutside(itemId: string, note: string): Promise<ExceptionOutcome> {
-    return settleExceptionOutside(this.dataSource, itemId, note, { clock: this.#settings.clock });
+    return settleExceptionOutside(this.dataSource, this.deps, itemId, note, { clock: this.#settings.clock });
+  }
+
+  /** An operator's retry of a parked batch (parked.ts). */
+  retryParkedBatch(groupId: string, by: string): Promise<{ groupId: string; state: string }> {
+    return retryParkedBatch(this.dataSource, groupId, { by, clock: this.#settings.clock });
   }
 }
 
