@@ -24,6 +24,15 @@ export {
 /** The states the reconciler asks about (the partial index `operations_next_check_idx` holds exactly these). */
 export const CHECKED_STATES = ['submitted', 'outcome_unknown', 'awaiting_payment', 'expired'] as const;
 const PURCHASE_WAITING = ['awaiting_payment', 'expired'];
+/** The index's own predicate, as literals, so that the planner can use the partial index for the pick. */
+const CHECKED = `state IN (${CHECKED_STATES.map((state) => `'${state}'`).join(', ')})`;
+
+/** The due operations, oldest due first: `$1` now, `$2` how many. Served by `operations_next_check_idx`. */
+export const PICK_DUE_SQL = `SELECT id FROM operations
+  WHERE ${CHECKED} AND next_check_at <= $1
+  ORDER BY next_check_at, id
+  LIMIT $2
+  FOR UPDATE SKIP LOCKED`;
 
 export interface ReconcileReport {
   /** Open operations seen for the first time (scheduled, not yet asked about unless due at once). */
@@ -117,8 +126,8 @@ export class Reconciler {
               next_check_at = CASE state WHEN 'outcome_unknown' THEN $1::timestamptz
                                          WHEN 'submitted' THEN $2::timestamptz
                                          ELSE $3::timestamptz END
-        WHERE next_check_at IS NULL AND state = ANY($4)`,
-      [now, at(this.options.staleSubmittedMs), at(this.options.awaitingPaymentMs), CHECKED_STATES],
+        WHERE next_check_at IS NULL AND ${CHECKED}`,
+      [now, at(this.options.staleSubmittedMs), at(this.options.awaitingPaymentMs)],
     );
     return affected;
   }
@@ -130,14 +139,8 @@ export class Reconciler {
   private async claimDue(now: Date): Promise<OperationEntity[]> {
     const lease = new Date(now.getTime() + this.options.retryBaseMs);
     const rows = await this.dataSource.query<[{ id: string }[], number]>(
-      `UPDATE operations SET next_check_at = $2
-        WHERE id IN (SELECT id FROM operations
-                      WHERE state = ANY($3) AND next_check_at <= $1
-                      ORDER BY next_check_at, id
-                      LIMIT $4
-                      FOR UPDATE SKIP LOCKED)
-        RETURNING id`,
-      [now, lease, CHECKED_STATES, this.options.batchSize],
+      `UPDATE operations SET next_check_at = $3 WHERE id IN (${PICK_DUE_SQL}) RETURNING id`,
+      [now, this.options.batchSize, lease],
     );
     const ids = rows[0].map((row) => row.id);
     if (ids.length === 0) return [];

@@ -16,6 +16,7 @@ import {
   createOperations,
   DEFAULT_RECONCILER_OPTIONS,
   gatewayPort,
+  PICK_DUE_SQL,
   type Operations,
 } from '@tixclear/operations';
 import { purchaseRequest, redeemRequest, refundRequest, uniqueId } from './requests';
@@ -145,6 +146,14 @@ describe('no starvation', () => {
     for (const p of purchases) expect(p.nextCheckAt!.getTime()).toBeGreaterThan(w.clock.ms);
     expect((await w.ops.reconciler.runOnce()).examined).toBe(0);
   }, 120_000);
+
+  it('takes the due ones through the partial index of open operations', async () => {
+    const plan = await w.db.dataSource.transaction(async (tx) => {
+      await tx.query('SET LOCAL enable_seqscan = off');
+      return tx.query<{ 'QUERY PLAN': string }[]>(`EXPLAIN ${PICK_DUE_SQL}`, [new Date(w.clock.ms), 100]);
+    });
+    expect(plan.map((row) => row['QUERY PLAN']).join('\n')).toContain('operations_next_check_idx');
+  });
 });
 
 describe('the payment deadline', () => {
