@@ -1,5 +1,6 @@
 export * from './accounts';
 export * from './clearing/index';
+export * from './holds/index';
 export * from './ports';
 export * from './posting';
 export * from './run-states';

@@ -10,7 +10,7 @@ import { nextState, type RunState } from './run-states';
  * The advisory lock held while a run clears, in the two-key form: the runs' own locks take one key (a hash of
  * the run id), and the two forms never meet, so no run id can hash onto this lock and wait on itself.
  */
-const CLEARING_LOCK = `hashtext('settlement'), hashtext('clearing')`;
+export const CLEARING_LOCK = `hashtext('settlement'), hashtext('clearing')`;
 
 export interface RunOptions {
   /** Lines per clearing transaction. */

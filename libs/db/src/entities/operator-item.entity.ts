@@ -13,6 +13,11 @@ export type OperatorItemKind =
   | 'payout_batch_parked'
   /** A redemption whose reported vouchers differ from those we held, or whose terms we cannot trust. */
   | 'redemption_mismatch'
+  /**
+   * A redemption line settlement could not clear (reference: the line id): re-clear it after a correction, or
+   * settle it outside (libs/settlement, holds). Resolved by settlement itself when a later run clears it.
+   */
+  | 'settlement_hold'
   /** An operation still open past its horizon. */
   | 'operation_overdue';
 

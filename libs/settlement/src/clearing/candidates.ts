@@ -16,6 +16,8 @@ export interface CandidateRow {
   /** Our split stored at redemption, as PostgreSQL prints the jsonb; only when it is not a known one. */
   our_fee: string | null;
   fee_issue: string | null;
+  /** An operator accepted the gateway's split: the stored split is cleared as it is (after a check). */
+  fee_accepted: boolean;
   business_date: string;
   sales_point: string;
   redemption_point: string;
@@ -73,7 +75,7 @@ export type KnownFees = readonly string[];
 const COLUMNS = `rl.id, rl.partner_id, rl.serial_number, rl.is_paid, rl.cost::text AS cost,
   array_position($2::jsonb[], rl.our_fee) AS known_fee,
   CASE WHEN array_position($2::jsonb[], rl.our_fee) IS NULL THEN rl.our_fee::text END AS our_fee,
-  rl.fee_issue, rl.business_date::text AS business_date, rl.sales_point, rl.redemption_point,
+  rl.fee_issue, rl.fee_accepted, rl.business_date::text AS business_date, rl.sales_point, rl.redemption_point,
   coalesce(rl.item_name, rl.item_id) AS product, rl.sharing_headquarters::text AS sharing_headquarters,
   rl.sharing_sales::text AS sharing_sales, rl.sharing_reimbursement::text AS sharing_reimbursement,
   p.partner_uid, p.issuer_id, rl.business_date <= $1 AS in_period`;
@@ -121,7 +123,7 @@ export async function freshLines(
   return withParties(rows);
 }
 
-/** The next `size` lines of the backlog after line `after`, in id order. */
+/** The next `size` lines of the backlog after line `after`, in id order; a line settled outside is not one. */
 export async function backlogLines(
   tx: EntityManager,
   periodEnd: string,
@@ -135,7 +137,7 @@ export async function backlogLines(
        JOIN redemption_lines rl ON rl.id = b.redemption_line_id
        JOIN partners p ON p.id = rl.partner_id
        LEFT JOIN clearings c ON c.redemption_line_id = b.redemption_line_id
-      WHERE ($3::uuid IS NULL OR b.redemption_line_id > $3::uuid)
+      WHERE ($3::uuid IS NULL OR b.redemption_line_id > $3::uuid) AND b.released_at IS NULL
       ORDER BY b.redemption_line_id LIMIT $4`,
     [periodEnd, knownFees, after ?? null, size],
   );
@@ -159,7 +161,7 @@ export async function linesToExamine(tx: EntityManager, periodEnd: string, from:
                  AND NOT EXISTS (SELECT 1 FROM clearings c WHERE c.redemption_line_id = rl.id)
                  AND NOT EXISTS (SELECT 1 FROM clearing_backlog b WHERE b.redemption_line_id = rl.id))
            + (SELECT count(*) FROM clearing_backlog b JOIN redemption_lines rl ON rl.id = b.redemption_line_id
-               WHERE rl.business_date <= $1))::int AS total`,
+               WHERE rl.business_date <= $1 AND b.released_at IS NULL))::int AS total`,
     [periodEnd, from],
   );
   return total;

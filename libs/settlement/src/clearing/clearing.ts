@@ -197,6 +197,7 @@ export class Clearing {
 
   #judge(row: CandidateRow): { fee: FeeObject } | { reason: string } {
     if (row.fee_issue) return { reason: row.fee_issue };
+    if (row.fee_accepted) return this.#accepted(row);
     if (
       row.sharing_headquarters === null ||
       row.sharing_sales === null ||
@@ -214,13 +215,29 @@ export class Clearing {
     const stored = row.known_fee === null ? row.our_fee : this.#knownFees[row.known_fee - 1]!;
     if (stored !== null && stored !== split.text && !sameFee(JSON.parse(stored) as FeeObject, fee))
       return { reason: 'fee split differs from the one at redemption' };
+    return this.#payable(row, fee);
+  }
+
+  /** A paid voucher pays its sales point and its redemption point (headquarters only if paid out). */
+  #payable(row: CandidateRow, fee: FeeObject): { fee: FeeObject } | { reason: string } {
     if (row.is_paid) {
-      // A paid voucher pays its sales point and its redemption point (headquarters only if paid out).
       for (const party of [row.sales_party, row.redemption_party]) {
         if (!this.accounts.has(party)) return { reason: `no payout account for ${party}` };
       }
     }
     return { fee };
+  }
+
+  /**
+   * A line whose stored split an operator accepted (the gateway's): cleared with it, if it is a split of the
+   * line's value (whole non-negative parts summing to it; all zero for a gift), held otherwise.
+   */
+  #accepted(row: CandidateRow): { fee: FeeObject } | { reason: string } {
+    const text = row.known_fee === null ? row.our_fee : this.#knownFees[row.known_fee - 1]!;
+    const fee = text === null ? null : (JSON.parse(text) as FeeObject);
+    if (fee === null || !isSplitOf(fee, Number(row.cost), row.is_paid))
+      return { reason: 'accepted split is not a split of the value' };
+    return this.#payable(row, fee);
   }
 
   /**
@@ -290,6 +307,22 @@ export function jsonbText(fee: FeeObject): string {
     `"headquarters": ${fee.headquarters}, "issuance_fee": ${fee.issuance_fee}, ` +
     `"reimbursement": ${fee.reimbursement}, "issuance_layer": ${fee.issuance_layer}}`
   );
+}
+
+/** Whole non-negative parts that sum to the value (a paid voucher), or are all zero (a gift). */
+export function isSplitOf(fee: FeeObject, cost: number, isPaid: boolean): boolean {
+  const parts = [
+    fee.escrow_fee,
+    fee.gateway_fee,
+    fee.issuance_fee,
+    fee.headquarters,
+    fee.sales,
+    fee.reimbursement,
+  ] as unknown[];
+  if (fee.cost !== cost || !parts.every((p) => Number.isSafeInteger(p) && (p as number) >= 0)) return false;
+  if (![1, 2, 3].includes(fee.issuance_layer)) return false;
+  const sum = (parts as number[]).reduce((a, b) => a + b, 0);
+  return isPaid ? sum === cost : sum === 0;
 }
 
 function sameFee(a: FeeObject, b: FeeObject): boolean {

@@ -105,8 +105,24 @@ function entryLines(entryId: string, { row, fee }: Cleared): string {
   );
 }
 
-/** Lists the lines the run could not clear, with the reason (once per run and line). */
+/**
+ * Lists the lines the run could not clear, with the reason (once per run and line), and puts each on the
+ * operators' queue (`settlement_hold`, one open item per line) in the same transaction.
+ */
 export async function insertHolds(tx: EntityManager, runId: string, held: readonly Held[]): Promise<void> {
+  await tx.query(
+    `INSERT INTO operator_items (kind, reference, partner_id, details)
+     SELECT 'settlement_hold', id::text, partner, jsonb_build_object('serial', serial, 'reason', reason, 'run', $1::text)
+       FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[]) AS t(id, partner, serial, reason)
+     ON CONFLICT (kind, reference) WHERE state = 'open' DO NOTHING`,
+    [
+      runId,
+      held.map((h) => h.row.id),
+      held.map((h) => h.row.partner_id),
+      held.map((h) => h.row.serial_number),
+      held.map((h) => h.reason.slice(0, 200)),
+    ],
+  );
   await tx.query(
     `INSERT INTO settlement_holds (run_id, redemption_line_id, serial_number, reason)
      SELECT $1::uuid, id, serial, reason FROM unnest($2::uuid[], $3::text[], $4::text[]) AS t(id, serial, reason)
@@ -133,7 +149,13 @@ export async function addToBacklog(
   );
 }
 
-/** Takes cleared lines (or lines cleared already) out of the backlog. */
+/** Takes cleared lines (or lines cleared already) out of the backlog; their holds need no one any more. */
 export async function removeFromBacklog(tx: EntityManager, lineIds: readonly string[]): Promise<void> {
   await tx.query(`DELETE FROM clearing_backlog WHERE redemption_line_id = ANY($1::uuid[])`, [lineIds]);
+  await tx.query(
+    `UPDATE operator_items SET state = 'resolved', resolved_at = now(), resolved_by = 'settlement',
+            resolution = 'cleared'
+      WHERE kind = 'settlement_hold' AND state = 'open' AND reference = ANY($1::text[])`,
+    [lineIds],
+  );
 }
