@@ -10,7 +10,8 @@ import { noDispatch, type ReportDispatcher } from './partner-outbox';
 import { systemClock, type Clock, type GatewayPort } from './ports';
 import { PurchaseService } from './purchase-service';
 import { QueryService } from './query-service';
-import { DEFAULT_RECONCILER_OPTIONS, Reconciler, type ReconcilerOptions } from './reconciler';
+import { longestCallMs } from '@tixclear/gateway-client';
+import { Reconciler, resolveReconcilerOptions, type ReconcilerOptions } from './reconciler';
 import { RedemptionService } from './redemption-service';
 import { RefundService } from './refund-service';
 import { ResultApplier } from './result-applier';
@@ -48,7 +49,7 @@ export function createOperations(deps: OperationsDeps) {
     clock,
     results,
     { purchases, redemptions, offline, refunds },
-    { ...DEFAULT_RECONCILER_OPTIONS, ...deps.reconciler },
+    resolveReconcilerOptions(deps.reconciler, deps.gateway.longestCallMs ?? longestCallMs()),
     deps.random,
   );
   const paidMismatch = new PaidMismatchActions(deps.dataSource, deps.registry, recorder, refunds);

@@ -2,6 +2,7 @@ import { longestCallMs } from '@tixclear/gateway-client';
 import {
   DEFAULT_RECONCILER_OPTIONS,
   ReconcilerConfigError,
+  resolveReconcilerOptions,
   validateReconcilerOptions,
   type ReconcilerOptions,
 } from './reconciler-options';
@@ -44,4 +45,15 @@ it.each<[Partial<ReconcilerOptions>, keyof ReconcilerOptions]>([
   expect(() => validateReconcilerOptions(valid(overrides))).toThrow(
     expect.objectContaining({ field }) as Error,
   );
+});
+
+it('derives a default grace that holds for any gateway timeout; a grace given is only validated', () => {
+  expect(resolveReconcilerOptions({}).notFoundGraceMs).toBe(DEFAULT_RECONCILER_OPTIONS.notFoundGraceMs);
+  const slow = longestCallMs(120_000);
+  expect(resolveReconcilerOptions({}, slow).notFoundGraceMs).toBe(2 * slow);
+  expect(resolveReconcilerOptions({ notFoundGraceMs: undefined, batchSize: 7 }, slow)).toMatchObject({
+    notFoundGraceMs: 2 * slow,
+    batchSize: 7,
+  });
+  expect(() => resolveReconcilerOptions({ notFoundGraceMs: slow }, slow)).toThrow(ReconcilerConfigError);
 });

@@ -38,6 +38,25 @@ export const DEFAULT_RECONCILER_OPTIONS: ReconcilerOptions = {
   batchSize: 100,
 };
 
+/**
+ * The options in use: the defaults under `overrides`, with a not-found grace, unless given, of twice the
+ * longest possible call (at least the default), so that defaults hold whatever the gateway timeout. Validated.
+ */
+export function resolveReconcilerOptions(
+  overrides: Partial<ReconcilerOptions> = {},
+  callBoundMs: number = longestCallMs(),
+): ReconcilerOptions {
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  return validateReconcilerOptions(
+    {
+      ...DEFAULT_RECONCILER_OPTIONS,
+      notFoundGraceMs: Math.max(DEFAULT_RECONCILER_OPTIONS.notFoundGraceMs, 2 * callBoundMs),
+      ...defined,
+    },
+    callBoundMs,
+  );
+}
+
 /** A reconciler option that cannot work; `field` names it. */
 export class ReconcilerConfigError extends Error {
   constructor(

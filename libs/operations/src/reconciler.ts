@@ -17,6 +17,7 @@ import type { ResultApplier } from './result-applier';
 export {
   DEFAULT_RECONCILER_OPTIONS,
   ReconcilerConfigError,
+  resolveReconcilerOptions,
   validateReconcilerOptions,
   type ReconcilerOptions,
 } from './reconciler-options';

@@ -1,8 +1,7 @@
 import { longestCallMs } from '@tixclear/gateway-client';
 import {
-  DEFAULT_RECONCILER_OPTIONS,
   ReconcilerConfigError,
-  validateReconcilerOptions,
+  resolveReconcilerOptions,
   type ReconcilerOptions,
 } from '@tixclear/operations';
 import { z } from 'zod';
@@ -76,13 +75,12 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   const callBoundMs = longestCallMs(e.GATEWAY_TIMEOUT_MS);
   let reconciler: ReconcilerOptions;
   try {
-    reconciler = validateReconcilerOptions(
+    reconciler = resolveReconcilerOptions(
       {
-        ...DEFAULT_RECONCILER_OPTIONS,
         paymentDeadlineMs: e.PURCHASE_PAYMENT_DEADLINE_HOURS * 3_600_000,
         notFoundGraceMs:
           e.RECONCILE_NOT_FOUND_GRACE_SECONDS === undefined
-            ? Math.max(DEFAULT_RECONCILER_OPTIONS.notFoundGraceMs, 2 * callBoundMs)
+            ? undefined
             : e.RECONCILE_NOT_FOUND_GRACE_SECONDS * 1000,
         horizonMs: e.RECONCILE_HORIZON_MINUTES * 60_000,
       },
