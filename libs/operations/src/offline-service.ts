@@ -7,6 +7,7 @@ import { feeBooks } from './fee-check';
 import type { OperationRecorder } from './operation-recorder';
 import type { Clock, GatewayPort } from './ports';
 import type { RedemptionFacts } from './redemption-service';
+import { assertOwnRedemptionPoint } from './partner-rules';
 import { parseRequest, toWire } from './validation';
 import { runOperation } from './operation-flow';
 import { insertRedemptionLines } from './redemption-lines';
@@ -41,6 +42,7 @@ export class OfflineRedemptionService {
 
   async redeem(partner: PartnerContext, wire: unknown): Promise<OperationAnswer> {
     const request = parseRequest('voucheroffline', wire);
+    assertOwnRedemptionPoint(partner, request);
     const client = this.gateway.clientFor(partner);
     return runOperation(this.dataSource, this.recorder, {
       intent: {

@@ -49,6 +49,19 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const masterKey = randomBytes(32);
   const registry = new PartnerRegistry(db.dataSource, masterKey);
   await ensureSamplePartner(registry);
+  // The sample partner's other redemption points the specs name (an offline request must name its own).
+  await registry.setPoint(SAMPLE_PARTNER.partnerUid, {
+    kind: 'store',
+    pointRef: '398800730001',
+    name: 'a MYTIX store',
+    payoutAccount: null,
+  });
+  await registry.setPoint(SAMPLE_PARTNER.partnerUid, {
+    kind: 'dealer',
+    pointRef: 'SHOP0042',
+    name: 'own till',
+    payoutAccount: null,
+  });
   const apiPort = await freePort();
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const sim = await startSimulator({
