@@ -30,6 +30,19 @@ export async function paidPurchase(stack: Stack, options: { amount?: number; gif
   return purchase;
 }
 
+/**
+ * Waits until the simulator has delivered every report and each stored one has woken its operation (the query
+ * a report wakes runs after its `8888`, so the gateway sees it after the delivery is settled).
+ */
+export async function reportsSettled(stack: Stack): Promise<void> {
+  await stack.sim.control.notificationsSettled();
+  await eventually(async () =>
+    (await stack.db.dataSource.getRepository(GatewayNotificationEntity).countBy({ outcome: 'pending' })) === 0
+      ? true
+      : undefined,
+  );
+}
+
 /** Our operation for a partner order id. */
 export function operationOf(stack: Stack, orderId: string): Promise<OperationEntity | null> {
   return stack.db.dataSource.getRepository(OperationEntity).findOneBy({ orderId });

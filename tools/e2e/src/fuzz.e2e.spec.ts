@@ -3,7 +3,7 @@ import { encryptJson } from '@tixclear/crypto';
 import { SAMPLE_PARTNER } from '@tixclear/db';
 import fc from 'fast-check';
 import { apiInitCases, notifyCases, restCases, type FuzzCase } from './fuzz-cases';
-import { paidPurchase, rowCounts } from './flows';
+import { paidPurchase, reportsSettled, rowCounts } from './flows';
 import { purchaseRequest, redeemRequest } from './requests';
 import { startStack, type Stack } from './stack';
 
@@ -136,7 +136,7 @@ describe('fuzzing both doors with malformed requests', () => {
     expect((await stack.call('vouchertransaction', redeemRequest([purchase.serials[0]!]))).body.code).toBe(
       '250',
     );
-    await stack.sim.control.notificationsSettled();
+    await reportsSettled(stack);
     const before = await rowCounts(stack);
     const gatewayRequests = stack.sim.state.requests.length;
 

@@ -1,6 +1,6 @@
 import { OperationEntity, OperatorItemEntity, SAMPLE_PARTNER, VoucherEntity } from '@tixclear/db';
 import { createOperations, gatewayPort, type RedemptionFacts } from '@tixclear/operations';
-import { linesOf, operationOf, simVoucherOf, voucherOf } from './flows';
+import { linesOf, operationOf, reportsSettled, simVoucherOf, voucherOf } from './flows';
 import { purchaseRequest, redeemRequest, uniqueId } from './requests';
 import { startStack, type Stack } from './stack';
 
@@ -247,6 +247,8 @@ describe('a redemption answer that names other vouchers than we held', () => {
         sales: '0.1234565',
         reimbursement: '0.753087',
       });
+      // Earlier tests' reports wake queries after their 8888: let them land before counting.
+      await reportsSettled(stack);
       const sent = stack.sim.state.requests.length;
       const answer = await stack.call('voucherservicepurchase', purchase.request);
       expect(answer.body).toMatchObject({
