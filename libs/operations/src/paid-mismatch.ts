@@ -30,12 +30,24 @@ export class PaidMismatchActions {
     private readonly refunds: RefundService,
   ) {}
 
-  /** @throws OperationError `ORDER_NOT_FOUND` (no open item for it) or `ORDER_CONFLICT` (not paid_mismatch). */
+  /**
+   * Also after a refund the gateway refused (the purchase is then paid already): the money is kept after all.
+   * @throws OperationError `ORDER_NOT_FOUND` (no open item for it) or `ORDER_CONFLICT` (not awaiting the
+   * decision, or a refund of it succeeded or is still with the gateway).
+   */
   async accept(purchaseOperationId: string, by: string): Promise<PaidMismatchOutcome> {
     const { reportId } = await this.dataSource.transaction(async (tx) => {
       const { operation, item } = await this.openItem(tx, purchaseOperationId);
-      if (operation.state !== 'paid_mismatch') throw conflict('the purchase is not awaiting this decision');
-      const completion = await this.paid(tx, operation);
+      let completion: { reportId?: string } = {};
+      if (operation.state === 'paid_mismatch') completion = await this.paid(tx, operation);
+      else if (operation.state !== 'paid') throw conflict('the purchase is not awaiting this decision');
+      else {
+        const refund = await tx.getRepository(OperationEntity).findOneBy({
+          partnerId: operation.partnerId,
+          orderId: refundOrderIdOf(operation.id),
+        });
+        if (refund && refund.state !== 'failed') throw conflict('a refund of it succeeded or is under way');
+      }
       await resolveOperatorItem(tx, item.id, { by, action: 'accepted' });
       return completion;
     });

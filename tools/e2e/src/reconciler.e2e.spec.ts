@@ -271,6 +271,21 @@ describe('paid with a mismatch (290)', () => {
     });
     expect(sim.state.requests.filter((r) => r.command === 'voucherrefund')).toHaveLength(1);
   });
+
+  it('a refund the gateway did not take leaves the item open, and the money can then be kept after all', async () => {
+    const { operation } = await mismatched({ amount: 1 });
+    sim.control.addFaults({ command: 'voucherrefund', fault: 'http_429', times: 3, retryAfterSeconds: 0 });
+    await expect(w.ops.paidMismatch.refund(operation.id, 'ops@tixclear')).rejects.toMatchObject({
+      code: 'GATEWAY_UNAVAILABLE',
+    });
+    expect((await operationOf(w, operation.orderId)).state).toBe('paid');
+    expect(await itemsOf(w, 'paid_mismatch', operation.id)).toEqual([
+      expect.objectContaining({ state: 'open' }),
+    ]);
+    expect(await w.ops.paidMismatch.accept(operation.id, 'ops@tixclear')).toEqual({ action: 'accepted' });
+    expect((await vouchersOf(w, operation.id))[0]?.state).toBe('issued');
+    expect(await reportsOf(w, operation.id)).toHaveLength(1);
+  });
 });
 
 describe('"never arrived" only on evidence', () => {
