@@ -62,7 +62,7 @@ export class OperationEntity {
   @Column({ type: 'jsonb', nullable: true })
   response!: Record<string, unknown> | null;
 
-  /** Reconciliation attempts for an unknown outcome. */
+  /** The reconciler's checks of this operation while open; its backoff doubles with each. */
   @Column({ name: 'reconcile_attempts', type: 'int', default: 0 })
   reconcileAttempts!: number;
 
