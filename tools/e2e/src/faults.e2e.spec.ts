@@ -281,7 +281,7 @@ describe('gateway faults on the partner API', () => {
       });
       expect(arrivals.map((n) => n.orderId)).toEqual([b.upstreamOrderId, a.upstreamOrderId]);
 
-      // Now the gateway's older states of A arrive late (same uid and key, so not suspect): nothing moves back.
+      // Now the gateway's older states of A arrive late: they only wake A, whose query says paid: nothing moves back.
       const paidReport = stack.sim.control
         .notifications()
         .find((n) => n.command === 'voucherservicepurchase' && String(n.payload.uid) === String(first.uid));
