@@ -12,6 +12,12 @@
  *   exceptions reinclude <item id>         pay it again in the next run (after its account is corrected)
  *   exceptions settle-outside <item id> --note "paid by bank transfer"
  *   parked retry <group id>                query a parked pay-off batch again (after looking at the gateway)
+ *   holds                                  list redemption lines settlement holds, with the reason
+ *   holds reclear <line id> --note "…" [--accept ours|gateway] [--by NAME]
+ *                                          after a correction: split again from our record (or accept a split);
+ *                                          the next run clears it
+ *   holds settle-outside <line id> --note "…" [--by NAME]
+ *                                          never cleared by a run; its value leaves the trust liability
  *
  * A run resumes where it stood if it was interrupted; running a settled date again changes nothing.
  */
@@ -25,6 +31,7 @@ import { REPO_ROOT, withDatabaseServer } from '../scripts/database';
 import { resolveMasterKey } from '../scripts/master-key';
 import { progressBar } from './progress-bar';
 import { printSummary } from './print-summary';
+import { holdsCommand } from './holds-command';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -33,6 +40,8 @@ const { values, positionals } = parseArgs({
     from: { type: 'string' },
     to: { type: 'string' },
     note: { type: 'string' },
+    by: { type: 'string' },
+    accept: { type: 'string' },
     'wait-seconds': { type: 'string', default: '120' },
     'chunk-size': { type: 'string', default: '20000' },
   },
@@ -66,6 +75,10 @@ try {
       }
       if (positionals[0] === 'exceptions') {
         await exceptions(dataSource, settlement.payouts, positionals.slice(1));
+        return;
+      }
+      if (positionals[0] === 'holds') {
+        await holdsCommand(dataSource, positionals.slice(1), values, (message) => new UsageError(message));
         return;
       }
       if (positionals[0] === 'parked') {
