@@ -95,6 +95,11 @@ export class Reconciler {
     this.options = validateReconcilerOptions(options, gateway.longestCallMs ?? longestCallMs());
   }
 
+  /** When this reconciler raises `operation_overdue` for the operation unless settled (its own options). */
+  horizonOf(operation: Pick<OperationEntity, 'command' | 'watchedSince'>): Date | undefined {
+    return operationHorizon(operation, this.options);
+  }
+
   async runOnce(): Promise<ReconcileReport> {
     const now = this.clock.now();
     const seen = await this.watchNew(now);
