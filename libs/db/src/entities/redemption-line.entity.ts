@@ -33,7 +33,10 @@ export class RedemptionLineEntity {
   @Column({ name: 'partner_id', type: 'uuid' })
   partnerId!: string;
 
-  /** Null for a physical voucher redeemed at a till that was not sold through us. */
+  /**
+   * Our voucher. Null only on lines written before a voucher not sold through us got none (it now waits for an
+   * operator at redemption: libs/operations, `redemption_mismatch`).
+   */
   @Column({ name: 'voucher_id', type: 'uuid', nullable: true })
   voucherId!: string | null;
 

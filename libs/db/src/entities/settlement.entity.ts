@@ -103,7 +103,7 @@ export class ClearingEntity {
 
   /**
    * The payees: headquarters (`hq:<partner uid>`), the sales point and the redemption point, each of the
-   * partner (`store:<partner uid>:<store_uid>`, `dealer:<partner uid>:<no>`).
+   * partner (`<partner uid>:store:<store_uid>`, `<partner uid>:dealer:<no>`).
    */
   @Column({ name: 'headquarters_party', type: 'varchar', length: 120 })
   headquartersParty!: string;
@@ -211,7 +211,7 @@ export class JournalEntryEntity {
   @Column({ name: 'run_id', type: 'uuid', nullable: true })
   runId!: string | null;
 
-  /** `clearing`, `purchase`, `refund`, `payout`, `settled_outside`, `correction`. */
+  /** `clearing`, `purchase`, `refund`, `payout`, `settled_outside`, `hold_settled`, `correction`. */
   @Column({ type: 'varchar', length: 20 })
   kind!: string;
 
