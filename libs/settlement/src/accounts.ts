@@ -36,13 +36,10 @@ export function headquartersParty(partnerUid: string): string {
 }
 
 /**
- * A point of a partner, as a party of the sales and reimbursement ledgers: `<kind>:<partner uid>:<ref>`, from
+ * A point of a partner, as a party of the sales and reimbursement ledgers: `<partner uid>:<kind>:<ref>`, from
  * the point as a redemption line names it (`store:<ref>`, `dealer:<ref>`). Points are the partner's own: two
- * partners' `dealer:7` are two payees. A line's point without a kind (`unknown`) stays one of its partner's.
+ * partners' `dealer:7` are two payees, and a partner's parties sort together.
  */
 export function pointParty(partnerUid: string, point: string): string {
-  const colon = point.indexOf(':');
-  return colon < 0
-    ? `${point}:${partnerUid}:`
-    : `${point.slice(0, colon)}:${partnerUid}${point.slice(colon)}`;
+  return `${partnerUid}:${point}`;
 }

@@ -19,7 +19,7 @@ export async function loadFeeBook(dataSource: DataSource): Promise<FeeScheduleBo
 }
 
 /**
- * Payout accounts by party: every point of a partner as its party (`<kind>:<partner uid>:<ref>`, pointParty),
+ * Payout accounts by party: every point of a partner as its party (`<partner uid>:<kind>:<ref>`, pointParty),
  * `hq:<uid>` of paid-out headquarters. Keyed by partner, so two partners' points of one number never meet.
  */
 export async function loadPayoutAccounts(dataSource: DataSource): Promise<Map<string, string>> {

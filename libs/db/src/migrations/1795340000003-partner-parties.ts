@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** The columns that hold a party of the ledgers (`hq:<uid>`, `<kind>:<partner uid>:<point>`). */
+/** The columns that hold a party of the ledgers (`hq:<uid>`, `<partner uid>:<kind>:<point>`). */
 const PARTY_COLUMNS: ReadonlyArray<readonly [string, string]> = [
   ['clearings', 'headquarters_party'],
   ['clearings', 'sales_party'],
@@ -13,7 +13,7 @@ const PARTY_COLUMNS: ReadonlyArray<readonly [string, string]> = [
 /**
  * Parties belong to a partner, and a payee may be owed through two merchants.
  *
- * - A point's party carries its partner's uid (`dealer:<partner uid>:<no>`), so it is up to 33 characters
+ * - A point's party carries its partner's uid (`<partner uid>:dealer:<no>`), so it is up to 33 characters
  *   longer than the point it names (at most 80): the party columns go to 120. Widening a varchar rewrites
  *   neither the table nor its indexes.
  * - `payables` is unique by (run, paying merchant, party, role): one party owed through two merchants in a run

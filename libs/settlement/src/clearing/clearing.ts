@@ -79,7 +79,7 @@ export class Clearing {
   constructor(
     private readonly dataSource: DataSource,
     private readonly book: FeeScheduleBook,
-    /** Payout accounts by party (`hq:<uid>`, `<kind>:<partner uid>:<ref>`); a missing party holds the voucher. */
+    /** Payout accounts by party (`hq:<uid>`, `<partner uid>:<kind>:<ref>`); a missing party holds the voucher. */
     private readonly accounts: ReadonlyMap<string, string>,
   ) {}
 

@@ -112,7 +112,7 @@ function plan(runId: string, rows: readonly Candidate[]): PlannedItem[] {
 }
 
 /**
- * Payee accounts: headquarters (`hq:<partner uid>`) from its partner; a point (`<kind>:<partner uid>:<ref>`)
+ * Payee accounts: headquarters (`hq:<partner uid>`) from its partner; a point (`<partner uid>:<kind>:<ref>`)
  * from that partner's partner_points, and only if the partner pays through the merchant. A point party of the
  * older form (`<kind>:<ref>`, before parties named their partner) from partner_points of the partners the
  * merchant pays for, the oldest partner's when several list it.
@@ -120,21 +120,21 @@ function plan(runId: string, rows: readonly Candidate[]): PlannedItem[] {
 async function payeeAccounts(tx: EntityManager, items: readonly PlannedItem[]): Promise<Map<string, string>> {
   const rows = await tx.query<{ merchant: string; party: string; account: string | null }[]>(
     `SELECT w.merchant, w.party,
-            CASE WHEN x.kind = 'hq' THEN
+            CASE WHEN x.head = 'hq' THEN
               (SELECT p.headquarters_payout_account FROM partners p
                 WHERE p.partner_uid = x.rest AND p.upstream_uid = w.merchant)
-            WHEN strpos(x.rest, ':') > 0 THEN
+            WHEN x.head IN ('store', 'dealer') THEN
               (SELECT pp.payout_account FROM partner_points pp JOIN partners p ON p.id = pp.partner_id
-                WHERE p.partner_uid = split_part(x.rest, ':', 1) AND p.upstream_uid = w.merchant
-                  AND pp.kind = x.kind AND pp.point_ref = substr(x.rest, strpos(x.rest, ':') + 1))
-            ELSE
-              (SELECT pp.payout_account FROM partner_points pp JOIN partners p ON p.id = pp.partner_id
-                WHERE p.upstream_uid = w.merchant AND pp.kind = x.kind AND pp.point_ref = x.rest
+                WHERE p.upstream_uid = w.merchant AND pp.kind = x.head AND pp.point_ref = x.rest
                   AND pp.payout_account IS NOT NULL
                 ORDER BY p.created_at, p.id LIMIT 1)
+            ELSE
+              (SELECT pp.payout_account FROM partner_points pp JOIN partners p ON p.id = pp.partner_id
+                WHERE p.partner_uid = x.head AND p.upstream_uid = w.merchant
+                  AND pp.kind = split_part(x.rest, ':', 1) AND pp.point_ref = substr(x.rest, strpos(x.rest, ':') + 1))
             END AS account
        FROM unnest($1::text[], $2::text[]) AS w(merchant, party)
-       CROSS JOIN LATERAL (SELECT split_part(w.party, ':', 1) AS kind,
+       CROSS JOIN LATERAL (SELECT split_part(w.party, ':', 1) AS head,
                                   substr(w.party, strpos(w.party, ':') + 1) AS rest) AS x`,
     [items.map((i) => i.merchant), items.map((i) => i.party)],
   );
