@@ -1,4 +1,4 @@
-import { tooWideField, wider } from './field-widths';
+import { MAX_LIST_ENTRIES, tooLongList, tooWideField, wider } from './field-widths';
 
 describe('tooWideField', () => {
   it('names a partner uid or an item name longer than its column', () => {
@@ -14,5 +14,14 @@ describe('tooWideField', () => {
     expect(tooWideField({ store_uid: 'x'.repeat(32), items: [{ name: '🎫'.repeat(200) }] })).toBeUndefined();
     expect(wider('🎫'.repeat(201), 200)).toBe(true);
     expect(tooWideField('not an object')).toBeUndefined();
+  });
+});
+
+describe('tooLongList', () => {
+  it('names the first list longer than the bound, at any depth, and accepts one at it', () => {
+    const at = Array.from({ length: MAX_LIST_ENTRIES }, () => 'S');
+    expect(tooLongList({ items: [{ serial_numbers: at }] })).toBeUndefined();
+    expect(tooLongList({ items: [{ serial_numbers: [...at, 'S'] }] })).toBe('items[0].serial_numbers');
+    expect(tooLongList({ pay_token: [...at, 'S'] })).toBe('pay_token');
   });
 });

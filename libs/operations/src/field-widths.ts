@@ -47,3 +47,28 @@ export function wider(value: unknown, width: number): boolean {
   if (value.length > 2 * width) return true;
   return [...value].length > width;
 }
+
+/**
+ * The most entries any list of a request may hold, as read by its schema (`items`, a purchase item's serials, an
+ * offline pay token's serials): the same bound as a purchase's vouchers. Statements bind lists as one array
+ * parameter or as one parameter per entry; at this bound the latter stays far within PostgreSQL's 65,535, whatever
+ * `BODY_LIMIT_BYTES` admits.
+ */
+export const MAX_LIST_ENTRIES = 10_000;
+
+/** The first list (wire notation) longer than `max`; iterative (the value is already depth-checked). */
+export function tooLongList(value: unknown, max = MAX_LIST_ENTRIES): string | undefined {
+  const pending: { value: unknown; path: string }[] = [{ value, path: '' }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { value: node, path } = next;
+    if (node === null || typeof node !== 'object') continue;
+    if (Array.isArray(node)) {
+      if (node.length > max) return path;
+      node.forEach((entry, i) => pending.push({ value: entry, path: `${path}[${i}]` }));
+      continue;
+    }
+    for (const [key, entry] of Object.entries(node as Record<string, unknown>))
+      pending.push({ value: entry, path: path === '' ? key : `${path}.${key}` });
+  }
+  return undefined;
+}

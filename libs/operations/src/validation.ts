@@ -1,7 +1,7 @@
 import { commands, type CommandName, type RequestOf } from '@tixclear/gateway-client';
 import type { z } from 'zod';
 import { OperationError, OperationErrorCode } from './errors';
-import { tooWideField } from './field-widths';
+import { MAX_LIST_ENTRIES, tooLongList, tooWideField } from './field-widths';
 import { MAX_JSON_DEPTH, tooDeepField, unstorableField } from './storable';
 
 /**
@@ -29,6 +29,15 @@ export function parseRequest<K extends CommandName>(command: K, wire: unknown): 
   }
   const parsed = (commands[command].request as z.ZodType).safeParse(wire);
   if (parsed.success) {
+    // Lists as the schema reads them (JSON-in-string serials included), bounded for every statement after.
+    const long = tooLongList(parsed.data);
+    if (long !== undefined) {
+      throw new OperationError(
+        OperationErrorCode.RequestInvalid,
+        `at most ${MAX_LIST_ENTRIES} entries`,
+        long || undefined,
+      );
+    }
     // The wire is stored as it came (the operation's request, jsonb): text PostgreSQL refuses is bad input.
     const unstorable = unstorableField(wire);
     if (unstorable) {

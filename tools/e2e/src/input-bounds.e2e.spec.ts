@@ -135,3 +135,37 @@ describe('input at the limits', () => {
     expect((await rowCounts(stack)).operations).toBe((before.operations ?? 0) + 1);
   });
 });
+
+describe('input at the limits, with the largest body limit an operator may set (10 MiB)', () => {
+  let stack: Stack;
+  let apiKey: string;
+  beforeAll(async () => {
+    stack = await startStack({ env: { BODY_LIMIT_BYTES: String(10 * 1024 * 1024) } });
+    apiKey = await stack.registry.issueApiKey(SAMPLE_PARTNER.partnerUid);
+  }, 60_000);
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('refuses a list of 70,000 vouchers (more than one statement can bind one by one) with 100 on the list', async () => {
+    const before = await rowCounts(stack);
+    const items = Array.from({ length: 70_000 }, (_, i) => ({ id: 'H01', serial_number: `R${i}` }));
+    for (const [path, body] of [
+      ['/v1/refunds', { order_id: uniqueId('VR'), items }],
+      ['/v1/redemptions', { order_id: uniqueId('VT'), user_id: 'u', ip: '127.0.0.1', items }],
+    ] as const) {
+      const response = await fetch(`${stack.apiUrl}${path}`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${apiKey}`,
+          'content-type': 'application/json',
+          'idempotency-key': randomUUID(),
+        },
+        body: JSON.stringify(body),
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ error: { code: 'REQUEST_INVALID', field: 'items' } });
+    }
+    expect(await rowCounts(stack)).toEqual(before);
+  }, 60_000);
+});
