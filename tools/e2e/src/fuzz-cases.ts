@@ -296,6 +296,8 @@ const spoiledFields = fc
       fc.string({ maxLength: 40 }),
       fc.constantFrom('', ' ', `${UID} `, '0', 'null'),
       fc.jsonValue({ maxDepth: 2 }),
+      // Longer than any partner uid (32): refused before it keys a cache or a query.
+      fc.constantFrom('9'.repeat(33), '9'.repeat(200_000)),
     ),
     fc.oneof(fc.constant('good'), garbledEnvelope),
     garbledEnvelope,
