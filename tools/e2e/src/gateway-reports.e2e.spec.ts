@@ -3,6 +3,7 @@ import {
   GatewayReportCountEntity,
   OperationEntity,
   OperatorItemEntity,
+  SAMPLE_PARTNER,
 } from '@tixclear/db';
 import { httpBuildQuery } from '@tixclear/gateway-simulator';
 import { createOperations, gatewayPort } from '@tixclear/operations';
@@ -25,6 +26,8 @@ import { eventually, startStack, type Stack } from './stack';
  * it names, which our own query settles. These reports are forged the way an attacker would forge them; the
  * gateway (the simulator) is the only authority.
  */
+
+const STORE = SAMPLE_PARTNER.partnerUid;
 
 /** A report POSTed to /gateway/notify as the gateway sends it (PHP http_build_query form). */
 async function sendReport(
@@ -262,6 +265,52 @@ describe('gateway reports are hints, settled by our own query', () => {
     expect(await linesOf(stack, { serialNumber: serial })).toHaveLength(0);
     expect(await operationOf(stack, request.order_id)).toMatchObject({ state: 'failed', gatewayUid: null });
     expect((await voucherOf(stack, serial)).state).toBe('issued');
+  });
+
+  it('the partner’s query meets a late success too, and a failure reported for a success is a late outcome', async () => {
+    const purchase = await paidPurchase(stack, { amount: 1 });
+    const serial = purchase.serials[0]!;
+    const itemOf = (operationId: string) =>
+      eventually(() =>
+        stack.db.dataSource
+          .getRepository(OperatorItemEntity)
+          .findOneBy({ kind: 'late_outcome', reference: operationId })
+          .then((i) => i ?? undefined),
+      );
+    // The gateway redeems it but we lose the answer and get no report; we then fail it.
+    stack.sim.control.addFaults([
+      { command: 'vouchertransaction', fault: 'commit_then_drop', times: 1 },
+      { command: 'vouchertransaction', fault: 'notify_suppress', times: 1 },
+    ]);
+    const first = redeemRequest([serial]);
+    expect((await stack.call('vouchertransaction', first)).body).toMatchObject({ code: 'B200' });
+    const taken = (await operationOf(stack, first.order_id))!;
+    await services().redemptions.recordFailed(taken, 'B500', 'the gateway never received this order');
+
+    // The partner's own query learns the success: an operator item, no line.
+    const query = await stack.call('voucherquery', { store_uid: STORE, order_id: first.order_id });
+    expect(query.body).toMatchObject({ content: { code: '250' } });
+    expect((await itemOf(taken.id)).details).toMatchObject({
+      our_state: 'failed',
+      gateway_status: 'committed',
+    });
+    expect(await linesOf(stack, { serialNumber: serial })).toHaveLength(0);
+    expect((await operationOf(stack, first.order_id))?.state).toBe('failed');
+
+    // A second redemption of the serial is refused by the gateway (it is redeemed there). Were it recorded as a
+    // success, the query a report wakes would contradict it.
+    const second = redeemRequest([serial]);
+    expect((await stack.call('vouchertransaction', second)).body).toMatchObject({ code: '300' });
+    const refused = (await operationOf(stack, second.order_id))!;
+    await stack.db.dataSource
+      .getRepository(OperationEntity)
+      .update({ id: refused.id }, { state: 'succeeded' });
+    await sendReport(stack, forgedRedemption(refused.upstreamOrderId, [serial]));
+    expect((await itemOf(refused.id)).details).toMatchObject({
+      our_state: 'succeeded',
+      gateway_status: 'rejected',
+      gateway: { code: '300' },
+    });
   });
 
   it('a refund success learnt after we failed it is posted: vouchers refunded, operator item, partner told', async () => {
