@@ -7,15 +7,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import {
-  createDataSource,
-  ensureDatabase,
-  ensureSamplePartner,
-  PartnerRegistry,
-  SAMPLE_PARTNER,
-} from '@tixclear/db';
+import { createDataSource, ensureDatabase, type GatewaySource, PartnerRegistry } from '@tixclear/db';
 import { openDatabaseServer, REPO_ROOT } from './database';
 import { resolveMasterKey } from './master-key';
+import { preparePartners } from './start-partners';
 
 const log = (line: string) => console.log(`[start] ${line}`);
 const children = new Map<string, ChildProcess>();
@@ -29,9 +24,14 @@ const masterKey = resolveMasterKey();
 const migrator = await createDataSource(databaseUrl).initialize();
 const applied = await migrator.runMigrations({ transaction: 'each' });
 log(`migrations applied: ${applied.length === 0 ? 'none pending' : applied.map((m) => m.name).join(', ')}`);
-if (await ensureSamplePartner(new PartnerRegistry(migrator, masterKey.key))) {
-  log(`registered the sample partner of seed 000 (store_uid ${SAMPLE_PARTNER.partnerUid})`);
-}
+const simulatorMain = path.join(REPO_ROOT, 'tools/gateway-simulator/src/main.ts');
+const gateway: GatewaySource =
+  !process.env.GATEWAY_URL && existsSync(simulatorMain) ? 'simulator' : 'external';
+await preparePartners(
+  new PartnerRegistry(migrator, masterKey.key),
+  { database: server ? 'embedded' : 'external', gateway },
+  log,
+);
 await migrator.destroy();
 
 const env: NodeJS.ProcessEnv = {
@@ -39,8 +39,7 @@ const env: NodeJS.ProcessEnv = {
   DATABASE_URL: databaseUrl,
   TIXCLEAR_MASTER_KEY: masterKey.hex,
 };
-const simulatorMain = path.join(REPO_ROOT, 'tools/gateway-simulator/src/main.ts');
-if (!process.env.GATEWAY_URL && existsSync(simulatorMain)) {
+if (gateway === 'simulator') {
   const port = process.env.SIMULATOR_PORT ?? '4010';
   env.GATEWAY_URL = `http://127.0.0.1:${port}/api/init`;
   run('simulator', simulatorMain);

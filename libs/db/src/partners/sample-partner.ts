@@ -21,6 +21,20 @@ export const SAMPLE_FEE_SCHEDULE = {
   issuanceLayer: 2 as const,
 } satisfies NewFeeSchedule;
 
+/** Where `npm start` takes its database from: the embedded PostgreSQL, or `DATABASE_URL`'s. */
+export type DatabaseSource = 'embedded' | 'external';
+/** Where the engine's gateway calls go: the local simulator `npm start` runs, or `GATEWAY_URL`. */
+export type GatewaySource = 'simulator' | 'external';
+
+/**
+ * The sample partner's uid and key are published in the gateway's documents, so anyone can act as it. It is
+ * registered only when nothing real is reachable: the embedded database and the local simulator together.
+ */
+export function samplePartnerAllowed(database: DatabaseSource, gateway: GatewaySource): boolean {
+  return database === 'embedded' && gateway === 'simulator';
+}
+
+/** Registers the sample partner (with its schedule and store) unless it exists; true when it was added. */
 export async function ensureSamplePartner(registry: PartnerRegistry): Promise<boolean> {
   if (await registry.findByUid(SAMPLE_PARTNER.partnerUid)) return false;
   await registry.add({

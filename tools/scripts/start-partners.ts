@@ -1,0 +1,58 @@
+import {
+  type DatabaseSource,
+  ensureSamplePartner,
+  type GatewaySource,
+  type PartnerRegistry,
+  SAMPLE_PARTNER,
+  samplePartnerAllowed,
+} from '@tixclear/db';
+
+/**
+ * How to add a partner, as `npm start` prints it: the partners CLI, run with the same DATABASE_URL and
+ * TIXCLEAR_MASTER_KEY as `npm start`. Placeholders are `<...>`; the commands run once they are filled in.
+ */
+export const ADD_PARTNER_COMMANDS = [
+  'npm run partners -- add --uid <store_uid> --name <name> --key <32-character key> --issuer <issuer id>',
+  'npm run partners -- add-fee-schedule --issuer <issuer id> --from <YYYY-MM-DD> --escrow-rate <0.02> ' +
+    '--gateway-rate <0.01> --issuance-fee <1> --issuance-layer <2>',
+  'npm run partners -- set-point --uid <store_uid> --kind store --ref <store_uid> --name <name> ' +
+    '--payout-account <account>',
+] as const;
+
+export type StartPartners = 'sample registered' | 'sample present' | 'nothing registered';
+
+/**
+ * `npm start`'s partner step. With the embedded database and the simulator, the seed's sample partner is
+ * registered (once) so the seed's clients run unchanged. Otherwise nothing is registered and the log says how
+ * to add a partner; a sample partner already there (its key is public) is warned about.
+ */
+export async function preparePartners(
+  registry: PartnerRegistry,
+  sources: { database: DatabaseSource; gateway: GatewaySource },
+  log: (line: string) => void,
+): Promise<StartPartners> {
+  if (samplePartnerAllowed(sources.database, sources.gateway)) {
+    if (!(await ensureSamplePartner(registry))) return 'sample present';
+    log(
+      `registered the sample partner of seed 000 (store_uid ${SAMPLE_PARTNER.partnerUid}, embedded database and simulator only)`,
+    );
+    return 'sample registered';
+  }
+  const why = [
+    sources.database === 'external' ? 'DATABASE_URL is set' : undefined,
+    sources.gateway === 'external' ? 'GATEWAY_URL is set' : undefined,
+  ].filter(Boolean);
+  const partners = await registry.list();
+  if (partners.some((p) => p.partnerUid === SAMPLE_PARTNER.partnerUid)) {
+    log(
+      `WARNING: the sample partner ${SAMPLE_PARTNER.partnerUid} is registered in this database, and its key is ` +
+        'published in the gateway documents: anyone can act as it. Remove it before real traffic.',
+    );
+  }
+  log(
+    `no sample partner registered (${why.join(', ')}); ${partners.length} partner(s) in the database. ` +
+      'To add one, with the same DATABASE_URL and TIXCLEAR_MASTER_KEY:',
+  );
+  for (const command of ADD_PARTNER_COMMANDS) log(`  ${command}`);
+  return 'nothing registered';
+}
