@@ -24,3 +24,4 @@ export * from './resolve-operation';
 export * from './form-encoding';
 export * from './job-queue';
 export * from './report-delivery';
+export * from './redemption-mismatch';

@@ -6,6 +6,7 @@ import { OfflineRedemptionService } from './offline-service';
 import { OperationRecorder } from './operation-recorder';
 import { DEFAULT_WAKER_OPTIONS, OperationWaker, type WakerOptions } from './operation-waker';
 import { PaidMismatchActions } from './paid-mismatch';
+import { RedemptionMismatchActions } from './redemption-mismatch';
 import { noDispatch, type ReportDispatcher } from './partner-outbox';
 import { systemClock, type Clock, type GatewayPort } from './ports';
 import { PurchaseService } from './purchase-service';
@@ -53,6 +54,7 @@ export function createOperations(deps: OperationsDeps) {
     deps.random,
   );
   const paidMismatch = new PaidMismatchActions(deps.dataSource, deps.registry, recorder, refunds);
+  const redemptionMismatch = new RedemptionMismatchActions(deps.dataSource, deps.registry, clock);
   const waker = new OperationWaker(deps.dataSource, deps.registry, deps.gateway, results, {
     ...DEFAULT_WAKER_OPTIONS,
     ...deps.waker,
@@ -70,6 +72,7 @@ export function createOperations(deps: OperationsDeps) {
     results,
     reconciler,
     paidMismatch,
+    redemptionMismatch,
     recorder,
     notifications,
     waker,

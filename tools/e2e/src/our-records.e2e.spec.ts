@@ -37,10 +37,19 @@ describe('a redemption answer that names other vouchers than we held', () => {
     return purchase;
   }
 
+  /** The open redemption_mismatch item of an operation, if any. */
   function mismatchItem(operationId: string) {
     return stack.db.dataSource
       .getRepository(OperatorItemEntity)
-      .findOneBy({ kind: 'redemption_mismatch', reference: operationId });
+      .findOneBy({ kind: 'redemption_mismatch', reference: operationId, state: 'open' });
+  }
+
+  function operations() {
+    return createOperations({
+      dataSource: stack.db.dataSource,
+      registry: stack.registry,
+      gateway: gatewayPort({ baseUrl: stack.sim.baseUrl, timeoutMs: 3_000 }),
+    });
   }
 
   it('online: a voucher named but not held gets no line and is not marked; an operator is asked', async () => {
@@ -100,6 +109,26 @@ describe('a redemption answer that names other vouchers than we held', () => {
       state: 'open',
       details: { namedNotHeld: [], heldNotNamed: [left] },
     });
+
+    // The operator finds the gateway did redeem it: its line is written from our record, the item closes.
+    const actions = operations().redemptionMismatch;
+    expect(await actions.decide(operation.id, left, 'redeemed', 'ops-dee')).toEqual({
+      serial: left,
+      verdict: 'redeemed',
+      waiting: 0,
+      resolved: true,
+    });
+    expect(await voucherOf(stack, left)).toMatchObject({
+      state: 'redeemed',
+      holderOperationId: operation.id,
+    });
+    expect(await linesOf(stack, { serialNumber: left })).toMatchObject([
+      { operationId: operation.id, isPaid: true, cost: 50, feeIssue: null },
+    ]);
+    expect(await mismatchItem(operation.id)).toBeNull();
+    await expect(actions.decide(operation.id, left, 'not_redeemed', 'ops-dee')).rejects.toMatchObject({
+      code: 'ORDER_NOT_FOUND',
+    });
   });
 
   it('online, learnt by query: the query’s answer is held to the same rule', async () => {
@@ -122,6 +151,26 @@ describe('a redemption answer that names other vouchers than we held', () => {
     expect(await mismatchItem(operation.id)).toMatchObject({
       details: { heldNotNamed: [purchase.serials[1]] },
     });
+
+    // An operator's verdict that it was not redeemed frees it (our records only: here the gateway did redeem it).
+    const actions = operations().redemptionMismatch;
+    await expect(actions.acknowledge(operation.id, 'ops-dee')).rejects.toMatchObject({
+      code: 'ORDER_CONFLICT',
+    });
+    await expect(
+      actions.decide(operation.id, purchase.serials[0]!, 'not_redeemed', 'ops-dee'),
+    ).rejects.toMatchObject({ code: 'VOUCHER_UNAVAILABLE' });
+    expect(await actions.decide(operation.id, purchase.serials[1]!, 'not_redeemed', 'ops-dee')).toMatchObject(
+      {
+        waiting: 0,
+        resolved: true,
+      },
+    );
+    expect(await voucherOf(stack, purchase.serials[1]!)).toMatchObject({
+      state: 'issued',
+      holderOperationId: null,
+    });
+    expect(await linesOf(stack, { serialNumber: purchase.serials[1]! })).toHaveLength(0);
   });
 
   it('online: is_paid, cost and sharing come from our record, whatever the answer says; a disagreement holds the line', async () => {
