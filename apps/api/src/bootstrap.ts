@@ -20,6 +20,9 @@ export async function createApiApp(config: ApiConfig): Promise<NestFastifyApplic
     genReqId,
     frameworkErrors: answerFrameworkError,
     bodyLimit: config.bodyLimitBytes,
+    // request.ip: the connection's address, or behind a listed proxy the client it forwarded for (the
+    // nearest X-Forwarded-For entry not itself a listed proxy). Never `true`: any client could name itself.
+    trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config), adapter, {
     logger: config.logLevel === 'silent' ? false : new PinoNestLogger(adapter.getInstance().log),

@@ -21,6 +21,8 @@ export interface StackOptions {
   /** Start the settlement worker too (partner reports, reconciliation). */
   worker?: boolean;
   env?: Record<string, string>;
+  /** Receives the API's stdout (its JSON log lines; set LOG_LEVEL in env); otherwise it is dropped. */
+  apiOutput?: (chunk: string) => void;
 }
 
 /**
@@ -83,16 +85,21 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...options.env,
   };
   const children: ChildProcess[] = [];
-  const run = (entry: string) => {
+  const run = (entry: string, output?: (chunk: string) => void) => {
     const child = spawn(
       process.execPath,
       ['--import', path.join(REPO_ROOT, 'tools/runtime/register.mjs'), path.join(REPO_ROOT, entry)],
-      { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] },
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, ...env },
+        stdio: ['ignore', output ? 'pipe' : 'ignore', 'inherit'],
+      },
     );
+    child.stdout?.on('data', (chunk: Buffer) => output?.(chunk.toString()));
     children.push(child);
     return child;
   };
-  run('apps/api/src/main.ts');
+  run('apps/api/src/main.ts', options.apiOutput);
   await waitFor(`${apiUrl}/health`);
 
   const stack: Stack = {

@@ -34,6 +34,18 @@ const schema = z.object({
       (text) => allowListEntries(text).every((entry) => parseEntry(entry) !== undefined),
       'must be IP addresses or CIDR ranges, comma-separated',
     ),
+  /**
+   * The proxies whose X-Forwarded-For is believed (addresses and CIDR ranges, comma-separated), so the envelope
+   * limiter, the report allow-list and the logs see the client behind them; `off` (or empty): none is.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('off')
+    .refine(
+      (text) =>
+        text.trim() === 'off' || allowListEntries(text).every((entry) => parseEntry(entry) !== undefined),
+      'must be off, or the proxies’ IP addresses or CIDR ranges, comma-separated',
+    ),
   /** Largest gateway report body; larger ones get 413 (and no `8888`). */
   NOTIFY_BODY_LIMIT_BYTES: z.coerce
     .number()
@@ -56,6 +68,8 @@ export interface ApiConfig {
   bodyLimitBytes: number;
   notifyAllowedSources: string[];
   notifyBodyLimitBytes: number;
+  /** Trusted proxies' addresses and ranges; empty: X-Forwarded-For is ignored. */
+  trustProxy: string[];
 }
 
 export class ConfigError extends Error {
@@ -82,6 +96,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     notifyAllowedSources: allowListEntries(e.NOTIFY_ALLOWED_SOURCES),
     notifyBodyLimitBytes: e.NOTIFY_BODY_LIMIT_BYTES,
+    trustProxy: e.TRUST_PROXY.trim() === 'off' ? [] : allowListEntries(e.TRUST_PROXY),
   };
 }
 

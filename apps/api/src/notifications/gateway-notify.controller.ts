@@ -31,7 +31,7 @@ export class GatewayNotifyController {
   @Post('notify')
   @HttpCode(200)
   async notify(@Req() request: RawBodyRequest<FastifyRequest>, @Res() reply: FastifyReply): Promise<void> {
-    if (!this.#sources.allows(request.socket.remoteAddress)) {
+    if (!this.#sources.allows(request.ip)) {
       this.metrics.recordGatewayReport('source_not_allowed');
       return refuse(reply, 403, 'SOURCE_NOT_ALLOWED', 'reports are not accepted from this address');
     }

@@ -2,8 +2,9 @@ import { BlockList, isIP } from 'node:net';
 
 /**
  * The addresses `/gateway/notify` accepts reports from: IP addresses and CIDR ranges (`203.0.113.7`,
- * `203.0.113.0/24`, `2001:db8::/32`). Empty allows every address. The address is the connection's own (no
- * forwarding header is believed); an IPv4 address seen as IPv4-mapped IPv6 (`::ffff:a.b.c.d`) is read as IPv4.
+ * `203.0.113.0/24`, `2001:db8::/32`). Empty allows every address. The address is the request's client address,
+ * as the envelope limiter sees it: the connection's own, or behind a TRUST_PROXY proxy the one it forwarded (no
+ * other forwarding header is believed); an IPv4 address seen as IPv4-mapped IPv6 (`::ffff:a.b.c.d`) is read as IPv4.
  */
 export class SourceAllowList {
   readonly #list: BlockList | undefined;

@@ -31,8 +31,8 @@ export function routeOf(request: FastifyRequest): string {
 
 /**
  * Every response carries X-Request-Id; every request ends in exactly one log line and one metrics sample.
- * The line has ids, method, route, status and duration only: no headers (keys), bodies (envelopes, buyers'
- * data) or query strings.
+ * The line has ids, method, route, status, duration and the client address (request.ip, see TRUST_PROXY) only:
+ * no headers (keys), bodies (envelopes, buyers' data) or query strings.
  */
 export function installRequestHooks(fastify: FastifyInstance, metrics: Metrics): void {
   fastify.decorateRequest('partnerUid', undefined);
@@ -50,6 +50,7 @@ export function installRequestHooks(fastify: FastifyInstance, metrics: Metrics):
         status: reply.statusCode,
         duration_ms: Math.round(reply.elapsedTime * 10) / 10,
         partner_uid: request.partnerUid,
+        client_address: request.ip,
       },
       'request',
     );
