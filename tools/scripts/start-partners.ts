@@ -46,7 +46,7 @@ export async function preparePartners(
   if (partners.some((p) => p.partnerUid === SAMPLE_PARTNER.partnerUid)) {
     log(
       `WARNING: the sample partner ${SAMPLE_PARTNER.partnerUid} is registered in this database, and its key is ` +
-        'published in the gateway documents: anyone can act as it. Remove it before real traffic.',
+        'published in the gateway documents: anyone can act as it. npm start leaves it (it deletes no partner).',
     );
   }
   log(
