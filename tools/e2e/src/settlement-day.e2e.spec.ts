@@ -5,7 +5,7 @@ import { taiwanBusinessDate } from '@tixclear/domain';
 import { PartnerEntity, SAMPLE_PARTNER, VoucherEntity } from '@tixclear/db';
 import { computeFees } from '@tixclear/fee-engine';
 import { gatewayPort } from '@tixclear/operations';
-import { createSettlement } from '@tixclear/settlement';
+import { createSettlement, pointParty } from '@tixclear/settlement';
 import { purchaseRequest, redeemRequest, refundRequest, uniqueId } from './requests';
 import { eventually, startStack, type Stack } from './stack';
 
@@ -105,10 +105,14 @@ describe('a settled day', () => {
       { ledger: 'headquarters', party: `hq:${SAMPLE_PARTNER.partnerUid}`, credited: 4 * fee.headquarters },
       {
         ledger: 'reimbursement',
-        party: `store:${SAMPLE_PARTNER.partnerUid}`,
+        party: pointParty(SAMPLE_PARTNER.partnerUid, `store:${SAMPLE_PARTNER.partnerUid}`),
         credited: 4 * fee.reimbursement,
       },
-      { ledger: 'sales', party: `store:${SAMPLE_PARTNER.partnerUid}`, credited: 4 * fee.sales },
+      {
+        ledger: 'sales',
+        party: pointParty(SAMPLE_PARTNER.partnerUid, `store:${SAMPLE_PARTNER.partnerUid}`),
+        credited: 4 * fee.sales,
+      },
     ]);
 
     const [trial] = await dataSource.query<{ total: number }[]>(
