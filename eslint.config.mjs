@@ -18,7 +18,7 @@ const noIoBuiltins = {
   patterns: [
     {
       group: ['http', 'https', 'net', 'node:http', 'node:https', 'node:net', 'node:http2', 'http2', 'undici'],
-      message: 'Pure libraries do no network I/O (see ARCHITECTURE.md).',
+      message: 'Pure libraries do no network I/O (see the Architecture section of README.md).',
     },
   ],
 };

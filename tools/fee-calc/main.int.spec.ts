@@ -10,7 +10,7 @@ interface FeeExample {
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const examples = JSON.parse(
-  readFileSync(new URL('../../../shared/fixtures/fee-examples.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../fixtures/fee-examples.json', import.meta.url), 'utf8'),
 ) as FeeExample[];
 
 interface Run {

@@ -1,7 +1,7 @@
 /**
- * fee-calc: splits vouchers by the clearing rules (PROTOCOL §5).
+ * fee-calc: splits vouchers by the clearing rules (docs/protocol.md §5).
  *
- *   jq -c '.[].input' ../shared/fixtures/fee-examples.json | npm run --silent fee-calc
+ *   jq -c '.[].input' fixtures/fee-examples.json | npm run --silent fee-calc
  *
  * Reads JSON Lines on stdin (objects shaped like the fee fixtures' `input`), writes one JSON line per input line
  * on stdout: the fee object, or {"error":{"code","field","message"}}. Blank lines are skipped. Exits 0 unless

@@ -5,7 +5,7 @@ import path from 'node:path';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /**
- * The module boundaries of ARCHITECTURE.md are lint errors, not advice: a pure library that imports a
+ * The module boundaries of the README's Architecture section are lint errors, not advice: a pure library that imports a
  * framework or a database driver, or a project that reaches into another by a relative path, fails lint.
  * Each probe is written into the project, linted with the repository's own configuration, and removed.
  */

@@ -5,7 +5,7 @@ import { CryptoInputError, EnvelopeError } from './errors';
 import { keyBytes } from './key-material';
 
 /*
- * The protocol envelope (PROTOCOL.md §1, seed 000 附錄四): base64(IV(16) || AES-256-CBC(key, IV, PKCS#7(utf8(text)))).
+ * The protocol envelope (docs/protocol.md §1, seed 000 附錄四): base64(IV(16) || AES-256-CBC(key, IV, PKCS#7(utf8(text)))).
  *
  * Keys are validated before an envelope is looked at, so a KeyFormatError depends on configuration only.
  * Everything that depends on the envelope fails with EnvelopeError, thrown from one place per public function,

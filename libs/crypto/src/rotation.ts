@@ -2,7 +2,7 @@ import { KeyFormatError } from './errors';
 import { addOneCalendarYearInTaipei, DAY_MS, isValidDate } from './time';
 
 /*
- * The gateway's key life cycle (PROTOCOL.md §1): a key is valid for one year; its successor is issued 7 days
+ * The gateway's key life cycle (docs/protocol.md §1): a key is valid for one year; its successor is issued 7 days
  * before it expires; both work during those 7 days. Pure functions of their arguments: time is passed in.
  */
 

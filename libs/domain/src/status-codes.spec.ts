@@ -28,7 +28,7 @@ const allEntries = (): [CodeFamily, string, StatusCodeInfo][] =>
   );
 
 describe('the code tables', () => {
-  it('hold exactly the codes of PROTOCOL.md §2 and the seeds, in order', () => {
+  it('hold exactly the codes of docs/protocol.md §2 and the seeds, in order', () => {
     expect(Object.fromEntries(codeFamilies.map((f) => [f, codesOf(f)]))).toEqual({
       execution: ['100', '400', 'B200', 'B500'],
       purchase: [

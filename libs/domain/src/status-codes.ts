@@ -24,7 +24,7 @@ export { RefundCode, refundCodes } from './codes/refund';
 export { PayoffBatchCode, payoffBatchCodes, PayoffItemCode, payoffItemCodes } from './codes/payoff';
 export { PayPageCode, payPageCodes } from './codes/paypage';
 
-/** The code families of PROTOCOL.md §2, each with its own meaning for the same digits (250 is "paid" or "redeemed"). */
+/** The code families of docs/protocol.md §2, each with its own meaning for the same digits (250 is "paid" or "redeemed"). */
 export interface CodeFamilies {
   execution: ExecutionCode;
   purchase: PurchaseCode;

@@ -9,10 +9,10 @@ interface FeeExample {
 }
 
 const examples = JSON.parse(
-  readFileSync(new URL('../../../../shared/fixtures/fee-examples.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../../fixtures/fee-examples.json', import.meta.url), 'utf8'),
 ) as FeeExample[];
 
-describe('the fee examples of seed 000 (shared/fixtures/fee-examples.json)', () => {
+describe('the fee examples of seed 000 (fixtures/fee-examples.json)', () => {
   it('holds the five worked cases', () => {
     expect(examples).toHaveLength(5);
   });

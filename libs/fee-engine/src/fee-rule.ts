@@ -188,7 +188,7 @@ export function compileFeeRule(rates: FeeRates, sharing: Sharing): FeeRule {
 }
 
 /**
- * Splits one voucher by the clearing rules (PROTOCOL §5), exactly (integer arithmetic on exact ratios).
+ * Splits one voucher by the clearing rules (docs/protocol.md §5), exactly (integer arithmetic on exact ratios).
  * Validation order: `escrow_rate`, `gateway_rate`, `issuance_fee`, `issuance_layer`, `sharing.*`, `sharing`,
  * `is_paid`, `cost`; then the minimum value and the fees-within-value check of a paid voucher.
  */

@@ -34,7 +34,7 @@ function roundHalfUp(value: FeeDecimal): number {
 }
 
 /**
- * The reference implementation of the clearing rules, written straight from PROTOCOL §5 in decimal.js. Slow
+ * The reference implementation of the clearing rules, written straight from docs/protocol.md §5 in decimal.js. Slow
  * (tens of thousands of splits a second); the property tests hold `computeFees` to it. Same validation, same
  * order, same error codes and fields as `computeFees`.
  */

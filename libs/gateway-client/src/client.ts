@@ -58,10 +58,10 @@ export interface GatewayClientConfig {
   readonly retry?: Partial<RetryOptions>;
   /** Request body encoding. Default `form`, as the PHP and Python samples. */
   readonly bodyEncoding?: BodyEncoding;
-  /** Overrides of `cmd` per command, e.g. `{ payoffremittance: 'api/payoffbatch' }` (PROTOCOL.md §3). */
+  /** Overrides of `cmd` per command, e.g. `{ payoffremittance: 'api/payoffbatch' }` (docs/protocol.md §3). */
   readonly commandNames?: Partial<Record<CommandName, string>>;
   /**
-   * The codes with which the pay-off query says it has no such batch (PROTOCOL.md §3: only an explicit
+   * The codes with which the pay-off query says it has no such batch (docs/protocol.md §3: only an explicit
    * not-found counts as "not found"). Default `[PAYOFF_NOT_FOUND_CODE]`.
    */
   readonly payoffNotFoundCodes?: readonly string[];
@@ -162,7 +162,7 @@ export class GatewayClient {
     return this.call('voucherrefundquery', request, options);
   }
 
-  // --- Offline redemption, e-ticket refund, pay-off (seeds 002-004, PROTOCOL.md §3) ----------------------
+  // --- Offline redemption, e-ticket refund, pay-off (seeds 002-004, docs/protocol.md §3) ----------------------
 
   /** api/voucheroffline: POS redemption (no fee object in the answer). Mutating. */
   voucherOffline(request: RequestOf<'voucheroffline'>, options?: CallOptions) {

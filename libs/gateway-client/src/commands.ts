@@ -62,7 +62,7 @@ export interface CommandSpec<Req extends z.ZodType = z.ZodType, Res extends z.Zo
   readonly queryFor?: CommandName;
   readonly modes: readonly MerchantMode[];
   readonly answer: AnswerRule;
-  /** The seed documenting it (or `PROTOCOL.md` for our decisions). */
+  /** The seed documenting it (or `docs/protocol.md` for our decisions). */
   readonly source: string;
 }
 
@@ -71,7 +71,7 @@ const BOTH: readonly MerchantMode[] = ['store', 'agent'];
 const B200: AnswerRule = { ok: ['B200'], declined: [] };
 
 /**
- * The pay-off query's explicit "no such batch" (PROTOCOL.md §3 leaves the code to us; the simulator answers
+ * The pay-off query's explicit "no such batch" (docs/protocol.md §3 leaves the code to us; the simulator answers
  * it). Only this answer means a batch never arrived: any other refusal says nothing about its existence.
  * Configurable per client (`payoffNotFoundCodes`) for a gateway that spells it otherwise.
  */
@@ -134,7 +134,7 @@ export const commands = {
     queryFor: 'voucherrefund',
     modes: STORE,
     answer: B200,
-    source: 'seed 000 (command name: PROTOCOL.md §3)',
+    source: 'seed 000 (command name: docs/protocol.md §3)',
   },
   voucheroffline: {
     cmd: 'api/voucheroffline',
@@ -161,7 +161,7 @@ export const commands = {
     mutating: true,
     modes: BOTH,
     answer: B200,
-    source: 'PROTOCOL.md §3 (not in the seeds)',
+    source: 'docs/protocol.md §3 (not in the seeds)',
   },
   payoffquery: {
     cmd: 'api/payoffquery',
@@ -171,7 +171,7 @@ export const commands = {
     queryFor: 'payoffremittance',
     modes: BOTH,
     answer: { ok: ['B200'], declined: [PAYOFF_NOT_FOUND_CODE] },
-    source: 'PROTOCOL.md §3 (not in the seeds)',
+    source: 'docs/protocol.md §3 (not in the seeds)',
   },
   payoffcoveringremittance: {
     cmd: 'api/payoffcoveringremittance',

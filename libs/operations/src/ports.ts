@@ -19,7 +19,7 @@ export interface GatewayPortConfig {
   /** The gateway's `api/init` URL (the simulator locally). */
   baseUrl: string;
   timeoutMs?: number;
-  /** Overrides of `cmd` names (the pay-off commands are configuration: PROTOCOL.md §3). */
+  /** Overrides of `cmd` names (the pay-off commands are configuration: docs/protocol.md §3). */
   commandNames?: GatewayClientConfig['commandNames'];
   fetch?: typeof fetch;
 }

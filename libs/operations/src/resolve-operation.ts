@@ -4,7 +4,7 @@ import { toWire } from './validation';
 
 export type OperationResolution = Resolution<Record<string, unknown> & { code: string }>;
 
-/** The query command that tells each mutating command's outcome (PROTOCOL.md §3). */
+/** The query command that tells each mutating command's outcome (docs/protocol.md §3). */
 const QUERY_OF = {
   voucherservicepurchase: 'voucherservicequery',
   vouchertransaction: 'voucherquery',

@@ -36,7 +36,7 @@ export interface SimulatorOptions {
   readonly firstUid?: number;
   readonly notifications?: Partial<NotificationSettings>;
   readonly payoff?: Partial<PayoffSettings>;
-  /** `cmd` of pay-off creation and query (PROTOCOL.md §3). */
+  /** `cmd` of pay-off creation and query (docs/protocol.md §3). */
   readonly commandNames?: Partial<CommandNames>;
   readonly log?: (line: string) => void;
 }

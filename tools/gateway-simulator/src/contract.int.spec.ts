@@ -201,7 +201,7 @@ describe('esvcrefund (seed 003)', () => {
   });
 });
 
-describe('pay-off batches (seed 004, PROTOCOL.md §3)', () => {
+describe('pay-off batches (seed 004, docs/protocol.md §3)', () => {
   const create = (groupId: string) =>
     client.payoffCreate({
       store_uid: STORE,

@@ -10,7 +10,7 @@ import type { Simulator } from './simulator';
 /*
  * The HTTP skin, on node:http alone (no framework: the simulator must be able to misbehave at the socket level,
  * which frameworks hide). Routes:
- *   POST /api/init                          the gateway (PROTOCOL.md §1)
+ *   POST /api/init                          the gateway (docs/protocol.md §1)
  *   GET|POST /voucher/<uid>.html            voucher purchase payment page
  *   GET|POST /payment/<uid>.html            PayPage payment page
  *   /_control/*                             control API (README)

@@ -3,7 +3,7 @@ import type { voucherOfflineRequestShape } from '../schemas/voucheroffline';
 import { issue, type RuleIssue } from './issues';
 
 /*
- * The offline redemption rules of seed 002 (PROTOCOL.md §3), on the normalised request: the fields required
+ * The offline redemption rules of seed 002 (docs/protocol.md §3), on the normalised request: the fields required
  * by `reimbursement_from_type`, the two `pay_token` formats, `issuance_uid` for physical vouchers, and the
  * invoice that `issue_invoice_state = 1` requires.
  */

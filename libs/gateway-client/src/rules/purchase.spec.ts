@@ -8,7 +8,7 @@ import { seed000Requests } from '../testing/seed-samples';
 import { PURCHASE_RULE } from './purchase';
 
 /*
- * Each purchase rule of PROTOCOL.md §3, through the schema (which runs the rules) so that the issue's path and
+ * Each purchase rule of docs/protocol.md §3, through the schema (which runs the rules) so that the issue's path and
  * rule code are what the API and the simulator will see.
  */
 

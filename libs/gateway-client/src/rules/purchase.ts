@@ -12,7 +12,7 @@ import { addCalendar } from '../wire/taiwan-time';
 import { issue, type RuleIssue } from './issues';
 
 /*
- * The purchase rules of PROTOCOL.md §3 (seed 000 『票券項目』, 『票券宣告』, 票券相關費用規則), on the
+ * The purchase rules of docs/protocol.md §3 (seed 000 『票券項目』, 『票券宣告』, 票券相關費用規則), on the
  * normalised request. Shared by the client (before sending), the API (answering `100` with the field) and the
  * simulator (rejecting as the gateway would). The field shapes themselves are the schema's job.
  */

@@ -10,7 +10,7 @@ import {
 
 /*
  * 『批次撥款回傳參數』 (seed 004): the state of a pay-off batch. Seed 004 documents it as the answer of the
- * covering remittance; PROTOCOL.md §3 reuses it for batch creation and query.
+ * covering remittance; docs/protocol.md §3 reuses it for batch creation and query.
  */
 
 /** 『Pay Off 批次撥款項目』. */

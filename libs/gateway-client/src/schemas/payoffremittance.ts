@@ -5,7 +5,7 @@ import { echoFields, nonEmpty, twd } from '../wire/fields';
 import { payoffResponseSchema } from './payoff-batch';
 
 /*
- * Pay-off batch creation. Not in the seeds (they document only the covering remittance); PROTOCOL.md §3
+ * Pay-off batch creation. Not in the seeds (they document only the covering remittance); docs/protocol.md §3
  * decides its request (`store_uid, group_id, items[{id, user_id, money}], echo_0..4`), its answer (the batch
  * state) and a configurable command name, default `api/payoffremittance`.
  */

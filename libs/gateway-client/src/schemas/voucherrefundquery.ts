@@ -12,7 +12,7 @@ import { voucherRefAnswer } from './common';
 
 /*
  * api/voucherrefundquery (seed 000 票券退款交易查詢). The seed's table names `api/voucherrefund` here, its PHP
- * sample `api/voucherrefundquery`; PROTOCOL.md §3 takes the latter.
+ * sample `api/voucherrefundquery`; docs/protocol.md §3 takes the latter.
  */
 
 export const voucherRefundQueryRequestSchema = z.strictObject({

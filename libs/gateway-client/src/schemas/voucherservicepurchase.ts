@@ -96,7 +96,7 @@ export const voucherServicePurchaseRequestShape = z.strictObject({
   failure_returl: z.string().optional(),
 });
 
-/** The purchase request, with the PROTOCOL §3 business rules (see rules/purchase.ts) as refinements. */
+/** The purchase request, with the docs/protocol.md §3 business rules (see rules/purchase.ts) as refinements. */
 export const voucherServicePurchaseRequestSchema = voucherServicePurchaseRequestShape.superRefine(
   refineWith(purchaseRequestIssues),
 );

@@ -1,7 +1,9 @@
 /*
  * The seeds' own sample requests and answers, verbatim, for the schema specs. Requests are the objects the
  * Node.js sample clients build (seed 000); answers are the JSON texts printed under 回傳 JSON 結構如下, kept as
- * text (String.raw keeps PHP's `\\/` escapes) and parsed by the specs as the client would.
+ * text (String.raw keeps PHP's `\\/` escapes) and parsed by the specs as the client would. Sources: seed 000 is
+ * `000_494d3fed6f25b940.txt` (one sample client per command: 購買票券交易, 購買票券交易查詢, 票券核銷交易, 票券核銷查詢,
+ * 票券退款交易, 票券退款交易查詢), seed 001 is `001_f5f7c8c8c7e2cd91.txt` (the PayPage commands, in its order).
  */
 
 /** The sample merchant of seed 000. */

@@ -8,7 +8,7 @@ import { park } from './parked';
 import { affected, itemsOf, moveBatch, moveItem, type BatchRow, type ItemRow } from './records';
 
 /*
- * Sending a batch (PROTOCOL.md §3: store_uid, group_id, items[{id, user_id, money}]). Never inside a database
+ * Sending a batch (docs/protocol.md §3: store_uid, group_id, items[{id, user_id, money}]). Never inside a database
  * transaction: `submitting` is committed first, so a crash during the call leaves a row saying "this may have
  * been sent", and from `submitting` or `submit_unknown` nothing is sent again until a query by group_id has
  * said, with the explicit not-found code, that the gateway does not have it. A query the gateway refuses

@@ -18,7 +18,7 @@ import { changed, unchanged, type FlowResult, type Services } from './context';
 
 /*
  * Pay-off batches. Seed 004 documents only the covering remittance and the codes; creation and query are
- * PROTOCOL.md §3's decision (command names configurable). The life of a batch:
+ * docs/protocol.md §3's decision (command names configurable). The life of a batch:
  *
  *   create → S01, items C0001 → approval (automatic after a delay, or POST /_control/payoff/approve)
  *   → S03; items the approver rejects become C2002 at once → remittance (after `remitDelayMs`)
@@ -74,7 +74,7 @@ export function queryBatch(
   request: RequestFor<'payoffquery'>,
 ): FlowResult {
   const batch = services.state.batches.get(SimulatorState.batchKey(request.store_uid, request.group_id));
-  // The explicit "no such batch" (PROTOCOL.md §3 leaves it to us): the only answer that says it never arrived.
+  // The explicit "no such batch" (docs/protocol.md §3 leaves it to us): the only answer that says it never arrived.
   if (batch === undefined) {
     return unchanged({
       code: PAYOFF_NOT_FOUND_CODE,

@@ -23,7 +23,7 @@ export async function readBody(request: IncomingMessage, limit = MAX_BODY_BYTES)
 }
 
 /**
- * The flat fields of a request body. The reference clients differ (PROTOCOL.md §1): PHP, Python, Java and C#
+ * The flat fields of a request body. The reference clients differ (docs/protocol.md §1): PHP, Python, Java and C#
  * send `application/x-www-form-urlencoded`, the Node.js sample `application/json`. When the content type says
  * neither, the body itself decides (a JSON object, else form fields). Numbers in JSON are read as their text.
  */

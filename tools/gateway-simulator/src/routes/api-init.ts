@@ -17,7 +17,7 @@ import {
 } from '../validation';
 
 /*
- * POST /api/init: the envelope endpoint (PROTOCOL.md §1). In order:
+ * POST /api/init: the envelope endpoint (docs/protocol.md §1). In order:
  *   1. read the body (form or JSON) and find the merchant by `store_uid` or `agent_uid`;
  *   2. open `service` with the merchant's key ring (any key valid now) and resolve the command;
  *   3. request faults (latency, 429, HTTP errors, outer 400, reset, garbage) — the command is not applied;
@@ -29,7 +29,7 @@ import {
  */
 
 export interface CommandNames {
-  /** The `cmd` of pay-off batch creation and query (PROTOCOL.md §3: configuration). */
+  /** The `cmd` of pay-off batch creation and query (docs/protocol.md §3: configuration). */
   readonly payoffremittance: string;
   readonly payoffquery: string;
 }

@@ -12,7 +12,7 @@ import type {
 
 /*
  * The simulator's memory. Orders are unique per merchant and per kind of transaction (a purchase and a
- * redemption may share an order_id, as the gateway keeps them in separate tables; PROTOCOL.md §6 only says
+ * redemption may share an order_id, as the gateway keeps them in separate tables; docs/protocol.md §6 only says
  * "unique per merchant"). Custom serials are unique per merchant and product group (seed 001 『有償票券項目』:
  * 特約商店下的每一個票券群組的票券券號必須是唯一), reserved from the purchase on and released when the purchase
  * fails or is abandoned (seed 000 票券項目, note 4).
