@@ -118,6 +118,15 @@ describe('TRUST_PROXY naming the proxy', () => {
     expect(clients).not.toContain('203.0.113.99');
   });
 
+  it('never keys the limiter on header text: an entry that is not an address falls back to the proxy’s', async () => {
+    // A proxy passing a client's header on unchecked: each request names a fresh non-address.
+    for (let i = 0; i < LIMIT; i += 1)
+      expect((await junk(stack, `junk-${i}-${'x'.repeat(2000)}`)).status).toBe(200);
+    expect((await junk(stack, 'junk-last')).status).toBe(429);
+    // Behind the proxy, the real clients are still counted apart from it.
+    expect((await junk(stack, '198.51.100.3')).status).toBe(200);
+  });
+
   it('judges /gateway/notify by the same address: the forwarded client, not the proxy', async () => {
     // Allowed through: refused only as an invalid report, after the source check.
     expect(await report(stack, '203.0.113.7')).toEqual({ status: 400, code: 'REPORT_INVALID' });

@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { clientAddress } from '../common/client-address';
 import { EnvelopeService } from './envelope.service';
 
 @ApiTags('gateway-compatible')
@@ -22,7 +23,7 @@ export class EnvelopeController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<unknown> {
-    const result = await this.envelope.handle(body, request.ip);
+    const result = await this.envelope.handle(body, clientAddress(request));
     if (result.partnerUid) request.partnerUid = result.partnerUid;
     if (result.status !== 200) void reply.status(result.status);
     return result.answer;

@@ -4,10 +4,10 @@ import { BoundedMap } from '../common/bounded-map';
 const MAX_KEYS = 50_000;
 
 /**
- * Counts unreadable envelopes per key (partner uid and client address: `request.ip`, which behind a TRUST_PROXY
- * proxy is the client it forwarded, so partners sharing a proxy count apart) over a sliding minute. Past the limit
- * further unreadable envelopes are answered `429`: guessing keys or probing the envelope becomes slow, and a
- * misconfigured client cannot flood the logs. Readable envelopes are never counted nor refused here (the
+ * Counts unreadable envelopes per key (partner uid and client address, common/client-address.ts: behind a
+ * TRUST_PROXY proxy the client it forwarded, so partners sharing a proxy count apart) over a sliding minute.
+ * Past the limit further unreadable envelopes are answered `429`: guessing keys or probing the envelope becomes
+ * slow, and a misconfigured client cannot flood the logs. Readable envelopes are never counted nor refused here (the
  * caller opens the envelope first). In memory, per process: enough for its purpose.
  */
 export class FailureLimiter {

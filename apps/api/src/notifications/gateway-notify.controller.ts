@@ -3,6 +3,7 @@ import type { RawBodyRequest } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Operations } from '@tixclear/operations';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { clientAddress } from '../common/client-address';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { Metrics } from '../observability/metrics';
 import { OPERATIONS } from '../operations/operations.tokens';
@@ -31,7 +32,7 @@ export class GatewayNotifyController {
   @Post('notify')
   @HttpCode(200)
   async notify(@Req() request: RawBodyRequest<FastifyRequest>, @Res() reply: FastifyReply): Promise<void> {
-    if (!this.#sources.allows(request.ip)) {
+    if (!this.#sources.allows(clientAddress(request))) {
       this.metrics.recordGatewayReport('source_not_allowed');
       return refuse(reply, 403, 'SOURCE_NOT_ALLOWED', 'reports are not accepted from this address');
     }

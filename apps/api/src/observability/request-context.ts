@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { clientAddress } from '../common/client-address';
 import type { Metrics } from './metrics';
 
 declare module 'fastify' {
@@ -31,7 +32,7 @@ export function routeOf(request: FastifyRequest): string {
 
 /**
  * Every response carries X-Request-Id; every request ends in exactly one log line and one metrics sample.
- * The line has ids, method, route, status, duration and the client address (request.ip, see TRUST_PROXY) only:
+ * The line has ids, method, route, status, duration and the client address (see common/client-address.ts) only:
  * no headers (keys), bodies (envelopes, buyers' data) or query strings.
  */
 export function installRequestHooks(fastify: FastifyInstance, metrics: Metrics): void {
@@ -50,7 +51,7 @@ export function installRequestHooks(fastify: FastifyInstance, metrics: Metrics):
         status: reply.statusCode,
         duration_ms: Math.round(reply.elapsedTime * 10) / 10,
         partner_uid: request.partnerUid,
-        client_address: request.ip,
+        client_address: clientAddress(request),
       },
       'request',
     );
