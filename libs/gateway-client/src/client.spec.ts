@@ -2,12 +2,15 @@ import { KeyRing } from '@tixclear/crypto';
 import { twd } from '@tixclear/domain';
 import { GatewayClient, type GatewayClientConfig } from './client';
 import {
+  certainlyNotSent,
+  GatewayError,
   GatewayInvalidResponseError,
   GatewayOutcomeUnknownError,
   GatewayRejectedError,
   GatewayRequestInvalidError,
   GatewayUnavailableError,
 } from './errors';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { voucherServicePurchaseRequestSchema } from './schemas/voucherservicepurchase';
 import { closedPortUrl, FakeGateway } from './testing/fake-gateway';
 import { SAMPLE_STORE_KEY, SAMPLE_STORE_UID, seed000Answers, seed000Requests } from './testing/seed-samples';
@@ -251,33 +254,49 @@ describe('GatewayClient: failures and retries', () => {
     expect(sleeps).toEqual([5, 10]);
   });
 
-  it('HTTP 429 on a mutating command is retried (not processed), honouring Retry-After', async () => {
+  it('HTTP 429 on a mutating command may have been processed: not retried, resolved by query', async () => {
+    gateway.script = () => ({ status: 429, text: 'slow down', headers: { 'retry-after': '0' } });
+    const error: unknown = await client()
+      .voucherRedeem(redemption)
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'GATEWAY_UNAVAILABLE',
+      reason: 'rate_limited',
+      mayHaveCommitted: true,
+    });
+    expect(certainlyNotSent(error as GatewayError)).toBe(false);
+    expect(gateway.received).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('HTTP 429 on a query is retried, honouring Retry-After', async () => {
+    const queryAnswer = JSON.parse(seed000Answers.redemptionQueryResponse) as unknown;
     gateway.script = (_r, i) =>
-      i === 0
-        ? { status: 429, text: 'slow down', headers: { 'retry-after': '0' } }
-        : { json: redemptionAnswer };
-    const answer = await client().voucherRedeem(redemption);
-    expect(answer.code).toBe('250');
+      i === 0 ? { status: 429, text: '', headers: { 'retry-after': '1' } } : { json: queryAnswer };
+    await client({ retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 5_000 } }).voucherRedeemQuery(
+      redemptionQuery,
+    );
     expect(gateway.received).toHaveLength(2);
-    expect(sleeps).toEqual([5]);
-    gateway.reset();
-    sleeps = [];
-    gateway.script = (_r, i) =>
-      i === 0 ? { status: 429, text: '', headers: { 'retry-after': '1' } } : { json: redemptionAnswer };
-    await client({ retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 5_000 } }).voucherRedeem(redemption);
     expect(sleeps).toEqual([1_000]);
   });
 
-  it('HTTP 429 every time: gives up after maxAttempts with a not-sent error', async () => {
-    gateway.script = () => ({ status: 429, text: '' });
-    await expect(client().voucherRedeem(redemption)).rejects.toMatchObject({
-      code: 'GATEWAY_UNAVAILABLE',
-      reason: 'rate_limited',
-      mayHaveCommitted: false,
-      attempt: 3,
-    });
-    expect(gateway.received).toHaveLength(3);
-  });
+  it.each([
+    [403, {}],
+    [400, {}],
+    [302, {}],
+    [300, { location: '/elsewhere' }],
+  ])(
+    'HTTP %i after the request was written: a front end may have forwarded it, so unknown, never retried',
+    async (status, headers) => {
+      gateway.script = () => ({ status, text: '<html>no</html>', headers });
+      const error: unknown = await client()
+        .voucherRedeem(redemption)
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ reason: 'http_status', httpStatus: status, mayHaveCommitted: true });
+      expect(certainlyNotSent(error as GatewayError)).toBe(false);
+      expect(gateway.received).toHaveLength(1);
+    },
+  );
 
   it('HTTP 5xx: a mutating command is not retried, a query is', async () => {
     gateway.script = () => ({ status: 502, text: 'bad gateway' });
@@ -309,6 +328,52 @@ describe('GatewayClient: failures and retries', () => {
         retryAfterMs: 7_000,
       });
     }
+  });
+
+  it('a reset on a reused keep-alive connection is an unknown outcome, not retried', async () => {
+    const queryAnswer = JSON.parse(seed000Answers.redemptionQueryResponse) as unknown;
+    gateway.script = (_r, i) => (i === 0 ? { json: queryAnswer } : 'reset');
+    await client().voucherRedeemQuery(redemptionQuery);
+    const error: unknown = await client()
+      .voucherRedeem(redemption)
+      .catch((e: unknown) => e);
+    // The second request came on the first one's connection: it was open before anything was written.
+    expect(gateway.connections).toEqual([gateway.connections[0], gateway.connections[0]]);
+    expect(error).toBeInstanceOf(GatewayOutcomeUnknownError);
+    expect(error).toMatchObject({ reason: 'connection_lost', mayHaveCommitted: true });
+    expect(gateway.received).toHaveLength(2);
+  });
+
+  it('a TLS handshake cut before it completed: no request bytes left, so not sent and retried', async () => {
+    const cutter = createNetServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => cutter.listen(0, '127.0.0.1', resolve));
+    const { port } = cutter.address() as AddressInfo;
+    try {
+      const error: unknown = await client({ baseUrl: `https://127.0.0.1:${port}/api/init` })
+        .voucherRedeem(redemption)
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ reason: 'connect_failed', mayHaveCommitted: false, attempt: 3 });
+      expect(certainlyNotSent(error as GatewayError)).toBe(true);
+    } finally {
+      await new Promise<void>((resolve) => cutter.close(() => resolve()));
+    }
+  });
+
+  it('a refusal on a retry (the order id an earlier attempt may have delivered) is unknown, not a failure', async () => {
+    const url = await closedPortUrl();
+    const late = new FakeGateway(SAMPLE_STORE_KEY);
+    late.script = () => ({ json: { code: '100', msg: 'order_id duplicate' } });
+    // The first attempt finds the port closed (not sent, so retried); the gateway is there for the second.
+    const error: unknown = await client({
+      baseUrl: url,
+      sleep: () => late.start(Number(new URL(url).port)),
+    })
+      .voucherRedeem(redemption)
+      .catch((e: unknown) => e);
+    await late.stop();
+    expect(late.received).toHaveLength(1);
+    expect(error).toBeInstanceOf(GatewayOutcomeUnknownError);
+    expect(error).toMatchObject({ reason: 'refused_on_retry', gatewayCode: '100', mayHaveCommitted: true });
   });
 
   it('a connection dropped after the request was written is an unknown outcome, not retried', async () => {

@@ -1,6 +1,8 @@
 import { DomainError } from '@tixclear/domain';
 import {
+  certainlyNotSent,
   errnoOf,
+  NOT_SENT_REASONS,
   FAILURE_REASONS,
   GatewayError,
   gatewayErrorFrom,
@@ -28,10 +30,11 @@ const query: GatewayErrorContext = {
   mutating: false,
 };
 
-const network = (errno: string | undefined): GatewayFailure => ({
+const network = (errno: string | undefined, connected?: boolean): GatewayFailure => ({
   kind: 'network',
   errno,
   cause: new Error('x'),
+  connected,
 });
 const answer = (verdict: 'system_error' | 'rejected' | 'unexpected', code: string): GatewayFailure => ({
   kind: 'answer',
@@ -82,13 +85,67 @@ const rows: [string, GatewayFailure, GatewayErrorContext, ErrorClass, string, st
     false,
   ],
   [
-    'EHOSTUNREACH',
-    network('EHOSTUNREACH'),
+    'EHOSTUNREACH before any connection',
+    network('EHOSTUNREACH', false),
     mutating,
     GatewayUnavailableError,
     'GATEWAY_UNAVAILABLE',
     'connection_refused',
     false,
+  ],
+  [
+    'EHOSTUNREACH, the transport cannot tell whether a connection was open',
+    network('EHOSTUNREACH'),
+    mutating,
+    GatewayOutcomeUnknownError,
+    'GATEWAY_OUTCOME_UNKNOWN',
+    'connection_lost',
+    true,
+  ],
+  [
+    'EHOSTUNREACH on an open connection',
+    network('EHOSTUNREACH', true),
+    mutating,
+    GatewayOutcomeUnknownError,
+    'GATEWAY_OUTCOME_UNKNOWN',
+    'connection_lost',
+    true,
+  ],
+  [
+    'a reset before any connection opened (TLS handshake)',
+    network('ECONNRESET', false),
+    mutating,
+    GatewayUnavailableError,
+    'GATEWAY_UNAVAILABLE',
+    'connect_failed',
+    false,
+  ],
+  [
+    'a reset on an open (or reused keep-alive) connection',
+    network('ECONNRESET', true),
+    mutating,
+    GatewayOutcomeUnknownError,
+    'GATEWAY_OUTCOME_UNKNOWN',
+    'connection_lost',
+    true,
+  ],
+  [
+    'a timeout before any connection opened',
+    { kind: 'timeout', cause: null, connected: false },
+    mutating,
+    GatewayUnavailableError,
+    'GATEWAY_UNAVAILABLE',
+    'connect_timeout',
+    false,
+  ],
+  [
+    'a timeout once connected',
+    { kind: 'timeout', cause: null, connected: true },
+    mutating,
+    GatewayOutcomeUnknownError,
+    'GATEWAY_OUTCOME_UNKNOWN',
+    'timeout',
+    true,
   ],
   [
     'ENOTFOUND',
@@ -214,7 +271,7 @@ const rows: [string, GatewayFailure, GatewayErrorContext, ErrorClass, string, st
     GatewayUnavailableError,
     'GATEWAY_UNAVAILABLE',
     'rate_limited',
-    false,
+    true,
   ],
   [
     'HTTP 500',
@@ -241,7 +298,16 @@ const rows: [string, GatewayFailure, GatewayErrorContext, ErrorClass, string, st
     GatewayUnavailableError,
     'GATEWAY_UNAVAILABLE',
     'http_status',
-    false,
+    true,
+  ],
+  [
+    'HTTP 302 left unfollowed',
+    { kind: 'http_status', status: 302 },
+    mutating,
+    GatewayUnavailableError,
+    'GATEWAY_UNAVAILABLE',
+    'http_status',
+    true,
   ],
   [
     'outer 400',
@@ -262,6 +328,24 @@ const rows: [string, GatewayFailure, GatewayErrorContext, ErrorClass, string, st
     false,
   ],
   ['B500', answer('rejected', 'B500'), mutating, GatewayRejectedError, 'GATEWAY_REJECTED', 'rejected', false],
+  [
+    'a refusal (the duplicate order id) on the second attempt of a mutation',
+    answer('rejected', '100'),
+    { ...mutating, attempt: 2 },
+    GatewayOutcomeUnknownError,
+    'GATEWAY_OUTCOME_UNKNOWN',
+    'refused_on_retry',
+    true,
+  ],
+  [
+    'a refusal on the second attempt of a query',
+    answer('rejected', 'B500'),
+    { ...query, attempt: 2 },
+    GatewayRejectedError,
+    'GATEWAY_REJECTED',
+    'rejected',
+    false,
+  ],
   [
     'inner 300',
     { ...answer('rejected', '300'), level: 'inner' } as GatewayFailure,
@@ -339,6 +423,17 @@ describe('gatewayErrorFrom', () => {
     for (const [, failure, context] of rows) {
       const error = gatewayErrorFrom(failure, { ...context, mutating: true });
       if (RETRY_TABLE[error.reason].mutating === 'retry') expect(error.mayHaveCommitted).toBe(false);
+    }
+  });
+
+  it('says "never sent" only of a failure to open a connection, never of an answer of any kind', () => {
+    const notSent = rows.filter(([, failure, context]) =>
+      certainlyNotSent(gatewayErrorFrom(failure, context)),
+    );
+    for (const [, failure] of notSent) expect(['network', 'timeout']).toContain(failure.kind);
+    expect(new Set(notSent.map((row) => row[5]))).toEqual(new Set(NOT_SENT_REASONS));
+    for (const status of [301, 302, 400, 403, 404, 408, 413, 429]) {
+      expect(certainlyNotSent(gatewayErrorFrom({ kind: 'http_status', status }, mutating))).toBe(false);
     }
   });
 });

@@ -6,13 +6,14 @@ import type { CommandName } from './commands';
  * fine-grained `reason` and `mayHaveCommitted` are decided in exactly one place. The retry policy and the
  * callers branch on `code`, `reason` and `mayHaveCommitted`, never on messages.
  *
- * Whether a request may have taken effect is the question that matters for a payment system:
- *  - certainly not sent: the connection was refused, the name did not resolve, the connection attempt timed out,
- *    TLS failed, or the gateway said 429 (it refuses to look at the request);
- *  - maybe taken effect: a timeout or a dropped connection once the request may have been written, a 5xx, an
- *    outer `400` system error (the gateway may fail after committing), an answer we cannot read.
- * fetch does not tell "connected but not yet written" from "written", so every timeout and every reset counts
- * as maybe sent: a false "maybe" costs a query, a false "not sent" costs a double redemption.
+ * Whether a request may have taken effect is the question that matters for a payment system. "Not sent" needs
+ * evidence that no connection to the gateway was ever open for it: the connection was refused, the name did not
+ * resolve, TLS failed, or the attempt ended (timeout or error) before its socket connected. Everything after that
+ * may have taken effect: a timeout or a dropped connection (a reused keep-alive socket is open from the start),
+ * any HTTP answer that is not a success (a 3xx, 4xx or 429 may come from a front end that forwarded the request,
+ * or from the gateway after it began), an outer `400`, an answer we cannot read, and a refusal met on a retry
+ * (the gateway refusing an order id an earlier attempt delivered). A false "maybe" costs a query, a false "not
+ * sent" a double redemption.
  */
 
 /** Why a call failed. Rows of the retry decision table (retry-policy.ts). */
@@ -23,6 +24,7 @@ export type FailureReason =
   | 'connection_refused'
   | 'dns_failure'
   | 'connect_timeout'
+  | 'connect_failed'
   | 'tls_failure'
   | 'rate_limited'
   | 'http_5xx'
@@ -32,6 +34,7 @@ export type FailureReason =
   | 'connection_lost'
   | 'aborted'
   | 'rejected'
+  | 'refused_on_retry'
   | 'non_json'
   | 'schema_mismatch'
   | 'unexpected_code';
@@ -43,6 +46,7 @@ export const FAILURE_REASONS: readonly FailureReason[] = [
   'connection_refused',
   'dns_failure',
   'connect_timeout',
+  'connect_failed',
   'tls_failure',
   'rate_limited',
   'http_5xx',
@@ -52,6 +56,7 @@ export const FAILURE_REASONS: readonly FailureReason[] = [
   'connection_lost',
   'aborted',
   'rejected',
+  'refused_on_retry',
   'non_json',
   'schema_mismatch',
   'unexpected_code',
@@ -65,15 +70,24 @@ export interface GatewayIssue {
   readonly rule: string;
 }
 
-/** What went wrong, as the transport and the answer reader observed it. Input of the factory. */
+/**
+ * What went wrong, as the transport and the answer reader observed it. Input of the factory. `connected`: whether
+ * a connection to the gateway was open at any moment of the attempt (a reused keep-alive socket always was), so
+ * that the request may have left; undefined when the transport cannot tell (fetch).
+ */
 export type GatewayFailure =
   | { readonly kind: 'request_invalid'; readonly issues: readonly GatewayIssue[] }
   | { readonly kind: 'mode_not_supported'; readonly mode: string }
   | { readonly kind: 'encryption_failed'; readonly cause: unknown }
-  /** fetch threw. `errno` is the system or undici code found on the error or its causes. */
-  | { readonly kind: 'network'; readonly errno: string | undefined; readonly cause: unknown }
+  /** The exchange failed. `errno` is the system or undici code found on the error or its causes. */
+  | {
+      readonly kind: 'network';
+      readonly errno: string | undefined;
+      readonly cause: unknown;
+      readonly connected?: boolean | undefined;
+    }
   /** Our own per-attempt timeout fired. */
-  | { readonly kind: 'timeout'; readonly cause: unknown }
+  | { readonly kind: 'timeout'; readonly cause: unknown; readonly connected?: boolean | undefined }
   /** The caller's AbortSignal fired. */
   | { readonly kind: 'aborted'; readonly cause: unknown }
   | {
@@ -173,14 +187,18 @@ export class GatewayRejectedError extends GatewayError {
 }
 
 /**
- * The gateway could not be used: connection refused, DNS, 429, 5xx, outer `400` system error, or (for a
- * query) a timeout. `mayHaveCommitted` is true for 5xx and `400`: a mutating command must then be resolved.
+ * The gateway could not be used: never reached (refused, DNS, TLS, before any connection opened), or an HTTP
+ * status other than success, an outer `400`, or (for a query) a timeout. `mayHaveCommitted` is false only for
+ * the first kind: otherwise a mutating command must be resolved.
  */
 export class GatewayUnavailableError extends GatewayError {
   readonly code = 'GATEWAY_UNAVAILABLE';
 }
 
-/** A mutating command timed out or lost its connection after it may have been sent. Resolve with its query. */
+/**
+ * A mutating command timed out or lost its connection after it may have been sent, or was refused on a retry.
+ * Resolve with its query.
+ */
 export class GatewayOutcomeUnknownError extends GatewayError {
   readonly code = 'GATEWAY_OUTCOME_UNKNOWN';
 }
@@ -190,13 +208,26 @@ export class GatewayInvalidResponseError extends GatewayError {
   readonly code = 'GATEWAY_INVALID_RESPONSE';
 }
 
-/** Errno codes meaning the request never left: nothing can have been committed. */
-const NOT_SENT_ERRNO: Readonly<
-  Record<string, 'connection_refused' | 'dns_failure' | 'connect_timeout' | 'tls_failure'>
-> = {
+type NotSentReason =
+  'connection_refused' | 'dns_failure' | 'connect_timeout' | 'connect_failed' | 'tls_failure';
+
+/** The reasons that mean the request certainly never left: the only ones an intent may be undone on. */
+export const NOT_SENT_REASONS: readonly FailureReason[] = [
+  'connection_refused',
+  'dns_failure',
+  'connect_timeout',
+  'connect_failed',
+  'tls_failure',
+];
+
+/** Whether an error says the request certainly never left (and so cannot have taken effect). */
+export function certainlyNotSent(error: GatewayError): boolean {
+  return !error.mayHaveCommitted && NOT_SENT_REASONS.includes(error.reason);
+}
+
+/** Errno codes only the opening of a connection produces: by themselves evidence that nothing was written. */
+const CONNECT_ERRNO: Readonly<Record<string, NotSentReason>> = {
   ECONNREFUSED: 'connection_refused',
-  EHOSTUNREACH: 'connection_refused',
-  ENETUNREACH: 'connection_refused',
   EADDRNOTAVAIL: 'connection_refused',
   ENOTFOUND: 'dns_failure',
   EAI_AGAIN: 'dns_failure',
@@ -211,6 +242,12 @@ const NOT_SENT_ERRNO: Readonly<
   ERR_TLS_CERT_ALTNAME_INVALID: 'tls_failure',
 };
 
+/** Errno codes an open connection can meet as well: "not sent" only when the transport saw no connection open. */
+const UNCONNECTED_ERRNO: Readonly<Record<string, NotSentReason>> = {
+  EHOSTUNREACH: 'connection_refused',
+  ENETUNREACH: 'connection_refused',
+};
+
 const MESSAGES: Readonly<Record<FailureReason, string>> = {
   request_invalid: 'The request does not satisfy its schema or rules; it was not sent.',
   mode_not_supported: 'The command is not documented for this merchant mode; it was not sent.',
@@ -218,15 +255,18 @@ const MESSAGES: Readonly<Record<FailureReason, string>> = {
   connection_refused: 'The gateway refused the connection; the request was not sent.',
   dns_failure: "The gateway's host name did not resolve; the request was not sent.",
   connect_timeout: 'Connecting to the gateway timed out; the request was not sent.',
+  connect_failed: 'The connection to the gateway could not be opened; the request was not sent.',
   tls_failure: "The gateway's TLS certificate was refused; the request was not sent.",
-  rate_limited: 'The gateway answered HTTP 429 (too many requests); the request was not processed.',
+  rate_limited: 'The gateway answered HTTP 429; the request may have been processed.',
   http_5xx: 'The gateway answered an HTTP 5xx; the request may have been processed.',
-  http_status: 'The gateway answered an unexpected HTTP status.',
+  http_status: 'The gateway answered an unexpected HTTP status; the request may have been processed.',
   system_error: 'The gateway answered 400 (system error); the request may have been processed.',
   timeout: 'The gateway did not answer in time; the request may have been processed.',
   connection_lost: 'The connection was lost after the request may have been sent.',
   aborted: 'The call was aborted by the caller after the request may have been sent.',
   rejected: 'The gateway refused the request.',
+  refused_on_retry:
+    'The gateway refused a retry, perhaps the order id an earlier attempt delivered; the request may have been processed.',
   non_json: 'The gateway answered something that is not JSON.',
   schema_mismatch: "The gateway's answer does not match the command's schema.",
   unexpected_code: 'The gateway answered a status code this command does not define.',
@@ -259,18 +299,23 @@ export function gatewayErrorFrom(failure: GatewayFailure, context: GatewayErrorC
     case 'encryption_failed':
       return build(GatewayRequestInvalidError, 'encryption_failed', false, { cause: failure.cause });
     case 'network': {
-      const notSent = failure.errno === undefined ? undefined : NOT_SENT_ERRNO[failure.errno];
+      const notSent = notSentReason(failure.errno, failure.connected);
       return notSent === undefined
         ? build(inFlight, 'connection_lost', true, { cause: failure.cause })
         : build(GatewayUnavailableError, notSent, false, { cause: failure.cause });
     }
     case 'timeout':
+      // Timed out before any connection opened: nothing can have been written.
+      if (failure.connected === false)
+        return build(GatewayUnavailableError, 'connect_timeout', false, { cause: failure.cause });
       return build(inFlight, 'timeout', true, { cause: failure.cause });
     case 'aborted':
       return build(inFlight, 'aborted', true, { cause: failure.cause });
     case 'http_status':
+      // An HTTP answer means the request was written. Seed 001 (1.0.6) gives 429 for an exchange over 5 s, never
+      // "not processed"; a 3xx or 4xx may come from a front end that forwarded it: all may have committed.
       if (failure.status === 429) {
-        return build(GatewayUnavailableError, 'rate_limited', false, {
+        return build(GatewayUnavailableError, 'rate_limited', true, {
           httpStatus: 429,
           retryAfterMs: failure.retryAfterMs,
           body: failure.body,
@@ -282,8 +327,7 @@ export function gatewayErrorFrom(failure: GatewayFailure, context: GatewayErrorC
           body: failure.body,
         });
       }
-      // 3xx left unfollowed, 4xx: a front end refused the request before the application saw it.
-      return build(GatewayUnavailableError, 'http_status', false, {
+      return build(GatewayUnavailableError, 'http_status', true, {
         httpStatus: failure.status,
         body: failure.body,
       });
@@ -300,6 +344,10 @@ export function gatewayErrorFrom(failure: GatewayFailure, context: GatewayErrorC
       };
       if (failure.verdict === 'system_error')
         return build(GatewayUnavailableError, 'system_error', true, extra);
+      // A refusal on a retry may be the gateway refusing the order id an earlier attempt delivered (its
+      // duplicate check): for a command that changes state that is an unknown outcome, never a failure.
+      if (failure.verdict === 'rejected' && context.mutating && context.attempt > 1)
+        return build(GatewayOutcomeUnknownError, 'refused_on_retry', true, extra);
       if (failure.verdict === 'rejected') return build(GatewayRejectedError, 'rejected', false, extra);
       return build(GatewayInvalidResponseError, 'unexpected_code', true, extra);
     }
@@ -309,6 +357,17 @@ export function gatewayErrorFrom(failure: GatewayFailure, context: GatewayErrorC
         body: failure.body,
       });
   }
+}
+
+/**
+ * Which "not sent" a network failure is, if any: an error only connecting produces, or any error before a
+ * connection opened (the transport saw none). Once a connection was open the request may have left.
+ */
+function notSentReason(errno: string | undefined, connected: boolean | undefined): NotSentReason | undefined {
+  if (connected === true) return undefined;
+  const connecting = errno === undefined ? undefined : CONNECT_ERRNO[errno];
+  if (connecting !== undefined || connected === undefined) return connecting;
+  return (errno === undefined ? undefined : UNCONNECTED_ERRNO[errno]) ?? 'connect_failed';
 }
 
 /** The system or undici error code of a fetch failure: on the error, its cause, or the first of an AggregateError. */

@@ -32,6 +32,8 @@ export {
   GatewayRejectedError,
   GatewayRequestInvalidError,
   GatewayUnavailableError,
+  NOT_SENT_REASONS,
+  certainlyNotSent,
   errnoOf,
   gatewayErrorFrom,
 } from './errors';

@@ -20,8 +20,9 @@ const expected: [FailureReason, 'retry' | 'stop', 'retry' | 'stop'][] = [
   ['connection_refused', 'retry', 'retry'],
   ['dns_failure', 'retry', 'retry'],
   ['connect_timeout', 'retry', 'retry'],
+  ['connect_failed', 'retry', 'retry'],
   ['tls_failure', 'stop', 'stop'],
-  ['rate_limited', 'retry', 'retry'],
+  ['rate_limited', 'retry', 'stop'],
   ['http_5xx', 'retry', 'stop'],
   ['http_status', 'stop', 'stop'],
   ['system_error', 'retry', 'stop'],
@@ -29,6 +30,7 @@ const expected: [FailureReason, 'retry' | 'stop', 'retry' | 'stop'][] = [
   ['connection_lost', 'retry', 'stop'],
   ['aborted', 'stop', 'stop'],
   ['rejected', 'stop', 'stop'],
+  ['refused_on_retry', 'stop', 'stop'],
   ['non_json', 'stop', 'stop'],
   ['schema_mismatch', 'stop', 'stop'],
   ['unexpected_code', 'stop', 'stop'],
@@ -42,15 +44,17 @@ const MAY_HAVE_COMMITTED: Record<FailureReason, boolean> = {
   connection_refused: false,
   dns_failure: false,
   connect_timeout: false,
+  connect_failed: false,
   tls_failure: false,
-  rate_limited: false,
+  rate_limited: true,
   http_5xx: true,
-  http_status: false,
+  http_status: true,
   system_error: true,
   timeout: true,
   connection_lost: true,
   aborted: true,
   rejected: false,
+  refused_on_retry: true,
   non_json: true,
   schema_mismatch: true,
   unexpected_code: true,
@@ -83,9 +87,14 @@ describe('the retry decision table', () => {
     }
   });
 
-  it('retries a mutation only when the request certainly did not reach the gateway', () => {
+  it('retries a mutation only when the request certainly never left', () => {
     const retried = FAILURE_REASONS.filter((reason) => RETRY_TABLE[reason].mutating === 'retry');
-    expect(retried.sort()).toEqual(['connect_timeout', 'connection_refused', 'dns_failure', 'rate_limited']);
+    expect(retried.sort()).toEqual([
+      'connect_failed',
+      'connect_timeout',
+      'connection_refused',
+      'dns_failure',
+    ]);
     for (const reason of retried) expect(MAY_HAVE_COMMITTED[reason]).toBe(false);
   });
 
@@ -108,13 +117,13 @@ describe('backoff', () => {
 
   it('waits at least Retry-After (capped) on 429', () => {
     const decision = decideRetry(
-      { reason: 'rate_limited', mutating: true, mayHaveCommitted: false, attempt: 1, retryAfterMs: 700 },
+      { reason: 'rate_limited', mutating: false, mayHaveCommitted: true, attempt: 1, retryAfterMs: 700 },
       options,
       () => 0,
     );
     expect(decision).toEqual({ retry: true, delayMs: 700 });
     const capped = decideRetry(
-      { reason: 'rate_limited', mutating: true, mayHaveCommitted: false, attempt: 1, retryAfterMs: 60_000 },
+      { reason: 'rate_limited', mutating: false, mayHaveCommitted: true, attempt: 1, retryAfterMs: 60_000 },
       options,
       () => 0,
     );

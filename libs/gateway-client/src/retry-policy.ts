@@ -3,8 +3,8 @@ import type { FailureReason } from './errors';
 /*
  * The retry decision table. One row per failure reason, one column per kind of command:
  *  - a query changes nothing, so it is retried whenever the failure may be transient;
- *  - a mutating command is retried only when the request certainly did not reach the gateway (refused,
- *    unresolved, connect timeout, 429). Never on an unknown outcome: that is resolved with the command's query
+ *  - a mutating command is retried only when the request certainly did not leave (refused, unresolved, no
+ *    connection ever opened). Never on an unknown outcome: that is resolved with the command's query
  *    (resolve.ts), because a blind retry could redeem, refund or remit twice.
  * The error's `mayHaveCommitted` flag is checked as well, so that a row edited by mistake cannot retry a
  * command that may have taken effect.
@@ -29,15 +29,29 @@ export const RETRY_TABLE: Readonly<Record<FailureReason, RetryRow>> = {
   connection_refused: { query: 'retry', mutating: 'retry', why: 'not sent; transient' },
   dns_failure: { query: 'retry', mutating: 'retry', why: 'not sent; often transient' },
   connect_timeout: { query: 'retry', mutating: 'retry', why: 'not sent; transient' },
+  connect_failed: { query: 'retry', mutating: 'retry', why: 'no connection ever opened: not sent' },
   tls_failure: { query: 'stop', mutating: 'stop', why: 'not sent, but a certificate problem does not heal' },
-  rate_limited: { query: 'retry', mutating: 'retry', why: 'not processed; wait (Retry-After) and retry' },
+  rate_limited: {
+    query: 'retry',
+    mutating: 'stop',
+    why: 'may have been processed (seed: 429 after 5 s): resolve mutations by query',
+  },
   http_5xx: { query: 'retry', mutating: 'stop', why: 'may have committed: resolve mutations by query' },
-  http_status: { query: 'stop', mutating: 'stop', why: 'a 3xx/4xx front-end refusal; configuration' },
+  http_status: {
+    query: 'stop',
+    mutating: 'stop',
+    why: 'a 3xx/4xx; a front end may have forwarded it: resolve mutations by query',
+  },
   system_error: { query: 'retry', mutating: 'stop', why: 'outer 400 may follow a commit: resolve by query' },
   timeout: { query: 'retry', mutating: 'stop', why: 'maybe sent: unknown outcome, resolve by query' },
   connection_lost: { query: 'retry', mutating: 'stop', why: 'maybe sent: unknown outcome, resolve by query' },
   aborted: { query: 'stop', mutating: 'stop', why: 'the caller gave up' },
   rejected: { query: 'stop', mutating: 'stop', why: 'a definite answer' },
+  refused_on_retry: {
+    query: 'stop',
+    mutating: 'stop',
+    why: 'maybe the duplicate of a delivered attempt: resolve by query',
+  },
   non_json: {
     query: 'stop',
     mutating: 'stop',

@@ -1,17 +1,18 @@
 import {
+  certainlyNotSent,
   GatewayError,
   GatewayRejectedError,
   GatewayRequestInvalidError,
-  GatewayUnavailableError,
 } from '@tixclear/gateway-client';
 
 /**
  * What a mutating gateway call means for our records, in four cases:
  * - `ok`: it took effect, here is the answer;
  * - `rejected`: the gateway definitely refused it (nothing happened there);
- * - `not_sent`: it certainly never reached the gateway (connection refused, 429): the intent can be undone;
- * - `unknown`: it may have taken effect (timeout, lost connection, 5xx, `400`, unreadable answer): only a query
- *   decides, never a guess.
+ * - `not_sent`: it certainly never left (no connection to the gateway was ever open for it: refused, DNS, TLS,
+ *   a connect timeout): the intent can be undone;
+ * - `unknown`: it may have taken effect (timeout, lost connection, any non-2xx HTTP answer, `400`, unreadable
+ *   answer, a refusal on a retry): only a query decides, never a guess.
  */
 export type CallOutcome<T> =
   | { kind: 'ok'; value: T }
@@ -36,8 +37,7 @@ export async function callGateway<T>(call: () => Promise<T>): Promise<CallOutcom
       // Our own check refused to send it: nothing left this process.
       return { kind: 'rejected', code: '100', message: error.message };
     }
-    if (error instanceof GatewayUnavailableError && !error.mayHaveCommitted)
-      return { kind: 'not_sent', error };
+    if (error instanceof GatewayError && certainlyNotSent(error)) return { kind: 'not_sent', error };
     if (error instanceof GatewayError) return { kind: 'unknown', error };
     throw error;
   }

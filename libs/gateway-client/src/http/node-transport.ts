@@ -9,6 +9,7 @@ import { errnoOf } from '../errors';
  * a per-attempt timeout over the whole exchange, the caller's abort, redirects followed as fetch follows them,
  * failures sorted as timeout / aborted / network), at a fraction of fetch's cost per call: on the redemption
  * path fetch (WHATWG streams, Headers, AbortSignal plumbing) cost the API more CPU than anything but PostgreSQL.
+ * Unlike fetch it reports whether a connection was ever open (`connected`): the evidence "not sent" rests on.
  */
 
 /**
@@ -23,6 +24,8 @@ const agents = {
 };
 /** fetch's limit. */
 const MAX_REDIRECTS = 20;
+/** The statuses fetch follows; any other 3xx is an answer (left unfollowed). */
+const REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 
 interface Answer {
   status: number;
@@ -38,9 +41,10 @@ export async function postNode(input: Omit<PostInput, 'fetch'>): Promise<PostRes
   let url = new URL(input.url);
   let method = 'POST';
   let body: string | undefined = encoded.body;
+  const evidence = { connected: false };
   try {
     for (let redirects = 0; ; redirects += 1) {
-      const answer = await exchange(url, method, body, encoded.contentType, signal);
+      const answer = await exchange(url, method, body, encoded.contentType, signal, evidence);
       if (answer.location === undefined) {
         return {
           kind: 'answered',
@@ -59,9 +63,10 @@ export async function postNode(input: Omit<PostInput, 'fetch'>): Promise<PostRes
     }
   } catch (error) {
     // Which signal fired tells our timeout from the caller's abort; anything else is the network.
-    if (timeout.aborted) return { kind: 'failed', failure: { kind: 'timeout', cause: error } };
+    const { connected } = evidence;
+    if (timeout.aborted) return { kind: 'failed', failure: { kind: 'timeout', cause: error, connected } };
     if (input.signal?.aborted === true) return { kind: 'failed', failure: { kind: 'aborted', cause: error } };
-    return { kind: 'failed', failure: { kind: 'network', errno: errnoOf(error), cause: error } };
+    return { kind: 'failed', failure: { kind: 'network', errno: errnoOf(error), cause: error, connected } };
   }
 }
 
@@ -71,6 +76,7 @@ function exchange(
   body: string | undefined,
   contentType: string,
   signal: AbortSignal,
+  evidence: { connected: boolean },
 ): Promise<Answer> {
   const protocol = url.protocol === 'https:' ? 'https:' : url.protocol === 'http:' ? 'http:' : undefined;
   if (protocol === undefined) return Promise.reject(new TypeError(`unsupported protocol ${url.protocol}`));
@@ -86,11 +92,18 @@ function exchange(
       agent: agents[protocol],
       signal,
     });
+    // Bytes can leave only once a connection is open: at once on a reused keep-alive socket, else when the
+    // TCP connection (and for https the TLS handshake) completes. Never reset: a redirect's hop was answered.
+    request.once('socket', (socket) => {
+      if (request.reusedSocket || !socket.connecting) evidence.connected = true;
+      else
+        socket.once(protocol === 'https:' ? 'secureConnect' : 'connect', () => (evidence.connected = true));
+    });
     request.once('error', reject);
     request.once('response', (response) => {
       const status = response.statusCode ?? 0;
       const location = response.headers.location;
-      if (status >= 300 && status < 400 && status !== 304 && location !== undefined) {
+      if (REDIRECTS.has(status) && location !== undefined) {
         // Drained, not read: the connection goes back to the pool.
         response.resume();
         response.once('end', () => resolve({ status, text: '', headers: response.headers, location }));

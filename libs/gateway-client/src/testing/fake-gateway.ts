@@ -31,6 +31,8 @@ export type Script = (request: ReceivedRequest, index: number) => Scripted;
 
 export class FakeGateway {
   readonly received: ReceivedRequest[] = [];
+  /** The client port of the connection each request came on (equal ports: a reused keep-alive socket). */
+  readonly connections: number[] = [];
   script: Script = () => ({ status: 500, text: 'no script' });
   #server: Server | undefined;
   #url = '';
@@ -41,11 +43,12 @@ export class FakeGateway {
     return this.#url;
   }
 
-  async start(): Promise<void> {
+  /** Listens on `port` (default: any free one). */
+  async start(port = 0): Promise<void> {
     const server = createServer((req, res) => {
       void this.#handle(req, res);
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
     this.#server = server;
     this.#url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/init`;
   }
@@ -59,6 +62,7 @@ export class FakeGateway {
 
   reset(): void {
     this.received.length = 0;
+    this.connections.length = 0;
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -73,6 +77,7 @@ export class FakeGateway {
       envelope === undefined ? undefined : decryptJson(envelope, this.key);
     const received = { contentType, fields, service: open(fields.service), data: open(fields.encry_data) };
     this.received.push(received);
+    this.connections.push(req.socket.remotePort ?? 0);
     const answer = this.script(received, this.received.length - 1);
     if (answer === 'hang') return;
     if (answer === 'reset') {

@@ -63,8 +63,8 @@ export async function cover(pass: Pass, batch: BatchRow): Promise<StepResult> {
     if (answer?.content !== undefined) await applyAnswer(pass, batch, 'covering', answer.content);
     else await moveBatch(pass.dataSource, batch.id, 'covering', 'covering_unknown', pass.settings.clock());
   } else if (outcome.kind === 'not_sent') {
-    // Certainly never reached the gateway (refused connection, 429, 4xx): not an attempt. Back to S05 and
-    // wait for the next pass rather than spend the attempts on an outage.
+    // Certainly never left (no connection ever opened): not an attempt. Back to S05 and wait for the next
+    // pass rather than spend the attempts on an outage.
     await uncover(pass, batch, 'covering', covered, -1);
     return 'waiting';
   } else {

@@ -1,5 +1,6 @@
 import type { PartnerContext } from '@tixclear/db';
 import {
+  certainlyNotSent,
   GatewayError,
   GatewayRejectedError,
   GatewayRequestInvalidError,
@@ -53,8 +54,7 @@ export async function callGateway<T>(call: () => Promise<T>): Promise<CallOutcom
     if (error instanceof GatewayRequestInvalidError) {
       return { kind: 'rejected', code: '100', message: error.message, issues: error.issues };
     }
-    if (error instanceof GatewayUnavailableError && !error.mayHaveCommitted)
-      return { kind: 'not_sent', error };
+    if (error instanceof GatewayError && certainlyNotSent(error)) return { kind: 'not_sent', error };
     if (error instanceof GatewayError) return { kind: 'unknown', error };
     throw error;
   }
