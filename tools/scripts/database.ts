@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { startEmbeddedServer, type RunningServer } from '@tixclear/db';
+import type { DataSource } from 'typeorm';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 export const EMBEDDED_DATA_DIR = path.join(REPO_ROOT, '.data', 'postgres');
@@ -35,4 +36,10 @@ export async function withDatabaseServer<T>(
   } finally {
     await server?.stop();
   }
+}
+
+/** Applies the pending migrations, each in its own transaction, and says which ran. */
+export async function applyMigrations(dataSource: DataSource, log: (line: string) => void): Promise<void> {
+  const applied = await dataSource.runMigrations({ transaction: 'each' });
+  log(`migrations applied: ${applied.length === 0 ? 'none pending' : applied.map((m) => m.name).join(', ')}`);
 }

@@ -8,7 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createDataSource, ensureDatabase, type GatewaySource, PartnerRegistry } from '@tixclear/db';
-import { openDatabaseServer, REPO_ROOT } from './database';
+import { applyMigrations, openDatabaseServer, REPO_ROOT } from './database';
 import { resolveMasterKey } from './master-key';
 import { preparePartners } from './start-partners';
 
@@ -22,8 +22,7 @@ log(`database ${server ? 'embedded (.data/postgres)' : 'from DATABASE_URL'}: ${a
 
 const masterKey = resolveMasterKey();
 const migrator = await createDataSource(databaseUrl).initialize();
-const applied = await migrator.runMigrations({ transaction: 'each' });
-log(`migrations applied: ${applied.length === 0 ? 'none pending' : applied.map((m) => m.name).join(', ')}`);
+await applyMigrations(migrator, log);
 const simulatorMain = path.join(REPO_ROOT, 'tools/gateway-simulator/src/main.ts');
 const gateway: GatewaySource =
   !process.env.GATEWAY_URL && existsSync(simulatorMain) ? 'simulator' : 'external';
