@@ -95,7 +95,7 @@ describe("npm start's partner step, on a real database", () => {
     for (const command of ADD_PARTNER_COMMANDS) {
       const filled = command.replace(/<[^>]+>/g, (placeholder) => values[placeholder]!);
       const [program, ...args] = filled.split(' ');
-      const run = await runToEnd(program!, args, env, 30_000);
+      const run = await runToEnd(program!, args, env, 40_000);
       expect({ command: filled, code: run.code, stderr: run.stderr }).toEqual({
         command: filled,
         code: 0,
@@ -106,7 +106,7 @@ describe("npm start's partner step, on a real database", () => {
     expect(context?.partner.name).toBe('Shop');
     expect(context?.points.map((p) => p.pointRef)).toEqual(['398800739999']);
     expect(await registry.feeSchedules('ISS-START')).toHaveLength(1);
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('npm start against an external database', () => {
@@ -129,7 +129,7 @@ describe('npm start against an external database', () => {
         LOG_LEVEL: 'silent',
       },
       /\[start\] API on /,
-      25_000,
+      50_000,
     );
     const dataSource = await createDataSource(url, { logging: false }).initialize();
     try {
@@ -142,7 +142,7 @@ describe('npm start against an external database', () => {
     expect(started.stdout).toContain('no sample partner registered (DATABASE_URL is set)');
     expect(started.stdout).toContain(ADD_PARTNER_COMMANDS[0]);
     expect(started.stdout).not.toMatch(/registered the sample partner/);
-  }, 40_000);
+  }, 70_000);
 });
 
 interface Run {
