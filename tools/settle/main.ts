@@ -12,6 +12,10 @@
  *   exceptions reinclude <item id>         pay it again in the next run (after its account is corrected)
  *   exceptions settle-outside <item id> --note "paid by bank transfer"
  *   parked retry <group id>                query a parked pay-off batch again (after looking at the gateway)
+ *   redemption-mismatch redeemed|not-redeemed <operation id> <serial> [--by NAME]
+ *                                          a voucher a redemption held and its answer left out: the gateway did
+ *                                          redeem it (its line is written) or did not (it is freed)
+ *   redemption-mismatch acknowledge <operation id>   close one whose vouchers are all decided
  *   holds                                  list redemption lines settlement holds, with the reason
  *   holds reclear <line id> --note "…" [--accept ours|gateway] [--by NAME]
  *                                          after a correction: split again from our record (or accept a split);
@@ -32,6 +36,7 @@ import { resolveMasterKey } from '../scripts/master-key';
 import { progressBar } from './progress-bar';
 import { printSummary } from './print-summary';
 import { holdsCommand } from './holds-command';
+import { redemptionMismatchCommand } from './redemption-mismatch-command';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -75,6 +80,17 @@ try {
       }
       if (positionals[0] === 'exceptions') {
         await exceptions(dataSource, settlement.payouts, positionals.slice(1));
+        return;
+      }
+      if (positionals[0] === 'redemption-mismatch') {
+        const operations = createOperations({
+          dataSource,
+          registry: new PartnerRegistry(dataSource, resolveMasterKey().key),
+          gateway: gatewayPort({ baseUrl: process.env.GATEWAY_URL ?? 'http://127.0.0.1:4010/api/init' }),
+        });
+        const by = values.by ?? process.env.USER ?? 'operator';
+        const usage = (message: string) => new UsageError(message);
+        console.log(await redemptionMismatchCommand(operations, positionals.slice(1), by, usage));
         return;
       }
       if (positionals[0] === 'holds') {

@@ -54,7 +54,7 @@ export function createOperations(deps: OperationsDeps) {
     deps.random,
   );
   const paidMismatch = new PaidMismatchActions(deps.dataSource, deps.registry, recorder, refunds);
-  const redemptionMismatch = new RedemptionMismatchActions(deps.dataSource, deps.registry, clock);
+  const redemptionMismatch = new RedemptionMismatchActions(deps.dataSource, clock);
   const waker = new OperationWaker(deps.dataSource, deps.registry, deps.gateway, results, {
     ...DEFAULT_WAKER_OPTIONS,
     ...deps.waker,

@@ -2,9 +2,9 @@ import { taiwanBusinessDate } from '@tixclear/domain';
 import {
   OperationEntity,
   OperatorItemEntity,
+  PartnerEntity,
   resolveOperatorItem,
   twdColumn,
-  type PartnerRegistry,
 } from '@tixclear/db';
 import type { DataSource, EntityManager } from 'typeorm';
 import { OperationError, OperationErrorCode } from './errors';
@@ -34,7 +34,6 @@ export interface MismatchDecision {
 export class RedemptionMismatchActions {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly registry: PartnerRegistry,
     private readonly clock: Clock,
   ) {}
 
@@ -134,11 +133,11 @@ export class RedemptionMismatchActions {
     operation: OperationEntity,
     voucher: SoldVoucher,
   ): Promise<void> {
-    const partner = await this.registry.contextById(operation.partnerId);
-    if (!partner) throw new OperationError(OperationErrorCode.OrderNotFound, 'no such partner', 'partner');
+    // The partner's row only (its uid and issuer): no key of it is needed here.
+    const partner = await tx.getRepository(PartnerEntity).findOneByOrFail({ id: operation.partnerId });
     const redeemedAt = operation.completedAt ?? this.clock.now();
     const businessDate = taiwanBusinessDate(redeemedAt);
-    const book = await feeBooks.bookFor(this.dataSource, partner.partner.issuerId);
+    const book = await feeBooks.bookFor(this.dataSource, partner.issuerId);
     await insertRedemptionLines(tx, [
       {
         operationId: operation.id,
@@ -146,7 +145,7 @@ export class RedemptionMismatchActions {
         voucherId: voucher.id,
         serialNumber: voucher.serialNumber,
         itemId: voucher.itemId,
-        ...ourTerms(book, partner.partner.issuerId, businessDate, {
+        ...ourTerms(book, partner.issuerId, businessDate, {
           ours: voucher,
           reported: {
             serial: voucher.serialNumber,
@@ -159,7 +158,7 @@ export class RedemptionMismatchActions {
         gatewaySharing: null,
         gatewayFee: null,
         salesPoint: `store:${voucher.salesPoint}`,
-        redemptionPoint: `store:${partner.partner.partnerUid}`,
+        redemptionPoint: `store:${partner.partnerUid}`,
         redeemedAt,
         businessDate,
       },

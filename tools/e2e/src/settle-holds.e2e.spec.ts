@@ -137,3 +137,46 @@ it('refuses without a note, with an unknown acceptance, or twice; nothing change
 
   expect(await db.dataSource.query(`SELECT count(*)::int AS n FROM settlement_hold_actions`)).toEqual(before);
 }, 60_000);
+
+it('answers a redemption mismatch: a held voucher the gateway did redeem gets its line from our record', async () => {
+  const [{ id: partnerId }] = await db.dataSource.query<[{ id: string }]>(
+    `SELECT id FROM partners WHERE partner_uid = $1`,
+    [SAMPLE_PARTNER.partnerUid],
+  );
+  await writeSyntheticDay(db.dataSource, {
+    partnerId,
+    businessDate: '2026-09-16',
+    vouchers: 1,
+    prefix: 'RMM',
+  });
+  // As a redemption whose answer left RMM1 out: no line, the voucher held as redeem_unknown, an operator item.
+  const [{ operation }] = await db.dataSource.query<[{ operation: string }]>(
+    `WITH gone AS (DELETE FROM redemption_lines WHERE serial_number = 'RMM1' RETURNING operation_id)
+     SELECT operation_id AS operation FROM gone`,
+  );
+  await db.dataSource.query(`UPDATE vouchers SET state = 'redeem_unknown' WHERE serial_number = 'RMM1'`);
+  await db.dataSource.query(
+    `INSERT INTO operator_items (kind, reference, partner_id, details)
+     VALUES ('redemption_mismatch', $1, $2, '{"heldNotNamed": ["RMM1"]}'::jsonb)`,
+    [operation, partnerId],
+  );
+
+  const wrong = await settle('redemption-mismatch', 'redeemed', operation, 'NOSUCH1', '--by', 'ops-cy');
+  expect(wrong.code).toBe(1);
+  const decided = await settle('redemption-mismatch', 'redeemed', operation, 'RMM1', '--by', 'ops-cy');
+  expect(decided).toMatchObject({ code: 0, err: '' });
+  expect(decided.out).toContain('resolved: true');
+
+  const lines = await db.dataSource.query<{ is_paid: boolean; cost: string; fee_issue: string | null }[]>(
+    `SELECT is_paid, cost::text AS cost, fee_issue FROM redemption_lines WHERE serial_number = 'RMM1'`,
+  );
+  expect(lines).toEqual([{ is_paid: true, cost: '50', fee_issue: null }]);
+  const [voucher] = await db.dataSource.query<{ state: string }[]>(
+    `SELECT state FROM vouchers WHERE serial_number = 'RMM1'`,
+  );
+  expect(voucher).toEqual({ state: 'redeemed' });
+  const item = await db.dataSource
+    .getRepository(OperatorItemEntity)
+    .findOneBy({ kind: 'redemption_mismatch', reference: operation });
+  expect(item).toMatchObject({ state: 'resolved', resolvedBy: 'ops-cy', resolution: 'decided' });
+}, 60_000);
