@@ -1,18 +1,30 @@
 /**
  * `npm run partners -- <command> [options]`: manages the partner registry of the database that `npm start`
  * uses (DATABASE_URL, or the embedded one). Keys are sealed under the master key before they are stored.
+ * Report URLs must be https; REPORT_URLS_ALLOW_LOOPBACK=true (development) also takes http to loopback.
  *
  *   add --uid 123 --name "Shop" --key <32 chars> --issuer ISS1 [--mode store|agent] [--notify-url URL]
  *       [--upstream-mode store|agent --upstream-uid U --upstream-key K]
  *   list
  *   rotate-key --uid 123 --key <32 chars> [--purpose inbound|upstream]
  *   api-key --uid 123                      issues a REST API key (shown once)
+ *   report-url --uid 123 --url https://…|none [--format form|json]
+ *   rotate-report-secret --uid 123 [--overlap-hours 24] [--secret-file PATH|-]
+ *       a new report signing secret (generated and shown once, or read from the file or stdin, never from
+ *       the command line); the previous one keeps signing for the overlap, then expires
  *   set-point --uid 123 --kind store|dealer --ref R --name N [--payout-account A]
  *   add-fee-schedule --issuer ISS1 --from 2026-01-01 --escrow-rate 0.02 --gateway-rate 0.01
  *       --issuance-fee 1 --issuance-layer 2
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createDataSource, ensureDatabase, PartnerRegistry } from '@tixclear/db';
+import {
+  createDataSource,
+  ensureDatabase,
+  PartnerRegistry,
+  PartnerReportSettings,
+  type ReportUrlPolicy,
+} from '@tixclear/db';
 import { withDatabaseServer } from '../scripts/database';
 import { resolveMasterKey } from '../scripts/master-key';
 
@@ -38,8 +50,13 @@ const { values } = parseArgs({
     'gateway-rate': { type: 'string' },
     'issuance-fee': { type: 'string' },
     'issuance-layer': { type: 'string' },
+    url: { type: 'string' },
+    format: { type: 'string' },
+    'overlap-hours': { type: 'string', default: '24' },
+    'secret-file': { type: 'string' },
   },
 });
+const reportUrls: ReportUrlPolicy = { allowLoopbackHttp: process.env.REPORT_URLS_ALLOW_LOOPBACK === 'true' };
 
 function required(name: keyof typeof values): string {
   const value = values[name];
@@ -59,7 +76,11 @@ try {
     const dataSource = await createDataSource(await ensureDatabase(serverUrl, appDatabase)).initialize();
     try {
       await dataSource.runMigrations();
-      await run(new PartnerRegistry(dataSource, resolveMasterKey().key));
+      const masterKey = resolveMasterKey().key;
+      await run(
+        new PartnerRegistry(dataSource, masterKey, reportUrls),
+        new PartnerReportSettings(dataSource, masterKey, reportUrls),
+      );
     } finally {
       await dataSource.destroy();
     }
@@ -69,7 +90,7 @@ try {
   process.exit(error instanceof UsageError ? 2 : 1);
 }
 
-async function run(registry: PartnerRegistry): Promise<void> {
+async function run(registry: PartnerRegistry, reports: PartnerReportSettings): Promise<void> {
   switch (command) {
     case 'add': {
       const upstreamUid = values['upstream-uid'];
@@ -100,6 +121,7 @@ async function run(registry: PartnerRegistry): Promise<void> {
           issuer: p.issuerId,
           upstream: `${p.upstreamMode}:${p.upstreamUid}`,
           notify: p.notifyUrl ?? '',
+          format: p.reportFormat,
         })),
       );
       return;
@@ -115,6 +137,36 @@ async function run(registry: PartnerRegistry): Promise<void> {
     case 'api-key':
       console.log(await registry.issueApiKey(required('uid')));
       return;
+    case 'report-url': {
+      const url = required('url');
+      const partner = await reports.setUrl(
+        required('uid'),
+        url === 'none' ? null : url,
+        values.format === undefined ? undefined : oneOf('format', ['form', 'json'] as const),
+      );
+      console.log(
+        `reports of ${partner.partnerUid}: ${partner.notifyUrl ?? 'none'} (${partner.reportFormat})`,
+      );
+      return;
+    }
+    case 'rotate-report-secret': {
+      const hours = Number(required('overlap-hours'));
+      if (!Number.isFinite(hours) || hours < 0) throw new UsageError('--overlap-hours must be a number ≥ 0');
+      const file = values['secret-file'];
+      // A given secret is read from a file or stdin: on a command line it would sit in the shell's history.
+      const given = file === undefined ? undefined : readFileSync(file === '-' ? 0 : file, 'utf8').trim();
+      const { secret, previousUntil } = await reports.rotateSecret(required('uid'), {
+        secret: given,
+        overlapMs: Math.round(hours * 3_600_000),
+      });
+      console.error(
+        previousUntil
+          ? `previous report secret signs until ${previousUntil.toISOString()}, then expires`
+          : 'first report secret of this partner',
+      );
+      if (given === undefined) console.log(secret);
+      return;
+    }
     case 'set-point':
       await registry.setPoint(required('uid'), {
         kind: oneOf('kind', ['store', 'dealer']),
@@ -137,7 +189,7 @@ async function run(registry: PartnerRegistry): Promise<void> {
       return;
     default:
       throw new UsageError(
-        'usage: npm run partners -- add|list|rotate-key|api-key|set-point|add-fee-schedule [options]',
+        'usage: npm run partners -- add|list|rotate-key|api-key|report-url|rotate-report-secret|set-point|add-fee-schedule [options]',
       );
   }
 }

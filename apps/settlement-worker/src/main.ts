@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createDataSource, PartnerRegistry } from '@tixclear/db';
+import { createDataSource, PartnerRegistry, PartnerReportSettings } from '@tixclear/db';
 import { createOperations, gatewayPort, openJobQueue, QUEUES, queueDispatcher } from '@tixclear/operations';
 import { createSettlement } from '@tixclear/settlement';
 import { loadWorkerConfig, WorkerConfigError } from './config/worker-config';
@@ -48,7 +48,11 @@ const operations = createOperations({
 });
 const settlement = createSettlement({ dataSource, registry, gateway, exportRoot: config.exportDir });
 
-await workPartnerReports(queue, dataSource, config.queuePollSeconds);
+const reportUrls = { allowLoopbackHttp: config.reportUrlsAllowLoopback };
+await workPartnerReports(queue, dataSource, config.queuePollSeconds, {
+  signer: new PartnerReportSettings(dataSource, config.masterKey, reportUrls),
+  reportUrls,
+});
 await queue.work(QUEUES.reconcile, { pollingIntervalSeconds: config.queuePollSeconds }, async () => {
   const report = await operations.reconciler.runOnce();
   if (report.examined > 0) console.log(`reconcile: ${JSON.stringify(report)}`);

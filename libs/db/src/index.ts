@@ -8,4 +8,6 @@ export { migrations } from './migrations';
 export * from './operator-items';
 export * from './testing/test-database';
 export * from './partners/partner-registry';
+export * from './partners/report-settings';
+export * from './partners/report-url';
 export * from './partners/sample-partner';

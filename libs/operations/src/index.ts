@@ -24,4 +24,6 @@ export * from './resolve-operation';
 export * from './form-encoding';
 export * from './job-queue';
 export * from './report-delivery';
+export * from './report-resend';
+export * from './report-signature';
 export * from './redemption-mismatch';

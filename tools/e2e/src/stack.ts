@@ -7,6 +7,7 @@ import {
   ensureSamplePartner,
   freePort,
   PartnerRegistry,
+  PartnerReportSettings,
   SAMPLE_PARTNER,
   type TestDatabase,
 } from '@tixclear/db';
@@ -35,6 +36,8 @@ export interface Stack {
   sim: RunningSimulator;
   db: TestDatabase;
   registry: PartnerRegistry;
+  /** The sample partner's report secret (`whsec_…`). */
+  reportSecret: string;
   env: Record<string, string>;
   /** Sends a command through `POST /api/init` as the sample partner (form-encoded, like the PHP client). */
   call(
@@ -51,6 +54,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const masterKey = randomBytes(32);
   const registry = new PartnerRegistry(db.dataSource, masterKey);
   await ensureSamplePartner(registry);
+  // Reports are signed: the sample partner gets a secret (specs that verify read it back through the stack).
+  const reportSecret = (
+    await new PartnerReportSettings(db.dataSource, masterKey).rotateSecret(SAMPLE_PARTNER.partnerUid, {
+      overlapMs: 0,
+    })
+  ).secret;
   // The sample partner's other redemption points the specs name (an offline request must name its own).
   await registry.setPoint(SAMPLE_PARTNER.partnerUid, {
     kind: 'store',
@@ -81,6 +90,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     PORT: String(apiPort),
     LOG_LEVEL: 'silent',
     REPORT_RETRY_DELAY_SECONDS: '1',
+    // Specs receive partner reports on loopback, over plain http.
+    REPORT_URLS_ALLOW_LOOPBACK: 'true',
     QUEUE_POLL_SECONDS: '0.5',
     ...options.env,
   };
@@ -107,6 +118,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     sim,
     db,
     registry,
+    reportSecret,
     env,
     call: (command, data, callOptions) => callApi(apiUrl, command, data, callOptions?.json ?? false),
     startWorker: async () => {

@@ -15,6 +15,11 @@ const schema = z.object({
   GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   /** First retry delay of a partner report, doubled after each failure (5 attempts in all). */
   REPORT_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** Development only: partner report URLs may be plain http to loopback (127.0.0.0/8, ::1, localhost). */
+  REPORT_URLS_ALLOW_LOOPBACK: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
   /** How often the queue is polled for new jobs. */
   QUEUE_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(1),
   /** When nightly settlement starts (cron, Taiwan time): the business day that just ended. */
@@ -53,6 +58,8 @@ export interface WorkerConfig {
   gatewayUrl: string;
   gatewayTimeoutMs: number;
   reportRetryDelaySeconds: number;
+  /** Plain http to loopback report URLs is accepted (development). */
+  reportUrlsAllowLoopback: boolean;
   queuePollSeconds: number;
   settlementCron: string;
   exportDir: string;
@@ -96,6 +103,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     gatewayUrl: e.GATEWAY_URL,
     gatewayTimeoutMs: e.GATEWAY_TIMEOUT_MS,
     reportRetryDelaySeconds: e.REPORT_RETRY_DELAY_SECONDS,
+    reportUrlsAllowLoopback: e.REPORT_URLS_ALLOW_LOOPBACK,
     queuePollSeconds: e.QUEUE_POLL_SECONDS,
     settlementCron: e.SETTLEMENT_CRON,
     exportDir: e.EXPORT_DIR,

@@ -1,23 +1,30 @@
 import { PartnerNotificationEntity } from '@tixclear/db';
-import { deliverReport, QUEUES, sendReportJob, type QueueTiming } from '@tixclear/operations';
+import {
+  deliverReport,
+  QUEUES,
+  sendReportJob,
+  type DeliveryOptions,
+  type QueueTiming,
+} from '@tixclear/operations';
 import type PgBoss from 'pg-boss';
 import { LessThan, type DataSource } from 'typeorm';
 
 /**
- * Partner reports: one queue job per report, one delivery per attempt. A failed attempt throws, so that pg-boss
+ * Partner reports: one queue job per report, one delivery per attempt (signed with the partner's report secrets). A failed attempt throws, so that pg-boss
  * retries it with its exponential backoff; the fifth failure flags the report and ends the job.
  */
 export async function workPartnerReports(
   boss: PgBoss,
   dataSource: DataSource,
   pollingIntervalSeconds: number,
+  delivery: DeliveryOptions,
 ): Promise<void> {
   await boss.work<{ notificationId: string }>(
     QUEUES.partnerReport,
     { pollingIntervalSeconds },
     async (jobs) => {
       for (const job of jobs) {
-        const result = await deliverReport(dataSource, job.data.notificationId);
+        const result = await deliverReport(dataSource, job.data.notificationId, delivery);
         if (result === 'retry') throw new Error(`report ${job.data.notificationId} not acknowledged`);
       }
     },

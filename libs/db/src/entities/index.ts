@@ -7,7 +7,13 @@ import {
 } from './notification.entity';
 import { OperationEntity } from './operation.entity';
 import { OperatorItemEntity } from './operator-item.entity';
-import { PartnerApiKeyEntity, PartnerEntity, PartnerKeyEntity, PartnerPointEntity } from './partner.entity';
+import {
+  PartnerApiKeyEntity,
+  PartnerEntity,
+  PartnerKeyEntity,
+  PartnerPointEntity,
+  PartnerReportSecretEntity,
+} from './partner.entity';
 import { RedemptionLineEntity } from './redemption-line.entity';
 import {
   ClearingBacklogEntity,
@@ -39,6 +45,7 @@ export const entities = [
   PartnerKeyEntity,
   PartnerApiKeyEntity,
   PartnerPointEntity,
+  PartnerReportSecretEntity,
   OperationEntity,
   VoucherEntity,
   RedemptionLineEntity,

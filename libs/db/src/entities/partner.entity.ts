@@ -25,6 +25,13 @@ export class PartnerEntity {
   @Column({ name: 'notify_url', type: 'varchar', length: 500, nullable: true })
   notifyUrl!: string | null;
 
+  /**
+   * The body of its reports: `form`, the gateway's own shape (for clients written against the gateway), or
+   * `json`, `{ type, timestamp, data }`. Either way signed with the partner's report secret.
+   */
+  @Column({ name: 'report_format', type: 'varchar', length: 8, default: 'form' })
+  reportFormat!: 'form' | 'json';
+
   @Column({ name: 'upstream_mode', type: 'varchar', length: 8 })
   upstreamMode!: 'store' | 'agent';
 
@@ -124,4 +131,29 @@ export class PartnerPointEntity {
   /** The gateway's payee id (`user_id` of a pay-off item). */
   @Column({ name: 'payout_account', type: 'varchar', length: 64, nullable: true })
   payoutAccount!: string | null;
+}
+
+/**
+ * A secret that signs a partner's reports (Standard Webhooks: HMAC-SHA256). HMAC needs the secret itself, so it
+ * cannot be hashed: it is sealed under the master key (AES-256-GCM) like the envelope keys, and opened only to
+ * sign. A rotation gives the previous secrets an `expires_at`; until then reports carry a signature under each.
+ */
+@Entity({ name: 'partner_report_secrets' })
+@Index('partner_report_secrets_partner_idx', ['partnerId', 'createdAt'])
+export class PartnerReportSecretEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'partner_id', type: 'uuid' })
+  partnerId!: string;
+
+  @Column({ name: 'secret_sealed', type: 'text' })
+  secretSealed!: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  /** Null: the current secret. Otherwise it signs until then (the overlap of a rotation), never after. */
+  @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })
+  expiresAt!: Date | null;
 }

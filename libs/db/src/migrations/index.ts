@@ -10,6 +10,7 @@ import { GatewayReportBounds1795340000001 } from './1795340000001-gateway-report
 import { OperationChecks1795340000002 } from './1795340000002-operation-checks';
 import { PartnerParties1795340000003 } from './1795340000003-partner-parties';
 import { HoldActions1795340000004 } from './1795340000004-hold-actions';
+import { PartnerReportSecrets1795340000021 } from './1795340000021-partner-report-secrets';
 
 /** In order; TypeORM runs the ones not yet recorded in the `migrations` table. */
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   OperationChecks1795340000002,
   PartnerParties1795340000003,
   HoldActions1795340000004,
+  PartnerReportSecrets1795340000021,
 ];

@@ -8,6 +8,7 @@ import {
   PartnerKeyEntity,
   PartnerPointEntity,
 } from '../entities/partner.entity';
+import { checkReportUrl, type ReportUrlPolicy } from './report-url';
 
 const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
 
@@ -51,6 +52,8 @@ export class PartnerRegistry {
   constructor(
     private readonly dataSource: DataSource,
     private readonly masterKey: Buffer,
+    /** Report URLs are https (or loopback http in development), checked here as where they are registered. */
+    private readonly reportUrls: ReportUrlPolicy = {},
   ) {}
 
   async add(input: NewPartner): Promise<PartnerEntity> {
@@ -61,7 +64,7 @@ export class PartnerRegistry {
           partnerUid: input.partnerUid,
           mode: input.mode,
           name: input.name,
-          notifyUrl: input.notifyUrl,
+          notifyUrl: input.notifyUrl === null ? null : checkReportUrl(input.notifyUrl, this.reportUrls).href,
           headquartersPayoutAccount: input.headquartersPayoutAccount ?? null,
           issuerId: input.issuerId,
           upstreamMode: upstream.mode,
