@@ -158,16 +158,25 @@ describe('key rotation', () => {
 });
 
 describe('request faults as the client sees them', () => {
-  it('http_429: nothing was applied, so the client may retry even a purchase; one purchase results', async () => {
+  it('http_429 on a purchase: the seeds never say "not processed", so no retry: unknown, settled by query', async () => {
     sim.control.addFaults({
       command: 'voucherservicepurchase',
       fault: 'http_429',
       times: 1,
       retryAfterSeconds: 0,
     });
-    await expect(client.voucherPurchase(purchaseRequest('VS429'))).resolves.toMatchObject({ code: '200' });
+    await expect(client.voucherPurchase(purchaseRequest('VS429'))).rejects.toMatchObject({
+      reason: 'rate_limited',
+      mayHaveCommitted: true,
+    });
+    expect(sim.control.requests().map((r) => r.httpStatus)).toEqual([429]);
+    await expect(client.resolveVoucherPurchase('VS429')).resolves.toEqual({ status: 'not_found' });
+  });
+
+  it('http_429 on a query is retried after Retry-After', async () => {
+    sim.control.addFaults({ command: 'voucherquery', fault: 'http_429', times: 1, retryAfterSeconds: 0 });
+    await expect(client.voucherRedeemQuery(query)).rejects.toMatchObject({ gatewayCode: 'B500' });
     expect(sim.control.requests().map((r) => r.httpStatus)).toEqual([429, 200]);
-    expect(sim.state.purchases.size).toBe(1);
   });
 
   it('http_status 503 on a query is retried', async () => {

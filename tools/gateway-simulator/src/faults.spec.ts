@@ -19,7 +19,7 @@ describe('Faults', () => {
     const plan = faults();
     plan.addRules([{ command: 'api/vouchertransaction', fault: 'commit_then_drop', times: 1 }]);
     expect(plan.afterCommit(target('voucherquery'))).toBeUndefined();
-    expect(plan.afterCommit(target('vouchertransaction'))).toBe('commit_then_drop');
+    expect(plan.afterCommit(target('vouchertransaction'))?.fault).toBe('commit_then_drop');
     expect(plan.afterCommit(target('vouchertransaction'))).toBeUndefined();
     expect(plan.snapshot().fired).toHaveLength(1);
   });
@@ -37,6 +37,21 @@ describe('Faults', () => {
     expect(decision.fault?.fault).toBe('http_429');
     // A rule with a command never matches a request whose command could not be read.
     expect(plan.beforeRequest(target(undefined)).latencyMs).toBe(10);
+  });
+
+  it('targets requests on a reused keep-alive connection, or on a fresh one', () => {
+    const plan = faults();
+    plan.addRules([
+      { fault: 'reset', reusedConnection: true },
+      { fault: 'commit_then_status', status: 302, reusedConnection: false },
+    ]);
+    expect(plan.beforeRequest({ ...target('orders'), reusedConnection: false }).fault).toBeUndefined();
+    expect(plan.beforeRequest({ ...target('orders'), reusedConnection: true }).fault?.fault).toBe('reset');
+    expect(plan.afterCommit({ ...target('orders'), reusedConnection: true })).toBeUndefined();
+    expect(plan.afterCommit({ ...target('orders'), reusedConnection: false })).toMatchObject({
+      fault: 'commit_then_status',
+      status: 302,
+    });
   });
 
   it('targets merchants', () => {

@@ -11,8 +11,13 @@ import type { Random } from './ports';
  *  - before processing: `latency`, then one of `http_429`, `http_status`, `system_error` (outer 400), `reset`
  *    (socket destroyed), `garbage` (a non-JSON page), `refuse` (a refusal, `code` default B500). The command is
  *    not applied.
- *  - after processing: `commit_then_drop` (applied, then the socket is destroyed: the response is lost) and
- *    `commit_then_error` (applied, then answered with the outer 400, as a gateway failing after its commit).
+ *  - after processing: `commit_then_drop` (applied, then the socket is destroyed: the response is lost),
+ *    `commit_then_error` (applied, then answered with the outer 400, as a gateway failing after its commit) and
+ *    `commit_then_status` (applied, then an HTTP `status`, default 403, as a front end that forwarded the
+ *    request and answers a 4xx or an unfollowed 3xx of its own: the client must treat it as maybe processed).
+ *  - `reusedConnection` narrows a request or commit rule to requests arriving on a kept-alive connection that
+ *    already carried one (true) or on a fresh one (false): a `reset` or `commit_then_drop` there is the reset of
+ *    a reused socket, after the client had written its request.
  *  - on reports: `notify_duplicate` (delivered twice), `notify_out_of_order` (held until the next report to the
  *    same URL has gone out, or `ms`), `notify_suppress` (never sent: the merchant must query).
  *  - on the answer of a redemption or its query (applied, then the answer lies about its vouchers, see
@@ -30,7 +35,7 @@ export const REQUEST_FAULTS = [
   'garbage',
   'refuse',
 ] as const;
-export const COMMIT_FAULTS = ['commit_then_drop', 'commit_then_error'] as const;
+export const COMMIT_FAULTS = ['commit_then_drop', 'commit_then_error', 'commit_then_status'] as const;
 export const NOTIFY_FAULTS = ['notify_duplicate', 'notify_out_of_order', 'notify_suppress'] as const;
 export const ANSWER_FAULTS = ['items_extra', 'items_missing'] as const;
 export const FAULT_KINDS = [...REQUEST_FAULTS, ...COMMIT_FAULTS, ...NOTIFY_FAULTS, ...ANSWER_FAULTS] as const;
@@ -53,8 +58,10 @@ export const faultRuleSchema = z.strictObject({
   probability: z.number().min(0).max(1).default(1),
   /** `latency`: the delay; `notify_out_of_order`: the longest hold (default 2000). */
   ms: z.number().int().nonnegative().optional(),
-  /** `http_status`: the status to answer (default 503). */
+  /** `http_status`: the status to answer (default 503); `commit_then_status` (default 403, no Location). */
   status: z.number().int().min(300).max(599).optional(),
+  /** Only requests on a kept-alive connection that already carried one (true), or on a fresh one (false). */
+  reusedConnection: z.boolean().optional(),
   /** `http_429`: the Retry-After header, in seconds (default 1). */
   retryAfterSeconds: z.number().int().nonnegative().optional(),
   /** `refuse`: the code answered (default B500). */
@@ -84,6 +91,8 @@ export interface FaultTarget {
   /** Without the `api/` prefix; undefined when the request could not be read that far. */
   readonly command: string | undefined;
   readonly merchant: string | undefined;
+  /** Whether the request came on a connection that had already carried one; undefined for reports. */
+  readonly reusedConnection?: boolean | undefined;
 }
 
 /** What the request phase decided. */
@@ -189,11 +198,9 @@ export class Faults {
     return { latencyMs };
   }
 
-  afterCommit(target: FaultTarget): CommitFault | undefined {
-    for (const rule of this.#matching(target, COMMIT_FAULTS)) {
-      if (this.#fire(rule, target)) return rule.fault as CommitFault;
-    }
-    return undefined;
+  afterCommit(target: FaultTarget): (FaultRule & { readonly fault: CommitFault }) | undefined {
+    const rule = this.#matching(target, COMMIT_FAULTS).find((r) => this.#fire(r, target));
+    return rule === undefined ? undefined : (publicRule(rule) as FaultRule & { readonly fault: CommitFault });
   }
 
   /** The first answer fault that fires, if any. */
@@ -221,7 +228,8 @@ export class Faults {
         kinds.includes(rule.fault) &&
         (rule.remaining === undefined || rule.remaining > 0) &&
         matchesCommand(rule.command, target.command) &&
-        (rule.merchant === undefined || rule.merchant === target.merchant),
+        (rule.merchant === undefined || rule.merchant === target.merchant) &&
+        (rule.reusedConnection === undefined || rule.reusedConnection === target.reusedConnection),
     );
   }
 

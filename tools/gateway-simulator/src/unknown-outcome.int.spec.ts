@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import {
+  certainlyNotSent,
   GatewayOutcomeUnknownError,
   GatewayUnavailableError,
   type GatewayClient,
+  type GatewayError,
 } from '@tixclear/gateway-client';
+import { createServer, type AddressInfo } from 'node:net';
 import type { RunningSimulator } from './index';
 import { buyVouchers, clientFor, redeemRequest, startTestSimulator, STORE } from './testing/harness';
 
@@ -25,6 +28,15 @@ afterAll(async () => {
 });
 
 beforeEach(() => sim.control.reset());
+
+/** A port nothing listens on: bound, then released. */
+async function closedPortUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}/api/init`;
+}
 
 describe('a redemption committed whose answer is lost', () => {
   it('is an unknown outcome, resolved by voucherquery, with exactly one redemption at the gateway', async () => {
@@ -71,6 +83,50 @@ describe('a redemption committed whose answer is lost', () => {
     await expect(attempt).rejects.toMatchObject({ reason: 'system_error', mayHaveCommitted: true });
     await expect(client.resolveVoucherRedeem('VT-400')).resolves.toMatchObject({ status: 'committed' });
     expect(sim.control.requests().filter((r) => r.command === 'vouchertransaction')).toHaveLength(1);
+  });
+
+  it.each([403, 400, 302])(
+    'an HTTP %i after the gateway applied it (a front end that forwarded it) is unknown, resolved by the query',
+    async (status) => {
+      await buyVouchers(sim, client, `VS-${status}`, { prefix: `F${status}X` });
+      sim.control.addFaults({ command: 'vouchertransaction', fault: 'commit_then_status', status, times: 1 });
+      const attempt = client.voucherRedeem(redeemRequest(`VT-${status}`, [`F${status}X1`]));
+      await expect(attempt).rejects.toMatchObject({
+        reason: 'http_status',
+        httpStatus: status,
+        mayHaveCommitted: true,
+      });
+      expect(certainlyNotSent((await attempt.catch((e: unknown) => e)) as GatewayError)).toBe(false);
+      await expect(client.resolveVoucherRedeem(`VT-${status}`)).resolves.toMatchObject({
+        status: 'committed',
+      });
+      expect(sim.control.requests().filter((r) => r.command === 'vouchertransaction')).toHaveLength(1);
+      expect(sim.state.redemptions.size).toBe(1);
+    },
+  );
+
+  it('a reset on a reused keep-alive connection, after the gateway applied it, is unknown: the query finds it', async () => {
+    await buyVouchers(sim, client, 'VS-KEEP', { prefix: 'K' });
+    sim.control.addFaults({
+      command: 'vouchertransaction',
+      fault: 'commit_then_drop',
+      reusedConnection: true,
+      times: 1,
+    });
+    // The purchase and its query opened the connection; the redemption is written on it.
+    const attempt = client.voucherRedeem(redeemRequest('VT-KEEP', ['K1']));
+    await expect(attempt).rejects.toBeInstanceOf(GatewayOutcomeUnknownError);
+    await expect(attempt).rejects.toMatchObject({ reason: 'connection_lost', attempt: 1 });
+    expect(sim.control.faults().fired.map((f) => f.fault)).toEqual(['commit_then_drop']);
+    await expect(client.resolveVoucherRedeem('VT-KEEP')).resolves.toMatchObject({ status: 'committed' });
+    expect(sim.control.requests().filter((r) => r.command === 'vouchertransaction')).toHaveLength(1);
+  });
+
+  it('a refused connection is certainly not sent: retried, and nothing reached the gateway', async () => {
+    const closed = clientFor(sim, { baseUrl: await closedPortUrl(), retry: { maxAttempts: 2 } });
+    const attempt = closed.voucherRedeem(redeemRequest('VT-REFUSED', ['X1']));
+    await expect(attempt).rejects.toMatchObject({ reason: 'connection_refused', attempt: 2 });
+    expect(certainlyNotSent((await attempt.catch((e: unknown) => e)) as GatewayError)).toBe(true);
   });
 
   it('a query that loses its connection is retried by the client (queries change nothing)', async () => {

@@ -24,7 +24,7 @@ import {
  *   4. open `encry_data`, validate it with the client's own schema, check mode and store_uid;
  *   5. run the command's flow (state changes happen here, synchronously);
  *   6. answer faults (the answer names a voucher more or fewer than the flow redeemed, see answer-faults.ts);
- *   7. commit faults (drop the response, or answer 400 after all) — else the flow's answer.
+ *   7. commit faults (drop the response, answer 400 after all, or an HTTP status) — else the flow's answer.
  * Every envelope failure gives the same `100` (one answer whatever failed: no padding oracle).
  */
 
@@ -96,7 +96,7 @@ export async function handleApiInit(
     sendGatewayJson(response, payload);
   };
 
-  const target = { command, merchant: sender?.uid };
+  const target = { command, merchant: sender?.uid, reusedConnection: servedBefore(request) };
   const before = faults.beforeRequest(target);
   if (before.latencyMs > 0) await sleep(before.latencyMs);
   if (before.fault !== undefined) {
@@ -137,13 +137,31 @@ export async function handleApiInit(
   const lie = faults.forAnswer(target);
   if (lie !== undefined) result = { ...result, answer: alterItems(resolved, result.answer, lie) };
   const after = faults.afterCommit(target);
-  if (after === 'commit_then_drop') {
-    entry.fault = after;
+  if (after?.fault === 'commit_then_drop') {
+    entry.fault = after.fault;
     entry.code = codeOf(result.answer);
     return dropConnection(response);
   }
-  if (after === 'commit_then_error') return answer(systemError(), { fault: after });
+  if (after?.fault === 'commit_then_error') return answer(systemError(), { fault: after.fault });
+  if (after?.fault === 'commit_then_status') {
+    Object.assign(entry, {
+      fault: after.fault,
+      httpStatus: after.status ?? 403,
+      code: codeOf(result.answer),
+    });
+    return sendHtml(response, `<html><body><h1>${entry.httpStatus}</h1></body></html>`, entry.httpStatus);
+  }
   answer(result.answer);
+}
+
+/** Requests served per connection, to tell a kept-alive connection's later requests from its first. */
+const served = new WeakMap<object, number>();
+
+/** Whether this request's connection carried another before it (counts this one). */
+function servedBefore(request: IncomingMessage): boolean {
+  const count = served.get(request.socket) ?? 0;
+  served.set(request.socket, count + 1);
+  return count > 0;
 }
 
 function senderOf(fields: Record<string, string>): { mode: MerchantMode; uid: string } | undefined {
