@@ -1,21 +1,14 @@
 /*
  * One Jest run for the whole monorepo, in Jest's native ESM mode: NestJS 12 ships ESM only, and Jest can load
  * ESM packages only this way on Node 20. SWC transpiles TypeScript with decorator metadata (NestJS and TypeORM
- * need it; esbuild would drop it). Aliases mirror tsconfig.base.json.
+ * need it; esbuild would drop it), configured once in `.swcrc` (tools/runtime/register.mjs reads it too).
+ * Aliases mirror tsconfig.base.json.
  */
-const swc = [
-  '@swc/jest',
-  {
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      target: 'es2022',
-      keepClassNames: true,
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-    },
-    module: { type: 'es6' },
-    sourceMaps: 'inline',
-  },
-];
+import { readFileSync } from 'node:fs';
+
+const swcrc = JSON.parse(readFileSync(new URL('./.swcrc', import.meta.url), 'utf8'));
+delete swcrc.$schema;
+const swc = ['@swc/jest', { ...swcrc, swcrc: false }];
 
 /** @type {import("jest").Config} */
 const config = {

@@ -1,6 +1,5 @@
-// Jest loads global setup outside its module system; register the TypeScript loader and hand over.
-import { register } from 'node:module';
+// Jest loads global setup outside its module system: the repository's TypeScript loader, then the setup itself.
+import '../runtime/register.mjs';
 
-register('@swc-node/register/esm', import.meta.url);
 const { default: globalSetup } = await import('./test-server.ts');
 export default globalSetup;
