@@ -88,15 +88,16 @@ describe('covering remittance', () => {
 
   it('posts the items remitted at once while the failed ones wait for their covering', async () => {
     const { run, d1 } = await partlyRemitted();
-    // A front end refuses the covering (HTTP 403: certainly not processed): the S05 answer is applied, the
-    // remitted items are posted, and the refused call is not counted as an attempt.
+    // A front end refuses the covering (HTTP 403) after the request was written: it may have been processed,
+    // so it counts as an attempt and a query settles it (it did not take effect); the next waits its backoff.
     sim.control.addFaults({
       command: 'payoffcoveringremittance',
       fault: 'http_status',
       status: 403,
       times: 1,
     });
-    const processor = world.processor();
+    let now = new Date('2026-11-21T02:00:00Z');
+    const processor = world.processor({ coveringBackoffMs: 60_000, clock: () => now });
     expect(await processor.advance(run)).toBe('waiting');
     const states = Object.fromEntries((await itemsOfRun(world, run)).map((i) => [i.itemId, i.state]));
     expect(states[itemIdFor(run, M1, PARTY.storeA)]).toBe('remitted');
@@ -104,9 +105,11 @@ describe('covering remittance', () => {
     expect(await payoutEntries()).toHaveLength(2);
     expect(await owed(world, PARTY.storeA)).toBe(0);
     expect(await owed(world, PARTY.dealerD1)).toBe(35);
-    expect(await batchesOfRun(world, run)).toMatchObject([{ state: 'partly_remitted', attempts: 0 }]);
+    expect(await batchesOfRun(world, run)).toMatchObject([{ state: 'partly_remitted', attempts: 1 }]);
+    expect(requestsOf(sim, 'payoffcoveringremittance')).toBe(1);
+    now = new Date(now.getTime() + 60_000);
     expect(await processor.advance(run)).toBe('done');
-    expect(await batchesOfRun(world, run)).toMatchObject([{ state: 'completed', attempts: 1 }]);
+    expect(await batchesOfRun(world, run)).toMatchObject([{ state: 'completed', attempts: 2 }]);
     expect(await payoutEntries()).toHaveLength(4);
   });
 });

@@ -130,7 +130,10 @@ describe('one party owed through two merchants in one run', () => {
       payoutAccount: 'payee-S3b',
     });
     const run = await world.newRun('2026-11-20');
-    await world.clear(run, [{ ...VOUCHER.A, reimbursementParty: 'store:S3' }, VOUCHER.C]);
+    await world.clear(run, [
+      { ...VOUCHER.A, reimbursementParty: 'store:S3' },
+      { ...VOUCHER.C, salesParty: 'store:S3', reimbursementParty: 'store:S3' },
+    ]);
 
     await world.processor().build(run);
 

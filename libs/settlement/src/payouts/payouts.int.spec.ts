@@ -80,13 +80,13 @@ describe('build', () => {
     );
     expect(payables).toEqual([
       { merchant: M1, party: PARTY.dealerD1, role: 'reimbursement', amount: 110 },
-      { merchant: M1, party: PARTY.hqB, role: 'headquarters', amount: 7 },
       { merchant: M1, party: PARTY.storeA, role: 'reimbursement', amount: 35 },
       { merchant: M1, party: PARTY.storeA, role: 'sales', amount: 10 },
       { merchant: M1, party: PARTY.storeS2, role: 'sales', amount: 5 },
-      { merchant: M2, party: PARTY.hqC, role: 'headquarters', amount: 7 },
+      { merchant: M1, party: PARTY.hqB, role: 'headquarters', amount: 7 },
       { merchant: M2, party: PARTY.storeS3, role: 'reimbursement', amount: 35 },
       { merchant: M2, party: PARTY.storeS3, role: 'sales', amount: 5 },
+      { merchant: M2, party: PARTY.hqC, role: 'headquarters', amount: 7 },
     ]);
     // Headquarters of A has no payout account: its 14 stay on its ledger, with no payable row.
     expect(await owed(world, PARTY.hqA)).toBe(14);
@@ -104,11 +104,11 @@ describe('build', () => {
     const items = await itemsOfRun(world, run);
     expect(items.map(({ party, payee, amount, state }) => ({ party, payee, amount, state }))).toEqual([
       { party: PARTY.dealerD1, payee: ACCOUNT[PARTY.dealerD1], amount: 110, state: 'pending' },
-      { party: PARTY.hqB, payee: ACCOUNT[PARTY.hqB], amount: 7, state: 'pending' },
       { party: PARTY.storeA, payee: ACCOUNT[PARTY.storeA], amount: 45, state: 'pending' },
       { party: PARTY.storeS2, payee: ACCOUNT[PARTY.storeS2], amount: 5, state: 'pending' },
-      { party: PARTY.hqC, payee: ACCOUNT[PARTY.hqC], amount: 7, state: 'pending' },
+      { party: PARTY.hqB, payee: ACCOUNT[PARTY.hqB], amount: 7, state: 'pending' },
       { party: PARTY.storeS3, payee: ACCOUNT[PARTY.storeS3], amount: 40, state: 'pending' },
+      { party: PARTY.hqC, payee: ACCOUNT[PARTY.hqC], amount: 7, state: 'pending' },
     ]);
     for (const item of items) {
       const merchant = item.groupId === groupIdFor(run, M1) ? M1 : M2;

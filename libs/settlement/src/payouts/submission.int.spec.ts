@@ -190,9 +190,9 @@ describe('a refused payee account', () => {
     ]);
     expect((await itemsOfRun(world, run)).map((i) => [i.party, i.state])).toEqual([
       [PARTY.dealerD1, 'awaiting_approval'],
-      [PARTY.hqB, 'awaiting_approval'],
       [PARTY.storeA, 'awaiting_approval'],
       [PARTY.storeS2, 'exception'],
+      [PARTY.hqB, 'awaiting_approval'],
     ]);
     // The refused request never left; the query of the first group_id said "no such batch".
     expect(creates()).toBe(1);

@@ -11,6 +11,7 @@ import { GatewayClient } from '@tixclear/gateway-client';
 import { startSimulator, type RunningSimulator } from '@tixclear/gateway-simulator';
 
 export type { RunningSimulator };
+import { pointParty } from '../../accounts';
 import { PayoutProcessor, type PayoffClient, type PayoutOptions } from '../index';
 
 /*
@@ -28,14 +29,15 @@ export const M2 = 'C0000000001';
 const M2_KEY = 'c2RtZXJjaGFudGtleTAwMDAwMDAwMDAw';
 export const B_UID = 'B0000000001';
 
+/** Parties as the clearing names them: headquarters by partner uid, points of their partner (pointParty). */
 export const PARTY = {
   hqA: `hq:${M1}`,
-  storeA: `store:${M1}`,
-  dealerD1: 'dealer:D1',
+  storeA: pointParty(M1, `store:${M1}`),
+  dealerD1: pointParty(M1, 'dealer:D1'),
   hqB: `hq:${B_UID}`,
-  storeS2: 'store:S2',
+  storeS2: pointParty(B_UID, 'store:S2'),
   hqC: `hq:${M2}`,
-  storeS3: 'store:S3',
+  storeS3: pointParty(M2, 'store:S3'),
 } as const;
 
 export const ACCOUNT: Readonly<Record<string, string>> = {
