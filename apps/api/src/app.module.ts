@@ -9,6 +9,7 @@ import { ObservabilityModule } from './observability/observability.module';
 import { PurchasesModule } from './purchases/purchases.module';
 import { RedemptionsModule } from './redemptions/redemptions.module';
 import { RefundsModule } from './refunds/refunds.module';
+import { ReportsModule } from './reports/reports.module';
 
 @Module({})
 export class AppModule {
@@ -26,6 +27,7 @@ export class AppModule {
         PurchasesModule,
         RedemptionsModule,
         RefundsModule,
+        ReportsModule,
       ],
       providers: [{ provide: API_CONFIG, useValue: config }],
       exports: [API_CONFIG],

@@ -33,7 +33,7 @@ import { JOB_QUEUE, OPERATIONS } from './operations.tokens';
         }),
     },
   ],
-  exports: [OPERATIONS],
+  exports: [OPERATIONS, JOB_QUEUE],
 })
 export class OperationsModule implements OnApplicationShutdown {
   constructor(@Inject(JOB_QUEUE) private readonly boss: PgBoss) {}

@@ -66,6 +66,30 @@ export function restSchemas(): Record<string, Json> {
     PurchaseQuery: dataOf('voucherservicequery', "The gateway's record of the purchase (content.code)."),
     RedemptionQuery: dataOf('voucherquery', "The gateway's record of the redemption, online or offline."),
     RefundQuery: dataOf('voucherrefundquery', "The gateway's record of the refund."),
+    ReportsResent: {
+      type: 'object',
+      required: ['data'],
+      properties: {
+        data: {
+          type: 'object',
+          required: ['order_id', 'reports'],
+          properties: {
+            order_id: { type: 'string' },
+            reports: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['id', 'event'],
+                properties: {
+                  id: { type: 'string', description: 'The report id, sent as webhook-id.' },
+                  event: { type: 'string', description: 'purchase, redemption, refund, refund_corrected…' },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
     Pending: {
       type: 'object',
       description:
@@ -161,6 +185,29 @@ export function ApiRestGet(options: { summary: string; answer: SchemaName }) {
     error(404, 'ORDER_NOT_FOUND: no such order of this partner.'),
     error(422, 'GATEWAY_REFUSED: the gateway does not know the order (gateway_code B500).'),
     error(503, 'GATEWAY_UNAVAILABLE: ask again later.'),
+  );
+}
+
+/** Documents `POST /v1/orders/{orderId}/reports/resend`. */
+export function ApiReportResend() {
+  return applyDecorators(
+    ApiOperation({
+      summary: "Send an order's reports again",
+      description:
+        'Each report of the order goes back to the delivery queue with a fresh attempt budget, under the same ' +
+        'id (header webhook-id), signed anew (a fresh webhook-timestamp). No Idempotency-Key: asking twice ' +
+        'asks for the same deliveries.',
+    }),
+    ApiParam({
+      name: 'orderId',
+      description: "The partner's order_id",
+      schema: { type: 'string', maxLength: 64 },
+    }),
+    ApiResponse({ status: 202, description: 'Queued for delivery.', schema: ref('ReportsResent') }),
+    error(
+      404,
+      'ORDER_NOT_FOUND: no such order of this partner; REPORT_NOT_FOUND: its outcome is not final yet.',
+    ),
   );
 }
 

@@ -20,6 +20,8 @@ export const RestErrorCode = {
   BodyTooLarge: 'BODY_TOO_LARGE',
   UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
   NotFound: 'NOT_FOUND',
+  /** A resend for an order that has no report yet (its outcome is not final). */
+  ReportNotFound: 'REPORT_NOT_FOUND',
   MethodNotAllowed: 'METHOD_NOT_ALLOWED',
   /** Any other refusal of the HTTP request itself (headers, URL). */
   BadRequest: 'BAD_REQUEST',
@@ -39,6 +41,7 @@ export const restErrorStatus: { readonly [C in RestErrorCode]: number } = {
   BODY_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   NOT_FOUND: 404,
+  REPORT_NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   BAD_REQUEST: 400,
   INTERNAL: 500,
