@@ -6,6 +6,7 @@ export * from './embedded-server';
 export * from './entities';
 export { migrations } from './migrations';
 export * from './operator-items';
+export * from './state-checks';
 export * from './testing/test-database';
 export * from './partners/partner-registry';
 export * from './partners/report-settings';

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { createTestDatabase, OperationEntity, type TestDatabase } from '@tixclear/db';
+import { createTestDatabase, insertTestPurchase, OperationEntity, type TestDatabase } from '@tixclear/db';
 import { OPEN_STATES, OperationRecorder } from './operation-recorder';
 import { noDispatch } from './partner-outbox';
 import { systemClock } from './ports';
@@ -13,17 +12,19 @@ import { beginWithHolds } from './voucher-hold-intent';
  */
 
 let db: TestDatabase;
-const partnerId = randomUUID();
+let partnerId: string;
+let purchaseId: string;
 
 beforeAll(async () => {
   db = await createTestDatabase();
+  ({ partnerId, purchaseId } = await insertTestPurchase(db.dataSource, 'OUTCOME1'));
   await db.dataSource.query(
     `INSERT INTO vouchers (partner_id, purchase_operation_id, item_id, item_name, serial_number, is_paid, price,
        cost, sharing_headquarters, sharing_sales, sharing_reimbursement, trust_end_date, validity_end_date,
        sales_point, state)
      VALUES ($1, $2, 'H01', 'spec voucher', 'S1', true, 150, 100, 0.15, 0.1, 0.75, '2099-12-31', '2099-12-31',
        'STORE1', 'issued')`,
-    [partnerId, randomUUID()],
+    [partnerId, purchaseId],
   );
 });
 afterAll(async () => {
@@ -140,7 +141,7 @@ describe('an outcome for an operation that is no longer open', () => {
          sales_point, state)
        VALUES ($1, $2, 'H01', 'spec voucher', $3, true, 150, 100, 0.15, 0.1, 0.75, '2099-12-31', '2099-12-31',
          'STORE1', 'issued')`,
-      [partnerId, randomUUID(), serial],
+      [partnerId, purchaseId, serial],
     );
     const orderId = `O-${serial}`;
     const request = { order_id: orderId, items: [{ id: 'H01', serial_number: serial }] };

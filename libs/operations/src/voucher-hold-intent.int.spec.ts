@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { createTestDatabase, type TestDatabase } from '@tixclear/db';
+import { createTestDatabase, insertTestPurchase, type TestDatabase } from '@tixclear/db';
 import { OperationErrorCode } from './errors';
 import { beginWithHolds } from './voucher-hold-intent';
 
@@ -10,10 +9,12 @@ import { beginWithHolds } from './voucher-hold-intent';
  */
 
 let db: TestDatabase;
-const partnerId = randomUUID();
+let partnerId: string;
 
 beforeAll(async () => {
   db = await createTestDatabase();
+  let purchaseId: string;
+  ({ partnerId, purchaseId } = await insertTestPurchase(db.dataSource, 'HOLDS1'));
   await db.dataSource.query(
     `INSERT INTO vouchers (partner_id, purchase_operation_id, item_id, item_name, serial_number, is_paid, price,
        cost, sharing_headquarters, sharing_sales, sharing_reimbursement, trust_end_date, validity_end_date,
@@ -21,7 +22,7 @@ beforeAll(async () => {
      SELECT $1, $2, 'H01', 'spec voucher', 'S' || g, true, 150, 100, 0.15, 0.1, 0.75, '2099-12-31',
        '2099-12-31', 'STORE1', CASE WHEN g = 9 THEN 'redeemed' ELSE 'issued' END
      FROM generate_series(1, 9) AS g`,
-    [partnerId, randomUUID()],
+    [partnerId, purchaseId],
   );
 });
 afterAll(async () => {

@@ -1,5 +1,7 @@
-/** The steps of a settlement run, in order; the run's `state` is the next step to do. */
-export const RUN_STATES = ['clearing', 'posting', 'batching', 'paying', 'exporting', 'completed'] as const;
+import { settlementRunStates } from '@tixclear/db';
+
+/** The steps of a settlement run, in order; the run's `state` is the next step to do (the database's list). */
+export const RUN_STATES = settlementRunStates;
 export type RunState = (typeof RUN_STATES)[number];
 
 export function nextState(state: RunState): RunState {

@@ -1,4 +1,24 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  ForeignKey,
+  Index,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
+import {
+  countedReportOutcomes,
+  gatewayReportOutcomes,
+  inList,
+  partnerReportStates,
+  type CountedReportOutcome,
+  type GatewayReportOutcome,
+  type PartnerReportState,
+} from '../state-checks';
+import { OperationEntity } from './operation.entity';
+import { PartnerEntity } from './partner.entity';
 
 /**
  * A background report from the gateway, stored before we answer `8888`. It is a hint, never an authority: it
@@ -6,6 +26,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, PrimaryGenerate
  * `dedupe_key` stores a repeat once; old reports are purged after the retention period.
  */
 @Entity({ name: 'gateway_notifications' })
+@Check('gateway_notifications_outcome_check', inList('outcome', gatewayReportOutcomes))
 @Index('gateway_notifications_dedupe_uq', ['dedupeKey'], { unique: true })
 @Index('gateway_notifications_order_idx', ['orderId'])
 @Index('gateway_notifications_received_idx', ['receivedAt'])
@@ -37,7 +58,7 @@ export class GatewayNotificationEntity {
    * `confirmed`, `late_outcome`, `not_found`); `not_applicable` for a kind that names no operation of ours.
    */
   @Column({ type: 'varchar', length: 20, nullable: true })
-  outcome!: string | null;
+  outcome!: GatewayReportOutcome | null;
 }
 
 /**
@@ -45,6 +66,7 @@ export class GatewayNotificationEntity {
  * per Taiwan day, kind and outcome, so that a flood of them costs a counter, not a table.
  */
 @Entity({ name: 'gateway_report_counts' })
+@Check('gateway_report_counts_outcome_check', inList('outcome', countedReportOutcomes))
 export class GatewayReportCountEntity {
   @PrimaryColumn({ type: 'date', primaryKeyConstraintName: 'PK_gateway_report_counts' })
   day!: string;
@@ -53,7 +75,7 @@ export class GatewayReportCountEntity {
   kind!: string;
 
   @PrimaryColumn({ type: 'varchar', length: 20, primaryKeyConstraintName: 'PK_gateway_report_counts' })
-  outcome!: string;
+  outcome!: CountedReportOutcome;
 
   @Column({ type: 'bigint', default: 0 })
   count!: string;
@@ -67,15 +89,18 @@ export class GatewayReportCountEntity {
  * until the partner answers `8888`; after the last attempt it is `flagged` for an operator.
  */
 @Entity({ name: 'partner_notifications' })
+@Check('partner_notifications_state_check', inList('state', partnerReportStates))
 @Index('partner_notifications_operation_event_uq', ['operationId', 'event'], { unique: true })
 export class PartnerNotificationEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
   @Column({ name: 'partner_id', type: 'uuid' })
+  @ForeignKey(() => PartnerEntity, { name: 'partner_notifications_partner_fk' })
   partnerId!: string;
 
   @Column({ name: 'operation_id', type: 'uuid' })
+  @ForeignKey(() => OperationEntity, { name: 'partner_notifications_operation_fk' })
   operationId!: string;
 
   @Column({ type: 'varchar', length: 20 })
@@ -85,7 +110,7 @@ export class PartnerNotificationEntity {
   payload!: Record<string, unknown>;
 
   @Column({ type: 'varchar', length: 12, default: 'pending' })
-  state!: 'pending' | 'delivered' | 'flagged';
+  state!: PartnerReportState;
 
   @Column({ type: 'int', default: 0 })
   attempts!: number;
@@ -107,6 +132,7 @@ export class IdempotencyKeyEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
+  /** No foreign key: every request would lock its partner's row (see migration ForeignKeys). */
   @Column({ name: 'partner_id', type: 'uuid' })
   partnerId!: string;
 

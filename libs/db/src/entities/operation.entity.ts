@@ -1,6 +1,16 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { gatewayCallStates, purchaseStates } from '@tixclear/domain';
+import { inList, operationKinds } from '../state-checks';
 
-export type OperationKind = 'purchase' | 'redemption' | 'refund';
+export type OperationKind = (typeof operationKinds)[number];
 
 /**
  * One mutating operation a partner asked for (purchase, online or offline redemption, refund), keyed by the
@@ -8,6 +18,10 @@ export type OperationKind = 'purchase' | 'redemption' | 'refund';
  * separate transactions, and the idempotency record: a repeat with the same `request_hash` gets `response`.
  */
 @Entity({ name: 'operations' })
+@Check('operations_kind_check', inList('kind', operationKinds))
+// A purchase moves through the purchase machine, a redemption or refund through the gateway-call machine.
+@Check('operations_purchase_state_check', `"kind" <> 'purchase' OR ${inList('state', purchaseStates)}`)
+@Check('operations_call_state_check', `"kind" = 'purchase' OR ${inList('state', gatewayCallStates)}`)
 @Index('operations_partner_order_uq', ['partnerId', 'orderId'], { unique: true })
 @Index('operations_upstream_order_uq', ['upstreamOrderId'], { unique: true })
 @Index('operations_state_idx', ['state', 'updatedAt'])
@@ -18,6 +32,7 @@ export class OperationEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
+  /** No foreign key: every request would lock its partner's row (see migration ForeignKeys). */
   @Column({ name: 'partner_id', type: 'uuid' })
   partnerId!: string;
 

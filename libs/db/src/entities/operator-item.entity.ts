@@ -1,4 +1,6 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { inList, operatorItemStates, type OperatorItemState } from '../state-checks';
+import { PartnerEntity } from './partner.entity';
 
 /**
  * What waits for a person. Each kind names a situation the engine will not decide alone; `reference` names
@@ -26,6 +28,7 @@ export type OperatorItemKind =
  * situation (see raiseOperatorItem) and closed only by a person's action, which records who and how.
  */
 @Entity({ name: 'operator_items' })
+@Check('operator_items_state_check', inList('state', operatorItemStates))
 @Index('operator_items_open_uq', ['kind', 'reference'], { unique: true, where: `"state" = 'open'` })
 @Index('operator_items_state_idx', ['state', 'createdAt'])
 export class OperatorItemEntity {
@@ -39,10 +42,11 @@ export class OperatorItemEntity {
   reference!: string;
 
   @Column({ name: 'partner_id', type: 'uuid', nullable: true })
+  @ForeignKey(() => PartnerEntity, { name: 'operator_items_partner_fk' })
   partnerId!: string | null;
 
   @Column({ type: 'varchar', length: 12, default: 'open' })
-  state!: 'open' | 'resolved';
+  state!: OperatorItemState;
 
   /** What the person needs to decide: codes, amounts, what we hold against what the gateway says. */
   @Column({ type: 'jsonb' })

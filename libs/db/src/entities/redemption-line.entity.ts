@@ -19,6 +19,7 @@ export interface FeeObjectJson {
  * the line until it is resolved.
  */
 @Entity({ name: 'redemption_lines' })
+// No foreign keys: written on the online redemption's path, one per voucher (see migration ForeignKeys).
 @Index('redemption_lines_partner_serial_uq', ['partnerId', 'serialNumber'], { unique: true })
 @Index('redemption_lines_business_date_idx', ['businessDate'])
 @Index('redemption_lines_created_xid_idx', ['createdXid', 'id'])

@@ -1,19 +1,32 @@
 import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
+  ForeignKey,
   Index,
   PrimaryColumn,
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
+import { payoutBatchStates, payoutItemStates } from '@tixclear/domain';
 import { twdColumn } from '../columns';
+import {
+  holdActionKinds,
+  inList,
+  payableRoles,
+  settlementRunStates,
+  type HoldActionKind,
+  type PayableRole,
+} from '../state-checks';
+import { RedemptionLineEntity } from './redemption-line.entity';
 
 /**
  * One settlement run: a Taiwan business date, or a range for catch-up. A persisted state machine: each step is
  * idempotent and records its completion here, so a worker killed at any point resumes the run where it stood.
  */
 @Entity({ name: 'settlement_runs' })
+@Check('settlement_runs_state_check', inList('state', settlementRunStates))
 @Index('settlement_runs_period_uq', ['periodStart', 'periodEnd'], { unique: true })
 export class SettlementRunEntity {
   /** Time-ordered (UUID v7): the run indexes of clearings and journal entries are BRIN, priced by that order. */
@@ -26,7 +39,7 @@ export class SettlementRunEntity {
   @Column({ name: 'period_end', type: 'date' })
   periodEnd!: string;
 
-  /** created → clearing → posting → batching → paying → exporting → completed. */
+  /** The next step to do: clearing → posting → batching → paying → exporting → completed. */
   @Column({ type: 'varchar', length: 16 })
   state!: string;
 
@@ -53,6 +66,7 @@ export class SettlementRunEntity {
  * the database's guarantee that a voucher is cleared exactly once, whatever runs overlap or repeat.
  */
 @Entity({ name: 'clearings' })
+// No foreign keys: written by COPY a million a night (see migration ForeignKeys).
 // A BRIN bloom index on run_id, which TypeORM cannot declare (see migration ClearingWriteIndexes).
 @Index('clearings_run_idx', { synchronize: false })
 export class ClearingEntity {
@@ -126,10 +140,12 @@ export class ClearingBacklogEntity {
     type: 'uuid',
     primaryKeyConstraintName: 'PK_clearing_backlog',
   })
+  @ForeignKey(() => RedemptionLineEntity, { name: 'clearing_backlog_line_fk' })
   redemptionLineId!: string;
 
   /** The run that left it there. */
   @Column({ name: 'run_id', type: 'uuid' })
+  @ForeignKey(() => SettlementRunEntity, { name: 'clearing_backlog_run_fk' })
   runId!: string;
 
   /**
@@ -148,9 +164,11 @@ export class SettlementHoldEntity {
   id!: string;
 
   @Column({ name: 'run_id', type: 'uuid' })
+  @ForeignKey(() => SettlementRunEntity, { name: 'settlement_holds_run_fk' })
   runId!: string;
 
   @Column({ name: 'redemption_line_id', type: 'uuid' })
+  @ForeignKey(() => RedemptionLineEntity, { name: 'settlement_holds_line_fk' })
   redemptionLineId!: string;
 
   @Column({ name: 'serial_number', type: 'varchar', length: 32 })
@@ -166,6 +184,7 @@ export class SettlementHoldEntity {
  * `settled_outside` (never cleared by a run; at most once per line).
  */
 @Entity({ name: 'settlement_hold_actions' })
+@Check('settlement_hold_actions_action_check', inList('action', holdActionKinds))
 @Index('settlement_hold_actions_line_idx', ['redemptionLineId'])
 @Index('settlement_hold_actions_outside_uq', ['redemptionLineId'], {
   unique: true,
@@ -176,10 +195,11 @@ export class SettlementHoldActionEntity {
   id!: string;
 
   @Column({ name: 'redemption_line_id', type: 'uuid' })
+  @ForeignKey(() => RedemptionLineEntity, { name: 'settlement_hold_actions_line_fk' })
   redemptionLineId!: string;
 
   @Column({ type: 'varchar', length: 20 })
-  action!: 'recleared' | 'fee_accepted' | 'settled_outside';
+  action!: HoldActionKind;
 
   @Column({ name: 'acted_by', type: 'varchar', length: 100 })
   actedBy!: string;
@@ -198,6 +218,7 @@ export class SettlementHoldActionEntity {
  * A correction is a new entry naming the one it corrects.
  */
 @Entity({ name: 'journal_entries' })
+// No foreign keys (run, corrected entry): written by COPY with the clearings (see migration ForeignKeys).
 @Index('journal_entries_kind_reference_uq', ['kind', 'reference'], {
   unique: true,
   where: `kind <> 'clearing'`,
@@ -238,6 +259,7 @@ export class JournalEntryEntity {
  * the voucher's details for the per-party ledgers.
  */
 @Entity({ name: 'journal_lines' })
+// No foreign key to its entry: written by COPY, a few million a night (see migration ForeignKeys).
 // No secondary index: lines are written in the millions each night and read in bulk (hash joins on entry_id
 // by the exports and checks); each index would cost a large share of the posting time (measured: about 40 %).
 export class JournalLineEntity {
@@ -268,12 +290,14 @@ export class JournalLineEntity {
 
 /** What a run owes one payee in one role, to be paid by a pay-off item (at most one successful). */
 @Entity({ name: 'payables' })
+@Check('payables_role_check', inList('role', payableRoles))
 @Index('payables_run_merchant_party_role_uq', ['runId', 'payingMerchant', 'party', 'role'], { unique: true })
 export class PayableEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
   @Column({ name: 'run_id', type: 'uuid' })
+  @ForeignKey(() => SettlementRunEntity, { name: 'payables_run_fk' })
   runId!: string;
 
   /** The merchant whose pay-off batch pays it (the partner's upstream uid). */
@@ -284,22 +308,25 @@ export class PayableEntity {
   party!: string;
 
   @Column({ type: 'varchar', length: 16 })
-  role!: 'headquarters' | 'sales' | 'reimbursement';
+  role!: PayableRole;
 
   @Column({ type: 'bigint', transformer: twdColumn })
   amount!: number;
 
   /** The item currently paying it; cleared when an exception is re-included in a later batch. */
   @Column({ name: 'item_id', type: 'uuid', nullable: true })
+  @ForeignKey(() => PayoutItemEntity, { name: 'payables_item_fk' })
   itemId!: string | null;
 
   /** The item that paid it: set once (conditional update), so a payable is never paid twice. */
   @Column({ name: 'paid_by_item_id', type: 'uuid', nullable: true })
+  @ForeignKey(() => PayoutItemEntity, { name: 'payables_paid_by_item_fk' })
   paidByItemId!: string | null;
 }
 
 /** A pay-off remittance batch (`group_id`), one per run and paying merchant. */
 @Entity({ name: 'payout_batches' })
+@Check('payout_batches_state_check', inList('state', payoutBatchStates))
 @Index('payout_batches_group_uq', ['groupId'], { unique: true })
 @Index('payout_batches_run_merchant_uq', ['runId', 'payingMerchant'], { unique: true })
 export class PayoutBatchEntity {
@@ -307,6 +334,7 @@ export class PayoutBatchEntity {
   id!: string;
 
   @Column({ name: 'run_id', type: 'uuid' })
+  @ForeignKey(() => SettlementRunEntity, { name: 'payout_batches_run_fk' })
   runId!: string;
 
   @Column({ name: 'paying_merchant', type: 'varchar', length: 32 })
@@ -336,6 +364,7 @@ export class PayoutBatchEntity {
 
 /** One payee's remittance in a batch: the sum of its payables, never zero. */
 @Entity({ name: 'payout_items' })
+@Check('payout_items_state_check', inList('state', payoutItemStates))
 @Index('payout_items_item_uq', ['itemId'], { unique: true })
 @Index('payout_items_batch_idx', ['batchId'])
 export class PayoutItemEntity {
@@ -343,6 +372,7 @@ export class PayoutItemEntity {
   id!: string;
 
   @Column({ name: 'batch_id', type: 'uuid' })
+  @ForeignKey(() => PayoutBatchEntity, { name: 'payout_items_batch_fk' })
   batchId!: string;
 
   /** The gateway item id, derived from run and payee. */

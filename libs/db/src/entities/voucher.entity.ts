@@ -1,5 +1,9 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { voucherStates } from '@tixclear/domain';
 import { SHARING_SCALE, twdColumn } from '../columns';
+import { inList } from '../state-checks';
+import { OperationEntity } from './operation.entity';
+import { PartnerEntity } from './partner.entity';
 
 /**
  * One voucher (one serial) sold through a partner's purchase. Its `state` follows the voucher machine of
@@ -7,6 +11,7 @@ import { SHARING_SCALE, twdColumn } from '../columns';
  * redemptions cannot both move it out of `issued`.
  */
 @Entity({ name: 'vouchers' })
+@Check('vouchers_state_check', inList('state', voucherStates))
 @Index('vouchers_partner_serial_uq', ['partnerId', 'serialNumber'], { unique: true })
 @Index('vouchers_purchase_idx', ['purchaseOperationId'])
 // Every outcome of a redemption or refund finds its vouchers by the operation holding them.
@@ -16,9 +21,11 @@ export class VoucherEntity {
   id!: string;
 
   @Column({ name: 'partner_id', type: 'uuid' })
+  @ForeignKey(() => PartnerEntity, { name: 'vouchers_partner_fk' })
   partnerId!: string;
 
   @Column({ name: 'purchase_operation_id', type: 'uuid' })
+  @ForeignKey(() => OperationEntity, { name: 'vouchers_purchase_operation_fk' })
   purchaseOperationId!: string;
 
   @Column({ name: 'item_id', type: 'varchar', length: 32 })
@@ -63,7 +70,10 @@ export class VoucherEntity {
   @Column({ type: 'varchar', length: 16 })
   state!: string;
 
-  /** The operation that holds it right now (redemption or refund in flight, or the one that completed). */
+  /**
+   * The operation that holds it right now (redemption or refund in flight, or the one that completed). No
+   * foreign key: every online redemption re-points it (see migration ForeignKeys).
+   */
   @Column({ name: 'holder_operation_id', type: 'uuid', nullable: true })
   holderOperationId!: string | null;
 

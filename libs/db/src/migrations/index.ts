@@ -11,6 +11,8 @@ import { OperationChecks1795340000002 } from './1795340000002-operation-checks';
 import { PartnerParties1795340000003 } from './1795340000003-partner-parties';
 import { HoldActions1795340000004 } from './1795340000004-hold-actions';
 import { PartnerReportSecrets1795340000021 } from './1795340000021-partner-report-secrets';
+import { StateChecks1795340000051 } from './1795340000051-state-checks';
+import { ForeignKeys1795340000052 } from './1795340000052-foreign-keys';
 
 /** In order; TypeORM runs the ones not yet recorded in the `migrations` table. */
 export const migrations = [
@@ -27,4 +29,6 @@ export const migrations = [
   PartnerParties1795340000003,
   HoldActions1795340000004,
   PartnerReportSecrets1795340000021,
+  StateChecks1795340000051,
+  ForeignKeys1795340000052,
 ];

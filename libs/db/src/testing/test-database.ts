@@ -31,3 +31,24 @@ export async function createTestDatabase(
     },
   };
 }
+
+/**
+ * A partner and one paid purchase of it, for specs that write vouchers directly: a voucher belongs to both
+ * (foreign keys). `uid` must be unique within the database.
+ */
+export async function insertTestPurchase(
+  dataSource: DataSource,
+  uid: string,
+): Promise<{ partnerId: string; purchaseId: string }> {
+  const [{ id: partnerId }] = await dataSource.query<[{ id: string }]>(
+    `INSERT INTO partners (partner_uid, mode, name, upstream_mode, upstream_uid, issuer_id)
+     VALUES ($1, 'store', $1, 'store', $1, 'issuer') RETURNING id`,
+    [uid],
+  );
+  const [{ id: purchaseId }] = await dataSource.query<[{ id: string }]>(
+    `INSERT INTO operations (partner_id, order_id, upstream_order_id, kind, command, request_hash, request, state)
+     VALUES ($1, $2, $2, 'purchase', 'voucherservicepurchase', 'spec', '{}', 'paid') RETURNING id`,
+    [partnerId, `P-${uid}`],
+  );
+  return { partnerId, purchaseId };
+}

@@ -4,7 +4,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { createTestDatabase, type TestDatabase } from '@tixclear/db';
+import { createTestDatabase, insertTestPurchase, type TestDatabase } from '@tixclear/db';
 import { UTF8_BOM } from './csv';
 import { ExportErrorCode } from './errors';
 import { ExportWriter, type ExportResult } from './export-writer';
@@ -38,6 +38,7 @@ describe('ExportWriter', () => {
   let root: string;
   let run19: string;
   let run20: string;
+  let owner: { partnerId: string; purchaseId: string };
 
   const query = async <T>(sql: string, params: unknown[]): Promise<T[]> =>
     db.dataSource.query<T[]>(sql, params);
@@ -86,9 +87,9 @@ describe('ExportWriter', () => {
       `INSERT INTO vouchers (id, partner_id, purchase_operation_id, item_id, item_name, serial_number, is_paid, price, cost,
                              sharing_headquarters, sharing_sales, sharing_reimbursement, trust_end_date,
                              validity_end_date, sales_point, state)
-       VALUES ($1, gen_random_uuid(), gen_random_uuid(), 'ITEM', $2, $3, true, $4, $4, 0.1, 0.2, 0.7,
+       VALUES ($1, $5, $6, 'ITEM', $2, $3, true, $4, $4, 0.1, 0.2, 0.7,
                '2027-12-31', '2027-12-31', 'S1', 'redeemed')`,
-      [voucherId, product, serial, cost],
+      [voucherId, product, serial, cost, owner.partnerId, owner.purchaseId],
     );
     const [line] = await query<{ id: string }>(
       `INSERT INTO redemption_lines (operation_id, partner_id, voucher_id, serial_number, item_id, is_paid, cost,
@@ -147,6 +148,7 @@ describe('ExportWriter', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
+    owner = await insertTestPurchase(db.dataSource, 'EXPORTS1');
     root = await mkdtemp(path.join(tmpdir(), 'tixclear-exports-'));
     run19 = await openRun('2026-11-19');
     run20 = await openRun('2026-11-20');

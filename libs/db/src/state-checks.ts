@@ -1,0 +1,59 @@
+/**
+ * The values the database admits in its state and kind columns: the machines' lists of `@tixclear/domain`, and
+ * the database's own lists, defined here, once. Entities build their `@Check` expressions from these lists,
+ * and a spec (state-checks.int.spec.ts) compares every such expression with the constraint a migrated database
+ * holds: a state added in code but not by a migration fails it.
+ */
+
+export const operationKinds = ['purchase', 'redemption', 'refund'] as const;
+
+/** The steps of a settlement run, in order; the run's `state` is the next step to do. */
+export const settlementRunStates = [
+  'clearing',
+  'posting',
+  'batching',
+  'paying',
+  'exporting',
+  'completed',
+] as const;
+
+/** A report to a partner: `pending` until the partner answers `8888`, `flagged` after the last attempt. */
+export const partnerReportStates = ['pending', 'delivered', 'flagged'] as const;
+export type PartnerReportState = (typeof partnerReportStates)[number];
+
+export const operatorItemStates = ['open', 'resolved'] as const;
+export type OperatorItemState = (typeof operatorItemStates)[number];
+
+/** A stored gateway report: `pending` until the query it woke answers, then what that query found. */
+export const gatewayReportOutcomes = [
+  'pending',
+  'settled',
+  'open',
+  'confirmed',
+  'late_outcome',
+  'not_found',
+  'not_applicable',
+] as const;
+export type GatewayReportOutcome = (typeof gatewayReportOutcomes)[number];
+
+/** Reports only counted, never stored one row each. */
+export const countedReportOutcomes = ['unknown_order', 'not_applicable', 'excess'] as const;
+export type CountedReportOutcome = (typeof countedReportOutcomes)[number];
+
+export const payableRoles = ['headquarters', 'sales', 'reimbursement'] as const;
+export type PayableRole = (typeof payableRoles)[number];
+
+export const holdActionKinds = ['recleared', 'fee_accepted', 'settled_outside'] as const;
+export type HoldActionKind = (typeof holdActionKinds)[number];
+
+/** `"column" IN ('a', 'b')`: the expression of a CHECK over one column's list. */
+export function inList(column: string, values: readonly string[]): string {
+  for (const value of values)
+    if (!/^[a-z0-9_]+$/.test(value)) throw new Error(`not a plain state name: ${JSON.stringify(value)}`);
+  return `"${column}" IN (${values.map((value) => `'${value}'`).join(', ')})`;
+}
+
+/** The quoted literals of a CHECK expression or of PostgreSQL's definition of it, as a sorted set. */
+export function checkLiterals(expression: string): string[] {
+  return [...new Set([...expression.matchAll(/'((?:[^']|'')*)'/g)].map((m) => m[1] ?? ''))].sort();
+}
