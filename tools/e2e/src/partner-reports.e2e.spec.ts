@@ -86,9 +86,9 @@ describe('signed partner reports and their resend (API and worker over HTTP)', (
     const purchase = await paidPurchase(stack, { amount: 1 });
     const request = redeemRequest(purchase.serials);
     expect((await stack.call('vouchertransaction', request)).body).toMatchObject({ code: '250' });
-    const [first] = await eventually(async () => {
+    const [first] = await eventually(() => {
       const found = deliveriesOf(request.order_id);
-      return found.length === 1 ? found : undefined;
+      return Promise.resolve(found.length === 1 ? found : undefined);
     }, 20_000);
     expect(first!.headers['content-type']).toBe('application/x-www-form-urlencoded');
     expect(verify(stack.reportSecret, first!.headers, first!.body)).toBe(true);
@@ -97,9 +97,9 @@ describe('signed partner reports and their resend (API and worker over HTTP)', (
     expect(answer.status).toBe(202);
     const body = (await answer.json()) as { data: { reports: { id: string; event: string }[] } };
     expect(body.data.reports).toEqual([{ id: first!.headers['webhook-id'], event: 'redemption' }]);
-    const again = await eventually(async () => {
+    const again = await eventually(() => {
       const found = deliveriesOf(request.order_id);
-      return found.length === 2 ? found[1] : undefined;
+      return Promise.resolve(found.length === 2 ? found[1] : undefined);
     }, 20_000);
     expect(again.headers['webhook-id']).toBe(first!.headers['webhook-id']);
     expect(again.body).toBe(first!.body);

@@ -43,3 +43,13 @@ it('refuses a horizon the grace does not fit in, and a bad deadline', () => {
     /PURCHASE_PAYMENT_DEADLINE_HOURS/,
   );
 });
+
+it('takes plain http report URLs to loopback only when REPORT_URLS_ALLOW_LOOPBACK=true', () => {
+  expect(loadWorkerConfig(base).reportUrlsAllowLoopback).toBe(false);
+  expect(loadWorkerConfig({ ...base, REPORT_URLS_ALLOW_LOOPBACK: 'true' }).reportUrlsAllowLoopback).toBe(
+    true,
+  );
+  expect(() => loadWorkerConfig({ ...base, REPORT_URLS_ALLOW_LOOPBACK: 'yes' })).toThrow(
+    /REPORT_URLS_ALLOW_LOOPBACK/,
+  );
+});
