@@ -40,30 +40,29 @@ import {
 } from '@tixclear/db';
 import { startSimulator } from '@tixclear/gateway-simulator';
 import pg from 'pg';
+import { benchArgs, positiveNumber } from './options';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 
-function option(name: string, fallback: number): number {
-  const text = process.argv
-    .slice(2)
-    .find((arg) => arg.startsWith(`--${name}=`))
-    ?.slice(name.length + 3);
-  if (text === undefined) return fallback;
-  const value = Number(text.replaceAll('_', ''));
-  if (!Number.isFinite(value) || value <= 0)
-    throw new Error(`--${name} must be a positive number, not ${text}`);
-  return value;
-}
-const flag = (name: string) => process.argv.slice(2).includes(`--${name}`);
-
-const SECONDS = option('seconds', 15);
-const WARMUP_SECONDS = option('warmup', 2);
-const CONCURRENCY = option('concurrency', 16);
-const VOUCHERS = option('vouchers', 15_000);
-const BARE_CONNECTIONS = option('bare-connections', 8);
+const { values: args } = benchArgs({
+  options: {
+    seconds: { type: 'string' },
+    warmup: { type: 'string' },
+    concurrency: { type: 'string' },
+    vouchers: { type: 'string' },
+    'bare-connections': { type: 'string' },
+    profile: { type: 'boolean' },
+    'with-reports': { type: 'boolean' },
+  },
+});
+const SECONDS = positiveNumber(args.seconds, 'seconds', 15);
+const WARMUP_SECONDS = positiveNumber(args.warmup, 'warmup', 2);
+const CONCURRENCY = positiveNumber(args.concurrency, 'concurrency', 16, true);
+const VOUCHERS = positiveNumber(args.vouchers, 'vouchers', 15_000, true);
+const BARE_CONNECTIONS = positiveNumber(args['bare-connections'], 'bare-connections', 8, true);
 const PER_PURCHASE = 500;
-const PROFILE = flag('profile');
-const WITH_REPORTS = flag('with-reports');
+const PROFILE = args.profile === true;
+const WITH_REPORTS = args['with-reports'] === true;
 
 const log = (line: string) => console.error(`[bench] ${line}`);
 const cleanups: (() => Promise<void>)[] = [];
@@ -398,7 +397,12 @@ async function bareDatabasePhase(
   const admin = new pg.Client({ connectionString: databaseUrl });
   await admin.connect();
   const operationId = '00000000-0000-4000-8000-000000000001';
-  // Inserted directly: the loop measures redemptions only.
+  // Inserted directly (the purchase the vouchers belong to, then the vouchers): the loop measures redemptions.
+  await admin.query(
+    `INSERT INTO operations (id, partner_id, order_id, upstream_order_id, kind, command, request_hash, request, state)
+     VALUES ($1, $2, 'BARE-PURCHASE', 'BARE-PURCHASE', 'purchase', 'voucherservicepurchase', 'bench', '{}', 'paid')`,
+    [operationId, partnerId],
+  );
   await admin.query(
     `INSERT INTO vouchers (partner_id, purchase_operation_id, item_id, item_name, serial_number, is_paid, price,
        cost, sharing_headquarters, sharing_sales, sharing_reimbursement, trust_end_date, validity_end_date,
