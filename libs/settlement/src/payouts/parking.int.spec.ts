@@ -1,9 +1,10 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { groupIdFor, retryParkedBatch } from './index';
+import { groupIdFor, itemIdFor, retryParkedBatch } from './index';
 import {
   batchesOfRun,
   createWorld,
   M1,
+  PARTY,
   requestsOf,
   startPayoffSimulator,
   trialBalance,
@@ -132,6 +133,48 @@ describe('a lost creation answer, then queries the gateway refuses', () => {
     ]);
     expect(await world.rows(`SELECT id FROM payables WHERE item_id IS NULL`)).toEqual([]);
     expect(await world.rows(`SELECT state FROM payout_items WHERE state <> 'pending'`)).toEqual([]);
+  });
+});
+
+describe('a lost covering answer, then a query the gateway refuses', () => {
+  it('parks the batch; no second covering goes until an operator retries and the query settles it', async () => {
+    const run = await world.newRun('2026-11-20');
+    await world.clear(run, [VOUCHER.A]);
+    const processor = world.processor();
+    await processor.build(run);
+    expect(await processor.advance(run)).toBe('waiting');
+    const group = groupIdFor(run, M1);
+    const d1 = itemIdFor(run, M1, PARTY.dealerD1);
+    sim.control.setItemOutcomes(group, { [d1]: 'C2001' });
+    expect(sim.control.approveBatch(group)).toMatchObject({ code: 'S05' });
+    sim.control.addFaults({ command: 'payoffcoveringremittance', fault: 'commit_then_drop', times: 1 });
+    // The covering's answer is lost, and the gateway then refuses the query that would settle it.
+    const refusingAfterCovering = world.processor({}, (client) => ({
+      payoffCreate: (...args) => client.payoffCreate(...args),
+      payoffQuery: (...args) => client.payoffQuery(...args),
+      resolvePayoffCreate: (...args) => client.resolvePayoffCreate(...args),
+      resolvePayoffCovering: (...args) => client.resolvePayoffCovering(...args),
+      payoffCovering: (...args) => {
+        sim.control.addFaults({ command: 'payoffquery', fault: 'refuse', code: 'B500', times: 1 });
+        return client.payoffCovering(...args);
+      },
+    }));
+
+    expect(await refusingAfterCovering.advance(run)).toBe('waiting');
+    expect(await batchesOfRun(world, run)).toMatchObject([{ state: 'parked', attempts: 1 }]);
+    expect(await openParkedItems(group)).toMatchObject([{ details: { parkedFrom: 'covering_unknown' } }]);
+    expect(await processor.advance(run)).toBe('waiting');
+    expect(requestsOf(sim, 'payoffcoveringremittance')).toBe(1);
+
+    expect(await retryParkedBatch(world.db.dataSource, group, { by: 'ops' })).toEqual({
+      groupId: group,
+      state: 'covering_unknown',
+    });
+    expect(await processor.advance(run)).toBe('done');
+    expect(requestsOf(sim, 'payoffcoveringremittance')).toBe(1);
+    expect(await batchesOfRun(world, run)).toMatchObject([{ state: 'completed', attempts: 1 }]);
+    expect(remittedByAccount()).toEqual({ [`payee-${M1}`]: 5, 'payee-D1': 35 });
+    expect(await trialBalance(world)).toBe(0);
   });
 });
 
