@@ -22,25 +22,28 @@ import {
   FeeScheduleBook,
   type Sharing,
 } from '@tixclear/fee-engine';
+import { benchArgs, positiveNumber } from './options';
 
-function option(name: string, envName: string, fallback: number): number {
-  const prefix = `--${name}=`;
-  const fromArgv = process.argv
-    .slice(2)
-    .find((arg) => arg.startsWith(prefix))
-    ?.slice(prefix.length);
-  const positional = name === 'n' ? process.argv.slice(2).find((arg) => /^\d[\d_]*$/.test(arg)) : undefined;
-  const text = fromArgv ?? positional ?? process.env[envName];
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text.replaceAll('_', ''));
-  if (!Number.isSafeInteger(value) || value <= 0)
-    throw new Error(`--${name} must be a positive integer, not ${text}`);
-  return value;
-}
+const { values: args, positionals } = benchArgs({
+  options: { n: { type: 'string' }, 'one-shot-n': { type: 'string' }, 'reference-n': { type: 'string' } },
+  allowPositionals: true,
+});
+const option = (text: string | undefined, name: string, envName: string, fallback: number) =>
+  positiveNumber(text ?? process.env[envName], name, fallback, true);
 
-const N = option('n', 'FEE_BENCH_N', 5_000_000);
-const N_ONE_SHOT = option('one-shot-n', 'FEE_BENCH_ONE_SHOT_N', Math.max(1, Math.floor(N / 5)));
-const N_REFERENCE = option('reference-n', 'FEE_BENCH_REFERENCE_N', Math.max(1, Math.floor(N / 100)));
+const N = option(args.n ?? positionals[0], 'n', 'FEE_BENCH_N', 5_000_000);
+const N_ONE_SHOT = option(
+  args['one-shot-n'],
+  'one-shot-n',
+  'FEE_BENCH_ONE_SHOT_N',
+  Math.max(1, Math.floor(N / 5)),
+);
+const N_REFERENCE = option(
+  args['reference-n'],
+  'reference-n',
+  'FEE_BENCH_REFERENCE_N',
+  Math.max(1, Math.floor(N / 100)),
+);
 
 // A realistic schedule: 1.5 % trust fee, 2.8 % payment fee, 2 TWD issuance fee collected by the dealer.
 const book = new FeeScheduleBook([

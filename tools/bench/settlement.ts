@@ -1,5 +1,5 @@
 /**
- * Settlement throughput: `npm run bench:settlement [-- N]` (default 1,000,000 redemptions).
+ * Settlement throughput: `npm run bench:settlement [-- N]` or `[-- --n N]` (default 1,000,000 redemptions).
  *
  * On a fresh embedded PostgreSQL it writes N redeemed vouchers of one business day (server-side, not timed),
  * then times the settlement steps that scale with N: clearing (fee-engine split of every voucher, holds,
@@ -36,8 +36,13 @@ import {
   postTrustMovements,
   writeSyntheticDay,
 } from '@tixclear/settlement';
+import { benchArgs, positiveNumber } from './options';
 
-const N = Number(process.argv[2] ?? process.env.BENCH_REDEMPTIONS ?? 1_000_000);
+const { values: args, positionals } = benchArgs({
+  options: { n: { type: 'string' } },
+  allowPositionals: true,
+});
+const N = positiveNumber(args.n ?? positionals[0] ?? process.env.BENCH_REDEMPTIONS, 'n', 1_000_000, true);
 const DAY = '2026-11-20';
 /** Nights of N redemptions each; the last is timed, the earlier ones give the database a history. */
 const NIGHTS = Math.max(1, Number(process.env.BENCH_NIGHTS ?? 1));

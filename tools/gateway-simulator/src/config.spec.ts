@@ -35,6 +35,13 @@ describe('configuration', () => {
     expect(options).toMatchObject({ port: 4011, seed: 9, notifyUrl: null });
   });
 
+  it.each([['--prot', '4011'], ['--port'], ['4011'], ['-p', '4011']])(
+    'refuses the arguments %j',
+    (...argv) => {
+      expect(() => optionsFromEnv({}, argv)).toThrow(SimulatorConfigError);
+    },
+  );
+
   it('names every bad variable', () => {
     let error: unknown;
     try {

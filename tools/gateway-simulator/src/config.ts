@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { faultPlanSchema, faultRuleSchema, type FaultPlanInput } from './faults';
 import type { PayoffSettings } from './flows/index';
@@ -123,19 +124,28 @@ const envSchema = z.object({
   SIMULATOR_FIRST_UID: z.coerce.number().int().positive().default(100),
 });
 
-/** `--port 4011` / `--port=4011` → SIMULATOR_PORT, and so on for every variable. */
+/** Each variable's flag: SIMULATOR_NOTIFY_URL is `--notify-url`. */
+const FLAGS = Object.fromEntries(
+  Object.keys(envSchema.shape).map((name) => [
+    name.slice('SIMULATOR_'.length).toLowerCase().replace(/_/g, '-'),
+    { type: 'string' as const },
+  ]),
+);
+
+/** `--port 4011` / `--port=4011` → SIMULATOR_PORT, and so on for every variable; any other argument is refused. */
 export function argvToEnv(argv: readonly string[]): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i] ?? '';
-    const match = /^--([a-z][a-z0-9-]*)(?:=(.*))?$/.exec(arg);
-    if (match === null) throw new SimulatorConfigError(`unexpected argument ${arg}`);
-    const name = `SIMULATOR_${(match[1] ?? '').toUpperCase().replace(/-/g, '_')}`;
-    const value = match[2] ?? argv[++i];
-    if (value === undefined) throw new SimulatorConfigError(`${arg} needs a value`);
-    env[name] = value;
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ args: [...argv], options: FLAGS, strict: true, allowPositionals: false }));
+  } catch (error) {
+    throw new SimulatorConfigError((error as Error).message);
   }
-  return env;
+  return Object.fromEntries(
+    Object.entries(values).map(([flag, value]) => [
+      `SIMULATOR_${flag.toUpperCase().replace(/-/g, '_')}`,
+      String(value),
+    ]),
+  );
 }
 
 /** Options from the environment (and command-line flags, which win). Throws SimulatorConfigError naming every bad variable. */
