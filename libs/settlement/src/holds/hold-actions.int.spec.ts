@@ -191,6 +191,22 @@ it('keeps a line held while the gateway still disagrees, unless one side’s spl
   expect(await trialBalance()).toBe(0);
 });
 
+it('keeps the gateway’s word on is_paid through a re-clear until one side is accepted', async () => {
+  const date = await redeemedDay('SAYS');
+  await db.dataSource.query(
+    `UPDATE redemption_lines SET fee_issue = 'gateway says is_paid 0' WHERE serial_number = 'SAYS1'`,
+  );
+  expect(await clearDay(date)).toEqual({ cleared: 0, held: 1 });
+  const line = await lineOf('SAYS1');
+  expect(await reclearHold(db.dataSource, line.id, actor)).toMatchObject({
+    feeIssue: 'gateway says is_paid 0',
+  });
+  expect(await clearDay(date)).toEqual({ cleared: 0, held: 1 });
+  expect(await reclearHold(db.dataSource, line.id, actor, 'ours')).toMatchObject({ feeIssue: null });
+  expect(await clearDay(date)).toEqual({ cleared: 1, held: 0 });
+  expect(await clearingOf(line.id)).toEqual({ sales: '5', reimbursement: '35', escrow_fee: '1' });
+});
+
 it('refuses a gateway split that is not a split of our value, changing nothing', async () => {
   const date = await redeemedDay('BADFEE');
   await db.dataSource.query(

@@ -161,6 +161,10 @@ export async function reclearHold(
         feeIssue = `no fee split: ${typeof code === 'string' ? code : 'error'}`;
       }
     }
+    // The gateway's word on is_paid or value at redemption (kept only in the issue) stands until one side is
+    // accepted: splitting again cannot see it.
+    const said = /gateway says [^;]*/.exec(line.fee_issue ?? '')?.[0];
+    if (said && accept === undefined) feeIssue = feeIssue === null ? said : `${feeIssue}; ${said}`;
     await tx.query(
       `UPDATE redemption_lines
           SET is_paid = $2, cost = $3, item_name = $4, sharing_headquarters = $5, sharing_sales = $6,
@@ -243,6 +247,7 @@ interface LockedLine {
   business_date: string;
   issuer_id: string;
   gateway_fee: FeeObject | null;
+  fee_issue: string | null;
   /** Our record of the sale (null: not sold through us). */
   sold_paid: boolean | null;
   sold_cost: number;
@@ -257,7 +262,8 @@ async function lockHeldLine(tx: EntityManager, lineId: string): Promise<LockedLi
     (Omit<LockedLine, 'cost' | 'sold_cost' | 'run_id'> & { cost: string; sold_cost: string | null })[]
   >(
     `SELECT rl.id, rl.partner_id, rl.voucher_id, rl.serial_number, rl.is_paid, rl.cost::text AS cost,
-            rl.business_date::text AS business_date, p.issuer_id, rl.gateway_fee, v.is_paid AS sold_paid,
+            rl.business_date::text AS business_date, p.issuer_id, rl.gateway_fee, rl.fee_issue,
+            v.is_paid AS sold_paid,
             v.cost::text AS sold_cost
        FROM redemption_lines rl JOIN partners p ON p.id = rl.partner_id
        LEFT JOIN vouchers v ON v.id = rl.voucher_id
