@@ -1,0 +1,131 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import {
+  createTestDatabase,
+  newReportSecret,
+  PartnerEntity,
+  PartnerRegistry,
+  PartnerReportSettings,
+  SAMPLE_PARTNER,
+  type TestDatabase,
+} from '@tixclear/db';
+
+/*
+ * The partners CLI's report commands, run as `npm run partners` runs them against a real PostgreSQL: a rotated
+ * secret is shown once (never when it was given), a given one comes from stdin or a file, never from the
+ * command line, and report URLs are https.
+ */
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const masterKey = randomBytes(32);
+let db: TestDatabase;
+let settings: PartnerReportSettings;
+const UID = 'CLIPARTNER1';
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function partners(args: string[], stdin = '', env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', './tools/runtime/register.mjs', 'tools/partners/main.ts', ...args],
+      {
+        cwd: root,
+        env: { ...process.env, DATABASE_URL: db.url, TIXCLEAR_MASTER_KEY: masterKey.toString('hex'), ...env },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await new PartnerRegistry(db.dataSource, masterKey).add({
+    partnerUid: UID,
+    mode: 'store',
+    name: 'cli partner',
+    notifyUrl: null,
+    issuerId: 'ISS1',
+    key: SAMPLE_PARTNER.key,
+  });
+  settings = new PartnerReportSettings(db.dataSource, masterKey);
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+const partnerId = async () =>
+  (await db.dataSource.getRepository(PartnerEntity).findOneByOrFail({ partnerUid: UID })).id;
+
+it('rotates: the new secret is printed once, on stdout only, and the previous one signs through the overlap', async () => {
+  const first = await partners(['rotate-report-secret', '--uid', UID]);
+  expect(first.status).toBe(0);
+  const firstSecret = first.stdout.trim();
+  expect(firstSecret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
+  expect(await settings.signingSecrets(await partnerId())).toEqual([firstSecret]);
+
+  const second = await partners(['rotate-report-secret', '--uid', UID, '--overlap-hours', '2']);
+  expect(second.status).toBe(0);
+  const secondSecret = second.stdout.trim();
+  expect(second.stderr).not.toContain(secondSecret);
+  expect(second.stderr).not.toContain(firstSecret);
+  expect(await settings.signingSecrets(await partnerId())).toEqual([secondSecret, firstSecret]);
+  expect(await settings.signingSecrets(await partnerId(), new Date(Date.now() + 3 * 3_600_000))).toEqual([
+    secondSecret,
+  ]);
+}, 60_000);
+
+it('takes a given secret from stdin and never echoes it; refuses one on the command line', async () => {
+  const given = newReportSecret();
+  const fromStdin = await partners(
+    ['rotate-report-secret', '--uid', UID, '--overlap-hours', '0', '--secret-file', '-'],
+    `${given}\n`,
+  );
+  expect(fromStdin.status).toBe(0);
+  expect(fromStdin.stdout).toBe('');
+  expect(fromStdin.stderr).not.toContain(given);
+  expect((await settings.signingSecrets(await partnerId()))[0]).toBe(given);
+
+  const other = newReportSecret();
+  const onCommandLine = await partners(['rotate-report-secret', '--uid', UID, '--secret', other]);
+  expect(onCommandLine.status).not.toBe(0);
+  expect(await settings.signingSecrets(await partnerId())).not.toContain(other);
+}, 60_000);
+
+it('sets a report URL only when it is https (loopback http only in development)', async () => {
+  const http = await partners(['report-url', '--uid', UID, '--url', 'http://partner.example/reports']);
+  expect(http.status).toBe(1);
+  const loopback = await partners(['report-url', '--uid', UID, '--url', 'http://127.0.0.1:9/reports']);
+  expect(loopback.status).toBe(1);
+  const read = () => db.dataSource.getRepository(PartnerEntity).findOneByOrFail({ partnerUid: UID });
+  expect((await read()).notifyUrl).toBeNull();
+
+  const https = await partners([
+    'report-url',
+    '--uid',
+    UID,
+    '--url',
+    'https://partner.example/r',
+    '--format',
+    'json',
+  ]);
+  expect(https.status).toBe(0);
+  expect(await read()).toMatchObject({ notifyUrl: 'https://partner.example/r', reportFormat: 'json' });
+  const dev = await partners(['report-url', '--uid', UID, '--url', 'http://127.0.0.1:9/r'], '', {
+    REPORT_URLS_ALLOW_LOOPBACK: 'true',
+  });
+  expect(dev.status).toBe(0);
+  expect((await read()).notifyUrl).toBe('http://127.0.0.1:9/r');
+}, 60_000);
