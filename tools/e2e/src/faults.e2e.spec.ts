@@ -130,24 +130,29 @@ describe('gateway faults on the partner API', () => {
   });
 
   describe('the retry table on a mutating command', () => {
-    it('retries a 429 (certainly not processed) and succeeds', async () => {
+    it('does not retry a 429 (the seeds never say "not processed"): unknown, failed only once the gateway says it never arrived', async () => {
       const purchase = await paidPurchase(stack, { amount: 1 });
       stack.sim.control.addFaults({
         command: 'vouchertransaction',
         fault: 'http_429',
-        times: 2,
+        times: 1,
         retryAfterSeconds: 0,
       });
-      const before = stack.sim.state.requests.length;
+      const sentBefore = simRequests(stack, 'vouchertransaction');
       const request = redeemRequest(purchase.serials);
 
       const answer = await stack.call('vouchertransaction', request);
-      expect(answer.body).toMatchObject({ code: '250', order_id: request.order_id });
-      const sent = stack.sim.state.requests.slice(before).filter((r) => r.command === 'vouchertransaction');
-      expect(sent.map((r) => r.httpStatus)).toEqual([429, 429, 200]);
-      const operation = await operationOf(stack, request.order_id);
-      expect(simRedemptionsOf(stack, operation!.upstreamOrderId)).toHaveLength(1);
-      expect(await linesOf(stack, { operationId: operation!.id })).toHaveLength(1);
+      expect(answer.body).toMatchObject({ code: 'B200', error_code: 'ORDER_IN_PROGRESS' });
+      expect(simRequests(stack, 'vouchertransaction') - sentBefore).toBe(1);
+      expect((await operationOf(stack, request.order_id))?.state).toBe('outcome_unknown');
+      expect((await voucherOf(stack, purchase.serials[0]!)).state).toBe('redeem_unknown');
+      await reconciler(5 * 60_000).runOnce();
+      await reconciler(10 * 60_000).runOnce();
+      expect(await operationOf(stack, request.order_id)).toMatchObject({
+        state: 'failed',
+        gatewayCode: 'B500',
+      });
+      expect((await voucherOf(stack, purchase.serials[0]!)).state).toBe('issued');
     });
 
     it('does not retry an outer 400 that followed a commit: unknown, then resolved as redeemed by query', async () => {
@@ -201,18 +206,16 @@ describe('gateway faults on the partner API', () => {
       expect(await linesOf(stack, { serialNumber: purchase.serials[0]! })).toHaveLength(1);
     });
 
-    it('undoes the intent when 429 persists (400 system error to the partner), and the same order_id then succeeds', async () => {
+    it('undoes the intent when the gateway refuses connections (400 to the partner), and the same order_id then succeeds', async () => {
       const purchase = await paidPurchase(stack, { amount: 1 });
-      // The client makes three attempts in all (DEFAULT_RETRY).
-      stack.sim.control.addFaults({
-        command: 'vouchertransaction',
-        fault: 'http_429',
-        times: 3,
-        retryAfterSeconds: 0,
-      });
       const request = redeemRequest(purchase.serials);
-
-      const refused = await stack.call('vouchertransaction', request);
+      await stack.sim.offline();
+      let refused;
+      try {
+        refused = await stack.call('vouchertransaction', request);
+      } finally {
+        await stack.sim.online();
+      }
       expect(refused.body).toMatchObject({ code: '400', error_code: 'GATEWAY_UNAVAILABLE' });
       expect(await operationOf(stack, request.order_id)).toBeNull();
       expect(await voucherOf(stack, purchase.serials[0]!)).toMatchObject({

@@ -24,6 +24,13 @@ export interface RunningSimulator {
   /** The live state (orders, vouchers, redemptions, batches, request log), for assertions. */
   readonly state: SimulatorState;
   readonly simulator: Simulator;
+  /**
+   * The gateway down: stops listening and cuts every open connection, so that each new attempt is a refused
+   * connection (a request that certainly never left). State, clock and reports carry on. In-process only.
+   */
+  offline(): Promise<void>;
+  /** Listening again, on the same port. */
+  online(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -43,7 +50,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     control,
     state: simulator.state,
     simulator,
-    close: () => (closed ??= Promise.all([stop(server), simulator.close()]).then(() => undefined)),
+    offline: () => stop(server),
+    online: () => listen(server, listening.port, host).then(() => undefined),
+    close: () =>
+      (closed ??= Promise.all([server.listening ? stop(server) : undefined, simulator.close()]).then(
+        () => undefined,
+      )),
   };
 }
 
