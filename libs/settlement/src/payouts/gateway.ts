@@ -72,8 +72,8 @@ export async function ask<T>(query: () => Promise<T>): Promise<T | undefined> {
 
 /**
  * What a query that decides money says: `answer`; `unreachable` (try again later); or `odd`: the gateway
- * answered but would not say (a refusal without the explicit not-found code, an answer we cannot read, a query
- * we could not even build). An odd answer is for a person, never read as "not there".
+ * answered but would not say (a refusal without the explicit not-found code, an answer outside the command's
+ * schema or codes, a query we could not even build). An odd answer is for a person, never read as "not there".
  */
 export type Lookup<T> =
   { kind: 'answer'; value: T } | { kind: 'unreachable' } | { kind: 'odd'; code: string; message: string };
@@ -83,7 +83,9 @@ export async function lookUp<T>(query: () => Promise<T>): Promise<Lookup<T>> {
     return { kind: 'answer', value: await query() };
   } catch (error) {
     if (!(error instanceof GatewayError)) throw error;
-    if (error instanceof GatewayUnavailableError) return { kind: 'unreachable' };
+    // A page that is not JSON is a front end failing, like a 5xx: it says nothing, so ask again later.
+    if (error instanceof GatewayUnavailableError || error.reason === 'non_json')
+      return { kind: 'unreachable' };
     return { kind: 'odd', code: error.gatewayCode ?? error.code, message: error.message };
   }
 }

@@ -136,6 +136,25 @@ describe('a lost creation answer, then queries the gateway refuses', () => {
   });
 });
 
+describe('a lost creation answer, then a query answered by a failing front end', () => {
+  it('waits and asks again (an unreadable page says nothing): not parked, created once', async () => {
+    const run = await world.newRun('2026-11-20');
+    await world.clear(run, [VOUCHER.A]);
+    await world.processor().build(run);
+    sim.control.addFaults([
+      { command: 'payoffremittance', fault: 'commit_then_drop', times: 1 },
+      { command: 'payoffquery', fault: 'garbage', times: 1 },
+    ]);
+
+    expect(await world.processor().advance(run)).toBe('waiting');
+    expect(await batchesOfRun(world, run)).toMatchObject([{ state: 'submit_unknown' }]);
+    expect(await world.processor().advance(run)).toBe('waiting');
+    expect(await batchesOfRun(world, run)).toMatchObject([{ state: 'awaiting_approval' }]);
+    expect(await openParkedItems(groupIdFor(run, M1))).toEqual([]);
+    expect(requestsOf(sim, 'payoffremittance')).toBe(1);
+  });
+});
+
 describe('a lost covering answer, then a query the gateway refuses', () => {
   it('parks the batch; no second covering goes until an operator retries and the query settles it', async () => {
     const run = await world.newRun('2026-11-20');
