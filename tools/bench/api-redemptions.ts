@@ -40,11 +40,11 @@ import {
 } from '@tixclear/db';
 import { startSimulator } from '@tixclear/gateway-simulator';
 import pg from 'pg';
-import { benchArgs, positiveNumber } from './options';
+import { cliArgs, positiveNumber } from '../runtime/cli-args';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 
-const { values: args } = benchArgs({
+const { values: args } = cliArgs('bench:api', {
   options: {
     seconds: { type: 'string' },
     warmup: { type: 'string' },
@@ -55,11 +55,11 @@ const { values: args } = benchArgs({
     'with-reports': { type: 'boolean' },
   },
 });
-const SECONDS = positiveNumber(args.seconds, 'seconds', 15);
-const WARMUP_SECONDS = positiveNumber(args.warmup, 'warmup', 2);
-const CONCURRENCY = positiveNumber(args.concurrency, 'concurrency', 16, true);
-const VOUCHERS = positiveNumber(args.vouchers, 'vouchers', 15_000, true);
-const BARE_CONNECTIONS = positiveNumber(args['bare-connections'], 'bare-connections', 8, true);
+const SECONDS = positiveNumber('bench:api', args.seconds, 'seconds', 15);
+const WARMUP_SECONDS = positiveNumber('bench:api', args.warmup, 'warmup', 2);
+const CONCURRENCY = positiveNumber('bench:api', args.concurrency, 'concurrency', 16, true);
+const VOUCHERS = positiveNumber('bench:api', args.vouchers, 'vouchers', 15_000, true);
+const BARE_CONNECTIONS = positiveNumber('bench:api', args['bare-connections'], 'bare-connections', 8, true);
 const PER_PURCHASE = 500;
 const PROFILE = args.profile === true;
 const WITH_REPORTS = args['with-reports'] === true;

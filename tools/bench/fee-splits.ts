@@ -22,14 +22,14 @@ import {
   FeeScheduleBook,
   type Sharing,
 } from '@tixclear/fee-engine';
-import { benchArgs, positiveNumber } from './options';
+import { cliArgs, positiveNumber } from '../runtime/cli-args';
 
-const { values: args, positionals } = benchArgs({
+const { values: args, positionals } = cliArgs('bench:fees', {
   options: { n: { type: 'string' }, 'one-shot-n': { type: 'string' }, 'reference-n': { type: 'string' } },
   allowPositionals: true,
 });
 const option = (text: string | undefined, name: string, envName: string, fallback: number) =>
-  positiveNumber(text ?? process.env[envName], name, fallback, true);
+  positiveNumber('bench:fees', text ?? process.env[envName], name, fallback, true);
 
 const N = option(args.n ?? positionals[0], 'n', 'FEE_BENCH_N', 5_000_000);
 const N_ONE_SHOT = option(

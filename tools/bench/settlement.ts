@@ -36,13 +36,19 @@ import {
   postTrustMovements,
   writeSyntheticDay,
 } from '@tixclear/settlement';
-import { benchArgs, positiveNumber } from './options';
+import { cliArgs, positiveNumber } from '../runtime/cli-args';
 
-const { values: args, positionals } = benchArgs({
+const { values: args, positionals } = cliArgs('bench:settlement', {
   options: { n: { type: 'string' } },
   allowPositionals: true,
 });
-const N = positiveNumber(args.n ?? positionals[0] ?? process.env.BENCH_REDEMPTIONS, 'n', 1_000_000, true);
+const N = positiveNumber(
+  'bench:settlement',
+  args.n ?? positionals[0] ?? process.env.BENCH_REDEMPTIONS,
+  'n',
+  1_000_000,
+  true,
+);
 const DAY = '2026-11-20';
 /** Nights of N redemptions each; the last is timed, the earlier ones give the database a history. */
 const NIGHTS = Math.max(1, Number(process.env.BENCH_NIGHTS ?? 1));

@@ -13,7 +13,10 @@ import { gatewayPort } from '@tixclear/operations';
 import { createSettlement, summarizeRun } from '@tixclear/settlement';
 import { eventually, purchaseRequest, redeemRequest, refundRequest, startStack } from '@tixclear/e2e';
 import { openDatabaseServer, REPO_ROOT } from '../scripts/database';
+import { cliArgs } from '../runtime/cli-args';
 import { printSummary } from '../settle/print-summary';
+
+cliArgs('demo', { options: {} });
 
 const say = (line: string) => console.log(`• ${line}`);
 const { serverUrl, server } = await openDatabaseServer();

@@ -7,7 +7,10 @@
  * on stdout: the fee object, or {"error":{"code","field","message"}}. Blank lines are skipped. Exits 0 unless
  * stdin cannot be read (1) or stdout cannot be written (2, silently on EPIPE).
  */
+import { cliArgs } from '../runtime/cli-args';
 import { FeeCalcExit, runFeeCalc } from './fee-calc';
+
+cliArgs('fee-calc', { options: {} });
 
 const status = await runFeeCalc(process.stdin, process.stdout, process.stderr);
 if (status !== FeeCalcExit.Ok) {

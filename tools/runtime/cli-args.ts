@@ -1,19 +1,24 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /**
- * The benchmarks' command lines, read by `node:util` parseArgs (`--seconds 15` and `--seconds=15` alike). An
- * unknown option or a bad value stops the run with exit status 2 before anything starts.
+ * A command line of one of our CLIs, read by `node:util` parseArgs (`--seconds 15` and `--seconds=15` alike). An
+ * unknown option, a missing value or an unexpected argument stops the program with exit status 2, before it
+ * does anything, the message prefixed with `program`.
  */
-export function benchArgs<const T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+export function cliArgs<const T extends ParseArgsConfig>(
+  program: string,
+  config: T,
+): ReturnType<typeof parseArgs<T>> {
   try {
     return parseArgs<T>({ args: process.argv.slice(2), strict: true, ...config });
   } catch (error) {
-    return usage((error as Error).message);
+    return usage(program, (error as Error).message);
   }
 }
 
-/** A positive number from an option's text (`20000`, `20_000`), `fallback` when it is absent. */
+/** A positive number from an option's text (`20000`, `20_000`), `fallback` when it is absent; else exit 2. */
 export function positiveNumber(
+  program: string,
   text: string | undefined,
   name: string,
   fallback: number,
@@ -22,11 +27,11 @@ export function positiveNumber(
   if (text === undefined || text === '') return fallback;
   const value = Number(text.replaceAll('_', ''));
   if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isSafeInteger(value)))
-    return usage(`--${name} must be a positive ${integer ? 'integer' : 'number'}, not ${text}`);
+    return usage(program, `--${name} must be a positive ${integer ? 'integer' : 'number'}, not ${text}`);
   return value;
 }
 
-function usage(message: string): never {
-  console.error(`bench: ${message}`);
+function usage(program: string, message: string): never {
+  console.error(`${program}: ${message}`);
   process.exit(2);
 }

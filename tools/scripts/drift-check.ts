@@ -4,7 +4,10 @@
  * revert every migration (must leave no table behind but TypeORM's own), then migrate up again.
  */
 import { createDataSource, dropDatabase, ensureDatabase, migrations, schemaDiff } from '@tixclear/db';
+import { cliArgs } from '../runtime/cli-args';
 import { withDatabaseServer } from './database';
+
+cliArgs('db:drift', { options: {} });
 
 const failures: string[] = [];
 

@@ -2,18 +2,13 @@
  * `npm run db:migrate`: applies the pending migrations to the database `npm start` uses: `DATABASE_URL`'s, or else
  * the embedded PostgreSQL under `.data/postgres`, started for the purpose and stopped after. Takes no arguments.
  */
-import { parseArgs } from 'node:util';
 import { createDataSource, ensureDatabase } from '@tixclear/db';
+import { cliArgs } from '../runtime/cli-args';
 import { applyMigrations, openDatabaseServer } from './database';
 
 const log = (line: string) => console.log(`[db:migrate] ${line}`);
 
-try {
-  parseArgs({ args: process.argv.slice(2), options: {}, strict: true, allowPositionals: false });
-} catch (error) {
-  console.error(`db:migrate: ${(error as Error).message}`);
-  process.exit(2);
-}
+cliArgs('db:migrate', { options: {} });
 
 const { serverUrl, appDatabase, server } = await openDatabaseServer();
 try {

@@ -5,10 +5,13 @@
  */
 import { writeFileSync } from 'node:fs';
 import { createDataSource, dropDatabase, ensureDatabase, schemaDiff } from '@tixclear/db';
+import { cliArgs } from '../runtime/cli-args';
 import { withDatabaseServer } from './database';
 
-const name = process.argv[2];
-if (!name || !/^[A-Z][A-Za-z0-9]+$/.test(name)) {
+const {
+  positionals: [name, ...extra],
+} = cliArgs('db:generate', { options: {}, allowPositionals: true });
+if (!name || extra.length > 0 || !/^[A-Z][A-Za-z0-9]+$/.test(name)) {
   console.error('usage: npm run db:generate -- <PascalCaseName>');
   process.exit(2);
 }
