@@ -1,6 +1,8 @@
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { runInNewContext } from 'node:vm';
 import {
   createTestDatabase,
   PartnerEntity,
@@ -34,6 +36,19 @@ function verify(secret: string, headers: IncomingHttpHeaders, body: string, tole
     const given = Buffer.from(signature ?? '', 'base64');
     return version === 'v1' && given.length === expected.length && timingSafeEqual(given, expected);
   });
+}
+
+/** The root README's verification snippet itself, run as a partner would run it. */
+function readmeVerifier(): (secret: string, headers: IncomingHttpHeaders, body: string) => boolean {
+  const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+  const code = /## Partner reports[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
+  if (!code) throw new Error('README: no verification snippet under "Partner reports"');
+  // Run as written, with what its import brings (and the globals it uses) in scope.
+  return runInNewContext(`${code.replace(/^import .*$/m, '')}\nverifyReport;`, {
+    createHmac,
+    timingSafeEqual,
+    Buffer,
+  }) as (secret: string, headers: IncomingHttpHeaders, body: string) => boolean;
 }
 
 interface Received {
@@ -157,6 +172,23 @@ it('a partner verifies a signed report, delivered in the gateway form shape unde
   expect(delivery!.headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]+=*$/);
   expect(verify(secret, delivery!.headers, delivery!.body)).toBe(true);
   expect(await stateOf(id)).toMatchObject({ state: 'delivered', attempts: 1 });
+});
+
+it("the README's snippet verifies a report and refuses it tampered, under another secret or stale", async () => {
+  const verifyReport = readmeVerifier();
+  const { entity, secret } = await partner();
+  const id = await reported(entity.id);
+  expect(await deliverReport(db.dataSource, id, options)).toBe('delivered');
+  const delivery = receiver.received.find((r) => r.headers['webhook-id'] === id)!;
+  expect(verifyReport(secret, delivery.headers, delivery.body)).toBe(true);
+  expect(verifyReport(secret, delivery.headers, `${delivery.body}&code=250`)).toBe(false);
+  expect(verifyReport(`whsec_${randomBytes(32).toString('base64')}`, delivery.headers, delivery.body)).toBe(
+    false,
+  );
+  const stale = await reported(entity.id);
+  await deliverReport(db.dataSource, stale, { ...options, now: () => new Date(Date.now() - 600_000) });
+  const old = receiver.received.find((r) => r.headers['webhook-id'] === stale)!;
+  expect(verifyReport(secret, old.headers, old.body)).toBe(false);
 });
 
 it('a partner refuses a tampered body, a wrong secret and a stale timestamp', async () => {
