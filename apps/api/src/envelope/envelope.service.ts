@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EnvelopeError, NoValidKeyError } from '@tixclear/crypto';
+import { commands, readAnswer } from '@tixclear/gateway-client';
 import type { PartnerContext } from '@tixclear/db';
 import { PARTNER_UID_WIDTH, wider, type Operations } from '@tixclear/operations';
-import { gatewayVerdict } from '../common/gateway-verdict';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { Metrics } from '../observability/metrics';
 import { OPERATIONS } from '../operations/operations.tokens';
@@ -90,7 +90,7 @@ export class EnvelopeService {
     }
     try {
       const answer = (await this.dispatch(partner, command, opened.data)) as ProtocolAnswer;
-      const verdict = gatewayVerdict(command, answer);
+      const verdict = readAnswer(commands[command].answer, answer);
       this.metrics.recordOperation('envelope', command, verdict.ok ? 'succeeded' : 'refused');
       return { status: 200, answer, partnerUid };
     } catch (error) {

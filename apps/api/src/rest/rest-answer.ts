@@ -1,6 +1,5 @@
-import type { CommandName } from '@tixclear/gateway-client';
+import { type CommandName, commands, readAnswer } from '@tixclear/gateway-client';
 import { OperationError, operationErrorAnswers } from '@tixclear/operations';
-import { gatewayVerdict } from '../common/gateway-verdict';
 import { RestError, RestErrorCode, restErrorStatus } from './rest-errors';
 
 /** A REST answer before it is sent (and, when final, stored for its idempotency key). */
@@ -26,7 +25,8 @@ export function answerForBody(
   body: Record<string, unknown>,
   options: { status: 200 | 201; location?: string },
 ): RestAnswer {
-  const verdict = gatewayVerdict(command, body);
+  // The client's own reading of the command's answer: our answers are gateway-shaped.
+  const verdict = readAnswer(commands[command].answer, body);
   if (verdict.ok) {
     return { status: options.status, body: { data: body }, location: options.location, outcome: 'succeeded' };
   }
@@ -35,8 +35,8 @@ export function answerForBody(
     body: {
       error: {
         code: RestErrorCode.GatewayRefused,
-        gateway_code: verdict.gatewayCode,
-        message: verdict.message || 'the gateway refused the request',
+        gateway_code: verdict.gatewayCode ?? '',
+        message: verdict.gatewayMessage || 'the gateway refused the request',
       },
       data: body,
     },

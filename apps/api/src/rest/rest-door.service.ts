@@ -3,7 +3,6 @@ import type { PartnerContext } from '@tixclear/db';
 import type { OperationAnswer, Operations } from '@tixclear/operations';
 import { requestHash } from '@tixclear/operations';
 import type { FastifyRequest } from 'fastify';
-import { isRecord } from '../common/gateway-verdict';
 import { Metrics } from '../observability/metrics';
 import { OPERATIONS } from '../operations/operations.tokens';
 import { partnerOf } from './api-key.guard';
@@ -156,8 +155,9 @@ function jsonObjectOf(request: FastifyRequest): Record<string, unknown> {
   if (!/^application\/json\s*(;|$)/i.test(type)) {
     throw new RestError(RestErrorCode.UnsupportedMediaType, 'send the body as application/json');
   }
-  if (!isRecord(request.body)) {
+  const body = request.body;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new RestError(RestErrorCode.BodyInvalid, 'the body must be a JSON object', 'body');
   }
-  return request.body;
+  return body as Record<string, unknown>;
 }
