@@ -355,6 +355,7 @@ export class Load {
         'reset',
         'system_error',
         'garbage',
+        'commit_then_status',
       ] as const)!;
       rules.push({
         fault,
@@ -364,6 +365,10 @@ export class Load {
         ...(fault === 'latency' ? { ms: LATENCY_MS } : {}),
         ...(fault === 'http_status' ? { status: this.rng.pick([500, 502, 503])! } : {}),
         ...(fault === 'http_429' ? { retryAfterSeconds: 0 } : {}),
+        // Applied, then a front end's 4xx, unfollowed 3xx or 429: unknown, never "not sent".
+        ...(fault === 'commit_then_status' ? { status: this.rng.pick([302, 403, 429])! } : {}),
+        // A reset on a reused keep-alive socket: after the request was written, so unknown too.
+        ...(fault === 'reset' ? { reusedConnection: true } : {}),
       });
     }
     if (rules.length > 0) this.world.sim.control.addFaults(rules);
