@@ -1,4 +1,9 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { inList } from '../state-checks';
+
+/** The bodies a partner's reports can have (`partners.report_format`). */
+export const reportFormats = ['form', 'json'] as const;
+export type ReportFormat = (typeof reportFormats)[number];
 
 /**
  * A partner platform: a store (`store_uid`) or a dealer (`agent_uid`) and its stores. It speaks to us with its
@@ -6,6 +11,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
  * (dealer mode: the operator's `agent_uid` and key; store mode: the store's own).
  */
 @Entity({ name: 'partners' })
+@Check('partners_report_format_check', inList('report_format', reportFormats))
 @Index('partners_uid_uq', ['partnerUid'], { unique: true })
 export class PartnerEntity {
   @PrimaryGeneratedColumn('uuid')
@@ -30,7 +36,7 @@ export class PartnerEntity {
    * `json`, `{ type, timestamp, data }`. Either way signed with the partner's report secret.
    */
   @Column({ name: 'report_format', type: 'varchar', length: 8, default: 'form' })
-  reportFormat!: 'form' | 'json';
+  reportFormat!: ReportFormat;
 
   @Column({ name: 'upstream_mode', type: 'varchar', length: 8 })
   upstreamMode!: 'store' | 'agent';
@@ -145,6 +151,7 @@ export class PartnerReportSecretEntity {
   id!: string;
 
   @Column({ name: 'partner_id', type: 'uuid' })
+  @ForeignKey(() => PartnerEntity, { name: 'partner_report_secrets_partner_fk' })
   partnerId!: string;
 
   @Column({ name: 'secret_sealed', type: 'text' })

@@ -11,6 +11,7 @@ import { OperationChecks1795340000002 } from './1795340000002-operation-checks';
 import { PartnerParties1795340000003 } from './1795340000003-partner-parties';
 import { HoldActions1795340000004 } from './1795340000004-hold-actions';
 import { PartnerReportSecrets1795340000021 } from './1795340000021-partner-report-secrets';
+import { PartnerReportConstraints1795340000022 } from './1795340000022-partner-report-constraints';
 import { StateChecks1795340000051 } from './1795340000051-state-checks';
 import { ForeignKeys1795340000052 } from './1795340000052-foreign-keys';
 
@@ -29,6 +30,7 @@ export const migrations = [
   PartnerParties1795340000003,
   HoldActions1795340000004,
   PartnerReportSecrets1795340000021,
+  PartnerReportConstraints1795340000022,
   StateChecks1795340000051,
   ForeignKeys1795340000052,
 ];
