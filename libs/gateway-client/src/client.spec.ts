@@ -10,7 +10,7 @@ import {
   GatewayRequestInvalidError,
   GatewayUnavailableError,
 } from './errors';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { voucherServicePurchaseRequestSchema } from './schemas/voucherservicepurchase';
 import { closedPortUrl, FakeGateway } from './testing/fake-gateway';
 import { SAMPLE_STORE_KEY, SAMPLE_STORE_UID, seed000Answers, seed000Requests } from './testing/seed-samples';
@@ -356,6 +356,23 @@ describe('GatewayClient: failures and retries', () => {
       expect(certainlyNotSent(error as GatewayError)).toBe(true);
     } finally {
       await new Promise<void>((resolve) => cutter.close(() => resolve()));
+    }
+  });
+
+  it('a timeout before the TLS handshake completed: no request bytes left, so a connect timeout, retried', async () => {
+    const held: Socket[] = [];
+    const silent = createNetServer((socket) => held.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const error: unknown = await client({ baseUrl: `https://127.0.0.1:${port}/api/init`, timeoutMs: 100 })
+        .voucherRedeem(redemption)
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ reason: 'connect_timeout', mayHaveCommitted: false, attempt: 3 });
+      expect(held).toHaveLength(3);
+    } finally {
+      for (const socket of held) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
     }
   });
 
