@@ -1,14 +1,13 @@
-import { taiwanBusinessDate } from '@tixclear/domain';
-import { listExceptions, reincludeException } from '@tixclear/settlement';
+import { DomainError, taiwanBusinessDate } from '@tixclear/domain';
 import { SimulatedCrash } from './crashes';
 import type { Load } from './load';
 import { explain, SIM_START, type World } from './world';
 
 const MINUTE = 60_000;
 const DAY_MS = 86_400_000;
-/** A business day: 08:00 to 22:00 in ticks of this many minutes. */
-const TICK_MINUTES = 20;
-const TICKS = (14 * 60) / TICK_MINUTES;
+/** A business day: 08:00 to 22:00, in this many ticks by default. */
+export const DEFAULT_TICKS = 42;
+const BUSINESS_MINUTES = 14 * 60;
 
 /**
  * One simulated business day: the load in ticks (the reconciler running now and then, as the worker would),
@@ -19,26 +18,27 @@ export async function runDay(
   world: World,
   load: Load,
   dayIndex: number,
-  options: { payoffFaults: boolean; crashRate: number },
+  options: { payoffFaults: boolean; crashRate: number; ticks: number },
 ): Promise<{ date: string; runId: string | undefined }> {
   const { clock, sim, rng } = world;
   await clock.set(new Date(SIM_START.getTime() + dayIndex * DAY_MS));
   const date = taiwanBusinessDate(clock.now());
   sim.control.setFaults({
-    rules: load.reportFaults(),
+    rules: load.standingFaults(),
     payoffItemRates: options.payoffFaults ? { C2001: 0.15, C2002: 0.1 } : { C2001: 0, C2002: 0 },
   });
   const t0 = Date.now();
   const opening = clock.now().getTime();
   world.options.crashRate = 0;
-  for (let tick = 0; tick < TICKS; tick += 1) {
+  const tickMs = Math.floor((BUSINESS_MINUTES * MINUTE) / options.ticks);
+  for (let tick = 0; tick < options.ticks; tick += 1) {
     await load.tick();
     if (rng.chance(0.3)) {
       world.options.crashRate = options.crashRate;
       await reconcile(world);
       world.options.crashRate = 0;
     }
-    await clock.set(new Date(opening + (tick + 1) * TICK_MINUTES * MINUTE));
+    await clock.set(new Date(opening + (tick + 1) * tickMs));
   }
 
   const t1 = Date.now();
@@ -61,13 +61,19 @@ export async function runDay(
       {
         fault: 'commit_then_drop',
         command: ['payoffremittance', 'payoffcoveringremittance'],
-        probability: 0.25,
+        probability: 0.35,
       },
+      // A query the gateway refuses is not an answer: the batch it asks about may well exist.
+      { fault: 'system_error', command: 'payoffquery', probability: 0.3 },
+      { fault: 'refuse', code: '100', command: 'payoffquery', probability: 0.5 },
+      { fault: 'http_status', command: ['payoffremittance', 'payoffquery'], status: 503, probability: 0.1 },
     ]);
   }
   world.options.crashRate = options.crashRate;
   const runId = await settle(world, date);
   world.options.crashRate = 0;
+  // The worker's reconciler keeps running through the night (what is past its horizon goes to an operator).
+  await reconcile(world);
   sim.control.setFaults({ rules: [] });
   if (process.env.SIM_PROFILE)
     console.error(
@@ -91,9 +97,16 @@ async function reconcile(world: World): Promise<void> {
  * exceptions left by earlier nights.
  */
 async function settle(world: World, date: string): Promise<string | undefined> {
-  const { rng, sim, db } = world;
-  for (const exception of await listExceptions(db.dataSource)) {
-    if (rng.chance(0.5)) await reincludeException(db.dataSource, exception.itemId).catch(() => undefined);
+  const { rng, sim } = world;
+  for (const exception of await world.settlement.payouts.listExceptions()) {
+    if (!rng.chance(0.5)) continue;
+    try {
+      await world.settlement.payouts.reincludeException(exception.itemId);
+    } catch (error) {
+      if (error instanceof SimulatedCrash) world.rebuild();
+      else if (!(error instanceof DomainError))
+        world.unexpected.push(`re-including an exception threw: ${explain(error)}`);
+    }
   }
   let runId: string | undefined;
   let lastError: unknown;
@@ -115,9 +128,22 @@ async function settle(world: World, date: string): Promise<string | undefined> {
       if (batch.code === 'S01' && rng.chance(0.7))
         sim.control.approveBatch(batch.groupId, { storeUid: batch.storeUid });
     }
+    // The operator has each parked pay-off batch (the gateway would not say where it stands) asked again.
+    const parked = await world.db.dataSource.query<{ group_id: string }[]>(
+      `SELECT group_id FROM payout_batches WHERE state = 'parked'`,
+    );
+    for (const { group_id: groupId } of parked) {
+      try {
+        await world.settlement.payouts.retryParkedBatch(groupId, 'simulation');
+      } catch (error) {
+        if (error instanceof SimulatedCrash) world.rebuild();
+        else if (!(error instanceof DomainError))
+          world.unexpected.push(`retrying a parked batch threw: ${explain(error)}`);
+      }
+    }
     await world.clock.advance(2 * MINUTE);
   }
-  world.unexpected.push(
+  world.settlementFailures.push(
     `the settlement of ${date} did not complete${lastError === undefined ? '' : `: ${explain(lastError)}`}`,
   );
   return runId;

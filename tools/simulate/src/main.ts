@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { createTestDatabase } from '@tixclear/db';
 import { openDatabaseServer } from '../../scripts/database';
+import { INVARIANT_IDS, type InvariantId } from './invariants';
 import { FAULT_CLASSES, type FaultClass } from './load';
 import { simulateSeed, summaryLine } from './simulate';
 
@@ -16,11 +17,13 @@ const { values } = parseArgs({
     days: { type: 'string', default: '3' },
     partners: { type: 'string', default: '3' },
     faults: { type: 'string' },
+    check: { type: 'string' },
+    ticks: { type: 'string' },
     verbose: { type: 'boolean', default: false },
   },
 });
 
-function count(name: 'seed' | 'seeds' | 'days' | 'partners', value: string, min: number): number {
+function count(name: 'seed' | 'seeds' | 'days' | 'partners' | 'ticks', value: string, min: number): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < min) {
     console.error(`--${name} must be an integer of at least ${min}`);
@@ -33,10 +36,18 @@ const first = count('seed', values.seed, 0);
 const seeds = values.seeds === undefined ? 1 : count('seeds', values.seeds, 1);
 const days = count('days', values.days, 1);
 const partners = count('partners', values.partners, 1);
+const ticks = values.ticks === undefined ? undefined : count('ticks', values.ticks, 1);
 const faults = values.faults === undefined ? [...FAULT_CLASSES] : values.faults.split(',').filter(Boolean);
 const unknown = faults.filter((f) => !(FAULT_CLASSES as readonly string[]).includes(f));
 if (unknown.length > 0) {
   console.error(`unknown fault classes: ${unknown.join(', ')} (known: ${FAULT_CLASSES.join(', ')})`);
+  process.exit(2);
+}
+
+const check = values.check === undefined ? [...INVARIANT_IDS] : values.check.split(',').filter(Boolean);
+const unknownChecks = check.filter((c) => !(INVARIANT_IDS as readonly string[]).includes(c));
+if (unknownChecks.length > 0) {
+  console.error(`unknown invariants: ${unknownChecks.join(', ')} (known: ${INVARIANT_IDS.join(', ')})`);
   process.exit(2);
 }
 
@@ -47,7 +58,14 @@ const started = Date.now();
 let failed = 0;
 try {
   for (let seed = first; seed < first + seeds; seed += 1) {
-    const result = await simulateSeed({ seed, days, partners, serverUrl, faults: faults as FaultClass[] });
+    const result = await simulateSeed({
+      seed,
+      days,
+      partners,
+      serverUrl,
+      faults: faults as FaultClass[],
+      check: check as InvariantId[],
+    });
     console.log(summaryLine(result));
     if (values.verbose) console.log(JSON.stringify(result.outcomes));
     if (result.broken) {

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runDay } from './day';
-import { checkInvariants, type Broken } from './invariants';
+import { DEFAULT_TICKS, runDay } from './day';
+import { checkInvariants, INVARIANT_IDS, type Broken, type InvariantId } from './invariants';
 import { FAULT_CLASSES, Load, type FaultClass } from './load';
 import { explain, World } from './world';
 
@@ -14,6 +14,10 @@ export interface SeedOptions {
   serverUrl: string;
   /** Fault classes switched on (default: all). */
   faults?: readonly FaultClass[];
+  /** Ticks of load per business day (default DEFAULT_TICKS). */
+  ticks?: number;
+  /** Invariants checked (default: all). */
+  check?: readonly InvariantId[];
 }
 
 export interface SeedResult {
@@ -46,15 +50,28 @@ export async function simulateSeed(options: SeedOptions): Promise<SeedResult> {
         const settled = await runDay(world, load, day, {
           payoffFaults: faults.has('payoff_items'),
           crashRate: faults.has('crash') ? 0.04 : 0,
+          ticks: options.ticks ?? DEFAULT_TICKS,
         });
         days += 1;
-        const found = await checkInvariants(world, settled);
+        const found = await checkInvariants(world, settled, new Set(options.check ?? INVARIANT_IDS));
         if (found) broken = { ...found, day: day + 1 };
       } catch (error) {
         broken = { invariant: 'the day runs to its end', detail: explain(error), day: day + 1 };
       }
     }
     const [cleared] = await world.db.dataSource.query<{ n: string }[]>(`SELECT count(*) AS n FROM clearings`);
+    for (const row of await world.db.dataSource.query<{ k: string; n: string }[]>(
+      `SELECT 'batch ' || state AS k, count(*)::text AS n FROM payout_batches GROUP BY 1
+       UNION ALL SELECT 'item ' || state, count(*)::text FROM payout_items GROUP BY 1`,
+    )) {
+      load.outcomes.set(row.k, Number(row.n));
+    }
+    const fired = world.sim.control.faults().fired;
+    for (const f of fired)
+      load.outcomes.set(
+        `fault ${f.fault} ${f.command ?? ''}`,
+        (load.outcomes.get(`fault ${f.fault} ${f.command ?? ''}`) ?? 0) + 1,
+      );
     return {
       seed: options.seed,
       days,

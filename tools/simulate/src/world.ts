@@ -14,6 +14,8 @@ export const GATEWAY_TIMEOUT_MS = 400;
 /** Where every simulated history starts: a Monday, 08:00 in Taipei. */
 export const SIM_START = new Date('2026-03-02T08:00:00+08:00');
 const DAY_MS = 86_400_000;
+/** An unpaid purchase is closed this long after the reconciler first saw it. */
+export const PAYMENT_DEADLINE_MS = 20 * 3_600_000;
 
 export interface FeeTerms {
   escrowRate: string;
@@ -28,7 +30,7 @@ export interface SimPartner {
   readonly key: string;
   readonly issuerId: string;
   readonly terms: FeeTerms;
-  /** Dealer points (`dealer:<no>`) of an agent; none for a store. */
+  /** The partner's own redemption points (`dealer:<no>`), registered with a payout account each. */
   readonly dealerPoints: readonly string[];
   readonly hqAccount: string | null;
   id: string;
@@ -113,6 +115,8 @@ export class World {
 
   /** Errors no request should ever end in (a 5xx at the door): collected, reported as a broken invariant. */
   readonly unexpected: string[] = [];
+  /** Nights whose settlement did not complete, and why. */
+  readonly settlementFailures: string[] = [];
 
   /** The process restarts: every service instance (and what it held in memory) is thrown away. */
   rebuild(): void {
@@ -122,6 +126,8 @@ export class World {
       registry: this.registry,
       gateway: port,
       clock: this.clock,
+      // The gateway's payment deadline, shortened so that a purchase left unpaid is closed within a few days.
+      reconciler: { paymentDeadlineMs: PAYMENT_DEADLINE_MS },
     });
     this.settlement = createSettlement({
       dataSource: this.db.dataSource,
@@ -194,8 +200,9 @@ export class World {
   async #registerPartners(): Promise<void> {
     const { rng } = this;
     const count = Math.max(1, this.options.partners);
-    // With two or more partners the last one is a dealer (agent mode) redeeming the stores' vouchers at its tills.
-    const dealers = count >= 2 ? 1 : 0;
+    // With two or more partners the last one is a dealer (agent mode) redeeming the stores' vouchers at its tills;
+    // with four or more, the last two (their till numbers are the same: D001, D002).
+    const dealers = count >= 4 ? 2 : count >= 2 ? 1 : 0;
     for (let i = 0; i < count; i += 1) {
       const mode = i >= count - dealers ? 'agent' : 'store';
       const uid = `${mode === 'store' ? '2891518' : '7700000'}${String(10_000 + i * 7 + (this.options.seed % 997)).padStart(5, '0')}`;
@@ -207,7 +214,8 @@ export class World {
         issuanceLayer: rng.pick([1, 2, 3] as const)!,
       };
       const issuerId = `SIM-ISSUER-${i}`;
-      const dealerPoints = mode === 'agent' ? ['D001', 'D002'] : [];
+      // Every partner numbers its own redemption points from D001: the numbers of two partners meet.
+      const dealerPoints = ['D001', 'D002'];
       const hqAccount = rng.chance(0.6) ? `HQ${uid}` : null;
       const merchant: MerchantConfig = {
         uid,
