@@ -129,3 +129,27 @@ it('sets a report URL only when it is https (loopback http only in development)'
   expect(dev.status).toBe(0);
   expect((await read()).notifyUrl).toBe('http://127.0.0.1:9/r');
 }, 60_000);
+
+it('resend-reports puts an order’s flagged report back to pending under its id; an unknown order is refused', async () => {
+  const id = await partnerId();
+  const [operation] = await db.dataSource.query<{ id: string }[]>(
+    `INSERT INTO operations (partner_id, order_id, upstream_order_id, kind, command, request_hash, request, state)
+     VALUES ($1, 'CLI-ORDER-1', 'UPSTREAM-CLI-1', 'redemption', 'vouchertransaction', $2, '{}', 'succeeded')
+     RETURNING id`,
+    [id, 'h'.repeat(64)],
+  );
+  const [report] = await db.dataSource.query<{ id: string }[]>(
+    `INSERT INTO partner_notifications (partner_id, operation_id, event, payload, state, attempts, last_error)
+     VALUES ($1, $2, 'redemption', '{}', 'flagged', 5, 'no report secret') RETURNING id`,
+    [id, operation!.id],
+  );
+  const run = await partners(['resend-reports', '--uid', UID, '--order', 'CLI-ORDER-1']);
+  expect(run.status).toBe(0);
+  expect(run.stdout).toContain(report!.id);
+  const [row] = await db.dataSource.query<{ state: string; attempts: number }[]>(
+    'SELECT state, attempts FROM partner_notifications WHERE id = $1',
+    [report!.id],
+  );
+  expect(row).toEqual({ state: 'pending', attempts: 0 });
+  expect((await partners(['resend-reports', '--uid', UID, '--order', 'NO-SUCH'])).status).toBe(2);
+}, 60_000);

@@ -12,6 +12,7 @@
  *   rotate-report-secret --uid 123 [--overlap-hours 24] [--secret-file PATH|-]
  *       a new report signing secret (generated and shown once, or read from the file or stdin, never from
  *       the command line); the previous one keeps signing for the overlap, then expires
+ *   resend-reports --uid 123 --order O     an order's reports back to pending, same ids (the worker's sweep sends)
  *   set-point --uid 123 --kind store|dealer --ref R --name N [--payout-account A]
  *   add-fee-schedule --issuer ISS1 --from 2026-01-01 --escrow-rate 0.02 --gateway-rate 0.01
  *       --issuance-fee 1 --issuance-layer 2
@@ -25,6 +26,8 @@ import {
   PartnerReportSettings,
   type ReportUrlPolicy,
 } from '@tixclear/db';
+import { resendReports } from '@tixclear/operations';
+import type { DataSource } from 'typeorm';
 import { withDatabaseServer } from '../scripts/database';
 import { resolveMasterKey } from '../scripts/master-key';
 
@@ -54,6 +57,7 @@ const { values } = parseArgs({
     format: { type: 'string' },
     'overlap-hours': { type: 'string', default: '24' },
     'secret-file': { type: 'string' },
+    order: { type: 'string' },
   },
 });
 const reportUrls: ReportUrlPolicy = { allowLoopbackHttp: process.env.REPORT_URLS_ALLOW_LOOPBACK === 'true' };
@@ -80,6 +84,7 @@ try {
       await run(
         new PartnerRegistry(dataSource, masterKey, reportUrls),
         new PartnerReportSettings(dataSource, masterKey, reportUrls),
+        dataSource,
       );
     } finally {
       await dataSource.destroy();
@@ -90,7 +95,11 @@ try {
   process.exit(error instanceof UsageError ? 2 : 1);
 }
 
-async function run(registry: PartnerRegistry, reports: PartnerReportSettings): Promise<void> {
+async function run(
+  registry: PartnerRegistry,
+  reports: PartnerReportSettings,
+  dataSource: DataSource,
+): Promise<void> {
   switch (command) {
     case 'add': {
       const upstreamUid = values['upstream-uid'];
@@ -167,6 +176,17 @@ async function run(registry: PartnerRegistry, reports: PartnerReportSettings): P
       if (given === undefined) console.log(secret);
       return;
     }
+    case 'resend-reports': {
+      const partner = await registry.findByUid(required('uid'));
+      const resent = partner ? await resendReports(dataSource, partner.id, required('order')) : null;
+      if (resent === null) throw new UsageError('no such order of this partner');
+      console.log(
+        resent.length === 0
+          ? 'no report yet: the outcome is not final'
+          : `pending again (the worker's sweep sends them within a minute): ${resent.map((r) => `${r.event} ${r.id}`).join(', ')}`,
+      );
+      return;
+    }
     case 'set-point':
       await registry.setPoint(required('uid'), {
         kind: oneOf('kind', ['store', 'dealer']),
@@ -189,7 +209,7 @@ async function run(registry: PartnerRegistry, reports: PartnerReportSettings): P
       return;
     default:
       throw new UsageError(
-        'usage: npm run partners -- add|list|rotate-key|api-key|report-url|rotate-report-secret|set-point|add-fee-schedule [options]',
+        'usage: npm run partners -- add|list|rotate-key|api-key|report-url|rotate-report-secret|resend-reports|set-point|add-fee-schedule [options]',
       );
   }
 }
