@@ -65,6 +65,7 @@ try {
       serverUrl,
       faults: faults as FaultClass[],
       check: check as InvariantId[],
+      ticks,
     });
     console.log(summaryLine(result));
     if (values.verbose) console.log(JSON.stringify(result.outcomes));
