@@ -93,7 +93,13 @@ export type {
   NotificationKind,
   ParseNotificationInput,
 } from './notifications/notifications';
-export { parseFormBody } from './notifications/form';
+export {
+  FormNestingError,
+  httpBuildQuery,
+  MAX_FORM_DEPTH,
+  parseFormBody,
+  phpUrlencode,
+} from './wire/php-form';
 
 // Wire building blocks
 export * as fields from './wire/fields';

@@ -21,7 +21,6 @@ export * from './notification-intake';
 export * from './operation-waker';
 export * from './late-outcome';
 export * from './resolve-operation';
-export * from './form-encoding';
 export * from './job-queue';
 export * from './report-delivery';
 export * from './report-resend';

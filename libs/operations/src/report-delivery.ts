@@ -5,8 +5,8 @@ import {
   ReportUrlError,
   type ReportUrlPolicy,
 } from '@tixclear/db';
+import { httpBuildQuery } from '@tixclear/gateway-client';
 import type { DataSource } from 'typeorm';
-import { formEncode } from './form-encoding';
 import { signReport } from './report-signature';
 
 export const REPORT_ATTEMPTS = 5;
@@ -81,7 +81,7 @@ export async function deliverReport(
             data: report.payload,
           }),
         ]
-      : ['application/x-www-form-urlencoded', formEncode(report.payload)];
+      : ['application/x-www-form-urlencoded', httpBuildQuery(report.payload)];
   let error: string | null = null;
   try {
     const response = await (options.fetch ?? fetch)(url, {

@@ -7,7 +7,7 @@ import {
   PartnerNotificationEntity,
   SAMPLE_PARTNER,
 } from '@tixclear/db';
-import { httpBuildQuery } from '@tixclear/gateway-simulator';
+import { httpBuildQuery } from '@tixclear/gateway-client';
 import { createOperations, gatewayPort } from '@tixclear/operations';
 import {
   linesOf,

@@ -86,7 +86,6 @@ export {
   type MerchantView,
 } from './merchants';
 export type { NotificationRecord } from './notifier';
-export { httpBuildQuery, parsePhpQuery } from './php-query';
 export { ManualClock, mulberry32, type Clock, type IdGenerator } from './ports';
 export { DEFAULT_COMMAND_NAMES, type CommandNames } from './routes/api-init';
 export { Simulator } from './simulator';

@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { NotifyFaultDecision } from './faults';
 import type { NotifyFormat } from './merchants';
-import { httpBuildQuery } from './php-query';
+import { httpBuildQuery } from '@tixclear/gateway-client';
 import type { Clock } from './ports';
 
 /*

@@ -1,6 +1,6 @@
 import { encryptJson, KeyRing } from '@tixclear/crypto';
 import { SAMPLE_STORE_KEY, seed000Answers, seed001Answers } from '../testing/seed-samples';
-import { FormNestingError, MAX_FORM_DEPTH, parseFormBody } from './form';
+import { httpBuildQuery } from '../wire/php-form';
 import {
   detectNotificationKind,
   NOTIFICATION_ACK,
@@ -10,19 +10,7 @@ import {
   readNotificationFields,
 } from './notifications';
 
-/** PHP's http_build_query, as the gateway would form-encode a nested report. */
-function phpBuildQuery(value: unknown, prefix = ''): string[] {
-  if (value === null || value === undefined) return [];
-  if (typeof value === 'object') {
-    return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) =>
-      phpBuildQuery(v, prefix === '' ? k : `${prefix}[${k}]`),
-    );
-  }
-  // Scalars only here: a string as is, numbers and booleans as JSON writes them (as PHP does).
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return [`${encodeURIComponent(prefix)}=${encodeURIComponent(text)}`];
-}
-const form = (value: unknown): string => phpBuildQuery(value).join('&');
+const form = (value: Record<string, unknown>): string => httpBuildQuery(value);
 
 const redemptionReport = JSON.parse(seed000Answers.redemptionResponse) as Record<string, unknown>;
 const purchaseReport = (
@@ -31,22 +19,8 @@ const purchaseReport = (
 const refundReport = JSON.parse(seed000Answers.refundResponse) as Record<string, unknown>;
 const paymentReport = JSON.parse(seed001Answers.queryOrderResponse) as Record<string, unknown>;
 
-describe('parseFormBody (PHP http_build_query nesting)', () => {
-  it('rebuilds nested objects and lists', () => {
-    expect(
-      parseFormBody('a=1&items[0][id]=H01&items[0][sharing][sales]=0.1&items[1][id]=H02&tags[]=x&tags[]=y'),
-    ).toEqual({
-      a: '1',
-      items: [{ id: 'H01', sharing: { sales: '0.1' } }, { id: 'H02' }],
-      tags: ['x', 'y'],
-    });
-  });
-
-  it('refuses a key nested past MAX_FORM_DEPTH without overflowing the stack, and reads one at the bound', () => {
-    for (const depth of [MAX_FORM_DEPTH, 5_000, 100_000]) {
-      expect(() => parseFormBody(`a=1&zz${'[a]'.repeat(depth)}=1`)).toThrow(FormNestingError);
-    }
-    expect(parseFormBody(`zz${'[a]'.repeat(MAX_FORM_DEPTH - 1)}=1`)).toHaveProperty('zz.a.a');
+describe('readNotificationFields', () => {
+  it('refuses a form key nested thousands deep as an unreadable body', () => {
     let refused: unknown;
     try {
       readNotificationFields(`order_id=1&zz${'[0]'.repeat(100_000)}=1`);
@@ -55,12 +29,6 @@ describe('parseFormBody (PHP http_build_query nesting)', () => {
     }
     expect(refused).toBeInstanceOf(NotificationInvalidError);
     expect((refused as NotificationInvalidError).reason).toBe('unreadable_body');
-  });
-
-  it('ignores keys that would reach the prototype', () => {
-    const parsed = parseFormBody('__proto__[polluted]=1&a[constructor][x]=2&b=3');
-    expect(parsed).toEqual({ b: '3' });
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
 

@@ -6,7 +6,7 @@ import { redemptionState, type RedemptionState } from '../schemas/voucherquery';
 import { refundState, type RefundState } from '../schemas/voucherrefundquery';
 import { purchaseState, type PurchaseState } from '../schemas/voucherservicequery';
 import { looseText } from '../schemas/common';
-import { FormNestingError, parseFormBody } from './form';
+import { FormNestingError, parseFormBody } from '../wire/php-form';
 
 /*
  * The gateway's background reports (背景通知): purchase (『購買票券交易回傳資訊』), redemption

@@ -1,5 +1,5 @@
 import { encryptEnvelope } from '@tixclear/crypto';
-import { httpBuildQuery } from '../php-query';
+import { httpBuildQuery } from '@tixclear/gateway-client';
 
 /*
  * What the seed's PHP sample client does, for the specs: json_encode() (escapes `/` as `\/` and every non-ASCII

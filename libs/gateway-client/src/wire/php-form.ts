@@ -1,7 +1,12 @@
 /*
- * Report bodies arrive as `application/x-www-form-urlencoded` (the gateway is PHP) or as JSON. Nested values
- * in a form follow PHP's http_build_query: `items[0][sharing][sales]=0.1`. This rebuilds the nesting the way
- * PHP's own parser does, so a form and a JSON body of the same report decode to the same object.
+ * PHP's form encoding, both ways: the one module for it. The gateway is PHP: its sample client posts
+ * `http_build_query($fields)`, it most plausibly posts its reports the same way, and partners written for it read
+ * our reports from `$_POST`. Nested values are bracketed keys (`items[0][sharing][sales]=0.1`).
+ *
+ * PHP's semantics, which every writer here follows: `null` is left out, `true`/`false` are `1`/`0`, numbers are
+ * their decimal text, and names and values are urlencode()d (space as `+`, everything but `[A-Za-z0-9_.-]`
+ * percent-encoded, brackets included). The reader rebuilds the nesting as PHP's own parser does, so a form and a
+ * JSON body of the same report decode to the same object (values as strings).
  */
 
 type Node = Record<string, unknown>;
@@ -71,4 +76,36 @@ export function parseFormBody(body: string): Record<string, unknown> {
     });
   }
   return arrays(root) as Record<string, unknown>;
+}
+
+/** PHP's urlencode(): encodeURIComponent, and also `!'()*~` percent-encoded, space as `+`. */
+export function phpUrlencode(text: string): string {
+  return encodeURIComponent(text)
+    .replace(/[!'()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%20/g, '+');
+}
+
+function scalarText(value: unknown): string | undefined {
+  if (typeof value === 'boolean') return value ? '1' : '0';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  if (value instanceof Date) return value.toISOString();
+  return undefined; // null, undefined (and functions, symbols): left out, as PHP leaves out null
+}
+
+function pairsOf(value: unknown, name: string, out: string[]): void {
+  if (typeof value === 'object' && value !== null && !(value instanceof Date)) {
+    for (const [key, entry] of Object.entries(value))
+      pairsOf(entry, name === '' ? key : `${name}[${key}]`, out);
+    return;
+  }
+  const text = scalarText(value);
+  if (text !== undefined) out.push(`${phpUrlencode(name)}=${phpUrlencode(text)}`);
+}
+
+/** The body `http_build_query($fields)` writes for a PHP array shaped like `fields`. */
+export function httpBuildQuery(fields: Readonly<Record<string, unknown>>): string {
+  const out: string[] = [];
+  pairsOf(fields, '', out);
+  return out.join('&');
 }
