@@ -90,14 +90,28 @@ export class Load {
     await this.world.sim.control.notificationsSettled();
   }
 
-  /** Standing report faults for the whole run (duplicated, held back out of order, suppressed). */
-  reportFaults(): FaultRuleInput[] {
-    if (!this.faults.has('reports')) return [];
-    return [
-      { fault: 'notify_duplicate', probability: 0.15 },
-      { fault: 'notify_out_of_order', probability: 0.15, ms: 20 },
-      { fault: 'notify_suppress', probability: 0.15 },
-    ];
+  /**
+   * Standing faults of the business day: reports duplicated, held back out of order or suppressed; queries
+   * refused with a code that does not say "not found" (a refusal is no evidence that an order never arrived).
+   */
+  standingFaults(): FaultRuleInput[] {
+    const rules: FaultRuleInput[] = [];
+    if (this.faults.has('reports')) {
+      rules.push(
+        { fault: 'notify_duplicate', probability: 0.15 },
+        { fault: 'notify_out_of_order', probability: 0.15, ms: 20 },
+        { fault: 'notify_suppress', probability: 0.15 },
+      );
+    }
+    if (this.faults.has('transport')) {
+      rules.push({
+        fault: 'refuse',
+        code: '100',
+        command: ['voucherquery', 'voucherservicequery', 'voucherrefundquery'],
+        probability: 0.1,
+      });
+    }
+    return rules;
   }
 
   async #oneAction(): Promise<void> {
@@ -214,10 +228,16 @@ export class Load {
       (v) => v.issuerUid === owner.uid && v.customSerialNo === voucher.serial_number,
     )?.payToken;
     if (!token) return;
+    // At a store's own till, at one of the partner's redemption points, now and then at a point it never
+    // registered (refused once points are checked).
+    const roll = this.rng.float();
     const point =
-      partner.mode === 'store'
+      partner.mode === 'store' && roll < 0.5
         ? { reimbursement_from_type: 1, reimbursement_store_uid: partner.uid }
-        : { reimbursement_from_type: 2, reimbursement_dealer_no: this.rng.pick(partner.dealerPoints)! };
+        : {
+            reimbursement_from_type: 2,
+            reimbursement_dealer_no: roll < 0.97 ? this.rng.pick(partner.dealerPoints)! : 'D999',
+          };
     const wire = { order_id: this.#orderId('F'), pay_token: token, ...point };
     await this.#send({ partner, command: 'voucheroffline', wire });
   }
