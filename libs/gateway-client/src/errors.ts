@@ -208,21 +208,19 @@ export class GatewayInvalidResponseError extends GatewayError {
   readonly code = 'GATEWAY_INVALID_RESPONSE';
 }
 
-type NotSentReason =
-  'connection_refused' | 'dns_failure' | 'connect_timeout' | 'connect_failed' | 'tls_failure';
-
 /** The reasons that mean the request certainly never left: the only ones an intent may be undone on. */
-export const NOT_SENT_REASONS: readonly FailureReason[] = [
+export const NOT_SENT_REASONS = [
   'connection_refused',
   'dns_failure',
   'connect_timeout',
   'connect_failed',
   'tls_failure',
-];
+] as const satisfies readonly FailureReason[];
+type NotSentReason = (typeof NOT_SENT_REASONS)[number];
 
 /** Whether an error says the request certainly never left (and so cannot have taken effect). */
 export function certainlyNotSent(error: GatewayError): boolean {
-  return !error.mayHaveCommitted && NOT_SENT_REASONS.includes(error.reason);
+  return !error.mayHaveCommitted && (NOT_SENT_REASONS as readonly FailureReason[]).includes(error.reason);
 }
 
 /** Errno codes only the opening of a connection produces: by themselves evidence that nothing was written. */
