@@ -2,6 +2,7 @@ export * from './errors';
 export * from './error-codes';
 export * from './domain-errors';
 export * from './money';
+export * from './decimal';
 export * from './identifiers';
 export * from './taiwan-time';
 export * from './status-codes';

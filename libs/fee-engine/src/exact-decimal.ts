@@ -1,3 +1,4 @@
+import { type DecimalParts, MAX_DECIMAL_TEXT_LENGTH, readDecimalText } from '@tixclear/domain';
 import { FeeInputError, type FeeInputErrorCode } from './errors';
 
 /**
@@ -12,38 +13,30 @@ export interface ExactRatio {
 
 /** Rates and shares carry at most this many decimal places (10^15 is still a safe integer). */
 export const MAX_DECIMAL_PLACES = 15;
-/** Longer decimal strings are refused before any parsing. */
-export const MAX_DECIMAL_TEXT_LENGTH = 64;
-
-/**
- * The accepted notation, the same as decimal.js's own (`1`, `0.015`, `.5`, `5.`, `1.5e-2`, a leading `+`), minus
- * its hexadecimal, binary, octal, `NaN` and `Infinity` forms. Groups: sign, integer digits, fraction digits (after
- * integer digits), fraction digits (no integer digits), exponent.
- */
-export const DECIMAL_TEXT = /^([+-]?)(?:(\d+)(?:\.(\d*))?|\.(\d+))(?:[eE]([+-]?\d+))?$/;
+export { MAX_DECIMAL_TEXT_LENGTH };
 
 const ZERO: ExactRatio = Object.freeze({ num: 0, den: 1, scale: 0 });
 const ONE: ExactRatio = Object.freeze({ num: 1, den: 1, scale: 0 });
 
 /**
- * Checks the notation shared by both paths (type, length, grammar, sign). Returns the regex match so that the
- * fast parser need not match twice.
+ * Reads an exact decimal string by the project's one grammar (`readDecimalText` of @tixclear/domain), refusing
+ * with `FeeInputError(code, field)` what is not a string, too long, not a decimal, or negative (`-0` too).
  */
-export function matchDecimalText(text: unknown, code: FeeInputErrorCode, field: string): RegExpExecArray {
+export function decimalPartsOf(text: unknown, code: FeeInputErrorCode, field: string): DecimalParts {
   if (typeof text !== 'string') {
     throw new FeeInputError(code, field, `${field} must be an exact decimal string`);
   }
   if (text.length > MAX_DECIMAL_TEXT_LENGTH) {
     throw new FeeInputError(code, field, `${field} is longer than ${MAX_DECIMAL_TEXT_LENGTH} characters`);
   }
-  const match = DECIMAL_TEXT.exec(text);
-  if (match === null) {
+  const parts = readDecimalText(text);
+  if (parts === undefined) {
     throw new FeeInputError(code, field, `${field} is not a decimal number: ${JSON.stringify(text)}`);
   }
-  if (match[1] === '-') {
+  if (parts.negative) {
     throw new FeeInputError(code, field, `${field} must not be negative`);
   }
-  return match;
+  return parts;
 }
 
 /**
@@ -52,27 +45,19 @@ export function matchDecimalText(text: unknown, code: FeeInputErrorCode, field: 
  * `"0.50"` → 5 / 10. Throws `FeeInputError(code, field)` otherwise.
  */
 export function parseUnitDecimal(text: unknown, code: FeeInputErrorCode, field: string): ExactRatio {
-  const match = matchDecimalText(text, code, field);
-  const fraction = match[3] ?? match[4] ?? '';
-  const digits = (match[2] ?? '') + fraction;
-  let start = 0;
-  while (start < digits.length && digits.charCodeAt(start) === 48) start++;
-  let end = digits.length;
-  while (end > start && digits.charCodeAt(end - 1) === 48) end--;
-  if (start === end) return ZERO;
-  const significand = digits.slice(start, end);
-  // value = significand × 10^exponent; the exponent may be huge (a double is fine for the comparisons below)
-  const exponent = (match[5] === undefined ? 0 : Number(match[5])) - fraction.length + (digits.length - end);
-  if (significand.length - 1 + exponent >= 0) {
-    if (significand === '1' && exponent === 0) return ONE;
+  const { digits, exponent } = decimalPartsOf(text, code, field);
+  if (digits === '') return ZERO;
+  // value = digits × 10^exponent; the exponent may be huge (a double is fine for the comparisons below)
+  if (digits.length - 1 + exponent >= 0) {
+    if (digits === '1' && exponent === 0) return ONE;
     throw new FeeInputError(code, field, `${field} must not exceed 1`);
   }
   const scale = -exponent;
   if (scale > MAX_DECIMAL_PLACES) {
     throw new FeeInputError(code, field, `${field} has more than ${MAX_DECIMAL_PLACES} decimal places`);
   }
-  // significand.length ≤ scale ≤ 15 here, so both are exact safe integers
-  return { num: Number(significand), den: 10 ** scale, scale };
+  // digits.length ≤ scale ≤ 15 here, so both are exact safe integers
+  return { num: Number(digits), den: 10 ** scale, scale };
 }
 
 /** Parses a rate: as {@link parseUnitDecimal}, and below 1. */

@@ -1,7 +1,7 @@
 import Decimal from 'decimal.js';
 
 import { FeeInputError, FeeInputErrorCode } from './errors';
-import { MAX_DECIMAL_PLACES, matchDecimalText } from './exact-decimal';
+import { decimalPartsOf, MAX_DECIMAL_PLACES } from './exact-decimal';
 import { type FeeInput, type FeeObject, MIN_PAID_COST } from './types';
 import { checkIsPaid, checkLayer, checkMoney, checkSharingObject } from './validation';
 
@@ -19,7 +19,7 @@ export const FeeDecimal = Decimal.clone({
 type FeeDecimal = InstanceType<typeof FeeDecimal>;
 
 function unitDecimal(text: unknown, code: FeeInputErrorCode, field: string, below1: boolean): FeeDecimal {
-  matchDecimalText(text, code, field);
+  decimalPartsOf(text, code, field);
   const value = new FeeDecimal(text as string);
   if (value.isNegative()) throw new FeeInputError(code, field, `${field} must not be negative`);
   if (below1 ? value.gte(1) : value.gt(1)) throw new FeeInputError(code, field, `${field} is out of range`);

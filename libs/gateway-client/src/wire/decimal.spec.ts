@@ -30,10 +30,30 @@ describe('exact decimals', () => {
     expect(compareDecimals(sumDecimals([d('0.333'), d('0.333'), d('0.333')]), DECIMAL_ONE)).toBe(-1);
   });
 
-  it.each([['1e-7'], [1e-7], ['.5'], ['5.'], ['abc'], [''], [Number.POSITIVE_INFINITY], [null]])(
-    'refuses %j',
-    (v) => {
-      expect(parseDecimal(v)).toBeUndefined();
-    },
-  );
+  it('reads the one decimal grammar of the project (the fee engine reads the same)', () => {
+    expect(canonicalDecimal(d('1e-7'))).toBe('0.0000001');
+    expect(canonicalDecimal(d(1e-7))).toBe('0.0000001');
+    expect(canonicalDecimal(d('.5'))).toBe('0.5');
+    expect(canonicalDecimal(d('5.'))).toBe('5');
+    expect(canonicalDecimal(d('+0.25'))).toBe('0.25');
+    expect(canonicalDecimal(d('1.5E-2'))).toBe('0.015');
+    expect(canonicalDecimal(d('-0'))).toBe('0');
+  });
+
+  it.each([
+    [' 0.15'],
+    ['0.15 '],
+    ['0,15'],
+    ['0x1'],
+    ['NaN'],
+    ['abc'],
+    [''],
+    ['1e999999999'],
+    ['1e-999999999'],
+    [`0.${'0'.repeat(64)}1`],
+    [Number.POSITIVE_INFINITY],
+    [null],
+  ])('refuses %j', (v) => {
+    expect(parseDecimal(v)).toBeUndefined();
+  });
 });

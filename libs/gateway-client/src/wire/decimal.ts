@@ -1,14 +1,14 @@
+import { readDecimalText } from '@tixclear/domain';
+
 /*
  * Exact decimals for the sharing ratios. The seeds send them as strings in requests (`"0.15"`) and as JSON
  * numbers in answers (`0.15`). Summing them as doubles is wrong (0.1 + 0.2 !== 0.3), so each is read as a
- * scaled integer (digits and a power of ten) and compared exactly. No decimal.js here: it belongs to
- * libs/fee-engine, and a sum and a comparison need nothing more than bigint.
+ * scaled integer (digits and a power of ten) and compared exactly. The text is read by the project's one decimal
+ * grammar (`readDecimalText`, @tixclear/domain); no decimal.js here: a sum and a comparison need only bigint.
  */
 
-/** A plain decimal without exponent: what `String(0.15)` and the samples produce. */
-const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
-
-const MAX_DECIMAL_LENGTH = 40;
+/** Neither the digits before the point nor the places after it may exceed this: no ratio comes near. */
+const MAX_DECIMAL_DIGITS = 40;
 
 export interface ScaledDecimal {
   /** The value times 10^scale, exactly. */
@@ -21,24 +21,18 @@ export interface ScaledDecimal {
  * reads back as the same double (`String(n)`), which for the ratios a human writes (`0.15`) is that literal.
  */
 export function parseDecimal(value: unknown): ScaledDecimal | undefined {
-  let text: string;
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) return undefined;
-    text = String(value);
-    // Tiny or huge numbers print with an exponent; no ratio looks like that, so refuse rather than expand.
-    if (/e/i.test(text)) return undefined;
-  } else if (typeof value === 'string') {
-    // No ratio needs more; refusing early keeps hostile input from costing BigInt work.
-    if (value.length > MAX_DECIMAL_LENGTH) return undefined;
-    text = value.trim();
-  } else {
-    return undefined;
-  }
-  const m = DECIMAL.exec(text);
-  if (m === null) return undefined;
-  const sign = m[1] === '-' ? -1n : 1n;
-  const fraction = m[3] ?? '';
-  return { units: sign * BigInt((m[2] ?? '0') + fraction), scale: fraction.length };
+  if (typeof value === 'number' && !Number.isFinite(value)) return undefined;
+  if (typeof value !== 'number' && typeof value !== 'string') return undefined;
+  const parts = readDecimalText(String(value));
+  if (parts === undefined) return undefined;
+  const { digits, exponent } = parts;
+  // Bounded before any bigint is built, so `1e999999999` costs nothing.
+  if (digits.length + exponent > MAX_DECIMAL_DIGITS || -exponent > MAX_DECIMAL_DIGITS) return undefined;
+  if (digits === '') return { units: 0n, scale: 0 };
+  const sign = parts.negative ? -1n : 1n;
+  return exponent >= 0
+    ? { units: sign * BigInt(digits + '0'.repeat(exponent)), scale: 0 }
+    : { units: sign * BigInt(digits), scale: -exponent };
 }
 
 /** Canonical text of a decimal: no redundant zeros (`"0.50"` becomes `"0.5"`, `"1.0"` becomes `"1"`). */

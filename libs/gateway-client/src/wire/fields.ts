@@ -68,8 +68,8 @@ export function intOneOf<const T extends readonly [number, ...number[]]>(values:
 export const decimalRatio = z.codec(
   z
     .union([z.number(), z.string()])
-    .refine((v) => parseDecimal(v) !== undefined, { message: 'Expected a plain decimal number.' }),
-  z.string().refine((v) => parseDecimal(v) !== undefined, { message: 'Expected a plain decimal number.' }),
+    .refine((v) => parseDecimal(v) !== undefined, { message: 'Expected a decimal number.' }),
+  z.string().refine((v) => parseDecimal(v) !== undefined, { message: 'Expected a decimal number.' }),
   {
     decode: (wire) => canonicalDecimal(parseDecimal(wire) as NonNullable<ReturnType<typeof parseDecimal>>),
     encode: (text) => text,
@@ -84,8 +84,8 @@ export const decimalRatio = z.codec(
 export const decimalRatioAnswer = z.codec(
   z
     .union([z.number(), z.string()])
-    .refine((v) => parseDecimal(v) !== undefined, { message: 'Expected a plain decimal number.' }),
-  z.string().refine((v) => parseDecimal(v) !== undefined, { message: 'Expected a plain decimal number.' }),
+    .refine((v) => parseDecimal(v) !== undefined, { message: 'Expected a decimal number.' }),
+  z.string().refine((v) => parseDecimal(v) !== undefined, { message: 'Expected a decimal number.' }),
   {
     decode: (wire) => canonicalDecimal(parseDecimal(wire) as NonNullable<ReturnType<typeof parseDecimal>>),
     encode: (text) => Number(text),
