@@ -1,7 +1,8 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { clientAddress } from '../common/client-address';
+import { ApiEnvelopeInit } from '../rest/openapi';
 import { EnvelopeService } from './envelope.service';
 
 @ApiTags('gateway-compatible')
@@ -12,12 +13,7 @@ export class EnvelopeController {
   /** Form-encoded (PHP, Python, C# clients) or JSON (Node client) bodies alike. */
   @Post('init')
   @HttpCode(200)
-  @ApiOperation({
-    summary: 'The gateway-compatible door',
-    description:
-      'store_uid (or agent_uid), service and encry_data, form-encoded or JSON, exactly as the gateway takes ' +
-      "them (AES-256-CBC envelopes, the partner's key): a client written for the gateway switches by its URL.",
-  })
+  @ApiEnvelopeInit()
   async init(
     @Body() body: unknown,
     @Req() request: FastifyRequest,

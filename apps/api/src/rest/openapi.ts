@@ -2,6 +2,7 @@ import { applyDecorators, type INestApplication } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
+  ApiConsumes,
   ApiHeader,
   ApiOperation,
   ApiParam,
@@ -10,16 +11,20 @@ import {
   DocumentBuilder,
   getSchemaPath,
   SwaggerModule,
+  type OpenAPIObject,
 } from '@nestjs/swagger';
 import { commands, type CommandName } from '@tixclear/gateway-client';
 import { OperationErrorCode } from '@tixclear/operations';
 import { z } from 'zod';
+import { answerExamples, envelopeRefusalExample, errorExamples, requestExamples } from './openapi-examples';
 import { RestErrorCode } from './rest-errors';
 
 /*
  * The OpenAPI document of the REST door, served at /docs (Swagger UI) and /docs/openapi.json. Bodies are not
  * described twice: their JSON schemas are derived from the gateway client's zod schemas, the ones that
- * validate both front doors at run time, so the document cannot drift from what the API accepts.
+ * validate both front doors at run time, so the document cannot drift from what the API accepts. Examples are
+ * in openapi-examples.ts; the document is committed as docs/openapi.json (`npm run openapi` rewrites it, a spec
+ * compares them).
  */
 
 type Json = Record<string, unknown>;
@@ -90,6 +95,41 @@ export function restSchemas(): Record<string, Json> {
         },
       },
     },
+    EnvelopeRequest: {
+      type: 'object',
+      description:
+        "The gateway's own request, form-encoded (application/x-www-form-urlencoded, as the PHP, Python and C# " +
+        'reference clients send it) or JSON (the Node client). service and encry_data are AES-256-CBC envelopes ' +
+        "under the partner's key (base64 of IV ‖ ciphertext): service holds { service_name: 'api', cmd: " +
+        "'api/<command>' }, encry_data the command's request, the same fields as the REST bodies plus store_uid.",
+      required: ['service', 'encry_data'],
+      properties: {
+        store_uid: { type: 'string', maxLength: 32, description: 'Store mode: the partner uid.' },
+        agent_uid: { type: 'string', maxLength: 32, description: 'Dealer mode, when store_uid is absent.' },
+        service: {
+          type: 'string',
+          description: "Envelope of { service_name: 'api', cmd: 'api/<command>' }.",
+        },
+        encry_data: { type: 'string', description: "Envelope of the command's request." },
+      },
+    },
+    EnvelopeAnswer: {
+      type: 'object',
+      description:
+        "The gateway's own answer to the command, in clear JSON: code and msg, and the command's fields (the " +
+        'REST answers carry the same object as data). Refusals come with HTTP 200 too, in code (100 with ' +
+        'field, B500…), plus error_code (our operation code: REQUEST_INVALID, VOUCHER_UNAVAILABLE, ' +
+        'ENVELOPE_INVALID…). Commands: voucherservicepurchase, voucherservicequery, vouchertransaction, ' +
+        'voucherquery, voucherrefund, voucherrefundquery, voucheroffline.',
+      required: ['code'],
+      properties: {
+        code: { type: 'string' },
+        msg: { type: 'string' },
+        field: { type: 'string', description: 'The field at fault (code 100).' },
+        error_code: { type: 'string', description: 'Our operation code, on a refusal by us.' },
+      },
+      additionalProperties: true,
+    },
     Pending: {
       type: 'object',
       description:
@@ -124,16 +164,62 @@ export function restSchemas(): Record<string, Json> {
 }
 
 type SchemaName = keyof ReturnType<typeof restSchemas>;
+type Examples = typeof answerExamples & typeof requestExamples;
 const ref = (name: SchemaName) => ({ $ref: getSchemaPath(name) });
-const error = (status: number, description: string) =>
-  ApiResponse({ status, description, schema: ref('Error') });
+
+const REQUEST_ID = {
+  'X-Request-Id': {
+    description: 'On every answer: the request id (a sane incoming X-Request-Id is kept). Quote it to us.',
+    schema: { type: 'string' },
+  },
+};
+const LOCATION = {
+  Location: {
+    description: 'The order, to GET: /v1/<resource>/<order_id> (/v1/redemptions/QS-R1).',
+    schema: { type: 'string', format: 'uri-reference' },
+  },
+};
+const REPLAYED = {
+  'Idempotent-Replayed': {
+    description: 'true on an answer replayed for a repeated Idempotency-Key; absent otherwise.',
+    schema: { type: 'string', enum: ['true'] },
+  },
+};
+
+/** One documented answer: its schema, its example and the headers it carries. */
+function answer(options: {
+  status: number;
+  description: string;
+  schema: SchemaName;
+  example: unknown;
+  headers?: Record<string, unknown>;
+}) {
+  return ApiResponse({
+    status: options.status,
+    description: options.description,
+    schema: ref(options.schema),
+    example: options.example,
+    headers: { ...REQUEST_ID, ...options.headers },
+  });
+}
+
+const error = (status: number, description: string, headers?: Record<string, unknown>) =>
+  answer({ status, description, schema: 'Error', example: errorExamples[status], headers });
+
+const body = (name: keyof typeof requestExamples) =>
+  ApiBody({
+    schema: ref(name),
+    examples: { [name]: { summary: 'From a run', value: requestExamples[name] } },
+  });
+
+const example = (name: keyof Examples): unknown => ({ ...answerExamples, ...requestExamples })[name];
 
 /** Documents one REST POST: the Idempotency-Key header, the body, and every answer it can get. */
 export function ApiRestPost(options: {
   summary: string;
   description: string;
-  body: SchemaName;
-  answer: SchemaName;
+  body: keyof typeof requestExamples;
+  answer: keyof typeof answerExamples;
 }) {
   return applyDecorators(
     ApiOperation({ summary: options.summary, description: options.description }),
@@ -145,32 +231,47 @@ export function ApiRestPost(options: {
         'gets the stored answer (header Idempotent-Replayed: true).',
       schema: { type: 'string', minLength: 1, maxLength: 100 },
     }),
-    ApiBody({ schema: ref(options.body) }),
-    ApiResponse({ status: 201, description: 'Done; Location reads the order.', schema: ref(options.answer) }),
-    ApiResponse({
+    body(options.body),
+    answer({
+      status: 201,
+      description: 'Done; Location reads the order.',
+      schema: options.answer,
+      example: example(options.answer),
+      headers: { ...LOCATION, ...REPLAYED },
+    }),
+    answer({
       status: 200,
       description: 'This order_id with this content was answered before: that answer again.',
-      schema: ref(options.answer),
+      schema: options.answer,
+      example: example(options.answer),
+      headers: { ...LOCATION, ...REPLAYED },
     }),
-    ApiResponse({
+    answer({
       status: 202,
       description: 'Outcome not known yet: GET the Location.',
-      schema: ref('Pending'),
+      schema: 'Pending',
+      example: example('Pending'),
+      headers: LOCATION,
     }),
     error(
       400,
       'REQUEST_INVALID (field names the field), BODY_INVALID, IDEMPOTENCY_KEY_REQUIRED or _INVALID.',
+      REPLAYED,
     ),
-    error(409, 'ORDER_CONFLICT, VOUCHER_UNAVAILABLE, IDEMPOTENCY_KEY_REUSED or IDEMPOTENCY_KEY_IN_PROGRESS.'),
+    error(
+      409,
+      'ORDER_CONFLICT, VOUCHER_UNAVAILABLE, IDEMPOTENCY_KEY_REUSED or IDEMPOTENCY_KEY_IN_PROGRESS.',
+      REPLAYED,
+    ),
     error(413, 'BODY_TOO_LARGE.'),
     error(415, 'UNSUPPORTED_MEDIA_TYPE: send application/json.'),
-    error(422, 'GATEWAY_REFUSED: the gateway answered with a refusal (gateway_code).'),
+    error(422, 'GATEWAY_REFUSED: the gateway answered with a refusal (gateway_code).', REPLAYED),
     error(503, 'GATEWAY_UNAVAILABLE: nothing was done; retry with the same Idempotency-Key.'),
   );
 }
 
 /** Documents one REST GET of an order by the partner's order_id. */
-export function ApiRestGet(options: { summary: string; answer: SchemaName }) {
+export function ApiRestGet(options: { summary: string; answer: keyof typeof answerExamples }) {
   return applyDecorators(
     ApiOperation({
       summary: options.summary,
@@ -181,7 +282,12 @@ export function ApiRestGet(options: { summary: string; answer: SchemaName }) {
       description: "The partner's order_id",
       schema: { type: 'string', maxLength: 50 },
     }),
-    ApiResponse({ status: 200, description: "The gateway's record.", schema: ref(options.answer) }),
+    answer({
+      status: 200,
+      description: "The gateway's record.",
+      schema: options.answer,
+      example: example(options.answer),
+    }),
     error(404, 'ORDER_NOT_FOUND: no such order of this partner.'),
     error(422, 'GATEWAY_REFUSED: the gateway does not know the order (gateway_code B500).'),
     error(503, 'GATEWAY_UNAVAILABLE: ask again later.'),
@@ -203,7 +309,12 @@ export function ApiReportResend() {
       description: "The partner's order_id",
       schema: { type: 'string', maxLength: 64 },
     }),
-    ApiResponse({ status: 202, description: 'Queued for delivery.', schema: ref('ReportsResent') }),
+    answer({
+      status: 202,
+      description: 'Queued for delivery.',
+      schema: 'ReportsResent',
+      example: example('ReportsResent'),
+    }),
     error(
       404,
       'ORDER_NOT_FOUND: no such order of this partner; REPORT_NOT_FOUND: its outcome is not final yet.',
@@ -216,16 +327,52 @@ export function ApiRestResource(tag: string) {
   return applyDecorators(
     ApiTags(tag),
     ApiBearerAuth('apiKey'),
+    error(401, 'UNAUTHENTICATED: missing, unknown or revoked key.'),
+  );
+}
+
+/** Documents `POST /api/init`, the gateway-compatible envelope door. */
+export function ApiEnvelopeInit() {
+  return applyDecorators(
+    ApiOperation({
+      summary: 'The gateway-compatible door',
+      description:
+        'store_uid (or agent_uid), service and encry_data, form-encoded or JSON, exactly as the gateway takes ' +
+        "them (AES-256-CBC envelopes, the partner's key): a client written for the gateway switches by its URL. " +
+        "The answer is the gateway's, in clear JSON, always HTTP 200 but for the limits below; an envelope that " +
+        'does not open gets one answer whatever the reason (code 100, ENVELOPE_INVALID).',
+    }),
+    ApiConsumes('application/x-www-form-urlencoded', 'application/json'),
+    body('EnvelopeRequest'),
     ApiResponse({
-      status: 401,
-      description: 'UNAUTHENTICATED: missing, unknown or revoked key.',
-      schema: ref('Error'),
+      status: 200,
+      description: "The gateway's answer to the command, or its refusal.",
+      schema: ref('EnvelopeAnswer'),
+      examples: {
+        answered: { summary: 'api/voucherquery answered', value: example('EnvelopeAnswer') },
+        unreadable: { summary: 'An envelope that does not open', value: envelopeRefusalExample },
+      },
+      headers: REQUEST_ID,
+    }),
+    ApiResponse({
+      status: 413,
+      description: 'The body is larger than the limit (code 100, BODY_TOO_LARGE).',
+      schema: ref('EnvelopeAnswer'),
+      example: { code: '100', msg: 'the body is larger than the limit', error_code: 'BODY_TOO_LARGE' },
+      headers: REQUEST_ID,
+    }),
+    ApiResponse({
+      status: 429,
+      description: 'Too many envelopes that do not open from this address for this partner uid; retry later.',
+      schema: ref('EnvelopeAnswer'),
+      example: { code: '100', msg: 'too many unreadable envelopes; retry later', error_code: 'RATE_LIMITED' },
+      headers: REQUEST_ID,
     }),
   );
 }
 
-/** Builds the document and serves it: Swagger UI at /docs, the JSON at /docs/openapi.json. */
-export function serveOpenApi(app: INestApplication): void {
+/** The OpenAPI document of the app, as served (and committed as docs/openapi.json). */
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('tixclear API')
     .setDescription(
@@ -242,7 +389,12 @@ export function serveOpenApi(app: INestApplication): void {
     ...document.components,
     schemas: { ...document.components?.schemas, ...(restSchemas() as Record<string, object>) },
   };
-  SwaggerModule.setup('docs', app, document, {
+  return document;
+}
+
+/** Builds the document and serves it: Swagger UI at /docs, the JSON at /docs/openapi.json. */
+export function serveOpenApi(app: INestApplication): void {
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), {
     jsonDocumentUrl: 'docs/openapi.json',
     raw: ['json'],
     customSiteTitle: 'tixclear API',

@@ -1,0 +1,232 @@
+/*
+ * The examples of the OpenAPI document: requests and answers as a run of `npm start` (the gateway simulator,
+ * the sample partner) sent and received them, so that a partner can start from them. openapi-examples.spec.ts
+ * checks each against the schema the API validates it with.
+ */
+
+const ITEM = { id: 'H01', serial_number: 'QS1' };
+const SHARING = { headquarters: 0.15, sales: 0.1, reimbursement: 0.75 };
+const FEE = {
+  cost: 50,
+  gateway_fee: 1,
+  escrow_fee: 1,
+  issuance_layer: 2,
+  issuance_fee: 1,
+  headquarters: 7,
+  sales: 5,
+  reimbursement: 35,
+};
+const ECHO = { echo_0: '', echo_1: '', echo_2: '', echo_3: '', echo_4: '' };
+
+/** The request bodies, by schema name. */
+export const requestExamples = {
+  PurchaseRequest: {
+    order_id: 'QS-P1',
+    pfn: '0',
+    cost: 100,
+    currency: 'TWD',
+    user_data: { user_id: 'u1', user_name: 'A buyer', ip: '127.0.0.1' },
+    items: [
+      {
+        id: 'H01',
+        name: 'Lunch voucher',
+        amount: 2,
+        price: 50,
+        cost: 50,
+        total_price: 100,
+        total_cost: 100,
+        gift_number: 0,
+        trust_start_date: '20260101',
+        trust_end_date: '20991231',
+        is_custom_serial: 1,
+        serial_numbers: '["QS1","QS2"]',
+        gift_serial_numbers: '[]',
+        sharing: { headquarters: '0.15', sales: '0.1', reimbursement: '0.75' },
+      },
+    ],
+    declarations: [{ name: 'Lunch voucher', content: 'One lunch.' }],
+  },
+  RedemptionRequest: { order_id: 'QS-R1', user_id: 'u1', ip: '127.0.0.1', items: [ITEM] },
+  OfflineRedemptionRequest: {
+    order_id: 'QS-O1',
+    pay_token: 'MYTIXW7REQSEHPEGV13TY',
+    reimbursement_from_type: 1,
+    reimbursement_store_uid: '289151880142',
+    pos_trade_time: '20261206120000',
+    pos_id: 'POS01',
+    clerk_no: 'C07',
+  },
+  RefundRequest: { order_id: 'QS-F1', items: [{ id: 'H01', serial_number: 'QS2' }] },
+  EnvelopeRequest: {
+    store_uid: '289151880142',
+    service: 'j0sVWzYuLx0NfQrc7rks8AWDArNPc4n+VwlMz66l4nef77aJzObwWPb2SfJ0XHwW9oF8gyqu4viJ4o6/uS8IRA==',
+    encry_data: '6DHerkjI2SvmBrURNjerea8SznxgOUBKuVoh+aYmWavwOXN0FwQJF3Z5og1c9gk81Mxu+y4FgR9mzgvyeEqgPw==',
+  },
+} as const;
+
+const REDEEMED = {
+  order_id: 'QS-R1',
+  uid: '101',
+  key: '5e47840f16dd9b67a943838ad799816d',
+  code: '250',
+  msg: '核銷成功',
+  reimbursement_date: '20261206032105',
+  items: [{ ...ITEM, is_paid: 1, sharing: SHARING, fee: FEE }],
+  ...ECHO,
+};
+
+/** The answers, by schema name. */
+export const answerExamples = {
+  Purchase: {
+    data: {
+      code: '200',
+      msg: '資料正確',
+      uid: '100',
+      key: '35c8cada66998406f5582925aa04322d1ffd57ed',
+      url: 'http://127.0.0.1:4010/voucher/100.html',
+    },
+  },
+  Redemption: { data: REDEEMED },
+  OfflineRedemption: {
+    data: {
+      code: 'B200',
+      msg: '執行成功',
+      content: {
+        uid: '104',
+        key: '55923c23ea5724315dcb006e40e4d9e0',
+        order_id: 'QS-O1',
+        code: '250',
+        msg: '核銷成功',
+        finishtime: '20261206032325',
+        pay_token: 'MYTIXW7REQSEHPEGV13TY',
+        pos_trade_time: '20261206120000',
+        pos_id: 'POS01',
+        clerk_no: 'C07',
+        items: [
+          {
+            issuance_uid: '289151880142',
+            id: 'H01',
+            name: 'Lunch voucher',
+            products: [{ amount: 1, cost: 50, price: 50, total_cost: 50, total_price: 50 }],
+            vouchers: [
+              {
+                serial_no: 'TX0000000003',
+                custom_serial_no: 'QS9',
+                book_no: '',
+                sales_from_type: 1,
+                sales_store_uid: '289151880142',
+                sales_dealer_no: '',
+                cost: 50,
+                price: 50,
+              },
+            ],
+          },
+        ],
+        reimbursement_from_type: 1,
+        reimbursement_store_uid: '289151880142',
+        reimbursement_dealer_no: '',
+        issuance_uid: '',
+        reimbursement_order_id: '',
+        issue_invoice_state: 0,
+        invoice: null,
+        ...ECHO,
+      },
+    },
+  },
+  Refund: {
+    data: {
+      code: '230',
+      msg: '退款成功',
+      uid: '102',
+      key: 'a49a20e0ed84aec7f3c62ef788381b5d',
+      order_id: 'QS-F1',
+      refund_date: '20261206032105',
+      items: [{ id: 'H01', serial_number: 'QS2' }],
+      ...ECHO,
+    },
+  },
+  PurchaseQuery: {
+    data: {
+      code: 'B200',
+      msg: '執行成功',
+      content: {
+        uid: '100',
+        key: '35c8cada66998406f5582925aa04322d1ffd57ed',
+        code: '250',
+        msg: '付款完成',
+        finishtime: '20261206032059',
+        order_id: 'QS-P1',
+        user_id: 'u1',
+        cost: 100,
+        currency: 'TWD',
+        actual_cost: 100,
+        actual_currency: 'TWD',
+        pfn: 'CREDITCARD',
+        ...ECHO,
+      },
+    },
+  },
+  RedemptionQuery: { data: { code: 'B200', msg: '執行成功', content: REDEEMED } },
+  RefundQuery: {
+    data: {
+      code: 'B200',
+      msg: '執行成功',
+      content: {
+        order_id: 'QS-F1',
+        uid: '102',
+        key: 'a49a20e0ed84aec7f3c62ef788381b5d',
+        code: '230',
+        msg: '退款成功',
+        refund_date: '20261206032105',
+        items: [{ id: 'H01', serial_number: 'QS2' }],
+        ...ECHO,
+      },
+    },
+  },
+  ReportsResent: {
+    data: {
+      order_id: 'QS-R1',
+      reports: [{ id: '0f8e7c52-3f4e-4a53-9a57-1d2c3b4a5e6f', event: 'redemption' }],
+    },
+  },
+  Pending: { status: 'pending', message: 'the outcome is not known yet; read the order' },
+  /** What the gateway itself would answer: here, a query of the redemption above. */
+  EnvelopeAnswer: { code: 'B200', msg: '執行成功', content: REDEEMED },
+} as const;
+
+/** One error answer per HTTP status, as the API sends them. */
+export const errorExamples: Readonly<Record<number, object>> = {
+  400: {
+    error: {
+      code: 'REQUEST_INVALID',
+      field: 'ip',
+      message: 'Invalid input: expected string, received undefined',
+    },
+  },
+  401: { error: { code: 'UNAUTHENTICATED', message: 'missing, unknown or revoked API key' } },
+  404: { error: { code: 'ORDER_NOT_FOUND', message: 'no such order' } },
+  409: {
+    error: {
+      code: 'VOUCHER_UNAVAILABLE',
+      field: 'items[0].serial_number',
+      message: 'voucher QS1 is redeemed',
+    },
+  },
+  413: { error: { code: 'BODY_TOO_LARGE', message: 'the body is larger than the limit' } },
+  415: { error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'unsupported content type' } },
+  422: {
+    error: { code: 'GATEWAY_REFUSED', gateway_code: '300', message: '核銷失敗' },
+    data: { code: '300', msg: '核銷失敗', order_id: 'QS-R1' },
+  },
+  503: {
+    error: { code: 'GATEWAY_UNAVAILABLE', message: 'the gateway did not answer; retry with the same key' },
+  },
+};
+
+/** An envelope door answer for an envelope that does not open (always this one, whatever the reason). */
+export const envelopeRefusalExample = {
+  code: '100',
+  msg: 'encry_data: the envelope cannot be opened',
+  field: 'encry_data',
+  error_code: 'ENVELOPE_INVALID',
+} as const;
