@@ -1,18 +1,13 @@
+import { fromDbString } from '@tixclear/domain';
 import type { ValueTransformer } from 'typeorm';
 
 /**
  * Money is whole TWD in `bigint` columns. node-postgres returns bigint as a string (it cannot know the value
- * fits a JS number); amounts here are bounded far below 2^53, so we convert and check rather than carry
- * strings around the code.
+ * fits a JS number); the domain's one reader, `fromDbString`, makes it a checked `Twd` (MONEY_INVALID past 2^53).
  */
 export const twdColumn: ValueTransformer = {
   to: (value: number | null | undefined) => value,
-  from: (value: string | null) => {
-    if (value === null) return null;
-    const n = Number(value);
-    if (!Number.isSafeInteger(n)) throw new RangeError(`bigint column value ${value} is not a safe integer`);
-    return n;
-  },
+  from: (value: string | null) => (value === null ? null : fromDbString(value)),
 };
 
 /**
