@@ -1,4 +1,5 @@
 import PgBoss from 'pg-boss';
+import type { DataSource } from 'typeorm';
 import { REPORT_ATTEMPTS } from './report-delivery';
 import type { ReportDispatcher } from './partner-outbox';
 
@@ -86,6 +87,7 @@ export async function sendReportJobs(
   notificationIds: readonly string[],
   timing: QueueTiming,
 ): Promise<void> {
+  if (notificationIds.length === 0) return;
   await boss.insert(
     notificationIds.map((notificationId) => ({
       name: QUEUES.partnerReport,
@@ -96,4 +98,21 @@ export async function sendReportJobs(
       retryBackoff: true,
     })),
   );
+}
+
+/**
+ * Of these reports, those with no job queued, waiting for its retry or running. A report's jobs carry its id as
+ * singleton key, but on a standard pg-boss queue that key does not stop a second job: only this check does, so
+ * that the sweep and a resend never start a second delivery of a report beside the first (twice at once, and
+ * without the first's backoff).
+ */
+export async function reportsWithoutJob(dataSource: DataSource, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const live = await dataSource.query<{ id: string }[]>(
+    `SELECT singleton_key AS id FROM pgboss.job
+      WHERE name = $1 AND singleton_key = ANY($2) AND state IN ('created', 'retry', 'active')`,
+    [QUEUES.partnerReport, ids],
+  );
+  const busy = new Set(live.map((row) => row.id));
+  return ids.filter((id) => !busy.has(id));
 }

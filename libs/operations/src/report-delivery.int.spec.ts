@@ -80,6 +80,12 @@ class Receiver {
           const blanks = ' '.repeat(64 * 1024);
           for (let i = 0; i < 16; i += 1) response.write(blanks);
           response.end();
+        } else if (path === '/fail') {
+          // Answers late, so that deliveries started together are all in flight at once.
+          setTimeout(() => {
+            response.writeHead(500, { 'content-type': 'text/plain' });
+            response.end('error');
+          }, 50);
         } else {
           response.writeHead(200, { 'content-type': 'text/plain' });
           response.end('8888\n');
@@ -361,4 +367,15 @@ it('a resend delivers the report again under the same webhook-id, for its own pa
   expect(deliveries).toHaveLength(2);
   expect(deliveries[1]!.body).toBe(deliveries[0]!.body);
   for (const delivery of deliveries) expect(verify(secret, delivery.headers, delivery.body)).toBe(true);
+});
+
+it('attempts are counted in the database: deliveries racing on one report lose none of them', async () => {
+  const { entity } = await partner('/fail');
+  const id = await reported(entity.id);
+  const results = await Promise.all([1, 2, 3].map(() => deliverReport(db.dataSource, id, options)));
+  expect(results).toEqual(['retry', 'retry', 'retry']);
+  expect(await stateOf(id)).toMatchObject({ state: 'pending', attempts: 3 });
+  const last = await Promise.all([1, 2].map(() => deliverReport(db.dataSource, id, options)));
+  expect(last.sort()).toEqual(['flagged', 'retry']);
+  expect(await stateOf(id)).toMatchObject({ state: 'flagged', attempts: 5 });
 });

@@ -104,20 +104,26 @@ export async function deliverReport(
     error = cause instanceof Error ? `${cause.name}: ${cause.message}` : 'request failed';
   }
 
-  const attempts = report.attempts + 1;
+  // Counted in the statement (attempts + 1), so two deliveries racing never lose an attempt.
   if (error === null) {
-    await repo.update(
-      { id: report.id, state: 'pending' },
-      { state: 'delivered', attempts, deliveredAt: new Date(), lastError: null },
-    );
+    await repo
+      .createQueryBuilder()
+      .update()
+      .set({ state: 'delivered', attempts: () => 'attempts + 1', deliveredAt: new Date(), lastError: null })
+      .where({ id: report.id, state: 'pending' })
+      .execute();
     return 'delivered';
   }
-  const last = attempts >= (options.attempts ?? REPORT_ATTEMPTS);
-  await repo.update(
-    { id: report.id, state: 'pending' },
-    { attempts, lastError: error.slice(0, 500), ...(last ? { state: 'flagged' as const } : {}) },
+  const [rows] = await dataSource.query<[{ state: string }[], number]>(
+    `UPDATE partner_notifications
+        SET attempts = attempts + 1, last_error = $2,
+            state = CASE WHEN attempts + 1 >= $3 THEN 'flagged' ELSE state END
+      WHERE id = $1 AND state = 'pending'
+      RETURNING state`,
+    [report.id, error.slice(0, 500), options.attempts ?? REPORT_ATTEMPTS],
   );
-  return last ? 'flagged' : 'retry';
+  if (!rows[0]) return 'already_done';
+  return rows[0].state === 'pending' ? 'retry' : 'flagged';
 }
 
 /** The answer's text, or null once it exceeds `maxBytes` (the rest is never read: the stream is cancelled). */

@@ -1,5 +1,11 @@
 import { Controller, HttpCode, Inject, Param, Post, Req, UseGuards } from '@nestjs/common';
-import { OperationError, OperationErrorCode, resendReports, sendReportJobs } from '@tixclear/operations';
+import {
+  OperationError,
+  OperationErrorCode,
+  reportsWithoutJob,
+  resendReports,
+  sendReportJobs,
+} from '@tixclear/operations';
 import type { FastifyRequest } from 'fastify';
 import type PgBoss from 'pg-boss';
 import { DataSource } from 'typeorm';
@@ -44,12 +50,16 @@ export class ReportsController {
         RestErrorCode.ReportNotFound,
         'no report for this order yet: its outcome is not final',
       );
-    // A hand-over lost here leaves the reports pending in the outbox: the worker's sweep enqueues them.
-    await sendReportJobs(
-      this.boss,
+    // A report still pending keeps its own job (and its backoff): only the others get one. A hand-over lost
+    // here leaves them pending in the outbox, and the worker's sweep enqueues them.
+    await reportsWithoutJob(
+      this.dataSource,
       reports.map((report) => report.id),
-      { reportRetryDelaySeconds: this.config.reportRetryDelaySeconds },
-    ).catch(() => undefined);
+    )
+      .then((idle) =>
+        sendReportJobs(this.boss, idle, { reportRetryDelaySeconds: this.config.reportRetryDelaySeconds }),
+      )
+      .catch(() => undefined);
     return { data: { order_id: orderId, reports } };
   }
 }

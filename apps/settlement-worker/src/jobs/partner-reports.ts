@@ -2,6 +2,7 @@ import { PartnerNotificationEntity } from '@tixclear/db';
 import {
   deliverReport,
   QUEUES,
+  reportsWithoutJob,
   sendReportJob,
   type DeliveryOptions,
   type QueueTiming,
@@ -33,8 +34,9 @@ export async function workPartnerReports(
 
 /**
  * The outbox sweep: a report still pending a while after it was written is (re-)enqueued — one never handed to
- * the queue (the API stopped right after its commit), or one whose job died of something other than the
- * partner's answer. Jobs are keyed by report id, so a report whose job is still queued is not queued twice.
+ * the queue (the API stopped right after its commit), one whose job died of something other than the
+ * partner's answer, or one a partner or operator asked for again. A report with a job still queued, waiting for
+ * its retry or running is left to it (reportsWithoutJob), so none is delivered by two jobs at once.
  */
 export async function sweepPendingReports(
   boss: PgBoss,
@@ -46,6 +48,10 @@ export async function sweepPendingReports(
     where: { state: 'pending', createdAt: LessThan(new Date(Date.now() - 30_000)) },
     take: 500,
   });
-  for (const report of stale) await sendReportJob(boss, report.id, timing);
-  return stale.length;
+  const idle = await reportsWithoutJob(
+    dataSource,
+    stale.map((report) => report.id),
+  );
+  for (const id of idle) await sendReportJob(boss, id, timing);
+  return idle.length;
 }
