@@ -36,9 +36,9 @@ export async function openJobQueue(connectionString: string, role: 'producer' | 
 export const REPORT_BATCH = { waitMs: 20, maxJobs: 100 } as const;
 
 /**
- * The API's dispatcher: one job per report, keyed by the report id so a repeat is not a second job. Reports
- * handed over within REPORT_BATCH.waitMs go in one insert: a job insert is a statement and a commit in pg-boss's
- * tables, which cost PostgreSQL as much as a third of a redemption when sent one by one. The wait is nothing
+ * The API's dispatcher: one job per new report (its id is the job's singleton key, which reportsWithoutJob
+ * reads). Reports handed over within REPORT_BATCH.waitMs go in one insert: a job insert is a statement and a
+ * commit in pg-boss's tables, which cost PostgreSQL as much as a third of a redemption when sent one by one. The wait is nothing
  * next to a report's own retry delays, and a batch lost to a crash is still `pending` in the outbox, which
  * the worker's sweep enqueues. Each caller learns whether its own batch went in.
  */
@@ -81,7 +81,10 @@ export async function sendReportJob(
   await sendReportJobs(boss, [notificationId], timing);
 }
 
-/** One insert for many report jobs; a job already queued for a report (same singleton key) is left alone. */
+/**
+ * One insert for many report jobs. It does not look for a job the report already has: a caller that may meet
+ * one (the sweep, a resend) filters with {@link reportsWithoutJob} first.
+ */
 export async function sendReportJobs(
   boss: PgBoss,
   notificationIds: readonly string[],
