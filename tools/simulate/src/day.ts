@@ -50,7 +50,7 @@ export async function runDay(
   for (let round = 0; round < 6; round += 1) {
     await clock.advance(11 * MINUTE);
     await reconcile(world);
-    await sim.control.notificationsSettled();
+    await world.quiesce();
   }
 
   const t2 = Date.now();
@@ -85,6 +85,9 @@ export async function runDay(
 async function reconcile(world: World): Promise<void> {
   try {
     await world.ops.reconciler.runOnce();
+    // The worker's sweep of reports left pending (their wake-up could not ask the gateway).
+    await (world.ops.notifications as { sweep?: () => Promise<unknown> }).sweep?.();
+    await world.quiesce();
   } catch (error) {
     if (error instanceof SimulatedCrash) return world.rebuild();
     world.unexpected.push(`the reconciler threw: ${explain(error)}`);

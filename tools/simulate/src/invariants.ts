@@ -147,7 +147,7 @@ async function redeemedElsewhere(
                                OR EXISTS (SELECT 1 FROM operator_items i WHERE i.state = 'open'
                                             AND i.reference = l.id::text))) AS held
        FROM operations o JOIN partners p ON p.id = o.partner_id
-      WHERE o.upstream_order_id = $1 AND p.partner_uid <> $3`,
+      WHERE o.upstream_order_id = $1 AND (p.partner_uid <> $3 OR $3 IS NOT NULL)`,
     [upstreamOrderId, voucher.serial_number, voucher.partner_uid],
   );
   return op !== undefined && (op.open || op.held);

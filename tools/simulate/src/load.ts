@@ -78,16 +78,16 @@ export class Load {
       // Each request at its own moment: rows are ordered by time, not by chance among equal timestamps.
       await this.world.clock.advance(this.rng.between(5, 60) * 1000);
       await this.#oneAction();
-      await this.world.sim.control.notificationsSettled();
+      await this.world.quiesce();
     }
     for (const buyer of this.#buyers.filter((b) => b.tick <= this.#tick)) {
       this.#buyers.splice(this.#buyers.indexOf(buyer), 1);
       this.world.sim.control.settle(buyer.uid, buyer.action);
     }
-    await this.world.sim.control.notificationsSettled();
+    await this.world.quiesce();
     if (this.faults.has('forged') && this.rng.chance(0.15)) await this.#forgeReport();
     if (this.faults.has('reports') && this.rng.chance(0.1)) await this.#replayOldReport();
-    await this.world.sim.control.notificationsSettled();
+    await this.world.quiesce();
   }
 
   /**
@@ -347,7 +347,13 @@ export class Load {
         this.#count(label, `${error.code}${error.field ? ` ${error.field}` : ''}`);
         return;
       }
-      this.world.unexpected.push(`a request ended in an uncoded error: ${explain(error)}`);
+      const where =
+        error instanceof Error
+          ? (error.stack ?? '').split('\n').find((l) => l.includes('/libs/'))
+          : undefined;
+      this.world.unexpected.push(
+        `${label} ended in an uncoded error: ${explain(error)}${where ? ` (${where.trim()})` : ''}`,
+      );
     }
   }
 

@@ -19,8 +19,8 @@ describe('npm run simulate: the CI seeds, half 1', () => {
       // The summary names the seed and the first broken invariant, so a failure can be replayed.
       expect(result.broken ? summaryLine(result) : 'ok').toBe('ok');
       expect(result.days).toBe(CI_RUN.days);
-    // A simulation that did nothing would prove nothing.
-    expect(result.stats.cleared).toBeGreaterThan(0);
+      // A simulation that did nothing would prove nothing.
+      expect(result.stats.cleared).toBeGreaterThan(0);
     },
     120_000,
   );

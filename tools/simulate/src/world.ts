@@ -108,6 +108,7 @@ export class World {
     });
     const world = new World(options, rng, db, clock, registry, sim, receiver, receiverUrl, exportRoot);
     late.world = world;
+    world.#jitter = new Rng(options.seed ^ 0x5bd1e995);
     await world.#registerPartners();
     world.rebuild();
     return world;
@@ -128,6 +129,9 @@ export class World {
       clock: this.clock,
       // The gateway's payment deadline, shortened so that a purchase left unpaid is closed within a few days.
       reconciler: { paymentDeadlineMs: PAYMENT_DEADLINE_MS },
+      // The reconciler's jitter from its own seeded stream: the load's stream is not disturbed by how many
+      // operations happen to be due.
+      random: () => this.#jitter.float(),
     });
     this.settlement = createSettlement({
       dataSource: this.db.dataSource,
@@ -156,6 +160,17 @@ export class World {
   }
 
   #armed: CrashPoint[] = [];
+  #jitter!: Rng;
+
+  /**
+   * Waits until the gateway's reports are delivered and every wake-up query they caused has been answered and
+   * applied, so that the next step starts from a quiet engine (and a seed replays).
+   */
+  async quiesce(): Promise<void> {
+    const waker = (this.ops as { waker?: { drain(): Promise<void> } }).waker;
+    await this.sim.control.notificationsSettled();
+    await waker?.drain();
+  }
 
   /** The next partner request's process dies at `point` (drawn by the load before the request, in order). */
   armCrash(point: 'before' | 'after'): void {
