@@ -3,6 +3,7 @@ export * from './error-codes';
 export * from './domain-errors';
 export * from './money';
 export * from './decimal';
+export * from './bounded-cache';
 export * from './identifiers';
 export * from './taiwan-time';
 export * from './status-codes';

@@ -1,4 +1,5 @@
 import { FeeScheduleEntity, type FeeObjectJson, type VoucherEntity } from '@tixclear/db';
+import { TtlCache } from '@tixclear/domain';
 import type { DataSource } from 'typeorm';
 import {
   computeFees,
@@ -75,11 +76,8 @@ export function sharingOf(
 }
 
 const BOOK_TTL_MS = 30_000;
-
-interface CachedBook {
-  book: Promise<FeeScheduleBook>;
-  until: number;
-}
+/** Issuers whose books are kept at once; there are a handful, so this only bounds the memory. */
+const MAX_BOOKS = 10_000;
 
 /**
  * Fee schedule books by issuer, kept briefly: every redemption needs its issuer's book, and schedules change
@@ -87,16 +85,12 @@ interface CachedBook {
  */
 export const feeBooks = {
   /** Per database (tests run several in one process), then per issuer. */
-  caches: new WeakMap<DataSource, Map<string, CachedBook>>(),
+  caches: new WeakMap<DataSource, TtlCache<string, FeeScheduleBook>>(),
   bookFor(dataSource: DataSource, issuerId: string): Promise<FeeScheduleBook> {
     let cache = this.caches.get(dataSource);
-    if (!cache) this.caches.set(dataSource, (cache = new Map<string, CachedBook>()));
-    const now = Date.now();
-    const hit = cache.get(issuerId);
-    if (hit && hit.until > now) return hit.book;
-    const book = dataSource.getRepository(FeeScheduleEntity).findBy({ issuerId }).then(feeBookOf);
-    cache.set(issuerId, { book, until: now + BOOK_TTL_MS });
-    book.catch(() => cache.delete(issuerId));
-    return book;
+    if (!cache) this.caches.set(dataSource, (cache = new TtlCache(BOOK_TTL_MS, MAX_BOOKS)));
+    return cache.get(issuerId, () =>
+      dataSource.getRepository(FeeScheduleEntity).findBy({ issuerId }).then(feeBookOf),
+    );
   },
 };

@@ -1,4 +1,4 @@
-import { BoundedMap } from '../common/bounded-map';
+import { BoundedMap } from '@tixclear/domain';
 
 /** Distinct (partner uid, address) pairs remembered; each entry is a key under 100 bytes and ≤ perMinute times. */
 const MAX_KEYS = 50_000;

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { PartnerContext, PartnerRegistry } from '@tixclear/db';
+import { TtlCache } from '@tixclear/domain';
 import { PARTNER_UID_WIDTH, wider } from '@tixclear/operations';
-import { BoundedMap } from '../common/bounded-map';
 import { PARTNER_REGISTRY } from './partners.tokens';
 
 const TTL_MS = 30_000;
@@ -18,21 +18,16 @@ const MAX_ENTRIES = 10_000;
  */
 @Injectable()
 export class PartnerDirectory {
-  readonly #cache = new BoundedMap<string, { context: PartnerContext | null; until: number }>(MAX_ENTRIES);
+  // Unknown uids are kept too (as null, briefly), so junk traffic does not reach the database each time; a flood
+  // of them evicts the oldest entries only.
+  readonly #cache = new TtlCache<string, PartnerContext | null>(TTL_MS, MAX_ENTRIES);
 
   constructor(@Inject(PARTNER_REGISTRY) private readonly registry: PartnerRegistry) {}
 
   async byUid(partnerUid: string): Promise<PartnerContext | null> {
     // No partner has a longer uid; such text is neither looked up nor kept.
     if (wider(partnerUid, PARTNER_UID_WIDTH)) return null;
-    const now = Date.now();
-    const hit = this.#cache.get(partnerUid);
-    if (hit && hit.until > now) return hit.context;
-    const context = await this.registry.context(partnerUid);
-    // Unknown uids are cached too (briefly), so junk traffic does not reach the database each time; a flood of
-    // them evicts the oldest entries only.
-    this.#cache.set(partnerUid, { context, until: now + TTL_MS });
-    return context;
+    return this.#cache.get(partnerUid, () => this.registry.context(partnerUid));
   }
 
   async byApiKey(secret: string): Promise<PartnerContext | null> {
