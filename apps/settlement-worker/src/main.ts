@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { createDataSource, PartnerRegistry, PartnerReportSettings } from '@tixclear/db';
 import { createOperations, gatewayPort, openJobQueue, QUEUES, queueDispatcher } from '@tixclear/operations';
 import { createSettlement } from '@tixclear/settlement';
-import { loadWorkerConfig, WorkerConfigError } from './config/worker-config';
+import { loadWorkerConfig, ConfigError } from './config/worker-config';
 import { workSettlement } from './jobs/nightly-settlement';
 import { sweepPendingReports, workPartnerReports } from './jobs/partner-reports';
 
@@ -15,7 +15,7 @@ let config;
 try {
   config = loadWorkerConfig();
 } catch (error) {
-  console.error(error instanceof WorkerConfigError ? error.message : error);
+  console.error(error instanceof ConfigError ? error.message : error);
   process.exit(1);
 }
 

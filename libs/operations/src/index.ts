@@ -1,4 +1,5 @@
 export * from './answers';
+export * from './engine-config';
 export * from './errors';
 export * from './gateway-outcome';
 export * from './operation-lookup';

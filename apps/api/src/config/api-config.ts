@@ -1,3 +1,4 @@
+import { type EngineConfig, engineConfigOf, engineEnvSchema, readEnv } from '@tixclear/operations';
 import { z } from 'zod';
 import { allowListEntries, parseEntry } from '../notifications/source-allow-list';
 
@@ -5,20 +6,12 @@ import { allowListEntries, parseEntry } from '../notifications/source-allow-list
  * The API's whole configuration, read once from the environment at start. A bad or missing variable stops
  * the start with a message naming every bad variable (never a half-configured server).
  */
-const schema = z.object({
+const schema = engineEnvSchema.extend({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
-  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Seals partner keys at rest: 64 hex characters (npm start makes a local one). */
-  TIXCLEAR_MASTER_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters'),
-  /** The gateway's api/init URL; the local simulator by default. */
-  GATEWAY_URL: z.url().default('http://127.0.0.1:4010/api/init'),
-  GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   /** Undecryptable envelopes one partner may send per minute before it is made to wait. */
   ENVELOPE_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
-  /** First retry delay of a partner report (the worker retries with doubling delays, 5 attempts in all). */
-  REPORT_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   /** Largest request body accepted (both doors); larger ones get 413 before they are read. */
   BODY_LIMIT_BYTES: z.coerce
     .number()
@@ -55,16 +48,11 @@ const schema = z.object({
     .default(64 * 1024),
 });
 
-export interface ApiConfig {
+export interface ApiConfig extends EngineConfig {
   port: number;
   host: string;
-  databaseUrl: string;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
-  masterKey: Buffer;
-  gatewayUrl: string;
-  gatewayTimeoutMs: number;
   envelopeFailuresPerMinute: number;
-  reportRetryDelaySeconds: number;
   bodyLimitBytes: number;
   notifyAllowedSources: string[];
   notifyBodyLimitBytes: number;
@@ -72,27 +60,16 @@ export interface ApiConfig {
   trustProxy: string[];
 }
 
-export class ConfigError extends Error {
-  constructor(readonly issues: string) {
-    super(`invalid configuration:\n${issues}`);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError } from '@tixclear/operations';
 
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) throw new ConfigError(z.prettifyError(parsed.error));
-  const e = parsed.data;
+  const e = readEnv(schema, env);
   return {
+    ...engineConfigOf(e),
     port: e.PORT,
     host: e.HOST,
-    databaseUrl: e.DATABASE_URL,
     logLevel: e.LOG_LEVEL,
-    masterKey: Buffer.from(e.TIXCLEAR_MASTER_KEY, 'hex'),
-    gatewayUrl: e.GATEWAY_URL,
-    gatewayTimeoutMs: e.GATEWAY_TIMEOUT_MS,
     envelopeFailuresPerMinute: e.ENVELOPE_FAILURES_PER_MINUTE,
-    reportRetryDelaySeconds: e.REPORT_RETRY_DELAY_SECONDS,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     notifyAllowedSources: allowListEntries(e.NOTIFY_ALLOWED_SOURCES),
     notifyBodyLimitBytes: e.NOTIFY_BODY_LIMIT_BYTES,

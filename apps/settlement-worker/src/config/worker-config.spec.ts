@@ -1,4 +1,4 @@
-import { loadWorkerConfig, WorkerConfigError } from './worker-config';
+import { loadWorkerConfig, ConfigError } from './worker-config';
 
 /* The worker's reconciler settings: derived from the gateway's timeout, validated against it. */
 
@@ -21,9 +21,7 @@ it('derives the grace from a longer gateway timeout', () => {
 });
 
 it('refuses a grace within the longest possible call, naming the variable', () => {
-  expect(() => loadWorkerConfig({ ...base, RECONCILE_NOT_FOUND_GRACE_SECONDS: '55' })).toThrow(
-    WorkerConfigError,
-  );
+  expect(() => loadWorkerConfig({ ...base, RECONCILE_NOT_FOUND_GRACE_SECONDS: '55' })).toThrow(ConfigError);
   expect(() => loadWorkerConfig({ ...base, RECONCILE_NOT_FOUND_GRACE_SECONDS: '55' })).toThrow(
     /RECONCILE_NOT_FOUND_GRACE_SECONDS/,
   );

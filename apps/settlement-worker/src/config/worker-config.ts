@@ -1,20 +1,18 @@
 import { longestCallMs } from '@tixclear/gateway-client';
 import {
+  ConfigError,
+  type EngineConfig,
+  engineConfigOf,
+  engineEnvSchema,
   ReconcilerConfigError,
+  readEnv,
   resolveReconcilerOptions,
   type ReconcilerOptions,
 } from '@tixclear/operations';
 import { z } from 'zod';
 
 /** The worker's configuration, validated once at start; every bad variable is named. */
-const schema = z.object({
-  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
-  /** Seals partner keys at rest: 64 hex characters (npm start makes a local one). */
-  TIXCLEAR_MASTER_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters'),
-  GATEWAY_URL: z.url().default('http://127.0.0.1:4010/api/init'),
-  GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
-  /** First retry delay of a partner report, doubled after each failure (5 attempts in all). */
-  REPORT_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+const schema = engineEnvSchema.extend({
   /** Development only: partner report URLs may be plain http to loopback (127.0.0.0/8, ::1, localhost). */
   REPORT_URLS_ALLOW_LOOPBACK: z
     .enum(['true', 'false'])
@@ -52,12 +50,7 @@ const schema = z.object({
     .default(60),
 });
 
-export interface WorkerConfig {
-  databaseUrl: string;
-  masterKey: Buffer;
-  gatewayUrl: string;
-  gatewayTimeoutMs: number;
-  reportRetryDelaySeconds: number;
+export interface WorkerConfig extends EngineConfig {
   /** Plain http to loopback report URLs is accepted (development). */
   reportUrlsAllowLoopback: boolean;
   queuePollSeconds: number;
@@ -68,17 +61,10 @@ export interface WorkerConfig {
   reconciler: ReconcilerOptions;
 }
 
-export class WorkerConfigError extends Error {
-  constructor(readonly issues: string) {
-    super(`invalid configuration:\n${issues}`);
-    this.name = 'WorkerConfigError';
-  }
-}
+export { ConfigError };
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) throw new WorkerConfigError(z.prettifyError(parsed.error));
-  const e = parsed.data;
+  const e = readEnv(schema, env);
   const callBoundMs = longestCallMs(e.GATEWAY_TIMEOUT_MS);
   let reconciler: ReconcilerOptions;
   try {
@@ -95,14 +81,10 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     );
   } catch (error) {
     if (!(error instanceof ReconcilerConfigError)) throw error;
-    throw new WorkerConfigError(`✖ ${RECONCILER_VARIABLES[error.field] ?? error.field}: ${error.message}`);
+    throw new ConfigError(`✖ ${RECONCILER_VARIABLES[error.field] ?? error.field}: ${error.message}`);
   }
   return {
-    databaseUrl: e.DATABASE_URL,
-    masterKey: Buffer.from(e.TIXCLEAR_MASTER_KEY, 'hex'),
-    gatewayUrl: e.GATEWAY_URL,
-    gatewayTimeoutMs: e.GATEWAY_TIMEOUT_MS,
-    reportRetryDelaySeconds: e.REPORT_RETRY_DELAY_SECONDS,
+    ...engineConfigOf(e),
     reportUrlsAllowLoopback: e.REPORT_URLS_ALLOW_LOOPBACK,
     queuePollSeconds: e.QUEUE_POLL_SECONDS,
     settlementCron: e.SETTLEMENT_CRON,
