@@ -12,7 +12,9 @@
  *   rotate-report-secret --uid 123 [--overlap-hours 24] [--secret-file PATH|-]
  *       a new report signing secret (generated and shown once, or read from the file or stdin, never from
  *       the command line); the previous one keeps signing for the overlap, then expires
- *   resend-reports --uid 123 --order O     an order's reports back to pending, same ids (the worker's sweep sends)
+ *   resend-reports --uid 123 --order O [--by NAME]
+ *       an order's reports back to pending under the same ids (the worker's sweep sends them); their
+ *       partner_report_flagged operator items resolved
  *   set-point --uid 123 --kind store|dealer --ref R --name N [--payout-account A]
  *   add-fee-schedule --issuer ISS1 --from 2026-01-01 --escrow-rate 0.02 --gateway-rate 0.01
  *       --issuance-fee 1 --issuance-layer 2
@@ -58,6 +60,7 @@ const { values } = parseArgs({
     'overlap-hours': { type: 'string', default: '24' },
     'secret-file': { type: 'string' },
     order: { type: 'string' },
+    by: { type: 'string' },
   },
 });
 const reportUrls: ReportUrlPolicy = { allowLoopbackHttp: process.env.REPORT_URLS_ALLOW_LOOPBACK === 'true' };
@@ -178,7 +181,8 @@ async function run(
     }
     case 'resend-reports': {
       const partner = await registry.findByUid(required('uid'));
-      const resent = partner ? await resendReports(dataSource, partner.id, required('order')) : null;
+      const by = values.by ?? process.env.USER ?? 'operator';
+      const resent = partner ? await resendReports(dataSource, partner.id, required('order'), by) : null;
       if (resent === null) throw new UsageError('no such order of this partner');
       console.log(
         resent.length === 0

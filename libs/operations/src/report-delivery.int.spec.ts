@@ -379,3 +379,48 @@ it('attempts are counted in the database: deliveries racing on one report lose n
   expect(last.sort()).toEqual(['flagged', 'retry']);
   expect(await stateOf(id)).toMatchObject({ state: 'flagged', attempts: 5 });
 });
+
+it('a flagged report waits for a person (an operator item), and asking for it again resolves that item', async () => {
+  partners += 1;
+  const entity = await registry.add({
+    partnerUid: `RPT${partners}`,
+    mode: 'store',
+    name: 'no secret yet',
+    notifyUrl: `${receiver.url}/ok`,
+    issuerId: 'ISS1',
+    key: SAMPLE_PARTNER.key,
+  });
+  const orderId = `FLAG-${randomBytes(3).toString('hex')}`;
+  const id = await reported(entity.id, orderId);
+  expect(await deliverReport(db.dataSource, id, options)).toBe('flagged');
+  const items = () =>
+    db.dataSource.query<{ state: string; resolution: string | null; resolved_by: string | null }[]>(
+      `SELECT state, resolution, resolved_by FROM operator_items
+        WHERE kind = 'partner_report_flagged' AND reference = $1`,
+      [id],
+    );
+  expect(await items()).toEqual([{ state: 'open', resolution: null, resolved_by: null }]);
+
+  // The operator issues a secret and asks again: the report goes, the item is closed.
+  const { secret } = await settings.rotateSecret(entity.partnerUid, { overlapMs: 0 });
+  expect(await resendReports(db.dataSource, entity.id, orderId, 'ops-alice')).toEqual([
+    { id, event: 'redemption' },
+  ]);
+  expect(await items()).toEqual([{ state: 'resolved', resolution: 'resent', resolved_by: 'ops-alice' }]);
+  expect(await deliverReport(db.dataSource, id, options)).toBe('delivered');
+  const delivery = receiver.received.find((r) => r.headers['webhook-id'] === id)!;
+  expect(verify(secret, delivery.headers, delivery.body)).toBe(true);
+
+  // Flagged after the last failed attempt: an item again.
+  const { entity: failing } = await partner('/fail');
+  const hopeless = await reported(failing.id);
+  for (let attempt = 1; attempt < 5; attempt += 1)
+    expect(await deliverReport(db.dataSource, hopeless, options)).toBe('retry');
+  expect(await deliverReport(db.dataSource, hopeless, options)).toBe('flagged');
+  expect(
+    await db.dataSource.query(
+      `SELECT state FROM operator_items WHERE kind = 'partner_report_flagged' AND reference = $1`,
+      [hopeless],
+    ),
+  ).toEqual([{ state: 'open' }]);
+});

@@ -2,11 +2,12 @@ import {
   checkReportUrl,
   PartnerEntity,
   PartnerNotificationEntity,
+  raiseOperatorItem,
   ReportUrlError,
   type ReportUrlPolicy,
 } from '@tixclear/db';
 import { httpBuildQuery } from '@tixclear/gateway-client';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { signReport } from './report-signature';
 
 export const REPORT_ATTEMPTS = 5;
@@ -48,9 +49,13 @@ export async function deliverReport(
   const repo = dataSource.getRepository(PartnerNotificationEntity);
   const report = await repo.findOneBy({ id: notificationId });
   if (!report || report.state !== 'pending') return 'already_done';
-  const flag = async (reason: string) => {
-    await repo.update({ id: report.id, state: 'pending' }, { state: 'flagged', lastError: reason });
-  };
+  const flag = (reason: string) =>
+    dataSource.transaction(async (tx) => {
+      const flagged = await tx
+        .getRepository(PartnerNotificationEntity)
+        .update({ id: report.id, state: 'pending' }, { state: 'flagged', lastError: reason });
+      if (flagged.affected === 1) await raiseFlagged(tx, report, reason);
+    });
   const partner = await dataSource.getRepository(PartnerEntity).findOneBy({ id: report.partnerId });
   if (!partner?.notifyUrl) {
     await flag('no notification URL');
@@ -114,16 +119,35 @@ export async function deliverReport(
       .execute();
     return 'delivered';
   }
-  const [rows] = await dataSource.query<[{ state: string }[], number]>(
-    `UPDATE partner_notifications
-        SET attempts = attempts + 1, last_error = $2,
-            state = CASE WHEN attempts + 1 >= $3 THEN 'flagged' ELSE state END
-      WHERE id = $1 AND state = 'pending'
-      RETURNING state`,
-    [report.id, error.slice(0, 500), options.attempts ?? REPORT_ATTEMPTS],
-  );
-  if (!rows[0]) return 'already_done';
-  return rows[0].state === 'pending' ? 'retry' : 'flagged';
+  const lastError = error.slice(0, 500);
+  return dataSource.transaction(async (tx) => {
+    const [rows] = await tx.query<[{ state: string }[], number]>(
+      `UPDATE partner_notifications
+          SET attempts = attempts + 1, last_error = $2,
+              state = CASE WHEN attempts + 1 >= $3 THEN 'flagged' ELSE state END
+        WHERE id = $1 AND state = 'pending'
+        RETURNING state`,
+      [report.id, lastError, options.attempts ?? REPORT_ATTEMPTS],
+    );
+    if (!rows[0]) return 'already_done';
+    if (rows[0].state === 'pending') return 'retry';
+    await raiseFlagged(tx, report, lastError);
+    return 'flagged';
+  });
+}
+
+/** A flagged report waits for a person: an operator item, in the flag's transaction. */
+async function raiseFlagged(
+  tx: EntityManager,
+  report: PartnerNotificationEntity,
+  reason: string,
+): Promise<void> {
+  await raiseOperatorItem(tx, {
+    kind: 'partner_report_flagged',
+    reference: report.id,
+    partnerId: report.partnerId,
+    details: { operation_id: report.operationId, event: report.event, reason },
+  });
 }
 
 /** The answer's text, or null once it exceeds `maxBytes` (the rest is never read: the stream is cancelled). */

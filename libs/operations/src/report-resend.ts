@@ -1,5 +1,5 @@
 import { OperationEntity } from '@tixclear/db';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 export interface ResentReport {
   /** The report's id: its `webhook-id`, the same as on its first delivery. */
@@ -17,18 +17,34 @@ export async function resendReports(
   dataSource: DataSource,
   partnerId: string,
   orderId: string,
+  by = 'partner',
 ): Promise<ResentReport[] | null> {
   const operation = await dataSource
     .getRepository(OperationEntity)
     .findOne({ select: { id: true }, where: { partnerId, orderId } });
   if (!operation) return null;
-  const [rows] = await dataSource.query<[ResentReport[], number]>(
+  return dataSource.transaction((tx) => resend(tx, partnerId, operation.id, by));
+}
+
+/** The reports back to pending and their flags' operator items resolved (`resent`), together. */
+async function resend(
+  tx: EntityManager,
+  partnerId: string,
+  operationId: string,
+  by: string,
+): Promise<ResentReport[]> {
+  const [rows] = await tx.query<[ResentReport[], number]>(
     `UPDATE partner_notifications
         SET state = 'pending', attempts = CASE WHEN state = 'pending' THEN attempts ELSE 0 END,
             last_error = CASE WHEN state = 'pending' THEN last_error END, delivered_at = NULL
       WHERE operation_id = $1 AND partner_id = $2
       RETURNING id, event`,
-    [operation.id, partnerId],
+    [operationId, partnerId],
+  );
+  await tx.query(
+    `UPDATE operator_items SET state = 'resolved', resolved_at = now(), resolved_by = $2, resolution = 'resent'
+      WHERE kind = 'partner_report_flagged' AND reference = ANY($1) AND state = 'open'`,
+    [rows.map((row) => row.id), by.slice(0, 100)],
   );
   return rows.sort((a, b) => a.event.localeCompare(b.event));
 }

@@ -42,7 +42,9 @@ export class ReportsController {
   ): Promise<{ data: { order_id: string; reports: { id: string; event: string }[] } }> {
     const partner = partnerOf(request).partner;
     const reports =
-      orderId.length > ORDER_ID_WIDTH ? null : await resendReports(this.dataSource, partner.id, orderId);
+      orderId.length > ORDER_ID_WIDTH
+        ? null
+        : await resendReports(this.dataSource, partner.id, orderId, `partner ${partner.partnerUid}`);
     if (reports === null)
       throw new OperationError(OperationErrorCode.OrderNotFound, 'no such order of this partner');
     if (reports.length === 0)

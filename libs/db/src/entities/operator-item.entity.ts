@@ -21,7 +21,12 @@ export type OperatorItemKind =
    */
   | 'settlement_hold'
   /** An operation still open past its horizon. */
-  | 'operation_overdue';
+  | 'operation_overdue'
+  /**
+   * A partner report no attempt got acknowledged, or one that cannot be sent (no URL, not https, no report
+   * secret); reference: the report id. Resolved when the report is asked for again (resendReports).
+   */
+  | 'partner_report_flagged';
 
 /**
  * The operators' queue: one open item per (kind, reference), raised idempotently by the code that meets the
