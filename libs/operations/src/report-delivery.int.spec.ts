@@ -424,3 +424,12 @@ it('a flagged report waits for a person (an operator item), and asking for it ag
     ),
   ).toEqual([{ state: 'open' }]);
 });
+
+it('a partner without a report URL only queries: its report is set aside, no operator item', async () => {
+  const { entity } = await partner();
+  await settings.setUrl(entity.partnerUid, null);
+  const id = await reported(entity.id);
+  expect(await deliverReport(db.dataSource, id, options)).toBe('no_url');
+  expect(await stateOf(id)).toMatchObject({ state: 'flagged' });
+  expect(await db.dataSource.query(`SELECT 1 FROM operator_items WHERE reference = $1`, [id])).toEqual([]);
+});

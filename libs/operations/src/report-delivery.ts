@@ -49,16 +49,17 @@ export async function deliverReport(
   const repo = dataSource.getRepository(PartnerNotificationEntity);
   const report = await repo.findOneBy({ id: notificationId });
   if (!report || report.state !== 'pending') return 'already_done';
-  const flag = (reason: string) =>
+  const flag = (reason: string, forOperator = true) =>
     dataSource.transaction(async (tx) => {
       const flagged = await tx
         .getRepository(PartnerNotificationEntity)
         .update({ id: report.id, state: 'pending' }, { state: 'flagged', lastError: reason });
-      if (flagged.affected === 1) await raiseFlagged(tx, report, reason);
+      if (flagged.affected === 1 && forOperator) await raiseFlagged(tx, report, reason);
     });
   const partner = await dataSource.getRepository(PartnerEntity).findOneBy({ id: report.partnerId });
   if (!partner?.notifyUrl) {
-    await flag('no notification URL');
+    // A partner without a URL only queries: nothing waits for a person.
+    await flag('no notification URL', false);
     return 'no_url';
   }
   let url: URL;
