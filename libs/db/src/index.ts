@@ -4,6 +4,7 @@ export * from './data-source';
 export * from './drift';
 export * from './embedded-server';
 export * from './entities';
+export * from './fee-book';
 export { migrations } from './migrations';
 export * from './operator-items';
 export * from './state-checks';

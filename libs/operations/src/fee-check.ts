@@ -1,13 +1,7 @@
-import { FeeScheduleEntity, type FeeObjectJson, type VoucherEntity } from '@tixclear/db';
+import { feeBookOf, FeeScheduleEntity, type FeeObjectJson, type VoucherEntity } from '@tixclear/db';
 import { TtlCache } from '@tixclear/domain';
 import type { DataSource } from 'typeorm';
-import {
-  computeFees,
-  FEE_OBJECT_KEYS,
-  FeeScheduleBook,
-  type IssuanceLayer,
-  type Sharing,
-} from '@tixclear/fee-engine';
+import { computeFees, FEE_OBJECT_KEYS, type FeeScheduleBook, type Sharing } from '@tixclear/fee-engine';
 
 export interface VoucherToSplit {
   cost: number;
@@ -48,20 +42,6 @@ export function checkFees(
     if (differing.length > 0) return { ours, issue: `fee mismatch: ${differing.join(', ')}` };
   }
   return { ours, issue: null };
-}
-
-/** The fee schedule book of stored schedules (build it once per operation, not per voucher). */
-export function feeBookOf(schedules: readonly FeeScheduleEntity[]): FeeScheduleBook {
-  return new FeeScheduleBook(
-    schedules.map((s) => ({
-      issuerId: s.issuerId,
-      effectiveFrom: s.effectiveFrom,
-      escrowRate: s.escrowRate,
-      gatewayRate: s.gatewayRate,
-      issuanceFee: s.issuanceFee,
-      issuanceLayer: s.issuanceLayer as IssuanceLayer,
-    })),
-  );
 }
 
 /** The sharing a voucher was sold with (stored as exact numerics). */

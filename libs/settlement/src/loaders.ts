@@ -1,21 +1,11 @@
-import { FeeScheduleEntity, PartnerEntity, PartnerPointEntity } from '@tixclear/db';
-import { FeeScheduleBook, type IssuanceLayer } from '@tixclear/fee-engine';
+import { feeBookOf, FeeScheduleEntity, PartnerEntity, PartnerPointEntity } from '@tixclear/db';
+import type { FeeScheduleBook } from '@tixclear/fee-engine';
 import { IsNull, Not, type DataSource } from 'typeorm';
 import { headquartersParty, pointParty } from './accounts';
 
 /** Every issuer's fee schedules, as the fee engine's book. */
 export async function loadFeeBook(dataSource: DataSource): Promise<FeeScheduleBook> {
-  const schedules = await dataSource.getRepository(FeeScheduleEntity).find();
-  return new FeeScheduleBook(
-    schedules.map((s) => ({
-      issuerId: s.issuerId,
-      effectiveFrom: s.effectiveFrom,
-      escrowRate: s.escrowRate,
-      gatewayRate: s.gatewayRate,
-      issuanceFee: s.issuanceFee,
-      issuanceLayer: s.issuanceLayer as IssuanceLayer,
-    })),
-  );
+  return feeBookOf(await dataSource.getRepository(FeeScheduleEntity).find());
 }
 
 /**
