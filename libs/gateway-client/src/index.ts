@@ -63,6 +63,7 @@ export {
   resolveVoucherPurchase,
   resolveVoucherRedeem,
   resolveVoucherRefund,
+  resolutionOf,
 } from './resolve';
 export type { Resolution } from './resolve';
 

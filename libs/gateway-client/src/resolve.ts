@@ -69,9 +69,8 @@ function recordOf<T>(client: GatewayClient, command: VoucherQuery, answer: { con
  * attention (e.g. purchase 290, paid with a mismatch: done, but a person must look) are committed; failed is
  * rejected; pending, unknown (400, 500, A0001: the gateway will settle it) and undocumented codes are pending.
  */
-function classify<R>(result: R, family: CodeFamily, code: string): Resolution<R> {
-  const outcome = describeCode(family, code)?.outcome;
-  switch (outcome) {
+export function resolutionOf<R extends { code: string }>(family: CodeFamily, result: R): Resolution<R> {
+  switch (describeCode(family, result.code)?.outcome) {
     case 'succeeded':
     case 'attention':
       return { status: 'committed', result };
@@ -103,7 +102,7 @@ export async function resolveVoucherPurchase(
   );
   if (answer === undefined) return { status: 'not_found' };
   const record = recordOf(client, 'voucherservicequery', answer);
-  return classify(record, 'purchase', record.code);
+  return resolutionOf('purchase', record);
 }
 
 /** A redemption (api/vouchertransaction) by its order_id, via api/voucherquery: 250 committed, 100/300 rejected. */
@@ -117,7 +116,7 @@ export async function resolveVoucherRedeem(
   );
   if (answer === undefined) return { status: 'not_found' };
   const record = recordOf(client, 'voucherquery', answer);
-  return classify(record, 'redemption', record.code);
+  return resolutionOf('redemption', record);
 }
 
 /** A refund (api/voucherrefund) by its refund order_id, via api/voucherrefundquery: 230 committed, 100/300 rejected. */
@@ -131,7 +130,7 @@ export async function resolveVoucherRefund(
   );
   if (answer === undefined) return { status: 'not_found' };
   const record = recordOf(client, 'voucherrefundquery', answer);
-  return classify(record, 'refund', record.code);
+  return resolutionOf('refund', record);
 }
 
 /**

@@ -1,6 +1,6 @@
-import { type CodeFamily, describeCode } from '@tixclear/domain';
+import type { CodeFamily } from '@tixclear/domain';
 import type { PartnerContext } from '@tixclear/db';
-import type { GatewayClient, Resolution } from '@tixclear/gateway-client';
+import { type GatewayClient, resolutionOf } from '@tixclear/gateway-client';
 import type { DataSource } from 'typeorm';
 import { gatewayUnavailable } from './answers';
 import { callGateway } from './gateway-outcome';
@@ -53,7 +53,7 @@ export class QueryService {
     const answer = toWire(command, outcome.value);
     const content = answer.content as Record<string, unknown> | undefined;
     const result = outcome.value.content as (Record<string, unknown> & { code: string }) | undefined;
-    if (result) await this.results.apply(partner, operation, classify(FAMILY[command], result), content);
+    if (result) await this.results.apply(partner, operation, resolutionOf(FAMILY[command], result), content);
     return content ? { ...answer, content: { ...content, order_id: operation.orderId } } : answer;
   }
 }
@@ -66,20 +66,5 @@ function ask(client: GatewayClient, command: QueryCommand, request: { store_uid:
       return client.voucherRedeemQuery(request);
     case 'voucherrefundquery':
       return client.voucherRefundQuery(request);
-  }
-}
-
-/** What a result's code means, by the domain's code tables (the same reading as the client's resolve helpers). */
-export function classify<R extends { code: string }>(family: CodeFamily, result: R): Resolution<R> {
-  switch (describeCode(family, result.code)?.outcome) {
-    case 'succeeded':
-    case 'attention':
-      return { status: 'committed', result };
-    case 'failed':
-      return { status: 'rejected', result };
-    case 'pending':
-    case 'unknown':
-    case undefined:
-      return { status: 'pending', result };
   }
 }
