@@ -55,6 +55,9 @@ export {
 } from './retry-policy';
 export type { RetryDecision, RetryInput, RetryOptions, RetryRow, RetryVerdict } from './retry-policy';
 
+export { callGateway } from './call-outcome';
+export type { CallOutcome } from './call-outcome';
+
 // Resolving unknown outcomes
 export {
   resolvePayoffCovering,

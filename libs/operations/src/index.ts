@@ -1,7 +1,6 @@
 export * from './answers';
 export * from './engine-config';
 export * from './errors';
-export * from './gateway-outcome';
 export * from './operation-lookup';
 export * from './operations';
 export * from './partner-outbox';

@@ -1,7 +1,7 @@
 import type { OperationEntity } from '@tixclear/db';
+import { callGateway, type CallOutcome } from '@tixclear/gateway-client';
 import type { DataSource, EntityManager } from 'typeorm';
 import { gatewayUnavailable, inProgress, type OperationAnswer } from './answers';
-import { callGateway, type CallOutcome } from './gateway-outcome';
 import { beginOperation, type BeginResult, type OperationIntent } from './operation-store';
 import type { OperationRecorder } from './operation-recorder';
 

@@ -1,9 +1,8 @@
 import type { CodeFamily } from '@tixclear/domain';
 import type { PartnerContext } from '@tixclear/db';
-import { type GatewayClient, resolutionOf } from '@tixclear/gateway-client';
+import { callGateway, type GatewayClient, resolutionOf } from '@tixclear/gateway-client';
 import type { DataSource } from 'typeorm';
 import { gatewayUnavailable } from './answers';
-import { callGateway } from './gateway-outcome';
 import { findOperation } from './operation-lookup';
 import { assertOwnStore } from './partner-rules';
 import type { GatewayPort } from './ports';

@@ -1,7 +1,8 @@
 import { payoutItemStateForCode, type PayoutItemState } from '@tixclear/domain';
+import { callGateway } from '@tixclear/gateway-client';
 import type { Pass, StepResult } from './context';
 import { applyAnswer } from './follower';
-import { ask, callGateway, lookUp } from './gateway';
+import { ask, lookUp } from './gateway';
 import { park } from './parked';
 import { itemsOf, moveBatch, moveItem, type BatchRow, type ItemRow } from './records';
 

@@ -1,13 +1,5 @@
 import type { PartnerContext } from '@tixclear/db';
-import {
-  certainlyNotSent,
-  GatewayError,
-  GatewayRejectedError,
-  GatewayRequestInvalidError,
-  GatewayUnavailableError,
-  type GatewayClient,
-  type GatewayIssue,
-} from '@tixclear/gateway-client';
+import { GatewayError, GatewayUnavailableError, type GatewayClient } from '@tixclear/gateway-client';
 import type { DataSource } from 'typeorm';
 import { PayoutErrorCode, PayoutError } from './errors';
 
@@ -28,36 +20,6 @@ export interface PayoffGatewayPort {
 /** Opens a partner's key rings: `PartnerRegistry` of `@tixclear/db`. */
 export interface PartnerContexts {
   contextById(partnerId: string): Promise<PartnerContext | null>;
-}
-
-/**
- * What a mutating call means for our records (the reading of `callGateway` in `@tixclear/operations`):
- * `ok` took effect; `rejected` certainly refused; `not_sent` certainly never arrived; `unknown` may have taken
- * effect, so only a query decides. Errors that are not the gateway's propagate.
- */
-export type CallOutcome<T> =
-  | { kind: 'ok'; value: T }
-  /** `issues`: our own request check's findings, by field (`items[2].user_id`); none for the gateway's. */
-  | { kind: 'rejected'; code: string; message: string; issues: readonly GatewayIssue[] }
-  | { kind: 'not_sent'; error: GatewayError }
-  | { kind: 'unknown'; error: GatewayError };
-
-export async function callGateway<T>(call: () => Promise<T>): Promise<CallOutcome<T>> {
-  try {
-    return { kind: 'ok', value: await call() };
-  } catch (error) {
-    if (error instanceof GatewayRejectedError) {
-      const code = error.gatewayCode ?? 'B500';
-      return { kind: 'rejected', code, message: error.gatewayMessage ?? '', issues: [] };
-    }
-    // Our own check refused to send it: nothing left this process.
-    if (error instanceof GatewayRequestInvalidError) {
-      return { kind: 'rejected', code: '100', message: error.message, issues: error.issues };
-    }
-    if (error instanceof GatewayError && certainlyNotSent(error)) return { kind: 'not_sent', error };
-    if (error instanceof GatewayError) return { kind: 'unknown', error };
-    throw error;
-  }
 }
 
 /** For queries: the answer, or `undefined` when the gateway could not be asked now (try again later). */

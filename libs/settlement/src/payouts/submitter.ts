@@ -1,8 +1,8 @@
 import { payoutBatchMachine, type PayoutBatchState } from '@tixclear/domain';
-import type { GatewayIssue } from '@tixclear/gateway-client';
+import { callGateway, type GatewayIssue } from '@tixclear/gateway-client';
 import type { Pass, StepResult } from './context';
 import { applyAnswer } from './follower';
-import { callGateway, lookUp, type PayoffClient } from './gateway';
+import { lookUp, type PayoffClient } from './gateway';
 import { groupIdFor } from './ids';
 import { park } from './parked';
 import { affected, itemsOf, moveBatch, moveItem, type BatchRow, type ItemRow } from './records';
