@@ -8,10 +8,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createDataSource, ensureDatabase, type GatewaySource, PartnerRegistry } from '@tixclear/db';
+import { cliArgs } from '../runtime/cli-args';
 import { applyMigrations, openDatabaseServer, REPO_ROOT } from './database';
 import { resolveMasterKey } from './master-key';
 import { preparePartners } from './start-partners';
 
+cliArgs('start', { options: {} }); // everything is configured by the environment (see README)
 const log = (line: string) => console.log(`[start] ${line}`);
 const children = new Map<string, ChildProcess>();
 let shuttingDown = false;
