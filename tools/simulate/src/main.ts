@@ -37,7 +37,10 @@ const seeds = values.seeds === undefined ? 1 : count('seeds', values.seeds, 1);
 const days = count('days', values.days, 1);
 const partners = count('partners', values.partners, 1);
 const ticks = values.ticks === undefined ? undefined : count('ticks', values.ticks, 1);
-const faults = values.faults === undefined ? [...FAULT_CLASSES] : values.faults.split(',').filter(Boolean);
+const faults =
+  values.faults === undefined
+    ? [...FAULT_CLASSES]
+    : values.faults.split(',').filter((f) => f !== '' && f !== 'none');
 const unknown = faults.filter((f) => !(FAULT_CLASSES as readonly string[]).includes(f));
 if (unknown.length > 0) {
   console.error(`unknown fault classes: ${unknown.join(', ')} (known: ${FAULT_CLASSES.join(', ')})`);
@@ -70,21 +73,19 @@ try {
     console.log(summaryLine(result));
     if (values.verbose) console.log(JSON.stringify(result.outcomes));
     if (result.broken) {
+      // Long mode stops at the first failure: its seed is the one to replay.
       failed += 1;
-      if (seeds === 1 || failed >= 1) {
-        console.log(
-          `first broken invariant: seed ${seed}, day ${result.broken.day}: ${result.broken.invariant}`,
-        );
-        break;
-      }
+      console.log(
+        `first broken invariant: seed ${seed}, day ${result.broken.day}: ${result.broken.invariant}`,
+      );
+      break;
     }
   }
 } finally {
   await server?.stop();
 }
 const minutes = (Date.now() - started) / 60_000;
-const ran = failed > 0 ? undefined : seeds;
-if (ran !== undefined && seeds > 1) {
+if (failed === 0 && seeds > 1) {
   console.log(
     `${seeds} seeds × ${days} days in ${(minutes * 60).toFixed(1)} s: ${(seeds / minutes).toFixed(1)} seeds/min, ${((seeds * days) / minutes).toFixed(1)} days/min`,
   );
