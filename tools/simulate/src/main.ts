@@ -5,6 +5,9 @@
  */
 import { parseArgs } from 'node:util';
 import { createTestDatabase } from '@tixclear/db';
+// The scripts' own server helper (DATABASE_URL's server, or the embedded one npm start uses); tools/scripts is no
+// library with an alias, and a second copy of it would drift.
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { openDatabaseServer } from '../../scripts/database';
 import { INVARIANT_IDS, type InvariantId } from './invariants';
 import { FAULT_CLASSES, type FaultClass } from './load';
