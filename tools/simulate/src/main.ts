@@ -3,22 +3,24 @@
  * real engine against the gateway simulator, driven by one seed; see README.md. Exit code 1 when an invariant
  * broke (the seed and the invariant are printed), 2 on a usage error.
  */
-import { parseArgs } from 'node:util';
 import { createTestDatabase } from '@tixclear/db';
-// The scripts' own server helper (DATABASE_URL's server, or the embedded one npm start uses); tools/scripts is no
-// library with an alias, and a second copy of it would drift.
+// The CLIs' own helpers (their argument reader; DATABASE_URL's server or the embedded one npm start uses): tools/
+// runtime and tools/scripts are no libraries with an alias, and second copies of them would drift.
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { cliArgs, positiveNumber } from '../../runtime/cli-args';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { openDatabaseServer } from '../../scripts/database';
 import { INVARIANT_IDS, type InvariantId } from './invariants';
 import { FAULT_CLASSES, type FaultClass } from './load';
 import { simulateSeed, summaryLine } from './simulate';
 
-const { values } = parseArgs({
+const PROGRAM = 'simulate';
+const { values } = cliArgs(PROGRAM, {
   options: {
-    seed: { type: 'string', default: '1' },
+    seed: { type: 'string' },
     seeds: { type: 'string' },
-    days: { type: 'string', default: '3' },
-    partners: { type: 'string', default: '3' },
+    days: { type: 'string' },
+    partners: { type: 'string' },
     faults: { type: 'string' },
     check: { type: 'string' },
     ticks: { type: 'string' },
@@ -26,19 +28,14 @@ const { values } = parseArgs({
   },
 });
 
-function count(name: 'seed' | 'seeds' | 'days' | 'partners' | 'ticks', value: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < min) {
-    console.error(`--${name} must be an integer of at least ${min}`);
-    process.exit(2);
-  }
-  return n;
-}
+const count = (name: string, text: string | undefined, fallback: number) =>
+  positiveNumber(PROGRAM, text, name, fallback, true);
 
-const first = count('seed', values.seed, 0);
-const seeds = values.seeds === undefined ? 1 : count('seeds', values.seeds, 1);
-const days = count('days', values.days, 1);
-const partners = count('partners', values.partners, 1);
+// Seed 0 is a seed like any other.
+const first = values.seed === '0' ? 0 : count('seed', values.seed, 1);
+const seeds = count('seeds', values.seeds, 1);
+const days = count('days', values.days, 3);
+const partners = count('partners', values.partners, 3);
 const ticks = values.ticks === undefined ? undefined : count('ticks', values.ticks, 1);
 const faults =
   values.faults === undefined
@@ -46,14 +43,18 @@ const faults =
     : values.faults.split(',').filter((f) => f !== '' && f !== 'none');
 const unknown = faults.filter((f) => !(FAULT_CLASSES as readonly string[]).includes(f));
 if (unknown.length > 0) {
-  console.error(`unknown fault classes: ${unknown.join(', ')} (known: ${FAULT_CLASSES.join(', ')})`);
+  console.error(
+    `${PROGRAM}: unknown fault classes: ${unknown.join(', ')} (known: ${FAULT_CLASSES.join(', ')})`,
+  );
   process.exit(2);
 }
 
 const check = values.check === undefined ? [...INVARIANT_IDS] : values.check.split(',').filter(Boolean);
 const unknownChecks = check.filter((c) => !(INVARIANT_IDS as readonly string[]).includes(c));
 if (unknownChecks.length > 0) {
-  console.error(`unknown invariants: ${unknownChecks.join(', ')} (known: ${INVARIANT_IDS.join(', ')})`);
+  console.error(
+    `${PROGRAM}: unknown invariants: ${unknownChecks.join(', ')} (known: ${INVARIANT_IDS.join(', ')})`,
+  );
   process.exit(2);
 }
 
