@@ -14,8 +14,8 @@ import { insertRedemptionLines } from './redemption-lines';
 import {
   claimIssued,
   matchReported,
-  ourTerms,
   raiseRedemptionMismatch,
+  redemptionLine,
   type ReportedVoucher,
   voucherStates,
 } from './redeemed-vouchers';
@@ -177,20 +177,15 @@ export class OfflineRedemptionService {
         vouchers.map((v) => v.serial),
       );
       const { matched, unheld } = matchReported(claimed, vouchers, () => 'not an issued voucher of ours');
-      const lines = matched.map((pair) => ({
+      const place = {
         operationId: operation.id,
         partnerId: partner.partner.id,
-        voucherId: pair.ours.id,
-        serialNumber: pair.ours.serialNumber,
-        itemId: pair.ours.itemId,
-        ...ourTerms(book, partner.partner.issuerId, businessDate, pair),
-        gatewaySharing: pair.reported.gatewaySharing,
-        gatewayFee: pair.reported.gatewayFee,
-        salesPoint: `store:${pair.ours.salesPoint}`,
+        issuerId: partner.partner.issuerId,
         redemptionPoint,
         redeemedAt,
         businessDate,
-      }));
+      };
+      const lines = matched.map((pair) => redemptionLine(book, place, pair));
       await insertRedemptionLines(tx, lines);
       if (unheld.length > 0) {
         const states = await voucherStates(

@@ -1,8 +1,9 @@
-import { type FeeObjectJson, raiseOperatorItem, twdColumn } from '@tixclear/db';
+import { type FeeObjectJson, raiseOperatorItem } from '@tixclear/db';
 import type { FeeScheduleBook } from '@tixclear/fee-engine';
 import type { EntityManager } from 'typeorm';
 import { checkFees, sharingOf } from './fee-check';
-import type { HeldVoucher } from './voucher-hold-intent';
+import type { NewRedemptionLine } from './redemption-lines';
+import { SOLD_VOUCHER_COLUMNS, type SoldVoucher, soldVoucherOf, type SoldVoucherRow } from './sold-voucher';
 
 /*
  * Which vouchers a confirmed redemption writes lines for, and with which values. The gateway's answer (or its
@@ -11,9 +12,6 @@ import type { HeldVoucher } from './voucher-hold-intent';
  * did not hold for the operation, or one we held that it leaves out, gets no line: it waits for an operator
  * (`redemption_mismatch`), in the outcome's transaction.
  */
-
-/** A voucher as we sold it: the values a line takes. */
-export type SoldVoucher = HeldVoucher;
 
 /** What the gateway says of one redeemed voucher: hints, compared with our record, never copied into a line. */
 export interface ReportedVoucher {
@@ -63,8 +61,40 @@ export function matchReported(
   return { matched, unheld, omitted };
 }
 
+/** What a redemption's lines share besides the voucher: whose, where and when. */
+export interface RedemptionPlace {
+  operationId: string;
+  partnerId: string;
+  issuerId: string;
+  redemptionPoint: string;
+  redeemedAt: Date;
+  businessDate: string;
+}
+
+/** The line of a matched voucher: our record's values; the gateway's fee and sharing kept beside them. */
+export function redemptionLine(
+  book: FeeScheduleBook,
+  place: RedemptionPlace,
+  pair: Matched,
+): NewRedemptionLine {
+  return {
+    operationId: place.operationId,
+    partnerId: place.partnerId,
+    voucherId: pair.ours.id,
+    serialNumber: pair.ours.serialNumber,
+    itemId: pair.ours.itemId,
+    ...ourTerms(book, place.issuerId, place.businessDate, pair),
+    gatewaySharing: pair.reported.gatewaySharing,
+    gatewayFee: pair.reported.gatewayFee,
+    salesPoint: `store:${pair.ours.salesPoint}`,
+    redemptionPoint: place.redemptionPoint,
+    redeemedAt: place.redeemedAt,
+    businessDate: place.businessDate,
+  };
+}
+
 /** A line's values from our record, with our split checked against the gateway's figures. */
-export function ourTerms(
+function ourTerms(
   book: FeeScheduleBook,
   issuerId: string,
   businessDate: string,
@@ -103,42 +133,16 @@ export async function claimIssued(
   serials: readonly string[],
 ): Promise<SoldVoucher[]> {
   if (serials.length === 0) return [];
-  const rows = await tx.query<
-    {
-      id: string;
-      serial_number: string;
-      item_id: string;
-      is_paid: boolean;
-      cost: string;
-      sharing_headquarters: string;
-      sharing_sales: string;
-      sharing_reimbursement: string;
-      sales_point: string;
-    }[]
-  >(
+  const rows = await tx.query<SoldVoucherRow[]>(
     // In a CTE, so that the driver hands back the rows (an UPDATE's result comes as [rows, count]).
     `WITH claimed AS (
        UPDATE vouchers SET state = 'redeemed', holder_operation_id = $3, updated_at = now()
         WHERE partner_id = $1 AND serial_number = ANY($2::text[]) AND state = 'issued'
-        RETURNING id, serial_number, item_id, is_paid, cost, sharing_headquarters, sharing_sales,
-          sharing_reimbursement, sales_point)
-     SELECT id, serial_number, item_id, is_paid, cost::text AS cost,
-       sharing_headquarters::text AS sharing_headquarters, sharing_sales::text AS sharing_sales,
-       sharing_reimbursement::text AS sharing_reimbursement, sales_point
-       FROM claimed`,
+        RETURNING *)
+     SELECT ${SOLD_VOUCHER_COLUMNS} FROM claimed`,
     [partnerId, [...new Set(serials)], operationId],
   );
-  return rows.map((r) => ({
-    id: r.id,
-    serialNumber: r.serial_number,
-    itemId: r.item_id,
-    isPaid: r.is_paid,
-    cost: twdColumn.from(r.cost) as number,
-    sharingHeadquarters: r.sharing_headquarters,
-    sharingSales: r.sharing_sales,
-    sharingReimbursement: r.sharing_reimbursement,
-    salesPoint: r.sales_point,
-  }));
+  return rows.map(soldVoucherOf);
 }
 
 /** The states of the partner's vouchers by serial (for an operator's item: why a voucher got no line). */

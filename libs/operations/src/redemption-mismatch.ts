@@ -1,17 +1,12 @@
 import { taiwanBusinessDate } from '@tixclear/domain';
-import {
-  OperationEntity,
-  OperatorItemEntity,
-  PartnerEntity,
-  resolveOperatorItem,
-  twdColumn,
-} from '@tixclear/db';
+import { OperationEntity, OperatorItemEntity, PartnerEntity, resolveOperatorItem } from '@tixclear/db';
 import type { DataSource, EntityManager } from 'typeorm';
 import { OperationError, OperationErrorCode } from './errors';
 import { feeBooks } from './fee-check';
 import type { Clock } from './ports';
 import { insertRedemptionLines } from './redemption-lines';
-import { ourTerms, type SoldVoucher } from './redeemed-vouchers';
+import { redemptionLine } from './redeemed-vouchers';
+import { SOLD_VOUCHER_COLUMNS, type SoldVoucher, soldVoucherOf, type SoldVoucherRow } from './sold-voucher';
 
 export type MismatchVerdict = 'redeemed' | 'not_redeemed';
 
@@ -89,42 +84,16 @@ export class RedemptionMismatchActions {
     serial: string,
     verdict: MismatchVerdict,
   ): Promise<SoldVoucher | undefined> {
-    const [row] = await tx.query<
-      {
-        id: string;
-        serial_number: string;
-        item_id: string;
-        is_paid: boolean;
-        cost: string;
-        sharing_headquarters: string;
-        sharing_sales: string;
-        sharing_reimbursement: string;
-        sales_point: string;
-      }[]
-    >(
+    const [row] = await tx.query<SoldVoucherRow[]>(
       `WITH moved AS (
          UPDATE vouchers SET state = $4::text, holder_operation_id = CASE WHEN $4::text = 'issued' THEN NULL ELSE $2::uuid END,
                 updated_at = now()
           WHERE partner_id = $1 AND holder_operation_id = $2 AND serial_number = $3 AND state = 'redeem_unknown'
           RETURNING *)
-       SELECT id, serial_number, item_id, is_paid, cost::text AS cost,
-              sharing_headquarters::text AS sharing_headquarters, sharing_sales::text AS sharing_sales,
-              sharing_reimbursement::text AS sharing_reimbursement, sales_point
-         FROM moved`,
+       SELECT ${SOLD_VOUCHER_COLUMNS} FROM moved`,
       [operation.partnerId, operation.id, serial, verdict === 'redeemed' ? 'redeemed' : 'issued'],
     );
-    if (!row) return undefined;
-    return {
-      id: row.id,
-      serialNumber: row.serial_number,
-      itemId: row.item_id,
-      isPaid: row.is_paid,
-      cost: twdColumn.from(row.cost) as number,
-      sharingHeadquarters: row.sharing_headquarters,
-      sharingSales: row.sharing_sales,
-      sharingReimbursement: row.sharing_reimbursement,
-      salesPoint: row.sales_point,
-    };
+    return row ? soldVoucherOf(row) : undefined;
   }
 
   /** The line the redemption would have written had the answer named it: our record, our split. */
@@ -138,31 +107,23 @@ export class RedemptionMismatchActions {
     const redeemedAt = operation.completedAt ?? this.clock.now();
     const businessDate = taiwanBusinessDate(redeemedAt);
     const book = await feeBooks.bookFor(this.dataSource, partner.issuerId);
-    await insertRedemptionLines(tx, [
-      {
-        operationId: operation.id,
-        partnerId: operation.partnerId,
-        voucherId: voucher.id,
-        serialNumber: voucher.serialNumber,
-        itemId: voucher.itemId,
-        ...ourTerms(book, partner.issuerId, businessDate, {
-          ours: voucher,
-          reported: {
-            serial: voucher.serialNumber,
-            itemId: voucher.itemId,
-            isPaid: voucher.isPaid,
-            gatewayFee: null,
-            gatewaySharing: null,
-          },
-        }),
-        gatewaySharing: null,
-        gatewayFee: null,
-        salesPoint: `store:${voucher.salesPoint}`,
-        redemptionPoint: `store:${partner.partnerUid}`,
-        redeemedAt,
-        businessDate,
-      },
-    ]);
+    const place = {
+      operationId: operation.id,
+      partnerId: operation.partnerId,
+      issuerId: partner.issuerId,
+      redemptionPoint: `store:${partner.partnerUid}`,
+      redeemedAt,
+      businessDate,
+    };
+    // Reported as we sold it: no gateway figures to keep beside ours.
+    const reported = {
+      serial: voucher.serialNumber,
+      itemId: voucher.itemId,
+      isPaid: voucher.isPaid,
+      gatewayFee: null,
+      gatewaySharing: null,
+    };
+    await insertRedemptionLines(tx, [redemptionLine(book, place, { ours: voucher, reported })]);
   }
 }
 

@@ -12,7 +12,7 @@ import type { Clock, GatewayPort } from './ports';
 import { parseRequest, toWire } from './validation';
 import { moveHeldVouchers } from './voucher-holds';
 import { insertRedemptionLines, type NewRedemptionLine } from './redemption-lines';
-import { matchReported, ourTerms, raiseRedemptionMismatch, type Unheld } from './redeemed-vouchers';
+import { matchReported, raiseRedemptionMismatch, redemptionLine, type Unheld } from './redeemed-vouchers';
 import { runOperation } from './operation-flow';
 
 /** What settles a redemption, from the call's answer or a query's content (`RedemptionState`). */
@@ -103,20 +103,15 @@ export class RedemptionService {
         gatewaySharing: item.sharing ?? null,
       })),
     );
-    const lines = matched.map((pair) => ({
+    const place = {
       operationId: operation.id,
       partnerId: partner.partner.id,
-      voucherId: pair.ours.id,
-      serialNumber: pair.ours.serialNumber,
-      itemId: pair.ours.itemId,
-      ...ourTerms(book, partner.partner.issuerId, businessDate, pair),
-      gatewaySharing: pair.reported.gatewaySharing,
-      gatewayFee: pair.reported.gatewayFee,
-      salesPoint: `store:${pair.ours.salesPoint}`,
+      issuerId: partner.partner.issuerId,
       redemptionPoint: `store:${partner.partner.partnerUid}`,
       redeemedAt,
       businessDate,
-    }));
+    };
+    const lines = matched.map((pair) => redemptionLine(book, place, pair));
     if (unheld.length > 0 || omitted.length > 0) {
       return this.recordDisputed(operation, redemption, body, lines, { unheld, omitted });
     }

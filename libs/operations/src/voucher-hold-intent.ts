@@ -1,4 +1,4 @@
-import { OperationEntity, twdColumn } from '@tixclear/db';
+import { OperationEntity } from '@tixclear/db';
 import type { DataSource } from 'typeorm';
 import { inProgress } from './answers';
 import { OperationError, OperationErrorCode } from './errors';
@@ -10,20 +10,11 @@ import {
 } from './operation-store';
 import { preparedQuery } from './prepared-query';
 import { requestHash } from './request-hash';
+import { type SoldVoucher, soldVoucherOf, type SoldVoucherRow } from './sold-voucher';
 import type { VoucherRef } from './voucher-holds';
 
 /** A voucher as the hold found it: what the outcome needs (its split) without reading it again. */
-export interface HeldVoucher {
-  id: string;
-  serialNumber: string;
-  itemId: string;
-  isPaid: boolean;
-  cost: number;
-  sharingHeadquarters: string;
-  sharingSales: string;
-  sharingReimbursement: string;
-  salesPoint: string;
-}
+export type HeldVoucher = SoldVoucher;
 
 /**
  * The intent and the holds in ONE statement (so one round trip, and its own transaction): the named vouchers
@@ -65,21 +56,13 @@ FROM (SELECT 1) AS one
 LEFT JOIN intent i ON true
 LEFT JOIN locked l ON true`;
 
-interface Row {
+type Row = Omit<SoldVoucherRow, 'id'> & {
   operation_id: string | null;
   created_at: Date | null;
   updated_at: Date | null;
   id: string | null;
-  serial_number: string;
-  item_id: string;
   state: string;
-  is_paid: boolean;
-  cost: string;
-  sharing_headquarters: string;
-  sharing_sales: string;
-  sharing_reimbursement: string;
-  sales_point: string;
-}
+};
 
 export type HoldBegin = BeginResult & { vouchers: readonly HeldVoucher[] };
 
@@ -171,15 +154,5 @@ function refusal(items: readonly VoucherRef[], locked: readonly Row[]): Operatio
 }
 
 function heldVoucher(row: Row): HeldVoucher {
-  return {
-    id: row.id as string,
-    serialNumber: row.serial_number,
-    itemId: row.item_id,
-    isPaid: row.is_paid,
-    cost: twdColumn.from(row.cost) as number,
-    sharingHeadquarters: row.sharing_headquarters,
-    sharingSales: row.sharing_sales,
-    sharingReimbursement: row.sharing_reimbursement,
-    salesPoint: row.sales_point,
-  };
+  return soldVoucherOf({ ...row, id: row.id as string });
 }
