@@ -1,20 +1,17 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { groupIdFor, itemIdFor } from './index';
 import {
   batchesOfRun,
+  eachTestWorld,
   crashAfter,
-  createWorld,
   itemsOfRun,
   M1,
   owed,
   PARTY,
   requestsOf,
-  startPayoffSimulator,
   trialBalance,
   VOUCHER,
   WorkerKilled,
-  type RunningSimulator,
-  type World,
 } from './testing/world';
 
 /*
@@ -22,22 +19,7 @@ import {
  * again, and a covering whose answer is lost is resolved by a query before anything is sent again.
  */
 
-let sim: RunningSimulator;
-let world: World;
-
-beforeAll(async () => {
-  sim = await startPayoffSimulator();
-});
-afterAll(async () => {
-  await sim.close();
-});
-beforeEach(async () => {
-  sim.control.reset();
-  world = await createWorld(sim);
-});
-afterEach(async () => {
-  await world.drop();
-});
+const world = eachTestWorld();
 
 /**
  * A run paying M1 only (store:A 40, dealer:D1 35, hq:B 7, store:S2 5), sent and approved with dealer:D1
@@ -52,14 +34,14 @@ async function partlyRemitted(): Promise<{ run: string; groupId: string; d1: str
   const groupId = groupIdFor(run, M1);
   const d1 = itemIdFor(run, M1, PARTY.dealerD1);
   const s2 = itemIdFor(run, M1, PARTY.storeS2);
-  sim.control.setItemOutcomes(groupId, { [d1]: 'C2001', [s2]: 'C2002' });
-  expect(sim.control.approveBatch(groupId)).toMatchObject({ code: 'S05' });
+  world.sim.control.setItemOutcomes(groupId, { [d1]: 'C2001', [s2]: 'C2002' });
+  expect(world.sim.control.approveBatch(groupId)).toMatchObject({ code: 'S05' });
   return { run, groupId, d1, s2 };
 }
 
 /** Commands in the order the simulator received them, from the first covering on. */
 function fromFirstCovering(): string[] {
-  const commands = sim.control.requests().map((r) => r.command ?? '');
+  const commands = world.sim.control.requests().map((r) => r.command ?? '');
   return commands.slice(commands.indexOf('payoffcoveringremittance'));
 }
 
@@ -75,8 +57,8 @@ describe('covering remittance', () => {
 
     expect(await batchesOfRun(world, run)).toMatchObject([{ state: 'completed', attempts: 1 }]);
     expect(new Set((await itemsOfRun(world, run)).map((i) => i.state))).toEqual(new Set(['remitted']));
-    expect(requestsOf(sim, 'payoffcoveringremittance')).toBe(1);
-    const covering = sim.control.requests().filter((r) => r.command === 'payoffcoveringremittance');
+    expect(requestsOf(world.sim, 'payoffcoveringremittance')).toBe(1);
+    const covering = world.sim.control.requests().filter((r) => r.command === 'payoffcoveringremittance');
     expect(covering[0]).toMatchObject({ code: 'B200', committed: true });
     const entries = await payoutEntries();
     expect(entries).toHaveLength(4);
@@ -90,7 +72,7 @@ describe('covering remittance', () => {
     const { run, d1 } = await partlyRemitted();
     // A front end refuses the covering (HTTP 403) after the request was written: it may have been processed,
     // so it counts as an attempt and a query settles it (it did not take effect); the next waits its backoff.
-    sim.control.addFaults({
+    world.sim.control.addFaults({
       command: 'payoffcoveringremittance',
       fault: 'http_status',
       status: 403,
@@ -106,7 +88,7 @@ describe('covering remittance', () => {
     expect(await owed(world, PARTY.storeA)).toBe(0);
     expect(await owed(world, PARTY.dealerD1)).toBe(35);
     expect(await batchesOfRun(world, run)).toMatchObject([{ state: 'partly_remitted', attempts: 1 }]);
-    expect(requestsOf(sim, 'payoffcoveringremittance')).toBe(1);
+    expect(requestsOf(world.sim, 'payoffcoveringremittance')).toBe(1);
     now = new Date(now.getTime() + 60_000);
     expect(await processor.advance(run)).toBe('done');
     expect(await batchesOfRun(world, run)).toMatchObject([{ state: 'completed', attempts: 2 }]);
@@ -117,14 +99,14 @@ describe('covering remittance', () => {
 describe('a covering whose answer is lost', () => {
   it('is resolved by a query, never by a second covering call', async () => {
     const { run, groupId } = await partlyRemitted();
-    sim.control.addFaults({ command: 'payoffcoveringremittance', fault: 'commit_then_drop', times: 1 });
+    world.sim.control.addFaults({ command: 'payoffcoveringremittance', fault: 'commit_then_drop', times: 1 });
 
     expect(await world.processor().advance(run)).toBe('done');
 
     expect(fromFirstCovering()).toEqual(['payoffcoveringremittance', 'payoffquery']);
-    expect(requestsOf(sim, 'payoffcoveringremittance')).toBe(1);
-    expect(sim.control.batch(groupId)).toMatchObject({ code: 'S04' });
-    expect([...sim.state.batches.values()].map((b) => b.coverings)).toEqual([1]);
+    expect(requestsOf(world.sim, 'payoffcoveringremittance')).toBe(1);
+    expect(world.sim.control.batch(groupId)).toMatchObject({ code: 'S04' });
+    expect([...world.sim.state.batches.values()].map((b) => b.coverings)).toEqual([1]);
     expect(await batchesOfRun(world, run)).toMatchObject([{ state: 'completed', attempts: 1 }]);
     expect(await payoutEntries()).toHaveLength(4);
     expect(await trialBalance(world)).toBe(0);
@@ -133,7 +115,7 @@ describe('a covering whose answer is lost', () => {
   it('is sent again only after the query showed it never took effect', async () => {
     const { run } = await partlyRemitted();
     // The connection is reset before the gateway applies the covering: the client cannot know that.
-    sim.control.addFaults({ command: 'payoffcoveringremittance', fault: 'reset', times: 1 });
+    world.sim.control.addFaults({ command: 'payoffcoveringremittance', fault: 'reset', times: 1 });
 
     expect(await world.processor().advance(run)).toBe('done');
 
@@ -142,7 +124,7 @@ describe('a covering whose answer is lost', () => {
       'payoffquery',
       'payoffcoveringremittance',
     ]);
-    expect([...sim.state.batches.values()].map((b) => b.coverings)).toEqual([1]);
+    expect([...world.sim.state.batches.values()].map((b) => b.coverings)).toEqual([1]);
     // The lost attempt counts: the bound holds whatever the network does.
     expect(await batchesOfRun(world, run)).toMatchObject([{ state: 'completed', attempts: 2 }]);
     expect(await payoutEntries()).toHaveLength(4);
@@ -156,8 +138,8 @@ describe('a covering whose answer is lost', () => {
     expect(await batchesOfRun(world, run)).toMatchObject([{ state: 'covering', attempts: 1 }]);
 
     expect(await world.processor().advance(run)).toBe('done');
-    expect(requestsOf(sim, 'payoffcoveringremittance')).toBe(1);
-    expect(sim.control.batch(groupId)).toMatchObject({ code: 'S04' });
+    expect(requestsOf(world.sim, 'payoffcoveringremittance')).toBe(1);
+    expect(world.sim.control.batch(groupId)).toMatchObject({ code: 'S04' });
     expect(await batchesOfRun(world, run)).toMatchObject([{ state: 'completed', attempts: 1 }]);
     expect(await payoutEntries()).toHaveLength(4);
     expect(await trialBalance(world)).toBe(0);

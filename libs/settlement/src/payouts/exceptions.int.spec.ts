@@ -1,21 +1,18 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { KeyRing } from '@tixclear/crypto';
 import { SAMPLE_PARTNER } from '@tixclear/db';
 import { GatewayClient } from '@tixclear/gateway-client';
 import { groupIdFor, itemIdFor, listExceptions, PayoutErrorCode } from './index';
 import {
   batchesOfRun,
-  createWorld,
+  eachTestWorld,
   itemsOfRun,
   M1,
   owed,
   PARTY,
   requestsOf,
-  startPayoffSimulator,
   trialBalance,
   VOUCHER,
-  type RunningSimulator,
-  type World,
 } from './testing/world';
 
 /*
@@ -23,25 +20,13 @@ import {
  * operator's two ways out (re-include in a later run's batch, or settle outside the gateway).
  */
 
-let sim: RunningSimulator;
-let world: World;
+const world = eachTestWorld();
 let now: Date;
 const clock = () => now;
 const at = (ms: number) => new Date(Date.parse('2026-11-21T02:00:00Z') + ms);
 
-beforeAll(async () => {
-  sim = await startPayoffSimulator();
-});
-afterAll(async () => {
-  await sim.close();
-});
-beforeEach(async () => {
-  sim.control.reset();
-  world = await createWorld(sim);
+beforeEach(() => {
   now = at(0);
-});
-afterEach(async () => {
-  await world.drop();
 });
 
 const processorOf = (maxCoveringAttempts = 3) =>
@@ -55,14 +40,14 @@ async function failingRun(date: string, maxCoveringAttempts = 3): Promise<{ run:
   await processor.build(run);
   expect(await processor.advance(run)).toBe('waiting');
   const d1 = itemIdFor(run, M1, PARTY.dealerD1);
-  sim.control.setItemOutcomes(groupIdFor(run, M1), { [d1]: 'C2001' });
-  expect(sim.control.approveBatch(groupIdFor(run, M1))).toMatchObject({ code: 'S05' });
+  world.sim.control.setItemOutcomes(groupIdFor(run, M1), { [d1]: 'C2001' });
+  expect(world.sim.control.approveBatch(groupIdFor(run, M1))).toMatchObject({ code: 'S05' });
   // Only covered items are remitted from here on, and every one of them fails.
-  sim.control.setPayoffItemRates({ C2001: 1 });
+  world.sim.control.setPayoffItemRates({ C2001: 1 });
   return { run, d1 };
 }
 
-const coverings = () => requestsOf(sim, 'payoffcoveringremittance');
+const coverings = () => requestsOf(world.sim, 'payoffcoveringremittance');
 
 describe('an item that keeps failing', () => {
   it('is covered a bounded number of times, with exponential backoff, then becomes an exception', async () => {
@@ -138,7 +123,7 @@ describe('an item that keeps failing', () => {
     expect(await listExceptions(world.db.dataSource)).toEqual([]);
 
     // The next run: the bank account is fixed, D1 is owed 35 more.
-    sim.control.setPayoffItemRates({ C2001: 0 });
+    world.sim.control.setPayoffItemRates({ C2001: 0 });
     const next = await world.newRun('2026-11-21');
     await world.clear(next, [VOUCHER.A]);
     await processor.build(next);
@@ -148,7 +133,7 @@ describe('an item that keeps failing', () => {
       amount: 70,
     });
     expect(await processor.advance(next)).toBe('waiting');
-    sim.control.approveBatch(groupIdFor(next, M1));
+    world.sim.control.approveBatch(groupIdFor(next, M1));
     expect(await processor.advance(next)).toBe('done');
 
     const payables = await world.rows<{ run_id: string; paid_by: string }>(
@@ -220,7 +205,7 @@ describe('an item that keeps failing', () => {
       ]),
     ).toEqual([]);
 
-    sim.control.setPayoffItemRates({ C2001: 0 });
+    world.sim.control.setPayoffItemRates({ C2001: 0 });
     const next = await world.newRun('2026-11-21');
     await world.clear(next, [VOUCHER.B]);
     await processor.build(next);
@@ -231,9 +216,9 @@ describe('an item that keeps failing', () => {
 describe('an exception the gateway remitted after all', () => {
   /** Someone re-remits the item at the gateway itself (its portal), outside our engine, and it succeeds. */
   async function remitAtTheGateway(run: string, itemId: string): Promise<void> {
-    sim.control.setPayoffItemRates({ C2001: 0 });
+    world.sim.control.setPayoffItemRates({ C2001: 0 });
     const portal = new GatewayClient({
-      baseUrl: sim.baseUrl,
+      baseUrl: world.sim.baseUrl,
       merchant: {
         mode: 'store',
         uid: M1,
@@ -294,7 +279,7 @@ describe('an exception the gateway remitted after all', () => {
     const { run, d1 } = await failingRun('2026-11-20', 1);
     const processor = processorOf(1);
     expect(await processor.advance(run)).toBe('done');
-    sim.control.addFaults({ command: 'payoffquery', fault: 'refuse', code: 'B500', times: 1 });
+    world.sim.control.addFaults({ command: 'payoffquery', fault: 'refuse', code: 'B500', times: 1 });
 
     await expect(processor.reincludeException(d1)).rejects.toMatchObject({
       code: PayoutErrorCode.GatewayUnsure,

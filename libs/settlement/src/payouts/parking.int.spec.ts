@@ -1,16 +1,14 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { groupIdFor, itemIdFor, retryParkedBatch } from './index';
 import {
   batchesOfRun,
-  createWorld,
+  eachTestWorld,
   M1,
   PARTY,
+  remittedByAccount,
   requestsOf,
-  startPayoffSimulator,
   trialBalance,
   VOUCHER,
-  type RunningSimulator,
-  type World,
 } from './testing/world';
 
 /*
@@ -19,31 +17,7 @@ import {
  * freed by itself, so its payees cannot be paid a second time by a later run.
  */
 
-let sim: RunningSimulator;
-let world: World;
-
-beforeAll(async () => {
-  sim = await startPayoffSimulator();
-});
-afterAll(async () => {
-  await sim.close();
-});
-beforeEach(async () => {
-  sim.control.reset();
-  world = await createWorld(sim);
-});
-afterEach(async () => {
-  await world.drop();
-});
-
-/** What the gateway remitted to each payee account, over every batch it holds. */
-function remittedByAccount(): Record<string, number> {
-  const paid: Record<string, number> = {};
-  for (const batch of sim.state.batches.values())
-    for (const item of batch.items)
-      if (item.code === 'C1001') paid[item.userId] = (paid[item.userId] ?? 0) + item.money;
-  return paid;
-}
+const world = eachTestWorld();
 
 const openParkedItems = (groupId: string) =>
   world.rows<{ details: { code: string; parkedFrom: string } }>(
@@ -58,7 +32,7 @@ describe('a lost creation answer, then queries the gateway refuses', () => {
     await world.processor().build(run);
     const group = groupIdFor(run, M1);
     // The batch is created but its answer is lost; the next two queries are refused without "not found".
-    sim.control.addFaults([
+    world.sim.control.addFaults([
       { command: 'payoffremittance', fault: 'commit_then_drop', times: 1 },
       { command: 'payoffquery', fault: 'refuse', code: 'B500', times: 2 },
     ]);
@@ -69,9 +43,9 @@ describe('a lost creation answer, then queries the gateway refuses', () => {
       { details: { code: 'B500', parkedFrom: 'submit_unknown' } },
     ]);
     // Parked means left alone: another pass asks and sends nothing, and nothing is freed.
-    const requests = sim.control.requests().length;
+    const requests = world.sim.control.requests().length;
     expect(await world.processor().advance(run)).toBe('waiting');
-    expect(sim.control.requests()).toHaveLength(requests);
+    expect(world.sim.control.requests()).toHaveLength(requests);
     expect(await world.rows(`SELECT id FROM payables WHERE item_id IS NULL`)).toEqual([]);
 
     // The operator retries; the query is refused again: parked again, one open item still.
@@ -82,7 +56,7 @@ describe('a lost creation answer, then queries the gateway refuses', () => {
 
     // Retried once the gateway answers: the batch it holds is adopted, approved and remitted.
     await retryParkedBatch(world.db.dataSource, group, { by: 'ops' });
-    sim.control.approveBatch(group);
+    world.sim.control.approveBatch(group);
     expect(await world.processor().advance(run)).toBe('done');
     expect(await batchesOfRun(world, run)).toMatchObject([{ state: 'completed' }]);
     expect(await openParkedItems(group)).toEqual([]);
@@ -91,17 +65,17 @@ describe('a lost creation answer, then queries the gateway refuses', () => {
     await world.clear(next, [VOUCHER.A, VOUCHER.B]);
     await world.processor().build(next);
     expect(await world.processor().advance(next)).toBe('waiting');
-    sim.control.approveBatch(groupIdFor(next, M1));
+    world.sim.control.approveBatch(groupIdFor(next, M1));
     expect(await world.processor().advance(next)).toBe('done');
 
     // Two runs' worth, once each: store A 5 + 35, D1 35, B's headquarters 7, S2 5 a run.
-    expect(remittedByAccount()).toEqual({
+    expect(remittedByAccount(world.sim)).toEqual({
       [`payee-${M1}`]: 80,
       'payee-D1': 70,
       'payee-hqB': 14,
       'payee-S2': 10,
     });
-    expect(requestsOf(sim, 'payoffremittance')).toBe(2);
+    expect(requestsOf(world.sim, 'payoffremittance')).toBe(2);
     expect(await world.rows(`SELECT id FROM payables WHERE paid_by_item_id IS NULL`)).toEqual([]);
     expect(await trialBalance(world)).toBe(0);
   });
@@ -113,7 +87,7 @@ describe('a lost creation answer, then queries the gateway refuses', () => {
     const group = groupIdFor(run, M1);
     // Our first request reached the gateway (answer lost) and a first query said, explicitly, "no such
     // batch" (it was still on its way): the resend is then refused as a duplicate, and the query after it too.
-    sim.control.addFaults([
+    world.sim.control.addFaults([
       { command: 'payoffremittance', fault: 'commit_then_drop', times: 1 },
       { command: 'payoffquery', fault: 'refuse', code: 'B404', times: 1 },
       { command: 'payoffquery', fault: 'refuse', code: '100', times: 1 },
@@ -121,7 +95,7 @@ describe('a lost creation answer, then queries the gateway refuses', () => {
 
     expect(await world.processor().advance(run)).toBe('waiting');
 
-    expect(sim.control.requests().map((r) => [r.command, r.code])).toEqual([
+    expect(world.sim.control.requests().map((r) => [r.command, r.code])).toEqual([
       ['payoffremittance', 'B200'],
       ['payoffquery', 'B404'],
       ['payoffremittance', '100'],
@@ -141,7 +115,7 @@ describe('a lost creation answer, then a query answered by a failing front end',
     const run = await world.newRun('2026-11-20');
     await world.clear(run, [VOUCHER.A]);
     await world.processor().build(run);
-    sim.control.addFaults([
+    world.sim.control.addFaults([
       { command: 'payoffremittance', fault: 'commit_then_drop', times: 1 },
       { command: 'payoffquery', fault: 'garbage', times: 1 },
     ]);
@@ -151,7 +125,7 @@ describe('a lost creation answer, then a query answered by a failing front end',
     expect(await world.processor().advance(run)).toBe('waiting');
     expect(await batchesOfRun(world, run)).toMatchObject([{ state: 'awaiting_approval' }]);
     expect(await openParkedItems(groupIdFor(run, M1))).toEqual([]);
-    expect(requestsOf(sim, 'payoffremittance')).toBe(1);
+    expect(requestsOf(world.sim, 'payoffremittance')).toBe(1);
   });
 });
 
@@ -164,9 +138,9 @@ describe('a lost covering answer, then a query the gateway refuses', () => {
     expect(await processor.advance(run)).toBe('waiting');
     const group = groupIdFor(run, M1);
     const d1 = itemIdFor(run, M1, PARTY.dealerD1);
-    sim.control.setItemOutcomes(group, { [d1]: 'C2001' });
-    expect(sim.control.approveBatch(group)).toMatchObject({ code: 'S05' });
-    sim.control.addFaults({ command: 'payoffcoveringremittance', fault: 'commit_then_drop', times: 1 });
+    world.sim.control.setItemOutcomes(group, { [d1]: 'C2001' });
+    expect(world.sim.control.approveBatch(group)).toMatchObject({ code: 'S05' });
+    world.sim.control.addFaults({ command: 'payoffcoveringremittance', fault: 'commit_then_drop', times: 1 });
     // The covering's answer is lost, and the gateway then refuses the query that would settle it.
     const refusingAfterCovering = world.processor({}, (client) => ({
       payoffCreate: (...args) => client.payoffCreate(...args),
@@ -174,7 +148,7 @@ describe('a lost covering answer, then a query the gateway refuses', () => {
       resolvePayoffCreate: (...args) => client.resolvePayoffCreate(...args),
       resolvePayoffCovering: (...args) => client.resolvePayoffCovering(...args),
       payoffCovering: (...args) => {
-        sim.control.addFaults({ command: 'payoffquery', fault: 'refuse', code: 'B500', times: 1 });
+        world.sim.control.addFaults({ command: 'payoffquery', fault: 'refuse', code: 'B500', times: 1 });
         return client.payoffCovering(...args);
       },
     }));
@@ -183,16 +157,16 @@ describe('a lost covering answer, then a query the gateway refuses', () => {
     expect(await batchesOfRun(world, run)).toMatchObject([{ state: 'parked', attempts: 1 }]);
     expect(await openParkedItems(group)).toMatchObject([{ details: { parkedFrom: 'covering_unknown' } }]);
     expect(await processor.advance(run)).toBe('waiting');
-    expect(requestsOf(sim, 'payoffcoveringremittance')).toBe(1);
+    expect(requestsOf(world.sim, 'payoffcoveringremittance')).toBe(1);
 
     expect(await retryParkedBatch(world.db.dataSource, group, { by: 'ops' })).toEqual({
       groupId: group,
       state: 'covering_unknown',
     });
     expect(await processor.advance(run)).toBe('done');
-    expect(requestsOf(sim, 'payoffcoveringremittance')).toBe(1);
+    expect(requestsOf(world.sim, 'payoffcoveringremittance')).toBe(1);
     expect(await batchesOfRun(world, run)).toMatchObject([{ state: 'completed', attempts: 1 }]);
-    expect(remittedByAccount()).toEqual({ [`payee-${M1}`]: 5, 'payee-D1': 35 });
+    expect(remittedByAccount(world.sim)).toEqual({ [`payee-${M1}`]: 5, 'payee-D1': 35 });
     expect(await trialBalance(world)).toBe(0);
   });
 });

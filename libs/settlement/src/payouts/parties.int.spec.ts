@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { SAMPLE_FEE_SCHEDULE } from '@tixclear/db';
 import { FeeScheduleBook } from '@tixclear/fee-engine';
 import { pointParty } from '../accounts';
@@ -9,15 +9,13 @@ import { groupIdFor } from './index';
 import {
   B_UID,
   batchesOfRun,
-  createWorld,
+  eachTestWorld,
   itemsOfRun,
   M1,
   M2,
-  startPayoffSimulator,
+  remittedByAccount,
   trialBalance,
   VOUCHER,
-  type RunningSimulator,
-  type World,
 } from './testing/world';
 
 /*
@@ -26,31 +24,7 @@ import {
  * merchants in a run is paid by each, rather than stopping the night's build.
  */
 
-let sim: RunningSimulator;
-let world: World;
-
-beforeAll(async () => {
-  sim = await startPayoffSimulator();
-});
-afterAll(async () => {
-  await sim.close();
-});
-beforeEach(async () => {
-  sim.control.reset();
-  world = await createWorld(sim);
-});
-afterEach(async () => {
-  await world.drop();
-});
-
-/** What the gateway remitted to each payee account, over every batch it holds. */
-function remittedByAccount(): Record<string, number> {
-  const paid: Record<string, number> = {};
-  for (const batch of sim.state.batches.values())
-    for (const item of batch.items)
-      if (item.code === 'C1001') paid[item.userId] = (paid[item.userId] ?? 0) + item.money;
-  return paid;
-}
+const world = eachTestWorld();
 
 describe('two partners with a redemption point of the same number', () => {
   it('are two payees: each is cleared to its own party and paid to its own account', async () => {
@@ -95,7 +69,7 @@ describe('two partners with a redemption point of the same number', () => {
     const first = await runner.run('2026-11-20', '2026-11-20', { payoutPollMs: 0 });
     expect(first).toMatchObject({ status: 'waiting' });
     const run = first === 'busy' ? '' : first.run.id;
-    sim.control.approveBatch(groupIdFor(run, M1));
+    world.sim.control.approveBatch(groupIdFor(run, M1));
     expect(await runner.run('2026-11-20', '2026-11-20', { payoutPollMs: 0 })).toMatchObject({
       status: 'completed',
     });
@@ -108,7 +82,7 @@ describe('two partners with a redemption point of the same number', () => {
       { party: pointParty(B_UID, 'dealer:7'), amount: 3 * 35 },
     ]);
     // Each counter 7 is paid its own partner's share to its own account (A's headquarters is not paid out).
-    expect(remittedByAccount()).toEqual({
+    expect(remittedByAccount(world.sim)).toEqual({
       'payee-A7': 2 * 35,
       'payee-B7': 3 * 35,
       [`payee-${M1}`]: 2 * 5,
@@ -147,8 +121,8 @@ describe('one party owed through two merchants in one run', () => {
       { paying_merchant: M2, role: 'sales', amount: 5 },
     ]);
     expect(await world.processor().advance(run)).toBe('waiting');
-    sim.control.approveBatch(groupIdFor(run, M1));
-    sim.control.approveBatch(groupIdFor(run, M2));
+    world.sim.control.approveBatch(groupIdFor(run, M1));
+    world.sim.control.approveBatch(groupIdFor(run, M2));
     expect(await world.processor().advance(run)).toBe('done');
     expect((await batchesOfRun(world, run)).map((b) => b.state)).toEqual(['completed', 'completed']);
     const s3 = (await itemsOfRun(world, run)).filter((i) => i.party === 'store:S3');

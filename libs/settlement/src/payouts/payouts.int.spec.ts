@@ -1,40 +1,22 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { groupIdFor, itemIdFor, PayoutErrorCode } from './index';
 import {
   ACCOUNT,
   batchesOfRun,
-  createWorld,
+  eachTestWorld,
   itemsOfRun,
   M1,
   M2,
   owed,
   PARTY,
   requestsOf,
-  startPayoffSimulator,
   trialBalance,
   VOUCHER,
-  type RunningSimulator,
-  type World,
 } from './testing/world';
 
 /* Building a run's pay-off, and a batch that goes through without trouble: S01 → approval → S04. */
 
-let sim: RunningSimulator;
-let world: World;
-
-beforeAll(async () => {
-  sim = await startPayoffSimulator();
-});
-afterAll(async () => {
-  await sim.close();
-});
-beforeEach(async () => {
-  sim.control.reset();
-  world = await createWorld(sim);
-});
-afterEach(async () => {
-  await world.drop();
-});
+const world = eachTestWorld();
 
 /** Run 2026-11-20: two vouchers of A, one of B, one of C, and one whose sales share is zero. */
 async function clearedRun(): Promise<string> {
@@ -153,15 +135,15 @@ describe('a batch without trouble', () => {
     // Still waiting for the approver: nothing moves, nothing is sent again.
     expect(await processor.advance(run)).toBe('waiting');
 
-    sim.control.approveBatch(groupIdFor(run, M1));
-    sim.control.approveBatch(groupIdFor(run, M2), { storeUid: M2 });
+    world.sim.control.approveBatch(groupIdFor(run, M1));
+    world.sim.control.approveBatch(groupIdFor(run, M2), { storeUid: M2 });
     expect(await processor.advance(run)).toBe('done');
     expect(await processor.advance(run)).toBe('done');
 
     expect((await batchesOfRun(world, run)).map((b) => b.state)).toEqual(['completed', 'completed']);
     const items = await itemsOfRun(world, run);
     expect(new Set(items.map((i) => i.state))).toEqual(new Set(['remitted']));
-    expect(requestsOf(sim, 'payoffremittance')).toBe(2);
+    expect(requestsOf(world.sim, 'payoffremittance')).toBe(2);
 
     const entries = await world.rows<{ reference: string; lines: number; balance: number; credit: number }>(
       `SELECT e.reference, count(*)::int AS lines, sum(l.amount)::int AS balance,
@@ -207,7 +189,7 @@ describe('a batch without trouble', () => {
       [M1, 'awaiting_approval'],
       [M2, 'draft'],
     ]);
-    expect(requestsOf(sim, 'payoffremittance')).toBe(1);
+    expect(requestsOf(world.sim, 'payoffremittance')).toBe(1);
   });
 
   it('a run with nothing to pay is done at once', async () => {

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { SAMPLE_FEE_SCHEDULE } from '@tixclear/db';
 import { FeeScheduleBook } from '@tixclear/fee-engine';
 import { pointParty } from '../accounts';
@@ -6,35 +6,11 @@ import { SettlementRunner } from '../settlement-runner';
 import { summarizeRun } from '../summary';
 import { writeSyntheticDay } from '../testing/synthetic-day';
 import { groupIdFor } from './index';
-import {
-  createWorld,
-  M1,
-  owed,
-  PARTY,
-  requestsOf,
-  startPayoffSimulator,
-  type RunningSimulator,
-  type World,
-} from './testing/world';
+import { eachTestWorld, M1, owed, PARTY, requestsOf } from './testing/world';
 
 /* The pay-off step inside a settlement run: cleared vouchers → payables → a batch → remitted → posted. */
 
-let sim: RunningSimulator;
-let world: World;
-
-beforeAll(async () => {
-  sim = await startPayoffSimulator();
-});
-afterAll(async () => {
-  await sim.close();
-});
-beforeEach(async () => {
-  sim.control.reset();
-  world = await createWorld(sim);
-});
-afterEach(async () => {
-  await world.drop();
-});
+const world = eachTestWorld();
 
 /** The sample store's own point, as a party of its partner (the clearing names parties so). */
 const storeA = pointParty(M1, `store:${M1}`);
@@ -57,7 +33,7 @@ describe('a settlement run', () => {
     const first = await runner.run('2026-11-20', '2026-11-20', { payoutPollMs: 0 });
     expect(first).toMatchObject({ status: 'waiting', run: { state: 'paying' } });
     const runId = first === 'busy' ? '' : first.run.id;
-    sim.control.approveBatch(groupIdFor(runId, M1));
+    world.sim.control.approveBatch(groupIdFor(runId, M1));
     const second = await runner.run('2026-11-20', '2026-11-20', { payoutPollMs: 0 });
     expect(second).toMatchObject({ status: 'completed' });
 
@@ -73,6 +49,6 @@ describe('a settlement run', () => {
     expect(item?.amount).toBe(8 * 40);
     expect(await owed(world, storeA)).toBe(0);
     expect(await owed(world, PARTY.hqA)).toBe(8 * 7);
-    expect(requestsOf(sim, 'payoffremittance')).toBe(1);
+    expect(requestsOf(world.sim, 'payoffremittance')).toBe(1);
   });
 });

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { twd } from '@tixclear/domain';
 import { GatewayClient } from '@tixclear/gateway-client';
 import { KeyRing } from '@tixclear/crypto';
@@ -6,19 +6,16 @@ import { SAMPLE_PARTNER } from '@tixclear/db';
 import { groupIdFor } from './index';
 import {
   batchesOfRun,
+  eachTestWorld,
   crashAfter,
-  createWorld,
   itemsOfRun,
   M1,
   owed,
   PARTY,
   requestsOf,
-  startPayoffSimulator,
   trialBalance,
   VOUCHER,
   WorkerKilled,
-  type RunningSimulator,
-  type World,
 } from './testing/world';
 
 /*
@@ -27,22 +24,7 @@ import {
  * before a query by group_id said it is not there.
  */
 
-let sim: RunningSimulator;
-let world: World;
-
-beforeAll(async () => {
-  sim = await startPayoffSimulator();
-});
-afterAll(async () => {
-  await sim.close();
-});
-beforeEach(async () => {
-  sim.control.reset();
-  world = await createWorld(sim);
-});
-afterEach(async () => {
-  await world.drop();
-});
+const world = eachTestWorld();
 
 /** A built run paying M1 only (store:A 40, dealer:D1 35, hq:B 7, store:S2 5). */
 async function builtRun(date = '2026-11-20'): Promise<string> {
@@ -52,12 +34,12 @@ async function builtRun(date = '2026-11-20'): Promise<string> {
   return run;
 }
 
-const creates = () => requestsOf(sim, 'payoffremittance');
-const simBatches = () => [...sim.state.batches.values()].map((b) => b.groupId);
+const creates = () => requestsOf(world.sim, 'payoffremittance');
+const simBatches = () => [...world.sim.state.batches.values()].map((b) => b.groupId);
 
 /** Approves the run's M1 batch and finishes it: the result every path below must end in. */
 async function finish(run: string): Promise<void> {
-  sim.control.approveBatch(groupIdFor(run, M1));
+  world.sim.control.approveBatch(groupIdFor(run, M1));
   expect(await world.processor().advance(run)).toBe('done');
   expect(await batchesOfRun(world, run)).toMatchObject([{ state: 'completed' }]);
   expect(new Set((await itemsOfRun(world, run)).map((i) => i.state))).toEqual(new Set(['remitted']));
@@ -70,13 +52,13 @@ async function finish(run: string): Promise<void> {
 describe('a creation whose answer is lost', () => {
   it('is resolved by a query: the batch is not created twice', async () => {
     const run = await builtRun();
-    sim.control.addFaults({ command: 'payoffremittance', fault: 'commit_then_drop', times: 1 });
+    world.sim.control.addFaults({ command: 'payoffremittance', fault: 'commit_then_drop', times: 1 });
 
     expect(await world.processor().advance(run)).toBe('waiting');
 
     expect(creates()).toBe(1);
     // The lost answer is followed by a query, never by a second creation.
-    expect(sim.control.requests().map((r) => r.command)).toEqual([
+    expect(world.sim.control.requests().map((r) => r.command)).toEqual([
       'payoffremittance',
       'payoffquery',
       'payoffquery', // following the batch now it is known to be S01
@@ -89,7 +71,7 @@ describe('a creation whose answer is lost', () => {
 
   it('that never arrived is sent again with the same group_id, after the grace and a query', async () => {
     const run = await builtRun();
-    sim.control.addFaults({ command: 'payoffremittance', fault: 'reset', times: 1 });
+    world.sim.control.addFaults({ command: 'payoffremittance', fault: 'reset', times: 1 });
     let now = new Date('2026-11-21T02:00:00Z');
     const processor = world.processor({ submitGraceMs: 30_000, clock: () => now });
 
@@ -103,7 +85,7 @@ describe('a creation whose answer is lost', () => {
     expect(await processor.advance(run)).toBe('waiting');
 
     expect(creates()).toBe(2);
-    const commands = sim.control.requests().map((r) => r.command);
+    const commands = world.sim.control.requests().map((r) => r.command);
     const resent = commands.lastIndexOf('payoffremittance');
     expect(commands.slice(resent - 1, resent + 1)).toEqual(['payoffquery', 'payoffremittance']);
     expect(simBatches()).toEqual([groupIdFor(run, M1)]);
@@ -115,7 +97,7 @@ describe('a creation whose answer is lost', () => {
     const run = await builtRun();
     // Our earlier request (same group_id, same items) reaches the gateway only now.
     const late = new GatewayClient({
-      baseUrl: sim.baseUrl,
+      baseUrl: world.sim.baseUrl,
       merchant: {
         mode: 'store',
         uid: M1,
@@ -138,7 +120,7 @@ describe('a creation whose answer is lost', () => {
 
     expect(await world.processor().advance(run)).toBe('waiting');
 
-    const refused = sim.control.requests().filter((r) => r.command === 'payoffremittance');
+    const refused = world.sim.control.requests().filter((r) => r.command === 'payoffremittance');
     expect(refused.map((r) => r.code)).toEqual(['B200', '100']);
     expect(simBatches()).toEqual([groupIdFor(run, M1)]);
     expect(await batchesOfRun(world, run)).toMatchObject([{ state: 'awaiting_approval' }]);
@@ -166,7 +148,7 @@ describe('crash safety', () => {
     await world.rows(`UPDATE payout_batches SET state = 'submitting' WHERE run_id = $1`, [run]);
 
     expect(await world.processor().advance(run)).toBe('waiting');
-    expect(sim.control.requests().map((r) => r.command)).toEqual([
+    expect(world.sim.control.requests().map((r) => r.command)).toEqual([
       'payoffquery', // is it there? no:
       'payoffremittance',
       'payoffquery',
@@ -197,10 +179,10 @@ describe('a refused payee account', () => {
     // The refused request never left; the query of the first group_id said "no such batch".
     expect(creates()).toBe(1);
     expect(simBatches()).toEqual([regrouped]);
-    const [sent] = [...sim.state.batches.values()];
+    const [sent] = [...world.sim.state.batches.values()];
     expect(sent?.items.map((i) => i.userId).sort()).toEqual([`payee-${M1}`, 'payee-D1', 'payee-hqB']);
 
-    sim.control.approveBatch(regrouped);
+    world.sim.control.approveBatch(regrouped);
     expect(await world.processor().advance(run)).toBe('done');
     expect(await batchesOfRun(world, run)).toMatchObject([{ state: 'completed' }]);
     expect(await owed(world, PARTY.dealerD1)).toBe(0);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, beforeEach } from '@jest/globals';
 import {
   createTestDatabase,
   ensureSamplePartner,
@@ -264,6 +265,63 @@ export async function createWorld(sim: RunningSimulator): Promise<World> {
     },
     drop: () => db.drop(),
   };
+}
+
+/**
+ * The hooks every pay-off spec shares: one simulator for the file, reset before each test, and a fresh world
+ * per test, dropped after it. The world returned stands for the current test's (read it inside tests only).
+ */
+export function eachTestWorld(): World {
+  let sim: RunningSimulator | undefined;
+  let world: World | undefined;
+  beforeAll(async () => {
+    sim = await startPayoffSimulator();
+  });
+  afterAll(async () => {
+    await sim?.close();
+  });
+  beforeEach(async () => {
+    if (!sim) throw new Error('the simulator did not start');
+    sim.control.reset();
+    world = await createWorld(sim);
+  });
+  afterEach(async () => {
+    await world?.drop();
+    world = undefined;
+  });
+  const current = (): World => {
+    if (!world) throw new Error('no world outside a test');
+    return world;
+  };
+  return {
+    get db() {
+      return current().db;
+    },
+    get sim() {
+      return current().sim;
+    },
+    get registry() {
+      return current().registry;
+    },
+    get partnerIds() {
+      return current().partnerIds;
+    },
+    processor: (options, wrap) => current().processor(options, wrap),
+    newRun: (date) => current().newRun(date),
+    clear: (runId, vouchers) => current().clear(runId, vouchers),
+    rows: (sql, parameters) => current().rows(sql, parameters),
+    one: (sql, parameters) => current().one(sql, parameters),
+    drop: () => current().drop(),
+  };
+}
+
+/** What the gateway remitted to each payee account, over every batch it holds. */
+export function remittedByAccount(sim: RunningSimulator): Record<string, number> {
+  const paid: Record<string, number> = {};
+  for (const batch of sim.state.batches.values())
+    for (const item of batch.items)
+      if (item.code === 'C1001') paid[item.userId] = (paid[item.userId] ?? 0) + item.money;
+  return paid;
 }
 
 /** Every journal line ever posted sums to zero. */
