@@ -8,18 +8,19 @@ import {
   SAMPLE_PARTNER,
 } from '@tixclear/db';
 import { httpBuildQuery } from '@tixclear/gateway-client';
-import { createOperations, gatewayPort } from '@tixclear/operations';
 import {
   linesOf,
   operationOf,
   paidPurchase,
   partnerReportsOf,
+  servicesOf,
   simRedemptionsOf,
   simRequests,
   voucherOf,
 } from './flows';
 import { purchaseRequest, redeemRequest } from './requests';
 import { eventually, startStack, type Stack } from './stack';
+import { stackForSuite } from './suite';
 
 /*
  * What the engine does when the gateway misbehaves (the simulator's fault catalogue, tools/gateway-simulator
@@ -30,25 +31,11 @@ import { eventually, startStack, type Stack } from './stack';
 const STORE = SAMPLE_PARTNER.partnerUid;
 
 describe('gateway faults on the partner API', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack();
-  }, 60_000);
-  afterEach(() => {
-    stack.sim.control.clearFaults();
-  });
-  afterAll(async () => {
-    await stack?.stop();
-  });
+  const stack = stackForSuite();
 
   /** The reconciler as the worker runs it, in this process, seeing the clock `aheadMs` in the future. */
   function reconciler(aheadMs = 0) {
-    return createOperations({
-      dataSource: stack.db.dataSource,
-      registry: stack.registry,
-      gateway: gatewayPort({ baseUrl: stack.sim.baseUrl, timeoutMs: 3_000 }),
-      clock: { now: () => new Date(Date.now() + aheadMs) },
-    }).reconciler;
+    return servicesOf(stack, aheadMs).reconciler;
   }
 
   describe('an answer lost after the gateway committed the redemption', () => {

@@ -6,6 +6,7 @@ import {
   SAMPLE_PARTNER,
   VoucherEntity,
 } from '@tixclear/db';
+import { createOperations, gatewayPort } from '@tixclear/operations';
 import { purchaseRequest } from './requests';
 import { eventually, type Stack } from './stack';
 
@@ -41,6 +42,19 @@ export async function reportsSettled(stack: Stack): Promise<void> {
       ? true
       : undefined,
   );
+}
+
+/**
+ * The services as the worker wires them, in this process, over the stack's database and gateway; `aheadMs`
+ * sets their clock that far in the future.
+ */
+export function servicesOf(stack: Stack, aheadMs = 0) {
+  return createOperations({
+    dataSource: stack.db.dataSource,
+    registry: stack.registry,
+    gateway: gatewayPort({ baseUrl: stack.sim.baseUrl, timeoutMs: 3_000 }),
+    clock: { now: () => new Date(Date.now() + aheadMs) },
+  });
 }
 
 /** Our operation for a partner order id. */

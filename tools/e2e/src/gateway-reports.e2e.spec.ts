@@ -6,19 +6,20 @@ import {
   SAMPLE_PARTNER,
 } from '@tixclear/db';
 import { httpBuildQuery } from '@tixclear/gateway-client';
-import { createOperations, gatewayPort } from '@tixclear/operations';
 import {
   linesOf,
   operationOf,
   paidPurchase,
   partnerReportsOf,
+  servicesOf,
   simRedemptionsOf,
   simRequests,
   simVoucherOf,
   voucherOf,
 } from './flows';
-import { redeemRequest, refundRequest, uniqueId } from './requests';
-import { eventually, startStack, type Stack } from './stack';
+import { offlineRequest, purchaseReport, redeemRequest, refundRequest, uniqueId } from './requests';
+import { eventually, type Stack } from './stack';
+import { stackForSuite } from './suite';
 
 /*
  * A gateway report is a hint, never an authority (issue 12 §1): it is unsigned, so anyone who can reach
@@ -55,53 +56,51 @@ function forgedRedemption(orderId: string, serials: readonly string[]): Record<s
   };
 }
 
-function purchaseReport(orderId: string): Record<string, unknown> {
-  return {
-    uid: '9001',
-    key: 'a'.repeat(40),
-    code: '250',
-    msg: '付款成功',
-    finishtime: '20250301120000',
-    order_id: orderId,
-    user_id: 'phper',
-    cost: '100',
-    currency: 'TWD',
-    actual_cost: '100',
-    actual_currency: 'TWD',
-    pfn: 'CREDITCARD',
-  };
-}
-
-function offlineRequest(fields: Record<string, unknown>) {
-  return {
-    order_id: uniqueId('VO'),
-    pos_trade_time: '20250301120000',
-    pos_id: 'POS01',
-    clerk_no: 'C07',
-    ...fields,
-  };
-}
-
 describe('gateway reports are hints, settled by our own query', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack();
-  }, 60_000);
-  afterEach(() => {
-    stack.sim.control.clearFaults();
-  });
-  afterAll(async () => {
-    await stack?.stop();
-  });
+  const stack = stackForSuite();
 
-  /** The services as the worker wires them, in this process (to fail an operation as the reconciler would). */
-  function services() {
-    return createOperations({
-      dataSource: stack.db.dataSource,
-      registry: stack.registry,
-      gateway: gatewayPort({ baseUrl: stack.sim.baseUrl, timeoutMs: 3_000 }),
-    });
+  /** Sends `request`; the partner is told to query (B200). Returns our operation for it. */
+  async function answeredB200(command: string, request: { order_id: string }) {
+    expect((await stack.call(command, request)).body).toMatchObject({ code: 'B200' });
+    return (await operationOf(stack, request.order_id))!;
   }
+
+  /** A redemption the gateway applied whose answer we lost and whose report it suppressed: unknown here. */
+  async function lostRedemption(serials: readonly string[]) {
+    stack.sim.control.addFaults([
+      { command: 'vouchertransaction', fault: 'commit_then_drop', times: 1 },
+      { command: 'vouchertransaction', fault: 'notify_suppress', times: 1 },
+    ]);
+    const request = redeemRequest(serials);
+    return { request, unknown: await answeredB200('vouchertransaction', request) };
+  }
+
+  /** Fails an operation as the reconciler fails an order the gateway never received. */
+  function failAsNeverReceived(operation: OperationEntity): Promise<unknown> {
+    const { redemptions, refunds } = servicesOf(stack);
+    const service = operation.command === 'voucherrefund' ? refunds : redemptions;
+    return service.recordFailed(operation, 'B500', 'the gateway never received this order');
+  }
+
+  /** Sent while the gateway takes it past our timeout (it applies it later), then failed as never received. */
+  async function failedAfterTimeout(
+    command: 'vouchertransaction' | 'voucherrefund',
+    request: { order_id: string },
+  ) {
+    stack.sim.control.addFaults({ command, fault: 'latency', ms: 4_500, times: 1 });
+    const unknown = await answeredB200(command, request);
+    await failAsNeverReceived(unknown);
+    return unknown;
+  }
+
+  /** The late_outcome item raised for an operation, once it is there. */
+  const lateOutcomeItem = (operationId: string) =>
+    eventually(() =>
+      stack.db.dataSource
+        .getRepository(OperatorItemEntity)
+        .findOneBy({ kind: 'late_outcome', reference: operationId })
+        .then((i) => i ?? undefined),
+    );
 
   async function reportsOf(operation: OperationEntity) {
     return stack.db.dataSource
@@ -118,13 +117,7 @@ describe('gateway reports are hints, settled by our own query', () => {
 
   it('a forged 250 for an unknown-outcome redemption neither settles it nor stores its uid/key; the query settles it with the genuine ones', async () => {
     const purchase = await paidPurchase(stack, { amount: 1 });
-    stack.sim.control.addFaults([
-      { command: 'vouchertransaction', fault: 'commit_then_drop', times: 1 },
-      { command: 'vouchertransaction', fault: 'notify_suppress', times: 1 },
-    ]);
-    const request = redeemRequest(purchase.serials);
-    expect((await stack.call('vouchertransaction', request)).body).toMatchObject({ code: 'B200' });
-    const unknown = (await operationOf(stack, request.order_id))!;
+    const { request, unknown } = await lostRedemption(purchase.serials);
     expect(unknown.state).toBe('outcome_unknown');
 
     const answer = await sendReport(stack, forgedRedemption(unknown.upstreamOrderId, purchase.serials));
@@ -209,10 +202,9 @@ describe('gateway reports are hints, settled by our own query', () => {
     const serial = purchase.serials[0]!;
     stack.sim.control.addFaults({ command: 'vouchertransaction', fault: 'system_error', times: 1 });
     const request = redeemRequest([serial]);
-    expect((await stack.call('vouchertransaction', request)).body).toMatchObject({ code: 'B200' });
-    const unknown = (await operationOf(stack, request.order_id))!;
+    const unknown = await answeredB200('vouchertransaction', request);
     // Failed, as the reconciler fails an order the gateway never received.
-    await services().redemptions.recordFailed(unknown, 'B500', 'the gateway never received this order');
+    await failAsNeverReceived(unknown);
     expect((await operationOf(stack, request.order_id))?.state).toBe('failed');
 
     expect(await sendReport(stack, forgedRedemption(unknown.upstreamOrderId, [serial]))).toMatchObject({
@@ -234,23 +226,15 @@ describe('gateway reports are hints, settled by our own query', () => {
     const purchase = await paidPurchase(stack, { amount: 1 });
     const serial = purchase.serials[0]!;
     // The gateway takes it only after our call has timed out (3 s): we see an unknown outcome.
-    stack.sim.control.addFaults({ command: 'vouchertransaction', fault: 'latency', ms: 4_500, times: 1 });
     const request = redeemRequest([serial]);
-    expect((await stack.call('vouchertransaction', request)).body).toMatchObject({ code: 'B200' });
-    const unknown = (await operationOf(stack, request.order_id))!;
-    await services().redemptions.recordFailed(unknown, 'B500', 'the gateway never received this order');
+    const unknown = await failedAfterTimeout('vouchertransaction', request);
 
     // The gateway then redeems it and reports: the report wakes the operation, the query finds the success.
     await eventually(() =>
       Promise.resolve(simRedemptionsOf(stack, unknown.upstreamOrderId).length ? true : undefined),
     );
     await stack.sim.control.notificationsSettled();
-    const item = await eventually(() =>
-      stack.db.dataSource
-        .getRepository(OperatorItemEntity)
-        .findOneBy({ kind: 'late_outcome', reference: unknown.id })
-        .then((i) => i ?? undefined),
-    );
+    const item = await lateOutcomeItem(unknown.id);
     expect(item).toMatchObject({ state: 'open', partnerId: unknown.partnerId });
     const genuine = simRedemptionsOf(stack, unknown.upstreamOrderId)[0]!;
     expect(item.details).toMatchObject({
@@ -270,27 +254,14 @@ describe('gateway reports are hints, settled by our own query', () => {
   it('the partner’s query meets a late success too, and a failure reported for a success is a late outcome', async () => {
     const purchase = await paidPurchase(stack, { amount: 1 });
     const serial = purchase.serials[0]!;
-    const itemOf = (operationId: string) =>
-      eventually(() =>
-        stack.db.dataSource
-          .getRepository(OperatorItemEntity)
-          .findOneBy({ kind: 'late_outcome', reference: operationId })
-          .then((i) => i ?? undefined),
-      );
     // The gateway redeems it but we lose the answer and get no report; we then fail it.
-    stack.sim.control.addFaults([
-      { command: 'vouchertransaction', fault: 'commit_then_drop', times: 1 },
-      { command: 'vouchertransaction', fault: 'notify_suppress', times: 1 },
-    ]);
-    const first = redeemRequest([serial]);
-    expect((await stack.call('vouchertransaction', first)).body).toMatchObject({ code: 'B200' });
-    const taken = (await operationOf(stack, first.order_id))!;
-    await services().redemptions.recordFailed(taken, 'B500', 'the gateway never received this order');
+    const { request: first, unknown: taken } = await lostRedemption([serial]);
+    await failAsNeverReceived(taken);
 
     // The partner's own query learns the success: an operator item, no line.
     const query = await stack.call('voucherquery', { store_uid: STORE, order_id: first.order_id });
     expect(query.body).toMatchObject({ content: { code: '250' } });
-    expect((await itemOf(taken.id)).details).toMatchObject({
+    expect((await lateOutcomeItem(taken.id)).details).toMatchObject({
       our_state: 'failed',
       gateway_status: 'committed',
     });
@@ -306,7 +277,7 @@ describe('gateway reports are hints, settled by our own query', () => {
       .getRepository(OperationEntity)
       .update({ id: refused.id }, { state: 'succeeded' });
     await sendReport(stack, forgedRedemption(refused.upstreamOrderId, [serial]));
-    expect((await itemOf(refused.id)).details).toMatchObject({
+    expect((await lateOutcomeItem(refused.id)).details).toMatchObject({
       our_state: 'succeeded',
       gateway_status: 'rejected',
       gateway: { code: '300' },
@@ -316,20 +287,12 @@ describe('gateway reports are hints, settled by our own query', () => {
   it('a refund success learnt after we failed it is posted: vouchers refunded, operator item, partner told', async () => {
     const purchase = await paidPurchase(stack, { amount: 1 });
     const serial = purchase.serials[0]!;
-    stack.sim.control.addFaults({ command: 'voucherrefund', fault: 'latency', ms: 4_500, times: 1 });
     const request = refundRequest([serial]);
-    expect((await stack.call('voucherrefund', request)).body).toMatchObject({ code: 'B200' });
-    const unknown = (await operationOf(stack, request.order_id))!;
-    await services().refunds.recordFailed(unknown, 'B500', 'the gateway never received this order');
+    const unknown = await failedAfterTimeout('voucherrefund', request);
     expect((await voucherOf(stack, serial)).state).toBe('issued');
 
     await stack.sim.control.notificationsSettled();
-    const item = await eventually(() =>
-      stack.db.dataSource
-        .getRepository(OperatorItemEntity)
-        .findOneBy({ kind: 'late_outcome', reference: unknown.id })
-        .then((i) => i ?? undefined),
-    );
+    const item = await lateOutcomeItem(unknown.id);
     expect(item.details).toMatchObject({
       command: 'voucherrefund',
       our_state: 'failed',
@@ -380,13 +343,7 @@ describe('gateway reports are hints, settled by our own query', () => {
 
   it('keeps at most 20 reports of one order and queries it a bounded number of times under a flood', async () => {
     const purchase = await paidPurchase(stack, { amount: 1 });
-    stack.sim.control.addFaults([
-      { command: 'vouchertransaction', fault: 'commit_then_drop', times: 1 },
-      { command: 'vouchertransaction', fault: 'notify_suppress', times: 1 },
-    ]);
-    const request = redeemRequest(purchase.serials);
-    expect((await stack.call('vouchertransaction', request)).body).toMatchObject({ code: 'B200' });
-    const unknown = (await operationOf(stack, request.order_id))!;
+    const { request, unknown } = await lostRedemption(purchase.serials);
     const queriesBefore = simRequests(stack, 'voucherquery');
 
     const answers = await Promise.all(
@@ -406,13 +363,7 @@ describe('gateway reports are hints, settled by our own query', () => {
 
   it('keeps a report whose query failed pending until the sweep settles it, and purges reports past their retention', async () => {
     const purchase = await paidPurchase(stack, { amount: 1 });
-    stack.sim.control.addFaults([
-      { command: 'vouchertransaction', fault: 'commit_then_drop', times: 1 },
-      { command: 'vouchertransaction', fault: 'notify_suppress', times: 1 },
-    ]);
-    const request = redeemRequest(purchase.serials);
-    expect((await stack.call('vouchertransaction', request)).body).toMatchObject({ code: 'B200' });
-    const unknown = (await operationOf(stack, request.order_id))!;
+    const { request, unknown } = await lostRedemption(purchase.serials);
 
     // The gateway cannot answer the query the report wakes (every attempt gets a 503).
     stack.sim.control.addFaults({ command: 'voucherquery', fault: 'http_status', status: 503 });
@@ -431,13 +382,7 @@ describe('gateway reports are hints, settled by our own query', () => {
     expect((await operationOf(stack, request.order_id))?.state).toBe('outcome_unknown');
 
     // The worker's sweep, a few minutes later, asks again.
-    const later = (ms: number) =>
-      createOperations({
-        dataSource: stack.db.dataSource,
-        registry: stack.registry,
-        gateway: gatewayPort({ baseUrl: stack.sim.baseUrl, timeoutMs: 3_000 }),
-        clock: { now: () => new Date(Date.now() + ms) },
-      }).notifications;
+    const later = (ms: number) => servicesOf(stack, ms).notifications;
     expect(await later(5 * 60_000).sweep()).toMatchObject({ purged: 0, woken: 1 });
     expect((await reportsOf(unknown)).map((r) => r.outcome)).toEqual(['settled']);
     expect((await operationOf(stack, request.order_id))?.state).toBe('succeeded');
@@ -463,13 +408,7 @@ describe('gateway reports are hints, settled by our own query', () => {
 });
 
 describe('the report source allow-list', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack({ env: { NOTIFY_ALLOWED_SOURCES: '192.0.2.0/24, 2001:db8::1' } });
-  }, 60_000);
-  afterAll(async () => {
-    await stack?.stop();
-  });
+  const stack = stackForSuite({ env: { NOTIFY_ALLOWED_SOURCES: '192.0.2.0/24, 2001:db8::1' } });
 
   it('refuses reports from other addresses with 403 SOURCE_NOT_ALLOWED, storing and counting nothing', async () => {
     const answer = await sendReport(stack, purchaseReport(uniqueId('TXSRC')));

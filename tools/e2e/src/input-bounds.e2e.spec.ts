@@ -3,7 +3,8 @@ import { encryptJson } from '@tixclear/crypto';
 import { SAMPLE_PARTNER, VoucherEntity } from '@tixclear/db';
 import { operationOf, rowCounts } from './flows';
 import { purchaseRequest, uniqueId } from './requests';
-import { startStack, type Stack } from './stack';
+import type { Stack } from './stack';
+import { stackForSuite } from './suite';
 
 /*
  * Bad input the size of the body limit: the largest purchase it admits, partner uids and names longer than
@@ -32,29 +33,28 @@ function purchaseBody(orderId: string, paid: number, gifts = 0): Record<string, 
   };
 }
 
+/** POSTs a JSON body to the REST door with the partner's API key and a fresh idempotency key. */
+async function postJson(stack: Stack, apiKey: string, path: string, body: unknown) {
+  const response = await fetch(`${stack.apiUrl}${path}`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${apiKey}`,
+      'content-type': 'application/json',
+      'idempotency-key': randomUUID(),
+    },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
 describe('input at the limits', () => {
-  let stack: Stack;
+  const stack = stackForSuite();
   let apiKey: string;
   beforeAll(async () => {
-    stack = await startStack();
     apiKey = await stack.registry.issueApiKey(SAMPLE_PARTNER.partnerUid);
-  }, 60_000);
-  afterAll(async () => {
-    await stack?.stop();
   });
 
-  async function post(path: string, body: unknown) {
-    const response = await fetch(`${stack.apiUrl}${path}`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${apiKey}`,
-        'content-type': 'application/json',
-        'idempotency-key': randomUUID(),
-      },
-      body: JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  }
+  const post = (path: string, body: unknown) => postJson(stack, apiKey, path, body);
 
   it('reserves the largest purchase accepted (10,000 vouchers of 32-character serials, 150,000 values: one statement); one more is 100 on items', async () => {
     const before = await rowCounts(stack);
@@ -137,14 +137,10 @@ describe('input at the limits', () => {
 });
 
 describe('input at the limits, with the largest body limit an operator may set (10 MiB)', () => {
-  let stack: Stack;
+  const stack = stackForSuite({ env: { BODY_LIMIT_BYTES: String(10 * 1024 * 1024) } });
   let apiKey: string;
   beforeAll(async () => {
-    stack = await startStack({ env: { BODY_LIMIT_BYTES: String(10 * 1024 * 1024) } });
     apiKey = await stack.registry.issueApiKey(SAMPLE_PARTNER.partnerUid);
-  }, 60_000);
-  afterAll(async () => {
-    await stack?.stop();
   });
 
   it('refuses a list of 70,000 vouchers (more than one statement can bind one by one) with 100 on the list', async () => {
@@ -154,17 +150,9 @@ describe('input at the limits, with the largest body limit an operator may set (
       ['/v1/refunds', { order_id: uniqueId('VR'), items }],
       ['/v1/redemptions', { order_id: uniqueId('VT'), user_id: 'u', ip: '127.0.0.1', items }],
     ] as const) {
-      const response = await fetch(`${stack.apiUrl}${path}`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${apiKey}`,
-          'content-type': 'application/json',
-          'idempotency-key': randomUUID(),
-        },
-        body: JSON.stringify(body),
-      });
+      const response = await postJson(stack, apiKey, path, body);
       expect(response.status).toBe(400);
-      expect(await response.json()).toMatchObject({ error: { code: 'REQUEST_INVALID', field: 'items' } });
+      expect(response.body).toMatchObject({ error: { code: 'REQUEST_INVALID', field: 'items' } });
     }
     expect(await rowCounts(stack)).toEqual(before);
   }, 60_000);

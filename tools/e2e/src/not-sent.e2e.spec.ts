@@ -2,9 +2,17 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SAMPLE_PARTNER } from '@tixclear/db';
 import { createOperations, gatewayPort } from '@tixclear/operations';
-import { linesOf, operationOf, paidPurchase, simRedemptionsOf, simRequests, voucherOf } from './flows';
+import {
+  linesOf,
+  operationOf,
+  paidPurchase,
+  servicesOf,
+  simRedemptionsOf,
+  simRequests,
+  voucherOf,
+} from './flows';
 import { redeemRequest } from './requests';
-import { startStack, type Stack } from './stack';
+import { stackForSuite } from './suite';
 
 /*
  * "Not sent" only on evidence (issue 18). A mutation's intent is undone as never sent only when no connection to
@@ -17,24 +25,10 @@ import { startStack, type Stack } from './stack';
 const STORE = SAMPLE_PARTNER.partnerUid;
 
 describe('"not sent" only on evidence', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack();
-  }, 60_000);
-  afterEach(() => {
-    stack.sim.control.clearFaults();
-  });
-  afterAll(async () => {
-    await stack?.stop();
-  });
+  const stack = stackForSuite();
 
   /** The reconciler as the worker runs it, in this process. */
-  const reconciler = () =>
-    createOperations({
-      dataSource: stack.db.dataSource,
-      registry: stack.registry,
-      gateway: gatewayPort({ baseUrl: stack.sim.baseUrl, timeoutMs: 3_000 }),
-    }).reconciler;
+  const reconciler = () => servicesOf(stack).reconciler;
 
   /** The gateway applies the redemption; the client sees `fault`; the report is suppressed (the query decides). */
   async function redeemUnder(fault: Record<string, unknown>) {

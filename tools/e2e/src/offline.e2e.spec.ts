@@ -1,7 +1,7 @@
 import { SAMPLE_PARTNER } from '@tixclear/db';
 import { linesOf, operationOf, paidPurchase, simRequests, simVoucherOf, voucherOf } from './flows';
-import { redeemRequest, uniqueId } from './requests';
-import { startStack, type Stack } from './stack';
+import { offlineRequest, redeemRequest } from './requests';
+import { stackForSuite } from './suite';
 
 /*
  * Offline (POS) redemption, `api/voucheroffline` (seed 002), through POST /api/init. The till names vouchers by
@@ -23,27 +23,8 @@ const SAMPLE_FEE = {
   reimbursement: 35,
 };
 
-function offlineRequest(fields: Record<string, unknown>) {
-  return {
-    order_id: uniqueId('VO'),
-    pos_trade_time: '20250301120000',
-    pos_id: 'POS01',
-    clerk_no: 'C07',
-    ...fields,
-  };
-}
-
 describe('offline redemption (voucheroffline) through POST /api/init', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack();
-  }, 60_000);
-  afterEach(() => {
-    stack.sim.control.clearFaults();
-  });
-  afterAll(async () => {
-    await stack?.stop();
-  });
+  const stack = stackForSuite();
 
   it('redeems a digital token at a MYTIX store: our fee only, sales point from the answer, redemption point from the request', async () => {
     const purchase = await paidPurchase(stack, { amount: 1 });

@@ -1,8 +1,9 @@
 import { OperationEntity, OperatorItemEntity, SAMPLE_PARTNER, VoucherEntity } from '@tixclear/db';
-import { createOperations, gatewayPort, type RedemptionFacts } from '@tixclear/operations';
-import { linesOf, operationOf, reportsSettled, simVoucherOf, voucherOf } from './flows';
+import type { RedemptionFacts } from '@tixclear/operations';
+import { linesOf, operationOf, reportsSettled, servicesOf, simVoucherOf, voucherOf } from './flows';
 import { purchaseRequest, redeemRequest, uniqueId } from './requests';
-import { startStack, type Stack } from './stack';
+import type { Stack } from './stack';
+import { stackForSuite } from './suite';
 
 /*
  * Our records over the gateway's: a redemption's answer (or its query's) says which vouchers were redeemed,
@@ -14,16 +15,7 @@ import { startStack, type Stack } from './stack';
 const STORE = SAMPLE_PARTNER.partnerUid;
 
 describe('a redemption answer that names other vouchers than we held', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack();
-  }, 60_000);
-  afterEach(() => {
-    stack.sim.control.clearFaults();
-  });
-  afterAll(async () => {
-    await stack?.stop();
-  });
+  const stack = stackForSuite();
 
   /** Buys vouchers, pays them on the simulator and settles the purchase by the partner's own query. */
   async function paidPurchase(_stack: Stack, options: { amount: number }) {
@@ -44,13 +36,7 @@ describe('a redemption answer that names other vouchers than we held', () => {
       .findOneBy({ kind: 'redemption_mismatch', reference: operationId, state: 'open' });
   }
 
-  function operations() {
-    return createOperations({
-      dataSource: stack.db.dataSource,
-      registry: stack.registry,
-      gateway: gatewayPort({ baseUrl: stack.sim.baseUrl, timeoutMs: 3_000 }),
-    });
-  }
+  const operations = () => servicesOf(stack);
 
   it('online: a voucher named but not held gets no line and is not marked; an operator is asked', async () => {
     const held = await paidPurchase(stack, { amount: 1 });
@@ -184,11 +170,7 @@ describe('a redemption answer that names other vouchers than we held', () => {
     expect((await stack.call('vouchertransaction', request)).body).toMatchObject({ code: 'B200' });
     const operation = (await operationOf(stack, request.order_id))!;
     const partner = (await stack.registry.context(STORE))!;
-    const operations = createOperations({
-      dataSource: stack.db.dataSource,
-      registry: stack.registry,
-      gateway: gatewayPort({ baseUrl: stack.sim.baseUrl, timeoutMs: 3_000 }),
-    });
+    const operations = servicesOf(stack);
     // What a confirmed answer that lies about the voucher's terms would carry: a gift worth 5000.
     const fee = {
       cost: 5000,

@@ -74,3 +74,32 @@ export function refundRequest(serials: readonly string[], orderId = uniqueId('VR
     items: serials.map((serial) => ({ id: 'H01', serial_number: serial })),
   };
 }
+
+/** An offline (POS) redemption's fixed fields; `fields` name the point and the vouchers (token or serials). */
+export function offlineRequest(fields: Record<string, unknown>) {
+  return {
+    order_id: uniqueId('VO'),
+    pos_trade_time: '20250301120000',
+    pos_id: 'POS01',
+    clerk_no: 'C07',
+    ...fields,
+  };
+}
+
+/** A gateway's purchase report for `orderId` (paid, 100 TWD), as POSTed to /gateway/notify. */
+export function purchaseReport(orderId: string): Record<string, unknown> {
+  return {
+    uid: '9001',
+    key: 'a'.repeat(40),
+    code: '250',
+    msg: '付款成功',
+    finishtime: '20250301120000',
+    order_id: orderId,
+    user_id: 'phper',
+    cost: '100',
+    currency: 'TWD',
+    actual_cost: '100',
+    actual_currency: 'TWD',
+    pfn: 'CREDITCARD',
+  };
+}

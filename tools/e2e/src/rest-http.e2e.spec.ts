@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { OperationEntity, SAMPLE_PARTNER } from '@tixclear/db';
 import { purchaseRequest } from './requests';
-import { startStack, type Stack } from './stack';
+import { stackForSuite } from './suite';
 
 interface RestResult {
   status: number;
@@ -16,16 +16,11 @@ function purchaseBody() {
 }
 
 describe('the REST door over HTTP: auth, idempotency, errors, docs, request ids, metrics', () => {
-  let stack: Stack;
+  const stack = stackForSuite();
   let apiKey: string;
   beforeAll(async () => {
-    stack = await startStack();
     apiKey = await stack.registry.issueApiKey(SAMPLE_PARTNER.partnerUid);
-  }, 60_000);
-  afterAll(async () => {
-    await stack?.stop();
   });
-  afterEach(() => stack.sim.control.clearFaults());
 
   async function send(
     path: string,

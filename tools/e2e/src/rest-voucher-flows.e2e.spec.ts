@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { RedemptionLineEntity, SAMPLE_PARTNER, VoucherEntity } from '@tixclear/db';
 import { purchaseRequest, redeemRequest, refundRequest, uniqueId } from './requests';
-import { eventually, startStack, type Stack } from './stack';
+import { eventually } from './stack';
+import { stackForSuite } from './suite';
 
 interface RestResult {
   status: number;
@@ -16,16 +17,11 @@ function withoutStore<T extends { store_uid: string }>(request: T): Omit<T, 'sto
 }
 
 describe('voucher flows through the REST door (/v1)', () => {
-  let stack: Stack;
+  const stack = stackForSuite();
   let apiKey: string;
   beforeAll(async () => {
-    stack = await startStack();
     apiKey = await stack.registry.issueApiKey(SAMPLE_PARTNER.partnerUid);
-  }, 60_000);
-  afterAll(async () => {
-    await stack?.stop();
   });
-  afterEach(() => stack.sim.control.clearFaults());
 
   async function post(path: string, body: unknown, key: string = randomUUID()): Promise<RestResult> {
     const response = await fetch(`${stack.apiUrl}${path}`, {
