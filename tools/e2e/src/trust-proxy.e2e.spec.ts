@@ -1,6 +1,7 @@
 import { encryptJson } from '@tixclear/crypto';
 import { SAMPLE_PARTNER } from '@tixclear/db';
-import { eventually, startStack, type Stack } from './stack';
+import { eventually, type Stack } from './stack';
+import { stackForSuite } from './suite';
 
 /*
  * TRUST_PROXY (issue 18): the client address the envelope limiter, the report allow-list and the request logs
@@ -45,22 +46,26 @@ function requestLines(output: string, route: string): Record<string, unknown>[] 
     .filter((line) => line.msg === 'request' && line.route === route);
 }
 
-describe('TRUST_PROXY off (the default)', () => {
-  let stack: Stack;
-  let output = '';
-  beforeAll(async () => {
-    stack = await startStack({
-      env: {
-        ENVELOPE_FAILURES_PER_MINUTE: String(LIMIT),
-        NOTIFY_ALLOWED_SOURCES: '203.0.113.7',
-        LOG_LEVEL: 'info',
-      },
-      apiOutput: (chunk) => (output += chunk),
-    });
-  }, 60_000);
-  afterAll(async () => {
-    await stack?.stop();
+/**
+ * A stack for the suite with the envelope limiter at LIMIT and 203.0.113.7 allowed to report; its API logs
+ * requests into `log.output`. `env` adds to (or overrides) that.
+ */
+function loggedStack(env: Record<string, string> = {}) {
+  const log = { output: '' };
+  const stack = stackForSuite({
+    env: {
+      ENVELOPE_FAILURES_PER_MINUTE: String(LIMIT),
+      NOTIFY_ALLOWED_SOURCES: '203.0.113.7',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
+    apiOutput: (chunk) => (log.output += chunk),
   });
+  return { stack, log };
+}
+
+describe('TRUST_PROXY off (the default)', () => {
+  const { stack, log } = loggedStack();
 
   it('ignores a forged X-Forwarded-For: the limiter keys on the connection’s address', async () => {
     for (let i = 0; i < LIMIT; i += 1) expect((await junk(stack, `198.51.100.${i + 1}`)).status).toBe(200);
@@ -69,7 +74,7 @@ describe('TRUST_PROXY off (the default)', () => {
     expect((await junk(stack)).status).toBe(429);
     // Each request's log line is written once its answer is sent: wait for all of them.
     const lines = await eventually(() => {
-      const found = requestLines(output, '/api/init');
+      const found = requestLines(log.output, '/api/init');
       return Promise.resolve(found.length >= LIMIT + 2 ? found : undefined);
     });
     for (const line of lines) expect(line.client_address).toBe('127.0.0.1');
@@ -81,22 +86,7 @@ describe('TRUST_PROXY off (the default)', () => {
 });
 
 describe('TRUST_PROXY naming the proxy', () => {
-  let stack: Stack;
-  let output = '';
-  beforeAll(async () => {
-    stack = await startStack({
-      env: {
-        ENVELOPE_FAILURES_PER_MINUTE: String(LIMIT),
-        NOTIFY_ALLOWED_SOURCES: '203.0.113.7',
-        TRUST_PROXY: '127.0.0.1, ::1',
-        LOG_LEVEL: 'info',
-      },
-      apiOutput: (chunk) => (output += chunk),
-    });
-  }, 60_000);
-  afterAll(async () => {
-    await stack?.stop();
-  });
+  const { stack, log } = loggedStack({ TRUST_PROXY: '127.0.0.1, ::1' });
 
   it('limits two clients behind the same proxy separately', async () => {
     for (let i = 0; i < LIMIT; i += 1) expect((await junk(stack, '198.51.100.1')).status).toBe(200);
@@ -108,7 +98,7 @@ describe('TRUST_PROXY naming the proxy', () => {
     // A client that forges its own header still gets the address the proxy appended for it.
     expect((await junk(stack, '203.0.113.99, 198.51.100.1')).status).toBe(429);
     const lines = await eventually(() => {
-      const found = requestLines(output, '/api/init');
+      const found = requestLines(log.output, '/api/init');
       return Promise.resolve(found.length >= LIMIT + 3 ? found : undefined);
     });
     const clients = lines.map((line) => line.client_address);
