@@ -15,6 +15,7 @@ import {
   claimIssued,
   matchReported,
   raiseRedemptionMismatch,
+  redeemedCompletion,
   redemptionLine,
   type ReportedVoucher,
   voucherStates,
@@ -160,13 +161,7 @@ export class OfflineRedemptionService {
     const { reportId } = await this.dataSource.transaction(async (tx) => {
       // Settled first: only the transaction that settles the operation from an open state writes its lines, so
       // an operation already failed never takes a (partner, serial) slot a later, real redemption needs.
-      const completion = await this.recorder.complete(tx, operation, {
-        state: 'succeeded',
-        code: outcome.code,
-        body,
-        gateway: { uid: outcome.uid, key: outcome.key },
-        report: 'redemption',
-      });
+      const completion = await this.recorder.complete(tx, operation, redeemedCompletion(outcome, body));
       if (!completion.settled) return completion;
       // Lines only for vouchers of this partner, sold through us and `issued` (claimed here, conditionally),
       // with the values of our record; any other voucher the gateway names waits for an operator.

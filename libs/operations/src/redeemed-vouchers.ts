@@ -2,6 +2,7 @@ import { type FeeObjectJson, raiseOperatorItem } from '@tixclear/db';
 import type { FeeScheduleBook } from '@tixclear/fee-engine';
 import type { EntityManager } from 'typeorm';
 import { checkFees, sharingOf } from './fee-check';
+import type { Completion } from './operation-recorder';
 import type { NewRedemptionLine } from './redemption-lines';
 import { SOLD_VOUCHER_COLUMNS, type SoldVoucher, soldVoucherOf, type SoldVoucherRow } from './sold-voucher';
 
@@ -59,6 +60,20 @@ export function matchReported(
   }
   const omitted = ours.filter((v) => !named.has(v.serialNumber));
   return { matched, unheld, omitted };
+}
+
+/** How a redemption the gateway confirmed is settled: its code, uid and key stored, the partner told. */
+export function redeemedCompletion(
+  answer: { code: string; uid: string | null; key: string | null },
+  body: Record<string, unknown>,
+): Completion & { report: string } {
+  return {
+    state: 'succeeded',
+    code: answer.code,
+    body,
+    gateway: { uid: answer.uid, key: answer.key },
+    report: 'redemption',
+  };
 }
 
 /** What a redemption's lines share besides the voucher: whose, where and when. */

@@ -12,7 +12,13 @@ import type { Clock, GatewayPort } from './ports';
 import { parseRequest, toWire } from './validation';
 import { moveHeldVouchers } from './voucher-holds';
 import { insertRedemptionLines, type NewRedemptionLine } from './redemption-lines';
-import { matchReported, raiseRedemptionMismatch, redemptionLine, type Unheld } from './redeemed-vouchers';
+import {
+  matchReported,
+  raiseRedemptionMismatch,
+  redeemedCompletion,
+  redemptionLine,
+  type Unheld,
+} from './redeemed-vouchers';
 import { runOperation } from './operation-flow';
 
 /** What settles a redemption, from the call's answer or a query's content (`RedemptionState`). */
@@ -117,13 +123,7 @@ export class RedemptionService {
     }
     const { reportId } = await settleWithLines(this.dataSource, {
       operationId: operation.id,
-      completion: {
-        state: 'succeeded',
-        code: redemption.code,
-        body,
-        gateway: { uid: redemption.uid, key: redemption.key },
-        report: 'redemption',
-      },
+      completion: redeemedCompletion(redemption, body),
       completedAt: this.clock.now(),
       openStates: OPEN_STATES,
       lines,
@@ -147,13 +147,7 @@ export class RedemptionService {
     mismatch: { unheld: readonly Unheld[]; omitted: readonly HeldVoucher[] },
   ): Promise<Record<string, unknown>> {
     const { reportId } = await this.dataSource.transaction(async (tx) => {
-      const completion = await this.recorder.complete(tx, operation, {
-        state: 'succeeded',
-        code: redemption.code,
-        body,
-        gateway: { uid: redemption.uid, key: redemption.key },
-        report: 'redemption',
-      });
+      const completion = await this.recorder.complete(tx, operation, redeemedCompletion(redemption, body));
       if (!completion.settled) return completion;
       await insertRedemptionLines(tx, lines);
       await moveVouchersById(
