@@ -13,6 +13,7 @@ import {
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { voucherServicePurchaseRequestSchema } from './schemas/voucherservicepurchase';
 import { closedPortUrl, FakeGateway } from './testing/fake-gateway';
+import { MAX_ANSWER_BYTES } from './http/node-transport';
 import { SAMPLE_STORE_KEY, SAMPLE_STORE_UID, seed000Answers, seed000Requests } from './testing/seed-samples';
 
 /* The client against a local HTTP gateway that opens the envelopes with the sample merchant's key. */
@@ -395,6 +396,15 @@ describe('GatewayClient: failures and retries', () => {
 
   it('a connection dropped after the request was written is an unknown outcome, not retried', async () => {
     gateway.script = () => 'reset';
+    await expect(client().voucherRedeem(redemption)).rejects.toMatchObject({
+      code: 'GATEWAY_OUTCOME_UNKNOWN',
+      reason: 'connection_lost',
+    });
+    expect(gateway.received).toHaveLength(1);
+  });
+
+  it('an answer larger than any the protocol gives is not read: an unknown outcome, not held in memory', async () => {
+    gateway.script = () => ({ text: ' '.repeat(MAX_ANSWER_BYTES + 1) });
     await expect(client().voucherRedeem(redemption)).rejects.toMatchObject({
       code: 'GATEWAY_OUTCOME_UNKNOWN',
       reason: 'connection_lost',

@@ -24,6 +24,12 @@ const agents = {
 };
 /** fetch's limit. */
 const MAX_REDIRECTS = 20;
+/**
+ * The largest answer read. The biggest the protocol gives (a 10,000-voucher purchase) is a few MiB; past this
+ * the exchange fails as a lost connection (an unknown outcome for a mutating command, settled by query), so a
+ * misbehaving gateway cannot make us hold an answer of any size.
+ */
+export const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 /** The statuses fetch follows; any other 3xx is an answer (left unfollowed). */
 const REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 
@@ -111,7 +117,12 @@ function exchange(
         return;
       }
       const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      let size = 0;
+      response.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_ANSWER_BYTES) request.destroy(new Error(`answer over ${MAX_ANSWER_BYTES} bytes`));
+        else chunks.push(chunk);
+      });
       response.once('error', reject);
       // A connection lost mid-body (or our abort) ends the response without 'end'.
       response.once('close', () => {
