@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '@tixclear/db';
 import type PgBoss from 'pg-boss';
 import { openJobQueue, QUEUES, queueDispatcher, REPORT_BATCH } from './job-queue';
-import { REPORT_ATTEMPTS } from './report-delivery';
+import { REPORT_ATTEMPTS } from './reports/report-delivery';
 
 /* The API's report dispatcher against pg-boss on a real PostgreSQL: batched, every report queued once. */
 

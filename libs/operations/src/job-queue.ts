@@ -1,7 +1,7 @@
 import PgBoss from 'pg-boss';
 import type { DataSource } from 'typeorm';
-import { REPORT_ATTEMPTS } from './report-delivery';
-import type { ReportDispatcher } from './partner-outbox';
+import { REPORT_ATTEMPTS } from './reports/report-delivery';
+import type { ReportDispatcher } from './reports/partner-outbox';
 
 /** Queue names: one place, shared by the API (which sends) and the worker (which works). */
 export const QUEUES = {

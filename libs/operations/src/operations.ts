@@ -1,21 +1,21 @@
 import type { PartnerRegistry } from '@tixclear/db';
 import type { DataSource } from 'typeorm';
-import { LateOutcomes } from './late-outcome';
-import { DEFAULT_INTAKE_OPTIONS, NotificationIntake, type IntakeOptions } from './notification-intake';
-import { OfflineRedemptionService } from './offline-service';
-import { OperationRecorder } from './operation-recorder';
-import { DEFAULT_WAKER_OPTIONS, OperationWaker, type WakerOptions } from './operation-waker';
-import { PaidMismatchActions } from './paid-mismatch';
-import { RedemptionMismatchActions } from './redemption-mismatch';
-import { noDispatch, type ReportDispatcher } from './partner-outbox';
+import { LateOutcomes } from './reconcile/late-outcome';
+import { DEFAULT_INTAKE_OPTIONS, NotificationIntake, type IntakeOptions } from './intake/notification-intake';
+import { OfflineRedemptionService } from './flows/offline-service';
+import { OperationRecorder } from './records/operation-recorder';
+import { DEFAULT_WAKER_OPTIONS, OperationWaker, type WakerOptions } from './intake/operation-waker';
+import { PaidMismatchActions } from './reconcile/paid-mismatch';
+import { RedemptionMismatchActions } from './reconcile/redemption-mismatch';
+import { noDispatch, type ReportDispatcher } from './reports/partner-outbox';
 import { systemClock, type Clock, type GatewayPort } from './ports';
-import { PurchaseService } from './purchase-service';
-import { QueryService } from './query-service';
+import { PurchaseService } from './flows/purchase-service';
+import { QueryService } from './flows/query-service';
 import { longestCallMs } from '@tixclear/gateway-client';
-import { Reconciler, resolveReconcilerOptions, type ReconcilerOptions } from './reconciler';
-import { RedemptionService } from './redemption-service';
-import { RefundService } from './refund-service';
-import { ResultApplier } from './result-applier';
+import { Reconciler, resolveReconcilerOptions, type ReconcilerOptions } from './reconcile/reconciler';
+import { RedemptionService } from './flows/redemption-service';
+import { RefundService } from './flows/refund-service';
+import { ResultApplier } from './reconcile/result-applier';
 
 export interface OperationsDeps {
   dataSource: DataSource;

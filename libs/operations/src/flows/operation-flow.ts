@@ -1,9 +1,9 @@
 import type { OperationEntity } from '@tixclear/db';
 import { callGateway, type CallOutcome } from '@tixclear/gateway-client';
 import type { DataSource, EntityManager } from 'typeorm';
-import { gatewayUnavailable, inProgress, type OperationAnswer } from './answers';
-import { beginOperation, type BeginResult, type OperationIntent } from './operation-store';
-import type { OperationRecorder } from './operation-recorder';
+import { gatewayUnavailable, inProgress, type OperationAnswer } from '../answers';
+import { beginOperation, type BeginResult, type OperationIntent } from '../records/operation-store';
+import type { OperationRecorder } from '../records/operation-recorder';
 
 type Rejection = Extract<CallOutcome<unknown>, { kind: 'rejected' }>;
 

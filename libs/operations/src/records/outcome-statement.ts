@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Completion } from './operation-recorder';
 import { preparedQuery } from './prepared-query';
-import { insertLinesSql, linesParameter, type NewRedemptionLine } from './redemption-lines';
+import { insertLinesSql, linesParameter, type NewRedemptionLine } from '../lines/redemption-lines';
 
 /**
  * A final outcome with its redemption lines, as ONE statement (its own transaction, one round trip): what

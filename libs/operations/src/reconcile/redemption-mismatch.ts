@@ -1,12 +1,17 @@
 import { taiwanBusinessDate } from '@tixclear/domain';
 import { OperationEntity, OperatorItemEntity, PartnerEntity, resolveOperatorItem } from '@tixclear/db';
 import type { DataSource, EntityManager } from 'typeorm';
-import { OperationError, OperationErrorCode } from './errors';
-import { feeBooks } from './fee-check';
-import type { Clock } from './ports';
-import { insertRedemptionLines } from './redemption-lines';
-import { redemptionLine } from './redeemed-vouchers';
-import { SOLD_VOUCHER_COLUMNS, type SoldVoucher, soldVoucherOf, type SoldVoucherRow } from './sold-voucher';
+import { OperationError, OperationErrorCode } from '../errors';
+import { feeBooks } from '../lines/fee-check';
+import type { Clock } from '../ports';
+import { insertRedemptionLines } from '../lines/redemption-lines';
+import { redemptionLine } from '../lines/redeemed-vouchers';
+import {
+  SOLD_VOUCHER_COLUMNS,
+  type SoldVoucher,
+  soldVoucherOf,
+  type SoldVoucherRow,
+} from '../lines/sold-voucher';
 
 export type MismatchVerdict = 'redeemed' | 'not_redeemed';
 

@@ -2,13 +2,13 @@ import { purchaseStateForCode, voucherStateForPurchase } from '@tixclear/domain'
 import { OperationEntity, type PartnerContext, raiseOperatorItem, VoucherEntity } from '@tixclear/db';
 import type { RequestOf, ResponseOf } from '@tixclear/gateway-client';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { OperationAnswer } from './answers';
-import { OperationError, OperationErrorCode } from './errors';
-import type { OperationRecorder } from './operation-recorder';
-import { assertOwnStore } from './partner-rules';
-import type { GatewayPort } from './ports';
-import { parseRequest, toWire } from './validation';
-import { requireStorableSharing } from './sharing-precision';
+import type { OperationAnswer } from '../answers';
+import { OperationError, OperationErrorCode } from '../errors';
+import type { OperationRecorder } from '../records/operation-recorder';
+import { assertOwnStore } from '../requests/partner-rules';
+import type { GatewayPort } from '../ports';
+import { parseRequest, toWire } from '../requests/validation';
+import { requireStorableSharing } from '../requests/sharing-precision';
 import { runOperation } from './operation-flow';
 
 type PurchaseRequest = RequestOf<'voucherservicepurchase'>;

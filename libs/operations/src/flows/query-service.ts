@@ -2,12 +2,12 @@ import type { CodeFamily } from '@tixclear/domain';
 import type { PartnerContext } from '@tixclear/db';
 import { callGateway, type GatewayClient, resolutionOf } from '@tixclear/gateway-client';
 import type { DataSource } from 'typeorm';
-import { gatewayUnavailable } from './answers';
+import { gatewayUnavailable } from '../answers';
 import { findOperation } from './operation-lookup';
-import { assertOwnStore } from './partner-rules';
-import type { GatewayPort } from './ports';
-import type { ResultApplier } from './result-applier';
-import { parseRequest, toWire } from './validation';
+import { assertOwnStore } from '../requests/partner-rules';
+import type { GatewayPort } from '../ports';
+import type { ResultApplier } from '../reconcile/result-applier';
+import { parseRequest, toWire } from '../requests/validation';
 
 type QueryCommand = 'voucherservicequery' | 'voucherquery' | 'voucherrefundquery';
 

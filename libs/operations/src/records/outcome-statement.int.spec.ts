@@ -1,9 +1,9 @@
 import { createTestDatabase, insertTestPurchase, OperationEntity, type TestDatabase } from '@tixclear/db';
 import { OPEN_STATES, OperationRecorder } from './operation-recorder';
-import { noDispatch } from './partner-outbox';
-import { systemClock } from './ports';
+import { noDispatch } from '../reports/partner-outbox';
+import { systemClock } from '../ports';
 import { settleWithLines } from './outcome-statement';
-import type { NewRedemptionLine } from './redemption-lines';
+import type { NewRedemptionLine } from '../lines/redemption-lines';
 import { beginWithHolds } from './voucher-hold-intent';
 
 /*

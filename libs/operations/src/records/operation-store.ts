@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { OperationEntity, type OperationKind } from '@tixclear/db';
 import type { EntityManager, QueryDeepPartialEntity } from 'typeorm';
-import { OperationError, OperationErrorCode } from './errors';
-import { requestHash } from './request-hash';
+import { OperationError, OperationErrorCode } from '../errors';
+import { requestHash } from '../requests/request-hash';
 
 export interface OperationIntent {
   partnerId: string;

@@ -1,6 +1,6 @@
 import { VoucherEntity } from '@tixclear/db';
 import type { EntityManager } from 'typeorm';
-import { OperationError, OperationErrorCode } from './errors';
+import { OperationError, OperationErrorCode } from '../errors';
 
 export interface VoucherRef {
   id: string;

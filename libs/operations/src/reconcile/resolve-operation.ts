@@ -1,6 +1,6 @@
 import type { OperationEntity } from '@tixclear/db';
 import type { GatewayClient, Resolution } from '@tixclear/gateway-client';
-import { toWire } from './validation';
+import { toWire } from '../requests/validation';
 
 export type OperationResolution = Resolution<Record<string, unknown> & { code: string }>;
 

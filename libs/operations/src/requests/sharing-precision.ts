@@ -1,6 +1,6 @@
 import { SHARING_SCALE } from '@tixclear/db';
 import type { RequestOf } from '@tixclear/gateway-client';
-import { OperationError, OperationErrorCode } from './errors';
+import { OperationError, OperationErrorCode } from '../errors';
 
 const SHARES = ['headquarters', 'sales', 'reimbursement'] as const;
 

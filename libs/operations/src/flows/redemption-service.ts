@@ -2,23 +2,23 @@ import { taiwanBusinessDate } from '@tixclear/domain';
 import { OperationEntity, type PartnerContext, VoucherEntity } from '@tixclear/db';
 import type { ResponseOf } from '@tixclear/gateway-client';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { OperationAnswer } from './answers';
-import { feeBooks } from './fee-check';
-import { OPEN_STATES, type OperationRecorder } from './operation-recorder';
-import { settleWithLines } from './outcome-statement';
-import { beginWithHolds, type HeldVoucher } from './voucher-hold-intent';
-import { assertOwnStore } from './partner-rules';
-import type { Clock, GatewayPort } from './ports';
-import { parseRequest, toWire } from './validation';
-import { moveHeldVouchers } from './voucher-holds';
-import { insertRedemptionLines, type NewRedemptionLine } from './redemption-lines';
+import type { OperationAnswer } from '../answers';
+import { feeBooks } from '../lines/fee-check';
+import { OPEN_STATES, type OperationRecorder } from '../records/operation-recorder';
+import { settleWithLines } from '../records/outcome-statement';
+import { beginWithHolds, type HeldVoucher } from '../records/voucher-hold-intent';
+import { assertOwnStore } from '../requests/partner-rules';
+import type { Clock, GatewayPort } from '../ports';
+import { parseRequest, toWire } from '../requests/validation';
+import { moveHeldVouchers } from '../records/voucher-holds';
+import { insertRedemptionLines, type NewRedemptionLine } from '../lines/redemption-lines';
 import {
   matchReported,
   raiseRedemptionMismatch,
   redeemedCompletion,
   redemptionLine,
   type Unheld,
-} from './redeemed-vouchers';
+} from '../lines/redeemed-vouchers';
 import { runOperation } from './operation-flow';
 
 /** What settles a redemption, from the call's answer or a query's content (`RedemptionState`). */

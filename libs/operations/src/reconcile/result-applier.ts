@@ -2,11 +2,11 @@ import { OperationEntity, type PartnerContext } from '@tixclear/db';
 import type { Resolution } from '@tixclear/gateway-client';
 import type { DataSource } from 'typeorm';
 import { isLateOutcome, type LateOutcomes } from './late-outcome';
-import type { OfflineRedemptionService } from './offline-service';
-import { OPEN_STATES } from './operation-recorder';
-import type { PurchaseService } from './purchase-service';
-import type { RedemptionFacts, RedemptionService } from './redemption-service';
-import type { RefundService } from './refund-service';
+import type { OfflineRedemptionService } from '../flows/offline-service';
+import { OPEN_STATES } from '../records/operation-recorder';
+import type { PurchaseService } from '../flows/purchase-service';
+import type { RedemptionFacts, RedemptionService } from '../flows/redemption-service';
+import type { RefundService } from '../flows/refund-service';
 
 /** What applying an answer did: settled or moved the operation, nothing, or met a late outcome. */
 export type Applied = 'applied' | 'unchanged' | 'late_outcome';

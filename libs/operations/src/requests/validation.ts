@@ -1,6 +1,6 @@
 import { commands, type CommandName, type RequestOf } from '@tixclear/gateway-client';
 import type { z } from 'zod';
-import { OperationError, OperationErrorCode } from './errors';
+import { OperationError, OperationErrorCode } from '../errors';
 import { MAX_LIST_ENTRIES, tooLongList, tooWideField } from './field-widths';
 import { MAX_JSON_DEPTH, tooDeepField, unstorableField } from './storable';
 

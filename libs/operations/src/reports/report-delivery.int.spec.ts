@@ -40,7 +40,7 @@ function verify(secret: string, headers: IncomingHttpHeaders, body: string, tole
 
 /** The root README's verification snippet itself, run as a partner would run it. */
 function readmeVerifier(): (secret: string, headers: IncomingHttpHeaders, body: string) => boolean {
-  const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+  const readme = readFileSync(new URL('../../../../README.md', import.meta.url), 'utf8');
   const code = /## Partner reports[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
   if (!code) throw new Error('README: no verification snippet under "Partner reports"');
   // Run as written, with what its import brings (and the globals it uses) in scope.

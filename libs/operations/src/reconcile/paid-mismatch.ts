@@ -6,11 +6,11 @@ import {
   type PartnerRegistry,
 } from '@tixclear/db';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { OperationAnswer } from './answers';
-import { OperationError, OperationErrorCode } from './errors';
-import type { OperationRecorder } from './operation-recorder';
-import { moveReserved } from './purchase-service';
-import type { RefundService } from './refund-service';
+import type { OperationAnswer } from '../answers';
+import { OperationError, OperationErrorCode } from '../errors';
+import type { OperationRecorder } from '../records/operation-recorder';
+import { moveReserved } from '../flows/purchase-service';
+import type { RefundService } from '../flows/refund-service';
 
 export type PaidMismatchOutcome =
   { action: 'accepted' } | { action: 'refund_sent'; refundOrderId: string; answer: OperationAnswer };

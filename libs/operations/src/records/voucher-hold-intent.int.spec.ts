@@ -1,5 +1,5 @@
 import { createTestDatabase, insertTestPurchase, type TestDatabase } from '@tixclear/db';
-import { OperationErrorCode } from './errors';
+import { OperationErrorCode } from '../errors';
 import { beginWithHolds } from './voucher-hold-intent';
 
 /*

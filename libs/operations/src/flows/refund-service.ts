@@ -1,12 +1,12 @@
 import type { OperationEntity, PartnerContext } from '@tixclear/db';
 import type { ResponseOf } from '@tixclear/gateway-client';
 import type { DataSource } from 'typeorm';
-import type { OperationAnswer } from './answers';
-import type { OperationRecorder } from './operation-recorder';
-import { assertOwnStore } from './partner-rules';
-import type { GatewayPort } from './ports';
-import { parseRequest, toWire } from './validation';
-import { holdVouchers, moveHeldVouchers } from './voucher-holds';
+import type { OperationAnswer } from '../answers';
+import type { OperationRecorder } from '../records/operation-recorder';
+import { assertOwnStore } from '../requests/partner-rules';
+import type { GatewayPort } from '../ports';
+import { parseRequest, toWire } from '../requests/validation';
+import { holdVouchers, moveHeldVouchers } from '../records/voucher-holds';
 import { runOperation } from './operation-flow';
 
 /**

@@ -1,8 +1,8 @@
 import { GatewayNotificationEntity, OperationEntity, type PartnerRegistry } from '@tixclear/db';
 import { In, type DataSource } from 'typeorm';
-import type { GatewayPort } from './ports';
-import { resolutionWire, resolveOperation } from './resolve-operation';
-import type { ResultApplier } from './result-applier';
+import type { GatewayPort } from '../ports';
+import { resolutionWire, resolveOperation } from '../reconcile/resolve-operation';
+import type { ResultApplier } from '../reconcile/result-applier';
 
 /** What a wake found: the operation settled or moved, still open, confirmed as it was, or a late outcome. */
 export type WakeOutcome =

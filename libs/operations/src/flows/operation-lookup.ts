@@ -1,6 +1,6 @@
 import { OperationEntity, type PartnerContext } from '@tixclear/db';
 import { In, type DataSource } from 'typeorm';
-import { OperationError, OperationErrorCode } from './errors';
+import { OperationError, OperationErrorCode } from '../errors';
 
 /** The partner's operation for `orderId` among `commands`, or a `100` naming `order_id`. */
 export async function findOperation(

@@ -1,7 +1,7 @@
 import { OperationEntity } from '@tixclear/db';
 import type { DataSource } from 'typeorm';
-import { inProgress } from './answers';
-import { OperationError, OperationErrorCode } from './errors';
+import { inProgress } from '../answers';
+import { OperationError, OperationErrorCode } from '../errors';
 import {
   type BeginResult,
   existingOperation,
@@ -9,8 +9,8 @@ import {
   type OperationIntent,
 } from './operation-store';
 import { preparedQuery } from './prepared-query';
-import { requestHash } from './request-hash';
-import { type SoldVoucher, soldVoucherOf, type SoldVoucherRow } from './sold-voucher';
+import { requestHash } from '../requests/request-hash';
+import { type SoldVoucher, soldVoucherOf, type SoldVoucherRow } from '../lines/sold-voucher';
 import type { VoucherRef } from './voucher-holds';
 
 /** A voucher as the hold found it: what the outcome needs (its split) without reading it again. */

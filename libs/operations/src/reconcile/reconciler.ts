@@ -1,16 +1,16 @@
 import { OperationEntity, raiseOperatorItem, type PartnerRegistry } from '@tixclear/db';
 import { longestCallMs } from '@tixclear/gateway-client';
 import { In, type DataSource } from 'typeorm';
-import type { OfflineRedemptionService } from './offline-service';
-import type { Clock, GatewayPort } from './ports';
-import type { PurchaseService } from './purchase-service';
+import type { OfflineRedemptionService } from '../flows/offline-service';
+import type { Clock, GatewayPort } from '../ports';
+import type { PurchaseService } from '../flows/purchase-service';
 import {
   DEFAULT_RECONCILER_OPTIONS,
   validateReconcilerOptions,
   type ReconcilerOptions,
 } from './reconciler-options';
-import type { RedemptionService } from './redemption-service';
-import type { RefundService } from './refund-service';
+import type { RedemptionService } from '../flows/redemption-service';
+import type { RefundService } from '../flows/refund-service';
 import { resolutionWire, resolveOperation, type OperationResolution } from './resolve-operation';
 import type { ResultApplier } from './result-applier';
 

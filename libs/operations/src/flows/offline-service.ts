@@ -2,15 +2,15 @@ import { taiwanBusinessDate } from '@tixclear/domain';
 import type { OperationEntity, PartnerContext } from '@tixclear/db';
 import { commands, type RequestOf, type ResponseOf } from '@tixclear/gateway-client';
 import type { DataSource } from 'typeorm';
-import type { OperationAnswer } from './answers';
-import { feeBooks } from './fee-check';
-import type { OperationRecorder } from './operation-recorder';
-import type { Clock, GatewayPort } from './ports';
+import type { OperationAnswer } from '../answers';
+import { feeBooks } from '../lines/fee-check';
+import type { OperationRecorder } from '../records/operation-recorder';
+import type { Clock, GatewayPort } from '../ports';
 import type { RedemptionFacts } from './redemption-service';
-import { assertOwnRedemptionPoint } from './partner-rules';
-import { parseRequest, toWire } from './validation';
+import { assertOwnRedemptionPoint } from '../requests/partner-rules';
+import { parseRequest, toWire } from '../requests/validation';
 import { runOperation } from './operation-flow';
-import { insertRedemptionLines } from './redemption-lines';
+import { insertRedemptionLines } from '../lines/redemption-lines';
 import {
   claimIssued,
   matchReported,
@@ -19,7 +19,7 @@ import {
   redemptionLine,
   type ReportedVoucher,
   voucherStates,
-} from './redeemed-vouchers';
+} from '../lines/redeemed-vouchers';
 
 type OfflineRequest = RequestOf<'voucheroffline'>;
 type OfflineContent = NonNullable<ResponseOf<'voucheroffline'>['content']>;

@@ -8,9 +8,9 @@ import {
 } from '@tixclear/gateway-client';
 import type { DataSource } from 'typeorm';
 import type { OperationWaker } from './operation-waker';
-import type { Clock } from './ports';
-import { canonicalJson } from './request-hash';
-import { unstorableField } from './storable';
+import type { Clock } from '../ports';
+import { canonicalJson } from '../requests/request-hash';
+import { unstorableField } from '../requests/storable';
 
 export type IntakeOutcome =
   /**

@@ -2,7 +2,7 @@ import { type FeeObjectJson, raiseOperatorItem } from '@tixclear/db';
 import type { FeeScheduleBook } from '@tixclear/fee-engine';
 import type { EntityManager } from 'typeorm';
 import { checkFees, sharingOf } from './fee-check';
-import type { Completion } from './operation-recorder';
+import type { Completion } from '../records/operation-recorder';
 import type { NewRedemptionLine } from './redemption-lines';
 import { SOLD_VOUCHER_COLUMNS, type SoldVoucher, soldVoucherOf, type SoldVoucherRow } from './sold-voucher';
 

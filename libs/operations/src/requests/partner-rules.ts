@@ -1,5 +1,5 @@
 import type { PartnerContext } from '@tixclear/db';
-import { OperationError, OperationErrorCode } from './errors';
+import { OperationError, OperationErrorCode } from '../errors';
 
 /** Whether the partner registered this point (partner_points): its own stores and redemption points only. */
 function hasPoint(partner: PartnerContext, kind: 'store' | 'dealer', ref: string): boolean {

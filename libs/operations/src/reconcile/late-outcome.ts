@@ -1,8 +1,8 @@
 import { OperationEntity, raiseOperatorItem, VoucherEntity } from '@tixclear/db';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { OperationRecorder } from './operation-recorder';
-import { recordReport } from './partner-outbox';
-import type { Clock } from './ports';
+import type { OperationRecorder } from '../records/operation-recorder';
+import { recordReport } from '../reports/partner-outbox';
+import type { Clock } from '../ports';
 import type { OperationResolution } from './resolve-operation';
 
 /** Final states in which the gateway did not take the operation (as we believed when we settled it). */

@@ -1,7 +1,7 @@
 import { OperationEntity, VoucherEntity } from '@tixclear/db';
 import type { EntityManager, QueryDeepPartialEntity } from 'typeorm';
-import { recordReport, type ReportDispatcher } from './partner-outbox';
-import type { Clock } from './ports';
+import { recordReport, type ReportDispatcher } from '../reports/partner-outbox';
+import type { Clock } from '../ports';
 
 /** States an operation is still open in (a report or a query may still settle it). */
 export const OPEN_STATES = [
