@@ -21,7 +21,7 @@ export function copyText(value: string | null): string {
  * Writes rows into `target` (`table (columns)`) by COPY, on the transaction's own connection, so they commit or
  * roll back with it. `rows` yields the data in COPY's text format: tab-separated fields, `\n`-terminated rows,
  * any number of rows per piece. COPY writes a page of rows per WAL record where an INSERT writes one per row,
- * and skips the executor: for the millions of journal rows of a night it is the difference that matters.
+ * and skips the executor: what a night's millions of journal rows need (docs/benchmarks.md).
  */
 export async function copyRows(tx: EntityManager, target: string, rows: Iterable<string>): Promise<void> {
   const runner = tx.queryRunner;

@@ -261,7 +261,7 @@ export class JournalEntryEntity {
 @Entity({ name: 'journal_lines' })
 // No foreign key to its entry: written by COPY, a few million a night (see migration ForeignKeys).
 // No secondary index: lines are written in the millions each night and read in bulk (hash joins on entry_id
-// by the exports and checks); each index would cost a large share of the posting time (measured: about 40 %).
+// by the exports and checks); each index would cost a large share of the posting time (docs/benchmarks.md).
 export class JournalLineEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id!: string;

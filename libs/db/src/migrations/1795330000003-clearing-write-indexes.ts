@@ -9,13 +9,12 @@ export const UUIDV7_SQL = `encode(set_bit(set_bit(overlay(uuid_send(gen_random_u
   52, 1), 53, 1), 'hex')::uuid`;
 
 /**
- * The indexes a night's clearing writes a million times, made cheaper (measured on the settlement benchmark:
- * about 4 s of a 26 s clearing of a million vouchers).
+ * The indexes a night's clearing writes a million times, made cheaper (figures: docs/benchmarks.md).
  *
  * - `(kind, reference)` stays unique for every kind but `clearing`. A clearing entry's reference is its
  *   redemption line, and the entry is written only with that line's row in `clearings`, in the same
- *   transaction, whose primary key already makes it once per line. A second unique index over the same
- *   random ids, as text, cost a tenth of the clearing.
+ *   transaction, whose primary key already makes it once per line: a second unique index over the same ids,
+ *   as text, checked nothing more at a large cost per row.
  * - The `run_id` indexes of `clearings` and `journal_entries` become BRIN bloom indexes. A run's rows are
  *   written together, so each range of pages holds one run or two: a bloom filter per range finds them
  *   exactly, for almost nothing per row written, where a B-tree took an index entry per row. They are read
@@ -24,11 +23,12 @@ export const UUIDV7_SQL = `encode(set_bit(set_bit(overlay(uuid_send(gen_random_u
  * - Redemption line ids become time-ordered (UUID version 7). A clearing is keyed by its line: with random
  *   ids, each night's million clearings go into random leaves of an index that grows every night (and each
  *   leaf touched after a checkpoint is written whole to the WAL); with time-ordered ids they go in near its
- *   end, as the lines themselves do. Measured on a first night: 20 s of clearing where it took 22–26 s.
- * - Run ids become time-ordered too, so that the order of run ids is the order of the rows on disk. The planner prices a BRIN lookup by that correlation: with random run ids it priced the lookups of a
- *   few runs out of a year of them as a scan of the whole table each, and read the whole journal for a
- *   week's export (measured on 365 runs: 511 ms by a scan, 4 ms by the index). Nothing depends on the order
- *   but the plans. PostgreSQL 18 has `uuidv7()`; on an older server the migration defines the same function.
+ *   end, as the lines themselves do.
+ * - Run ids become time-ordered too, so that the order of run ids is the order of the rows on disk. The
+ *   planner prices a BRIN lookup by that correlation: with random run ids it priced the lookups of a few runs
+ *   out of a year of them as a scan of the whole table each, and read the whole journal for a week's export.
+ *   Nothing depends on the order but the plans. PostgreSQL 18 has `uuidv7()`; on an older server the migration
+ *   defines the same function.
  */
 export class ClearingWriteIndexes1795330000003 implements MigrationInterface {
   name = 'ClearingWriteIndexes1795330000003';

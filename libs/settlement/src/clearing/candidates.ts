@@ -64,9 +64,8 @@ export function positionBefore(xid: string): LinePosition {
 /**
  * Splits a clearing has made, as the texts of their jsonb (see `jsonbText`). A night's lines share a handful of
  * splits: a line's stored split is compared with them in the database, and only its place in the list comes
- * back. Printing, sending and parsing the stored split of every line (some 190 bytes) made the read a quarter
- * slower (156 ms against 119 ms a chunk of 20,000 lines). The list only grows, so a place in it stays right
- * while other reads add to it.
+ * back, sparing the printing, sending and parsing of every line's split (see docs/benchmarks.md). The list only
+ * grows, so a place in it stays right while other reads add to it.
  */
 export type KnownFees = readonly string[];
 

@@ -26,7 +26,7 @@ export async function clearAll(
   options: ClearAllOptions,
 ): Promise<ChunkResult> {
   const pass = await clearing.open(runId, periodEnd);
-  // Counting the lines reads them once more (about a second a million): only for a progress bar.
+  // Counting the lines reads them once more: only for a progress bar.
   if (options.onStart) options.onStart(await clearing.toExamine(pass));
   const totals = { cleared: 0, held: 0 };
   const count = (chunk: ChunkResult) => {

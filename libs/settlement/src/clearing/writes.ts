@@ -18,8 +18,7 @@ export interface Held {
  * Writes a chunk's clearings and, for each paid one, its balanced journal entry: the trust liability debited
  * the value; the fees and the three payables credited (zero lines left out; a gift voucher clears at zero and
  * needs no entry). Entry ids are drawn from the entries' own sequence first, so the lines can carry them. All
- * by COPY (see copy-in.ts): a night of a million vouchers clears in about half a minute, where INSERT … SELECT
- * took a minute and more.
+ * by COPY (see copy-in.ts; docs/benchmarks.md).
  */
 export async function writeClearings(
   tx: EntityManager,
@@ -63,8 +62,8 @@ export async function writeClearings(
 
 /**
  * Draws `count` journal entry ids from the entries' own sequence, as one text: a row per id cost more to
- * send than to draw. The sequence is looked up once, in a materialized CTE: looking it up for each id (which
- * an inlined one does) cost 5 µs an id, a tenth of a night's clearing.
+ * send than to draw. The sequence is looked up once, in a materialized CTE, not for each id as an inlined one
+ * would (docs/benchmarks.md).
  */
 async function drawEntryIds(tx: EntityManager, count: number): Promise<string[]> {
   if (count === 0) return [];
