@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   createTestDatabase,
@@ -12,9 +15,9 @@ import {
 } from '@tixclear/db';
 
 /*
- * The partners CLI's report commands, run as `npm run partners` runs them against a real PostgreSQL: a rotated
- * secret is shown once (never when it was given), a given one comes from stdin or a file, never from the
- * command line, and report URLs are https.
+ * The partners CLI, run as `npm run partners` runs it against a real PostgreSQL: keys and report secrets come
+ * from a file or stdin, never from the command line (refused there, naming the option to use, before anything
+ * is written); a rotated secret is shown once (never when it was given), and report URLs are https.
  */
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -99,10 +102,122 @@ it('takes a given secret from stdin and never echoes it; refuses one on the comm
   expect((await settings.signingSecrets(await partnerId()))[0]).toBe(given);
 
   const other = newReportSecret();
-  const onCommandLine = await partners(['rotate-report-secret', '--uid', UID, '--secret', other]);
-  expect(onCommandLine.status).not.toBe(0);
+  const onCommandLine = await partners(['rotate-report-secret', '--uid', UID, `--secret=${other}`]);
+  expect(onCommandLine.status).toBe(2);
+  expect(onCommandLine.stderr).toContain('--secret-file');
+  expect(onCommandLine.stderr).not.toContain(other);
   expect(await settings.signingSecrets(await partnerId())).not.toContain(other);
 }, 60_000);
+
+describe('partner keys come from a file or stdin, never from the command line', () => {
+  const keyOf = () => randomBytes(16).toString('hex');
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'tixclear-partners-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const keyFile = (name: string, key: string) => {
+    const file = path.join(dir, name);
+    writeFileSync(file, `${key}\n`, { mode: 0o600 });
+    return file;
+  };
+  const registry = () => new PartnerRegistry(db.dataSource, masterKey);
+  const secrets = async (uid: string, purpose: 'inbound' | 'upstream') =>
+    (await registry().context(uid))?.[purpose].validKeys(new Date(Date.now() + 60_000)).map((k) => k.secret);
+  const addArgs = (uid: string) => ['add', '--uid', uid, '--name', 'keyed', '--issuer', 'ISS1'];
+
+  it('add reads the key from a file and the upstream key from stdin; neither is printed', async () => {
+    const [key, upstream] = [keyOf(), keyOf()];
+    const run = await partners(
+      [
+        ...addArgs('CLIKEYED1'),
+        '--key-file',
+        keyFile('inbound.key', key),
+        '--upstream-mode',
+        'store',
+        '--upstream-uid',
+        'UP1',
+        '--upstream-key-file',
+        '-',
+      ],
+      `${upstream}\n`,
+    );
+    expect(run).toMatchObject({ status: 0, stderr: '' });
+    expect(run.stdout + run.stderr).not.toContain(key);
+    expect(run.stdout + run.stderr).not.toContain(upstream);
+    expect(await secrets('CLIKEYED1', 'inbound')).toEqual([key]);
+    expect(await secrets('CLIKEYED1', 'upstream')).toEqual([upstream]);
+  }, 60_000);
+
+  it('rotate-key reads the new key from stdin', async () => {
+    const key = keyOf();
+    const run = await partners(['rotate-key', '--uid', UID, '--key-file', '-'], key);
+    expect(run.status).toBe(0);
+    expect(run.stdout + run.stderr).not.toContain(key);
+    // The successor key is valid from near the end of the current one, as the CLI prints.
+    const validFrom = new Date(/valid (\S+) →/.exec(run.stdout)![1]!);
+    const ring = (await registry().context(UID))!.inbound;
+    expect(ring.validKeys(validFrom).map((k) => k.secret)).toContain(key);
+  }, 60_000);
+
+  it.each([
+    ['add --key', (key: string) => [...addArgs('CLIREFUSED1'), '--key', key], '--key-file'],
+    ['add --key=', (key: string) => [...addArgs('CLIREFUSED1'), `--key=${key}`], '--key-file'],
+    [
+      'add --upstream-key',
+      (key: string) => [
+        ...addArgs('CLIREFUSED1'),
+        '--key-file',
+        keyFile('refused.key', keyOf()),
+        '--upstream-mode',
+        'store',
+        '--upstream-uid',
+        'UP1',
+        '--upstream-key',
+        key,
+      ],
+      '--upstream-key-file',
+    ],
+    ['rotate-key --key', (key: string) => ['rotate-key', '--uid', UID, '--key', key], '--key-file'],
+  ])(
+    '%s on the command line is refused, naming the option to use, and nothing is written',
+    async (_, args, instead) => {
+      const key = keyOf();
+      const before = await secrets(UID, 'inbound');
+      const run = await partners(args(key));
+      expect(run.status).toBe(2);
+      expect(run.stderr).toContain('not taken on the command line');
+      expect(run.stderr).toContain(instead);
+      expect(run.stderr).not.toContain(key);
+      expect(await registry().findByUid('CLIREFUSED1')).toBeNull();
+      expect(await secrets(UID, 'inbound')).toEqual(before);
+    },
+    60_000,
+  );
+
+  it('refuses two secrets from stdin, a missing file and an empty one, writing nothing', async () => {
+    const both = await partners([
+      ...addArgs('CLIREFUSED2'),
+      '--key-file',
+      '-',
+      '--upstream-mode',
+      'store',
+      '--upstream-uid',
+      'UP1',
+      '--upstream-key-file',
+      '-',
+    ]);
+    expect(both.status).toBe(2);
+    expect(both.stderr).toContain('can be - (stdin)');
+    const missing = await partners([...addArgs('CLIREFUSED2'), '--key-file', path.join(dir, 'absent.key')]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('cannot read');
+    const empty = await partners([...addArgs('CLIREFUSED2'), '--key-file', '-'], '\n');
+    expect(empty.status).toBe(2);
+    expect(empty.stderr).toContain('holds no secret');
+    expect(await registry().findByUid('CLIREFUSED2')).toBeNull();
+  }, 60_000);
+});
 
 it('sets a report URL only when it is https (loopback http only in development)', async () => {
   const http = await partners(['report-url', '--uid', UID, '--url', 'http://partner.example/reports']);

@@ -2,11 +2,13 @@
  * `npm run partners -- <command> [options]`: manages the partner registry of the database that `npm start`
  * uses (DATABASE_URL, or the embedded one). Keys are sealed under the master key before they are stored.
  * Report URLs must be https; REPORT_URLS_ALLOW_LOOPBACK=true (development) also takes http to loopback.
+ * Secrets are never taken on the command line (shell history and the process list keep it): keys and report
+ * secrets come from a file, or from stdin when the path is `-`.
  *
- *   add --uid 123 --name "Shop" --key <32 chars> --issuer ISS1 [--mode store|agent] [--notify-url URL]
- *       [--upstream-mode store|agent --upstream-uid U --upstream-key K]
+ *   add --uid 123 --name "Shop" --key-file PATH|- --issuer ISS1 [--mode store|agent] [--notify-url URL]
+ *       [--upstream-mode store|agent --upstream-uid U --upstream-key-file PATH|-]
  *   list
- *   rotate-key --uid 123 --key <32 chars> [--purpose inbound|upstream]
+ *   rotate-key --uid 123 --key-file PATH|- [--purpose inbound|upstream]
  *   api-key --uid 123                      issues a REST API key (shown once)
  *   report-url --uid 123 --url https://…|none [--format form|json]
  *   rotate-report-secret --uid 123 [--overlap-hours 24] [--secret-file PATH|-]
@@ -20,7 +22,6 @@
  *       --issuance-fee 1 --issuance-layer 2
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import {
   createDataSource,
   ensureDatabase,
@@ -30,22 +31,23 @@ import {
 } from '@tixclear/db';
 import { resendReports } from '@tixclear/operations';
 import type { DataSource } from 'typeorm';
+import { cliArgs } from '../runtime/cli-args';
 import { withDatabaseServer } from '../scripts/database';
 import { resolveMasterKey } from '../scripts/master-key';
 
 const [command, ...rest] = process.argv.slice(2);
-const { values } = parseArgs({
+const { values } = cliArgs('partners', {
   args: rest,
   options: {
     uid: { type: 'string' },
     name: { type: 'string' },
-    key: { type: 'string' },
+    'key-file': { type: 'string' },
     issuer: { type: 'string' },
     mode: { type: 'string', default: 'store' },
     'notify-url': { type: 'string' },
     'upstream-mode': { type: 'string' },
     'upstream-uid': { type: 'string' },
-    'upstream-key': { type: 'string' },
+    'upstream-key-file': { type: 'string' },
     purpose: { type: 'string', default: 'inbound' },
     kind: { type: 'string' },
     ref: { type: 'string' },
@@ -59,6 +61,10 @@ const { values } = parseArgs({
     format: { type: 'string' },
     'overlap-hours': { type: 'string', default: '24' },
     'secret-file': { type: 'string' },
+    // Declared only to be refused with the option to use instead (see refuseSecretArguments).
+    key: { type: 'string' },
+    'upstream-key': { type: 'string' },
+    secret: { type: 'string' },
     order: { type: 'string' },
     by: { type: 'string' },
   },
@@ -78,7 +84,50 @@ function oneOf<T extends string>(name: keyof typeof values, allowed: readonly T[
 }
 class UsageError extends Error {}
 
+const SECRET_FILE_OPTIONS = {
+  key: 'key-file',
+  'upstream-key': 'upstream-key-file',
+  secret: 'secret-file',
+} as const;
+
+/** A secret given on the command line stops the program before it opens the database; the message never holds it. */
+function refuseSecretArguments(): void {
+  for (const [option, instead] of Object.entries(SECRET_FILE_OPTIONS)) {
+    if (values[option as keyof typeof SECRET_FILE_OPTIONS] !== undefined)
+      throw new UsageError(
+        `--${option} is not taken on the command line (shell history and the process list keep it): ` +
+          `give --${instead} PATH, or --${instead} - to read it from stdin`,
+      );
+  }
+  const fromStdin = Object.values(SECRET_FILE_OPTIONS).filter((name) => values[name] === '-');
+  if (fromStdin.length > 1) throw new UsageError(`only one of --${fromStdin.join(', --')} can be - (stdin)`);
+}
+
+/** The secret in the file an option names (`-`: stdin), blanks around it trimmed; undefined when the option is absent. */
+function secretFrom(
+  option: (typeof SECRET_FILE_OPTIONS)[keyof typeof SECRET_FILE_OPTIONS],
+): string | undefined {
+  const file = values[option];
+  if (file === undefined) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(file === '-' ? 0 : file, 'utf8').trim();
+  } catch (error) {
+    throw new UsageError(
+      `--${option}: cannot read ${file === '-' ? 'stdin' : file} (${(error as Error).message})`,
+    );
+  }
+  if (text === '') throw new UsageError(`--${option}: ${file === '-' ? 'stdin' : file} holds no secret`);
+  return text;
+}
+function requiredSecret(option: (typeof SECRET_FILE_OPTIONS)[keyof typeof SECRET_FILE_OPTIONS]): string {
+  const secret = secretFrom(option);
+  if (secret === undefined) throw new UsageError(`--${option} is required (a path, or - for stdin)`);
+  return secret;
+}
+
 try {
+  refuseSecretArguments();
   await withDatabaseServer(async (serverUrl, appDatabase) => {
     const dataSource = await createDataSource(await ensureDatabase(serverUrl, appDatabase)).initialize();
     try {
@@ -110,14 +159,14 @@ async function run(
         partnerUid: required('uid'),
         mode: oneOf('mode', ['store', 'agent']),
         name: required('name'),
-        key: required('key'),
+        key: requiredSecret('key-file'),
         issuerId: required('issuer'),
         notifyUrl: values['notify-url'] ?? null,
         upstream: upstreamUid
           ? {
               mode: oneOf('upstream-mode', ['store', 'agent']),
               uid: upstreamUid,
-              key: required('upstream-key'),
+              key: requiredSecret('upstream-key-file'),
             }
           : undefined,
       });
@@ -141,7 +190,7 @@ async function run(
       const key = await registry.rotateKey(
         required('uid'),
         oneOf('purpose', ['inbound', 'upstream']),
-        required('key'),
+        requiredSecret('key-file'),
       );
       console.log(`key ${key.id} valid ${key.validFrom.toISOString()} → ${key.validUntil.toISOString()}`);
       return;
@@ -164,9 +213,7 @@ async function run(
     case 'rotate-report-secret': {
       const hours = Number(required('overlap-hours'));
       if (!Number.isFinite(hours) || hours < 0) throw new UsageError('--overlap-hours must be a number ≥ 0');
-      const file = values['secret-file'];
-      // A given secret is read from a file or stdin: on a command line it would sit in the shell's history.
-      const given = file === undefined ? undefined : readFileSync(file === '-' ? 0 : file, 'utf8').trim();
+      const given = secretFrom('secret-file');
       const { secret, previousUntil } = await reports.rotateSecret(required('uid'), {
         secret: given,
         overlapMs: Math.round(hours * 3_600_000),

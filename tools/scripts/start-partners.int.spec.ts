@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import {
   createDataSource,
@@ -79,10 +81,14 @@ describe("npm start's partner step, on a real database", () => {
   });
 
   it('prints commands that run as printed (placeholders filled in) and make a working partner', async () => {
+    const key = 'Zq3mT0pLx8VbN2cR5wY7aE1uK4dH6jG9';
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tixclear-key-'));
+    const keyFile = path.join(dir, 'partner.key');
+    writeFileSync(keyFile, `${key}\n`, { mode: 0o600 });
     const values: Record<string, string> = {
       '<store_uid>': '398800739999',
       '<name>': 'Shop',
-      '<32-character key>': 'Zq3mT0pLx8VbN2cR5wY7aE1uK4dH6jG9',
+      '<key file>': keyFile,
       '<issuer id>': 'ISS-START',
       '<YYYY-MM-DD>': '2026-01-01',
       '<0.02>': '0.02',
@@ -92,18 +98,24 @@ describe("npm start's partner step, on a real database", () => {
       '<account>': 'payee-001',
     };
     const env = { DATABASE_URL: db.url, TIXCLEAR_MASTER_KEY: masterKey.toString('hex') };
-    for (const command of ADD_PARTNER_COMMANDS) {
-      const filled = command.replace(/<[^>]+>/g, (placeholder) => values[placeholder]!);
-      const [program, ...args] = filled.split(' ');
-      const run = await runToEnd(program!, args, env, 40_000);
-      expect({ command: filled, code: run.code, stderr: run.stderr }).toEqual({
-        command: filled,
-        code: 0,
-        stderr: '',
-      });
+    try {
+      for (const command of ADD_PARTNER_COMMANDS) {
+        const filled = command.replace(/<[^>]+>/g, (placeholder) => values[placeholder]!);
+        expect(filled).not.toContain(key);
+        const [program, ...args] = filled.split(' ');
+        const run = await runToEnd(program!, args, env, 40_000);
+        expect({ command: filled, code: run.code, stderr: run.stderr }).toEqual({
+          command: filled,
+          code: 0,
+          stderr: '',
+        });
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
     const context = await registry.context('398800739999');
     expect(context?.partner.name).toBe('Shop');
+    expect(context?.inbound.validKeys(new Date()).map((k) => k.secret)).toEqual([key]);
     expect(context?.points.map((p) => p.pointRef)).toEqual(['398800739999']);
     expect(await registry.feeSchedules('ISS-START')).toHaveLength(1);
   }, 120_000);

@@ -9,10 +9,11 @@ import {
 
 /**
  * How to add a partner, as `npm start` prints it: the partners CLI, run with the same DATABASE_URL and
- * TIXCLEAR_MASTER_KEY as `npm start`. Placeholders are `<...>`; the commands run once they are filled in.
+ * TIXCLEAR_MASTER_KEY as `npm start`. Placeholders are `<...>`; the commands run once they are filled in. The key
+ * is read from a file (`-`: stdin), never from the command line.
  */
 export const ADD_PARTNER_COMMANDS = [
-  'npm run partners -- add --uid <store_uid> --name <name> --key <32-character key> --issuer <issuer id>',
+  'npm run partners -- add --uid <store_uid> --name <name> --key-file <key file> --issuer <issuer id>',
   'npm run partners -- add-fee-schedule --issuer <issuer id> --from <YYYY-MM-DD> --escrow-rate <0.02> ' +
     '--gateway-rate <0.01> --issuance-fee <1> --issuance-layer <2>',
   'npm run partners -- set-point --uid <store_uid> --kind store --ref <store_uid> --name <name> ' +
