@@ -38,9 +38,10 @@ export const REPORT_BATCH = { waitMs: 20, maxJobs: 100 } as const;
 /**
  * The API's dispatcher: one job per new report (its id is the job's singleton key, which reportsWithoutJob
  * reads). Reports handed over within REPORT_BATCH.waitMs go in one insert: a job insert is a statement and a
- * commit in pg-boss's tables, which cost PostgreSQL as much as a third of a redemption when sent one by one. The wait is nothing
- * next to a report's own retry delays, and a batch lost to a crash is still `pending` in the outbox, which
- * the worker's sweep enqueues. Each caller learns whether its own batch went in.
+ * commit in pg-boss's tables, a large share of a redemption's database work when sent one by one
+ * (docs/benchmarks.md). The wait is nothing next to a report's own retry delays, and a batch lost to a crash
+ * is still `pending` in the outbox, which the worker's sweep enqueues. Each caller learns whether its own
+ * batch went in.
  */
 export function queueDispatcher(boss: PgBoss, timing: QueueTiming): ReportDispatcher {
   interface Batch {
