@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { dataSourceOptions } from '@tixclear/db';
+import type { Logger } from '@tixclear/operations';
 import { API_CONFIG, type ApiConfig } from './config/api-config';
 import { EnvelopeModule } from './envelope/envelope.module';
 import { HealthModule } from './health/health.module';
@@ -13,13 +14,13 @@ import { ReportsModule } from './reports/reports.module';
 
 @Module({})
 export class AppModule {
-  static forConfig(config: ApiConfig): DynamicModule {
+  static forConfig(config: ApiConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
       global: true,
       imports: [
         TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl)),
-        ObservabilityModule,
+        ObservabilityModule.forLogger(logger),
         HealthModule,
         EnvelopeModule,
         NotificationsModule,

@@ -1,10 +1,18 @@
 import 'reflect-metadata';
 import { createDataSource, PartnerRegistry, PartnerReportSettings } from '@tixclear/db';
-import { createOperations, gatewayPort, openJobQueue, QUEUES, queueDispatcher } from '@tixclear/operations';
+import {
+  createLogger,
+  createOperations,
+  gatewayPort,
+  openJobQueue,
+  QUEUES,
+  queueDispatcher,
+} from '@tixclear/operations';
 import { createSettlement } from '@tixclear/settlement';
 import { loadWorkerConfig, ConfigError } from './config/worker-config';
 import { workSettlement } from './jobs/nightly-settlement';
 import { sweepPendingReports, workPartnerReports } from './jobs/partner-reports';
+import { serveMetrics } from './metrics-server';
 
 /**
  * The settlement worker: runs nightly settlement, delivers partner reports, reconciles unknown gateway outcomes
@@ -15,9 +23,12 @@ let config;
 try {
   config = loadWorkerConfig();
 } catch (error) {
-  console.error(error instanceof ConfigError ? error.message : error);
+  const log = createLogger({ name: 'settlement-worker' });
+  if (error instanceof ConfigError) log.fatal(error.message);
+  else log.fatal({ err: error }, 'start failed');
   process.exit(1);
 }
+const log = createLogger({ name: 'settlement-worker', level: config.logLevel });
 
 const dataSource = createDataSource(config.databaseUrl, { extra: { max: 4 } });
 let boss: Awaited<ReturnType<typeof openJobQueue>> | undefined = undefined;
@@ -27,13 +38,13 @@ async function stop(): Promise<void> {
   stopping = true;
   await boss?.stop({ graceful: true, timeout: 5_000 }).catch(() => undefined);
   if (dataSource.isInitialized) await dataSource.destroy();
-  console.log('settlement-worker stopped');
+  log.info('settlement-worker stopped');
   process.exit(0);
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stop());
 
 await dataSource.initialize();
-const queue = await openJobQueue(config.databaseUrl, 'worker');
+const queue = await openJobQueue(config.databaseUrl, 'worker', log);
 boss = queue;
 const timing = { reportRetryDelaySeconds: config.reportRetryDelaySeconds };
 const registry = new PartnerRegistry(dataSource, config.masterKey);
@@ -55,20 +66,25 @@ await workPartnerReports(queue, dataSource, config.queuePollSeconds, {
 });
 await queue.work(QUEUES.reconcile, { pollingIntervalSeconds: config.queuePollSeconds }, async () => {
   const report = await operations.reconciler.runOnce();
-  if (report.examined > 0) console.log(`reconcile: ${JSON.stringify(report)}`);
+  if (report.examined > 0) log.info({ report }, 'reconcile');
   // Gateway reports whose wake-up query failed are woken again; reports past their retention are purged.
   const reports = await operations.notifications.sweep();
-  if (reports.purged + reports.woken > 0) console.log(`gateway reports: ${JSON.stringify(reports)}`);
+  if (reports.purged + reports.woken > 0) log.info({ reports }, 'gateway reports swept');
 });
 await queue.work(QUEUES.sweepReports, { pollingIntervalSeconds: config.queuePollSeconds }, async () => {
   await sweepPendingReports(queue, dataSource, timing);
 });
-await workSettlement(queue, settlement, {
+await workSettlement(queue, settlement, log, {
   pollingIntervalSeconds: config.queuePollSeconds,
   cron: config.settlementCron,
 });
 await queue.schedule(QUEUES.reconcile, '* * * * *');
 await queue.schedule(QUEUES.sweepReports, '* * * * *');
-console.log(
-  `settlement-worker ready: partner reports, reconciliation, nightly settlement (${config.settlementCron} Asia/Taipei)`,
+if (config.metrics) {
+  const { url } = await serveMetrics(config.metrics.port, config.metrics.host);
+  log.info({ url }, 'metrics served');
+}
+log.info(
+  { settlement_cron: config.settlementCron },
+  'settlement-worker ready: partner reports, reconciliation, nightly settlement (Asia/Taipei)',
 );

@@ -8,10 +8,13 @@ import { REPORT_ATTEMPTS } from './reports/report-delivery';
 
 let db: TestDatabase;
 let boss: PgBoss;
+const logged: { fields: { err: unknown }; message: string }[] = [];
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  boss = await openJobQueue(db.url, 'producer');
+  boss = await openJobQueue(db.url, 'producer', {
+    error: (fields, message) => logged.push({ fields, message }),
+  });
 });
 afterAll(async () => {
   await boss.stop({ graceful: false, close: true });
@@ -53,4 +56,13 @@ it('a report job carries the retry policy of the delivery', async () => {
     retry_delay: 42,
     retry_backoff: true,
   });
+});
+
+it("logs pg-boss's errors with the error as a field, and the queue goes on", async () => {
+  const failure = new Error('connection terminated');
+  boss.emit('error', failure);
+  expect(logged).toEqual([{ fields: { err: failure }, message: 'job queue error' }]);
+  const id = randomUUID();
+  await queueDispatcher(boss, { reportRetryDelaySeconds: 30 }).dispatch([id]);
+  expect(await queuedFor([id])).toEqual([id]);
 });

@@ -15,18 +15,28 @@ export interface QueueTiming {
   reportRetryDelaySeconds: number;
 }
 
+/** Where the queue's own errors go (a pino logger fits): pg-boss reports lost connections and failed maintenance here. */
+export interface QueueErrorLog {
+  error(fields: { err: unknown }, message: string): void;
+}
+
 /**
  * The PostgreSQL-backed job queue (pg-boss, in its own `pgboss` schema), so that no job is lost to a restart.
- * `role: 'producer'` only sends (the API); the worker also works and schedules.
+ * `role: 'producer'` only sends (the API); the worker also works and schedules. pg-boss's errors are logged,
+ * never dropped: an unhandled `error` event would end the process, an ignored one would hide a stalled queue.
  */
-export async function openJobQueue(connectionString: string, role: 'producer' | 'worker'): Promise<PgBoss> {
+export async function openJobQueue(
+  connectionString: string,
+  role: 'producer' | 'worker',
+  log: QueueErrorLog,
+): Promise<PgBoss> {
   const boss = new PgBoss({
     connectionString,
     max: role === 'worker' ? 4 : 2,
     supervise: role === 'worker',
     schedule: role === 'worker',
   });
-  boss.on('error', () => undefined);
+  boss.on('error', (error) => log.error({ err: error }, 'job queue error'));
   await boss.start();
   for (const name of Object.values(QUEUES)) await boss.createQueue(name);
   return boss;

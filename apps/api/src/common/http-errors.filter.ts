@@ -17,9 +17,8 @@ export class HttpErrorsFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { answer, expected } = answerForException(exception);
     if (!expected) {
-      // Name and stack only: error objects may hold query parameters (buyers' data) in their other fields.
-      const error = exception instanceof Error ? exception : new Error(String(exception));
-      request.log.error({ error: error.name, stack: error.stack }, 'unhandled error');
+      // The logger's `err` serializer keeps type, message, code and stack only (no query parameters).
+      request.log.error({ err: exception }, 'unhandled error');
     }
     if (reply.sent) return;
     if (answer.status === 401) void reply.header('www-authenticate', 'Bearer');

@@ -96,10 +96,7 @@ export class EnvelopeService {
     } catch (error) {
       const { answer, expected } = protocolAnswerFor(error);
       this.metrics.recordOperation('envelope', command, String(answer.error_code));
-      if (!expected)
-        this.#logger.error(
-          `${command} failed for ${partnerUid}: ${String((error as Error)?.stack ?? error)}`,
-        );
+      if (!expected) this.#logger.error({ err: error, command, partner_uid: partnerUid }, 'operation failed');
       return { status: 200, answer, partnerUid };
     }
   }

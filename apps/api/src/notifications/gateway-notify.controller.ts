@@ -42,7 +42,7 @@ export class GatewayNotifyController {
       this.metrics.recordGatewayReport(result.reason === 'too_large' ? 'too_large' : 'refused');
       if (result.reason === 'too_large')
         return refuse(reply, 413, 'BODY_TOO_LARGE', 'the report is larger than the limit');
-      this.#logger.warn(`report refused: ${result.reason}`);
+      this.#logger.warn({ reason: result.reason }, 'report refused');
       return refuse(reply, 400, 'REPORT_INVALID', `refused: ${result.reason}`);
     }
     this.metrics.recordGatewayReport(result.outcome);

@@ -6,8 +6,8 @@ function series(text: string, name: string): number | undefined {
 }
 
 describe('Metrics', () => {
-  it('renders every family with HELP and TYPE, the label-less counter at 0 before its first event', () => {
-    const text = new Metrics().render();
+  it('renders every family with HELP and TYPE, the label-less counter at 0 before its first event', async () => {
+    const text = await new Metrics().render();
     for (const name of [
       'tixclear_http_requests_total',
       'tixclear_http_request_duration_seconds',
@@ -20,12 +20,19 @@ describe('Metrics', () => {
     expect(text.endsWith('\n')).toBe(true);
   });
 
-  it('counts requests by method, route and status, with a cumulative duration histogram', () => {
+  it("carries the process's own metrics (CPU, memory, event loop)", async () => {
+    const text = await new Metrics().render();
+    expect(series(text, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
+    expect(series(text, 'process_resident_memory_bytes')).toBeGreaterThan(0);
+    expect(text).toContain('# TYPE nodejs_eventloop_lag_seconds gauge');
+  });
+
+  it('counts requests by method, route and status, with a cumulative duration histogram', async () => {
     const metrics = new Metrics();
     metrics.recordRequest({ method: 'POST', route: '/v1/purchases', status: 201, seconds: 0.02 });
     metrics.recordRequest({ method: 'POST', route: '/v1/purchases', status: 201, seconds: 3 });
     metrics.recordRequest({ method: 'POST', route: '/v1/purchases', status: 409, seconds: 0.004 });
-    const text = metrics.render();
+    const text = await metrics.render();
     expect(
       series(text, 'tixclear_http_requests_total{method="POST",route="/v1/purchases",status="201"}'),
     ).toBe(2);
@@ -35,7 +42,7 @@ describe('Metrics', () => {
     const bucket = (le: string) =>
       series(
         text,
-        `tixclear_http_request_duration_seconds_bucket{method="POST",route="/v1/purchases",le="${le}"}`,
+        `tixclear_http_request_duration_seconds_bucket{le="${le}",method="POST",route="/v1/purchases"}`,
       );
     expect(bucket('0.005')).toBe(1);
     expect(bucket('0.025')).toBe(2);
@@ -50,13 +57,13 @@ describe('Metrics', () => {
     ).toBeCloseTo(3.024);
   });
 
-  it('counts operations and decrypt failures, escaping label values', () => {
+  it('counts operations and decrypt failures, escaping label values', async () => {
     const metrics = new Metrics();
     metrics.recordOperation('rest', 'vouchertransaction', 'succeeded');
     metrics.recordOperation('envelope', 'we"ird\\cmd\n', 'refused');
     metrics.recordDecryptFailure();
     metrics.recordDecryptFailure();
-    const text = metrics.render();
+    const text = await metrics.render();
     expect(
       series(text, 'tixclear_operations_total{door="rest",command="vouchertransaction",outcome="succeeded"}'),
     ).toBe(1);

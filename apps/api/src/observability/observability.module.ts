@@ -1,12 +1,23 @@
-import { Global, Module } from '@nestjs/common';
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import type { Logger } from '@tixclear/operations';
+import { loggerModule } from './logger';
 import { Metrics } from './metrics';
 import { MetricsController } from './metrics.controller';
 
-/** One Metrics registry per process, shared by the request hooks, the controllers and `GET /metrics`. */
+/**
+ * The process's logger (nestjs-pino) and one Metrics registry, shared by the request hooks, the controllers
+ * and `GET /metrics`.
+ */
 @Global()
-@Module({
-  controllers: [MetricsController],
-  providers: [{ provide: Metrics, useFactory: () => new Metrics() }],
-  exports: [Metrics],
-})
-export class ObservabilityModule {}
+@Module({})
+export class ObservabilityModule {
+  static forLogger(logger: Logger): DynamicModule {
+    return {
+      module: ObservabilityModule,
+      imports: [loggerModule(logger)],
+      controllers: [MetricsController],
+      providers: [{ provide: Metrics, useFactory: () => new Metrics() }],
+      exports: [Metrics],
+    };
+  }
+}

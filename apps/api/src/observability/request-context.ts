@@ -20,9 +20,16 @@ export function requestIdFor(header: string | string[] | undefined): string {
   return typeof header === 'string' && SANE_REQUEST_ID.test(header) ? header : randomUUID();
 }
 
-/** For Fastify's `genReqId`: the request id, from the header or fresh. */
+/** Ids given, by raw request: Fastify and pino-http both ask, and must get the same one. */
+const given = new WeakMap<object, string>();
+
+/** For Fastify's and pino-http's `genReqId`: the request id, from the header or fresh, once per request. */
 export function genReqId(request: { headers: Record<string, string | string[] | undefined> }): string {
-  return requestIdFor(request.headers['x-request-id']);
+  const known = given.get(request);
+  if (known !== undefined) return known;
+  const id = requestIdFor(request.headers['x-request-id']);
+  given.set(request, id);
+  return id;
 }
 
 /** The route pattern (bounded label set), never the raw URL: unknown paths all count as `unmatched`. */

@@ -1,6 +1,7 @@
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { PartnerRegistry } from '@tixclear/db';
 import { createOperations, gatewayPort, openJobQueue, queueDispatcher } from '@tixclear/operations';
+import { PinoLogger } from 'nestjs-pino';
 import type PgBoss from 'pg-boss';
 import { DataSource } from 'typeorm';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
@@ -17,8 +18,9 @@ import { JOB_QUEUE, OPERATIONS } from './operations.tokens';
   providers: [
     {
       provide: JOB_QUEUE,
-      inject: [API_CONFIG],
-      useFactory: (config: ApiConfig) => openJobQueue(config.databaseUrl, 'producer'),
+      inject: [API_CONFIG, PinoLogger],
+      useFactory: (config: ApiConfig, logger: PinoLogger) =>
+        openJobQueue(config.databaseUrl, 'producer', logger),
     },
     {
       provide: OPERATIONS,

@@ -121,8 +121,7 @@ export class RestDoor {
       answer = await run();
     } catch (error) {
       const mapped = answerForError(error, location);
-      if (!mapped.expected)
-        this.#logger.error(`${command} failed: ${String((error as Error)?.stack ?? error)}`);
+      if (!mapped.expected) this.#logger.error({ err: error, command }, 'operation failed');
       answer = mapped.answer;
     }
     this.metrics.recordOperation('rest', command, answer.outcome);

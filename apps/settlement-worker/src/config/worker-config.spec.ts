@@ -51,3 +51,13 @@ it('takes plain http report URLs to loopback only when REPORT_URLS_ALLOW_LOOPBAC
     /REPORT_URLS_ALLOW_LOOPBACK/,
   );
 });
+
+it('serves metrics only when WORKER_METRICS_PORT is set, on loopback unless told', () => {
+  expect(loadWorkerConfig(base).metrics).toBeUndefined();
+  expect(loadWorkerConfig({ ...base, WORKER_METRICS_PORT: '9464' }).metrics).toEqual({
+    port: 9464,
+    host: '127.0.0.1',
+  });
+  expect(() => loadWorkerConfig({ ...base, WORKER_METRICS_PORT: '70000' })).toThrow(/WORKER_METRICS_PORT/);
+  expect(() => loadWorkerConfig({ ...base, LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+});

@@ -13,6 +13,11 @@ import { z } from 'zod';
 
 /** The worker's configuration, validated once at start; every bad variable is named. */
 const schema = engineEnvSchema.extend({
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Port of the worker's `GET /metrics` (Prometheus); unset: no metrics server (two workers on one host). */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
+  /** Address the metrics server listens on. */
+  WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   /** Development only: partner report URLs may be plain http to loopback (127.0.0.0/8, ::1, localhost). */
   REPORT_URLS_ALLOW_LOOPBACK: z
     .enum(['true', 'false'])
@@ -51,6 +56,9 @@ const schema = engineEnvSchema.extend({
 });
 
 export interface WorkerConfig extends EngineConfig {
+  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  /** Where `GET /metrics` is served; undefined: not served. */
+  metrics?: { port: number; host: string };
   /** Plain http to loopback report URLs is accepted (development). */
   reportUrlsAllowLoopback: boolean;
   queuePollSeconds: number;
@@ -85,6 +93,10 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   }
   return {
     ...engineConfigOf(e),
+    logLevel: e.LOG_LEVEL,
+    ...(e.WORKER_METRICS_PORT === undefined
+      ? {}
+      : { metrics: { port: e.WORKER_METRICS_PORT, host: e.WORKER_METRICS_HOST } }),
     reportUrlsAllowLoopback: e.REPORT_URLS_ALLOW_LOOPBACK,
     queuePollSeconds: e.QUEUE_POLL_SECONDS,
     settlementCron: e.SETTLEMENT_CRON,

@@ -1,4 +1,5 @@
 import { taiwanBusinessDate } from '@tixclear/domain';
+import type { Logger } from '@tixclear/operations';
 import type { Settlement } from '@tixclear/settlement';
 import type PgBoss from 'pg-boss';
 
@@ -19,6 +20,7 @@ export interface SettlementJob {
 export async function workSettlement(
   boss: PgBoss,
   settlement: Settlement,
+  log: Logger,
   options: { pollingIntervalSeconds: number; cron: string },
 ): Promise<void> {
   await boss.createQueue(SETTLEMENT_QUEUE);
@@ -37,7 +39,10 @@ export async function workSettlement(
             { startAfter: 300, singletonKey: `${start}_${end}` },
           );
         }
-        console.log(`settlement ${start}..${end}: ${result === 'busy' ? 'busy elsewhere' : result.status}`);
+        log.info(
+          { start, end, status: result === 'busy' ? 'busy elsewhere' : result.status },
+          'settlement run',
+        );
       }
     },
   );

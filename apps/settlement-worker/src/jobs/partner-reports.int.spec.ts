@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createTestDatabase, PartnerRegistry, SAMPLE_PARTNER, type TestDatabase } from '@tixclear/db';
-import { openJobQueue, QUEUES, sendReportJobs } from '@tixclear/operations';
+import { createLogger, openJobQueue, QUEUES, sendReportJobs } from '@tixclear/operations';
 import type PgBoss from 'pg-boss';
 import { sweepPendingReports } from './partner-reports';
 
@@ -16,7 +16,7 @@ const timing = { reportRetryDelaySeconds: 30 };
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  boss = await openJobQueue(db.url, 'producer');
+  boss = await openJobQueue(db.url, 'producer', createLogger({ name: 'spec', level: 'silent' }));
   partnerId = (
     await new PartnerRegistry(db.dataSource, randomBytes(32)).add({
       partnerUid: 'SWEEP1',
