@@ -13,7 +13,7 @@ import {
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { voucherServicePurchaseRequestSchema } from './schemas/voucherservicepurchase';
 import { closedPortUrl, FakeGateway } from './testing/fake-gateway';
-import { MAX_ANSWER_BYTES } from './http/node-transport';
+import { MAX_ANSWER_BYTES } from './http/transport';
 import { SAMPLE_STORE_KEY, SAMPLE_STORE_UID, seed000Answers, seed000Requests } from './testing/seed-samples';
 
 /* The client against a local HTTP gateway that opens the envelopes with the sample merchant's key. */
@@ -313,13 +313,21 @@ describe('GatewayClient: failures and retries', () => {
     expect(gateway.received).toHaveLength(2);
   });
 
-  it('follows a redirect as the reference clients do: a 307 repeats the POST with its body', async () => {
-    gateway.script = (_r, i) =>
-      i === 0 ? { status: 307, text: '', headers: { location: gateway.url } } : { json: redemptionAnswer };
-    await client().voucherRedeem(redemption);
-    expect(gateway.received).toHaveLength(2);
-    expect(gateway.received[1]?.data).toEqual(gateway.received[0]?.data);
-  });
+  it.each([301, 302, 303, 307, 308])(
+    'HTTP %i with a Location is never followed, by either transport: an unknown outcome, the POST not repeated',
+    async (status) => {
+      for (const overrides of [{}, { fetch: globalThis.fetch.bind(globalThis) }]) {
+        gateway.reset();
+        gateway.script = (_r, i) =>
+          i === 0 ? { status, text: '', headers: { location: gateway.url } } : { json: redemptionAnswer };
+        const error: unknown = await client(overrides)
+          .voucherRedeem(redemption)
+          .catch((e: unknown) => e);
+        expect(error).toMatchObject({ reason: 'http_status', httpStatus: status, mayHaveCommitted: true });
+        expect(gateway.received).toHaveLength(1);
+      }
+    },
+  );
 
   it('both transports read the same answer: node:http by default, an injected fetch when given', async () => {
     gateway.script = () => ({ status: 429, text: '', headers: { 'retry-after': '7' } });
@@ -403,13 +411,16 @@ describe('GatewayClient: failures and retries', () => {
     expect(gateway.received).toHaveLength(1);
   });
 
-  it('an answer larger than any the protocol gives is not read: an unknown outcome, not held in memory', async () => {
-    gateway.script = () => ({ text: ' '.repeat(MAX_ANSWER_BYTES + 1) });
-    await expect(client().voucherRedeem(redemption)).rejects.toMatchObject({
-      code: 'GATEWAY_OUTCOME_UNKNOWN',
-      reason: 'connection_lost',
-    });
-    expect(gateway.received).toHaveLength(1);
+  it('an answer larger than any the protocol gives is not read, by either transport: an unknown outcome', async () => {
+    for (const overrides of [{}, { fetch: globalThis.fetch.bind(globalThis) }]) {
+      gateway.reset();
+      gateway.script = () => ({ text: ' '.repeat(MAX_ANSWER_BYTES + 1) });
+      await expect(client(overrides).voucherRedeem(redemption)).rejects.toMatchObject({
+        code: 'GATEWAY_OUTCOME_UNKNOWN',
+        reason: 'connection_lost',
+      });
+      expect(gateway.received).toHaveLength(1);
+    }
   });
 
   it('connection refused: certainly not sent, so even a mutating command is retried', async () => {

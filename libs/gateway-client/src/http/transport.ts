@@ -6,6 +6,13 @@ import { errnoOf } from '../errors';
  * and other runtimes can substitute it. The per-attempt timeout covers the whole exchange, body included.
  */
 
+/**
+ * The largest answer read. The biggest the protocol gives (a 10,000-voucher purchase) is a few MiB; past this
+ * the exchange fails as a lost connection (an unknown outcome for a mutating command, settled by query), so a
+ * misbehaving gateway cannot make us hold an answer of any size.
+ */
+export const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+
 export type BodyEncoding = 'form' | 'json';
 
 export interface PostInput {
@@ -51,15 +58,33 @@ export async function post(input: PostInput): Promise<PostResult> {
       headers: { 'content-type': contentType, accept: 'application/json' },
       body,
       signal,
-      // The PHP sample follows redirects; so does fetch by default. Stated so nobody changes it by accident.
-      redirect: 'follow',
+      // A redirect is an answer, never followed: the POST is not repeated elsewhere nor turned into a GET.
+      redirect: 'manual',
     });
-    const text = await response.text();
+    const text = await readCapped(response);
     return { kind: 'answered', status: response.status, text, headers: response.headers };
   } catch (error) {
     // Which signal fired tells our timeout from the caller's abort; anything else is the network.
     if (timeout.aborted) return { kind: 'failed', failure: { kind: 'timeout', cause: error } };
     if (input.signal?.aborted === true) return { kind: 'failed', failure: { kind: 'aborted', cause: error } };
     return { kind: 'failed', failure: { kind: 'network', errno: errnoOf(error), cause: error } };
+  }
+}
+
+/** The answer's text; past MAX_ANSWER_BYTES the rest is not read and the exchange fails (a lost connection). */
+async function readCapped(response: Response): Promise<string> {
+  if (!response.body) return '';
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return Buffer.concat(chunks).toString('utf8');
+    size += value.byteLength;
+    if (size > MAX_ANSWER_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      throw new Error(`answer over ${MAX_ANSWER_BYTES} bytes`);
+    }
+    chunks.push(value);
   }
 }
