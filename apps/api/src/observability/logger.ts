@@ -15,10 +15,9 @@ export function apiLogger(level: ApiConfig['logLevel']): Logger {
 }
 
 /**
- * nestjs-pino over the same pino: Nest's `Logger` lines are JSON with `context` and `err` as fields. Its
- * request-scoped child (`request_id`, the same id as Fastify's: genReqId is memoised per request) applies
- * where its middleware runs; the request hook and the error filter log through `request.log`, which always
- * carries `request_id`. No line of its own per request: the hook writes that one.
+ * nestjs-pino over the same pino: Nest's `Logger` lines are JSON with `context` and `err` as fields, and
+ * within a handler carry its `request_id` (request-log-context.ts; the same id as Fastify's, as genReqId is
+ * memoised per request). No line of its own per request: the request hook writes that one.
  */
 export function loggerModule(logger: Logger): DynamicModule {
   return LoggerModule.forRoot({

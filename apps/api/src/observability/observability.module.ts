@@ -1,12 +1,14 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import type { Logger } from '@tixclear/operations';
 import { loggerModule } from './logger';
 import { Metrics } from './metrics';
 import { MetricsController } from './metrics.controller';
+import { RequestLogContext } from './request-log-context';
 
 /**
- * The process's logger (nestjs-pino) and one Metrics registry, shared by the request hooks, the controllers
- * and `GET /metrics`.
+ * The process's logger (nestjs-pino, each handler's lines bound to its request id) and one Metrics registry,
+ * shared by the request hooks, the controllers and `GET /metrics`.
  */
 @Global()
 @Module({})
@@ -16,7 +18,10 @@ export class ObservabilityModule {
       module: ObservabilityModule,
       imports: [loggerModule(logger)],
       controllers: [MetricsController],
-      providers: [{ provide: Metrics, useFactory: () => new Metrics() }],
+      providers: [
+        { provide: Metrics, useFactory: () => new Metrics() },
+        { provide: APP_INTERCEPTOR, useClass: RequestLogContext },
+      ],
       exports: [Metrics],
     };
   }
