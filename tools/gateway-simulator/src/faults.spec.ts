@@ -54,6 +54,18 @@ describe('Faults', () => {
     });
   });
 
+  it('refuses by payee account only once the request is read, and only a request naming it', () => {
+    const plan = faults();
+    plan.addRules([{ command: 'payoffremittance', fault: 'refuse', code: '100', userId: 'bad' }]);
+    const create = target('payoffremittance');
+    expect(plan.beforeRequest(create).fault).toBeUndefined();
+    expect(plan.forPayees({ ...create, userIds: ['good', 'other'] })).toBeUndefined();
+    expect(plan.forPayees({ ...create, userIds: ['good', 'bad'] })).toMatchObject({
+      fault: 'refuse',
+      code: '100',
+    });
+  });
+
   it('targets merchants', () => {
     const plan = faults();
     plan.addRules([{ fault: 'system_error', merchant: 'S2' }]);

@@ -10,7 +10,8 @@ import type { Random } from './ports';
  * Phases, in the order a request meets them:
  *  - before processing: `latency`, then one of `http_429`, `http_status`, `system_error` (outer 400), `reset`
  *    (socket destroyed), `garbage` (a non-JSON page), `refuse` (a refusal, `code` default B500). The command is
- *    not applied.
+ *    not applied. A `refuse` with `userId` waits until the request is read and fires on a pay-off creation
+ *    whose items name that payee account (`forPayees`).
  *  - after processing: `commit_then_drop` (applied, then the socket is destroyed: the response is lost),
  *    `commit_then_error` (applied, then answered with the outer 400, as a gateway failing after its commit) and
  *    `commit_then_status` (applied, then an HTTP `status`, default 403, as a front end that forwarded the
@@ -66,6 +67,11 @@ export const faultRuleSchema = z.strictObject({
   retryAfterSeconds: z.number().int().nonnegative().optional(),
   /** `refuse`: the code answered (default B500). */
   code: z.string().min(1).max(10).optional(),
+  /**
+   * `refuse` only: a pay-off creation whose items name this payee account (`user_id`), decided once the request
+   * is read (a gateway refusing a whole batch for one account, without naming the item).
+   */
+  userId: z.string().min(1).max(64).optional(),
   /** `items_extra`: the serial the added voucher is named by (default: one no voucher has). */
   serial: z.string().min(1).max(32).optional(),
 });
@@ -93,6 +99,8 @@ export interface FaultTarget {
   readonly merchant: string | undefined;
   /** Whether the request came on a connection that had already carried one; undefined for reports. */
   readonly reusedConnection?: boolean | undefined;
+  /** The payee accounts a pay-off creation names; undefined before the request is read. */
+  readonly userIds?: readonly string[] | undefined;
 }
 
 /** What the request phase decided. */
@@ -198,6 +206,14 @@ export class Faults {
     return { latencyMs };
   }
 
+  /** A `refuse` rule with a `userId` the read request names, if one fires (before the command is applied). */
+  forPayees(target: FaultTarget): (FaultRule & { readonly fault: 'refuse' }) | undefined {
+    const rule = this.#matching(target, ['refuse']).find(
+      (r) => r.userId !== undefined && this.#fire(r, target),
+    );
+    return rule === undefined ? undefined : (publicRule(rule) as FaultRule & { readonly fault: 'refuse' });
+  }
+
   afterCommit(target: FaultTarget): (FaultRule & { readonly fault: CommitFault }) | undefined {
     const rule = this.#matching(target, COMMIT_FAULTS).find((r) => this.#fire(r, target));
     return rule === undefined ? undefined : (publicRule(rule) as FaultRule & { readonly fault: CommitFault });
@@ -229,7 +245,8 @@ export class Faults {
         (rule.remaining === undefined || rule.remaining > 0) &&
         matchesCommand(rule.command, target.command) &&
         (rule.merchant === undefined || rule.merchant === target.merchant) &&
-        (rule.reusedConnection === undefined || rule.reusedConnection === target.reusedConnection),
+        (rule.reusedConnection === undefined || rule.reusedConnection === target.reusedConnection) &&
+        (rule.userId === undefined || (target.userIds?.includes(rule.userId) ?? false)),
     );
   }
 

@@ -13,6 +13,11 @@ export type OperatorItemKind =
   | 'paid_mismatch'
   /** A pay-off batch whose state the gateway would not tell us: never resent or freed by itself. */
   | 'payout_batch_parked'
+  /**
+   * A pay-off item the gateway refused at creation (its payee account), now an exception; reference: the gateway
+   * item id. Correct the account, then re-include it or settle it outside (libs/settlement payouts).
+   */
+  | 'payout_item_refused'
   /** A redemption whose reported vouchers differ from those we held, or whose terms we cannot trust. */
   | 'redemption_mismatch'
   /**

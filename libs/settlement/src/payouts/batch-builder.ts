@@ -26,7 +26,7 @@ interface PlannedItem {
  *    one `INSERT … SELECT … ON CONFLICT DO NOTHING`. Zero amounts are left out, and headquarters only when its
  *    partner has a payout account (otherwise its share stays on its ledger as a payable, with no row here).
  * 2. Items: every payable not linked to an item and not paid: this run's, plus earlier runs' freed by a
- *    re-included exception or a rejected batch, or waiting for a payee account. One item per payee = the sum of
+ *    re-included exception, or waiting for a payee account. One item per payee = the sum of
  *    its payables across roles and runs; one batch per paying merchant. Ids are derived (ids.ts).
  * 3. Links: each payable to its item.
  *

@@ -12,6 +12,7 @@ import {
   type ItemRow,
   type Queryable,
 } from './records';
+import { closeRefusal } from './refusals';
 
 /*
  * Operator commands for items the automatic flow gave up on (`exception`: still failing after the last covering
@@ -109,6 +110,7 @@ export async function reincludeException(
     const item = await exceptionItem(tx, itemId);
     const now = (options.clock ?? (() => new Date()))();
     if (!(await moveItem(tx, item.id, 'exception', 'reincluded', now))) throw notException(itemId);
+    await closeRefusal(tx, itemId, 'reincluded');
     await affected(tx, `UPDATE payables SET item_id = NULL WHERE item_id = $1 AND paid_by_item_id IS NULL`, [
       item.id,
     ]);
@@ -161,6 +163,7 @@ async function postRemitted(
     const now = (options.clock ?? (() => new Date()))();
     const report = { code: reported.code, message: reported.msg ?? null };
     if (!(await moveItem(tx, item.id, 'exception', 'remitted', now, report))) throw notException(item.itemId);
+    await closeRefusal(tx, item.itemId, 'remitted after all');
     await postItemSettlement(tx, item, batch.runId, taiwanBusinessDate(reported.finished_date ?? now), {
       kind: 'payout',
       description: `remitted to ${item.party} (${batch.groupId}), found at an operator's command`,
@@ -199,6 +202,7 @@ export async function settleExceptionOutside(
     const item = await exceptionItem(tx, itemId);
     const now = (options.clock ?? (() => new Date()))();
     if (!(await moveItem(tx, item.id, 'exception', 'settled_outside', now))) throw notException(itemId);
+    await closeRefusal(tx, itemId, 'settled_outside');
     const batch = await loadBatch(tx, item.batchId);
     await postItemSettlement(tx, item, batch.runId, taiwanBusinessDate(now), {
       kind: 'settled_outside',

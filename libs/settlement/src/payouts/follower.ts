@@ -11,6 +11,7 @@ import type { Pass, StepResult } from './context';
 import { ask } from './gateway';
 import { postItemSettlement } from './posting';
 import { affected, itemsOf, moveBatch, moveItem, type BatchRow } from './records';
+import { leftOutOf, refuseItem } from './refusals';
 
 /** What applying an answer did: states moved, nothing to move, or the batch was no longer `from`. */
 export type Applied = 'moved' | 'unchanged' | 'lost';
@@ -46,7 +47,16 @@ export async function applyAnswer(
       );
       if (still === 0) return 'lost';
     }
-    for (const item of await itemsOf(tx, batch.id)) {
+    const items = await itemsOf(tx, batch.id);
+    // Accepted without the item this revision left out: that item is the one the gateway refused.
+    const leftOut =
+      moved && (from === 'submitting' || from === 'submit_unknown') ? leftOutOf(batch, items) : undefined;
+    if (leftOut !== undefined) {
+      const why = 'refused at creation; the batch was accepted without it';
+      await refuseItem(tx, batch, leftOut, batch.gatewayCode ?? answer.code, why, now);
+    }
+    for (const item of items) {
+      if (item === leftOut) continue;
       const reported = answer.items.find((candidate) => candidate.id === item.itemId);
       const to = reported === undefined ? undefined : payoutItemStateForCode(reported.code);
       if (reported === undefined || to === undefined || to === item.state) continue;

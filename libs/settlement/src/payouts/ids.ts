@@ -11,10 +11,12 @@ const digest = (text: string): string => createHash('sha256').update(text).diges
 
 /**
  * The `group_id` of a run's batch for one paying merchant (42 characters). `revision` counts the times the
- * batch was re-formed after the gateway refused its creation (an item dropped): each has its own id, derived.
+ * batch was re-formed after the gateway refused its creation: each has its own id, derived. `without` names the
+ * item a revision leaves out while the refused item is searched for (submitter.ts), so the id says what it holds.
  */
-export function groupIdFor(runId: string, payingMerchant: string, revision = 0): string {
-  const suffix = revision === 0 ? '' : `|${revision}`;
+export function groupIdFor(runId: string, payingMerchant: string, revision = 0, without?: string): string {
+  const suffix =
+    (revision === 0 ? '' : `|${revision}`) + (without === undefined ? '' : `|without|${without}`);
   return `PB${digest(`batch|${runId}|${payingMerchant}${suffix}`)}`;
 }
 

@@ -5,7 +5,8 @@ import { applyAnswer } from './follower';
 import { lookUp, type PayoffClient } from './gateway';
 import { groupIdFor } from './ids';
 import { park } from './parked';
-import { affected, itemsOf, moveBatch, moveItem, type BatchRow, type ItemRow } from './records';
+import { affected, itemsOf, moveBatch, type BatchRow, type ItemRow } from './records';
+import { leftOutOf, refuseItem } from './refusals';
 
 /*
  * Sending a batch (docs/protocol.md §3: store_uid, group_id, items[{id, user_id, money}]). Never inside a database
@@ -22,7 +23,9 @@ const unknown = (pass: Pass, batch: BatchRow): Promise<boolean> =>
 export async function submit(pass: Pass, batch: BatchRow): Promise<StepResult> {
   // Credentials first: a merchant without them leaves the batch a draft (nothing was sent).
   const client = await pass.clients.for(batch.payingMerchant);
-  const items = (await itemsOf(pass.dataSource, batch.id)).filter((item) => item.state === 'pending');
+  const all = await itemsOf(pass.dataSource, batch.id);
+  const leftOut = leftOutOf(batch, all);
+  const items = all.filter((item) => item.state === 'pending' && item !== leftOut);
   if (!(await moveBatch(pass.dataSource, batch.id, 'draft', 'submitting', pass.settings.clock()))) {
     return 'progressed';
   }
@@ -56,8 +59,8 @@ export async function submit(pass: Pass, batch: BatchRow): Promise<StepResult> {
  * A refused creation. The gateway refuses a repeated group_id with `100` like any other bad request, and a
  * resend after an unknown outcome can meet a late original: so the batch is looked up before anything else.
  * Found → its state. Explicitly not found → the items whose payee account was refused become exceptions and
- * the rest is re-formed under a new group_id; a refusal that names no item rejects the batch (items withdrawn,
- * payables freed for a later run). Any other answer to the query parks the batch.
+ * the rest is re-formed under a new group_id; a refusal that names no item is searched out (search). Any other
+ * answer to the query parks the batch.
  */
 async function refused(
   pass: Pass,
@@ -76,7 +79,7 @@ async function refused(
   } else {
     const offending = offendingItems(sent, refusal.issues);
     if (offending.length > 0) await reform(pass, batch, offending, refusal.code);
-    else await reject(pass, batch, 'submitting', refusal.code);
+    else await search(pass, batch, refusal.code);
   }
   return 'progressed';
 }
@@ -129,11 +132,43 @@ async function reform(
     );
     if (moved !== 1) return;
     for (const item of offending) {
-      await moveItem(tx, item.id, 'pending', 'exception', now, {
-        code: code.slice(0, 10),
-        message: 'payee account refused at creation',
-      });
+      await refuseItem(tx, batch, item, code, 'payee account refused at creation', now);
     }
+  });
+}
+
+/**
+ * The gateway does not have the batch and refused it without naming an item. The next revision leaves out the
+ * next pending item (item order) and sends the rest; the first revision the gateway accepts makes its left-out
+ * item an exception (applyAnswer). A lone item refused, or every item left out in turn and still refused: each
+ * pending item becomes an exception and the batch is rejected. Nothing is freed for the next run, which the
+ * gateway would refuse again, so that one refused payee never holds the merchant's other payees back.
+ */
+async function search(pass: Pass, batch: BatchRow, code: string): Promise<void> {
+  await pass.dataSource.transaction(async (tx) => {
+    const now = pass.settings.clock();
+    const items = await itemsOf(tx, batch.id);
+    const pending = items.filter((item) => item.state === 'pending');
+    const leftOut = leftOutOf(batch, items);
+    const next =
+      pending.length < 2 ? undefined : pending[leftOut === undefined ? 0 : pending.indexOf(leftOut) + 1];
+    const to: PayoutBatchState = next === undefined ? 'rejected' : 'draft';
+    payoutBatchMachine.assertTransition('submitting', to);
+    const revision = next === undefined ? batch.revision : batch.revision + 1;
+    const groupId =
+      next === undefined
+        ? batch.groupId
+        : groupIdFor(batch.runId, batch.payingMerchant, revision, next.itemId);
+    const moved = await affected(
+      tx,
+      `UPDATE payout_batches SET state = $3, group_id = $4, revision = $5, updated_at = $6, gateway_code = $7
+        WHERE id = $1 AND state = $2 AND revision = $8`,
+      [batch.id, 'submitting', to, groupId, revision, now, code.slice(0, 10), batch.revision],
+    );
+    if (moved !== 1 || next !== undefined) return;
+    const why =
+      pending.length === 1 ? 'refused at creation' : 'refused at creation with each item left out in turn';
+    for (const item of pending) await refuseItem(tx, batch, item, code, why, now);
   });
 }
 
@@ -160,18 +195,4 @@ export async function resolveSubmission(pass: Pass, batch: BatchRow): Promise<St
   if (now.getTime() - batch.updatedAt.getTime() < pass.settings.submitGraceMs) return 'waiting';
   await moveBatch(pass.dataSource, batch.id, 'submit_unknown', 'draft', now);
   return 'progressed';
-}
-
-/** A batch the gateway does not have and refused: its items withdrawn, their payables free for a later run. */
-async function reject(pass: Pass, batch: BatchRow, from: PayoutBatchState, code: string): Promise<void> {
-  await pass.dataSource.transaction(async (tx) => {
-    const now = pass.settings.clock();
-    if (!(await moveBatch(tx, batch.id, from, 'rejected', now, { gatewayCode: code.slice(0, 10) }))) return;
-    for (const item of await itemsOf(tx, batch.id)) {
-      if (item.state !== 'pending' || !(await moveItem(tx, item.id, 'pending', 'withdrawn', now))) continue;
-      await tx.query(`UPDATE payables SET item_id = NULL WHERE item_id = $1 AND paid_by_item_id IS NULL`, [
-        item.id,
-      ]);
-    }
-  });
 }

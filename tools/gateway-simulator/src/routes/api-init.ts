@@ -124,6 +124,12 @@ export async function handleApiInit(
     return answer(invalidData('store_uid (does not match the sender)'));
   }
 
+  const refusal = faults.forPayees({ ...target, userIds: payeesOf(validation.value) });
+  if (refusal !== undefined) {
+    entry.fault = refusal.fault;
+    return applyRequestFault(response, refusal, entry);
+  }
+
   let result;
   try {
     result = runCommand(resolved, services, merchant, validation.value);
@@ -152,6 +158,17 @@ export async function handleApiInit(
     return sendHtml(response, `<html><body><h1>${entry.httpStatus}</h1></body></html>`, entry.httpStatus);
   }
   answer(result.answer);
+}
+
+/** The payee accounts (`items[].user_id`) a read request names: a pay-off creation's, none for others. */
+function payeesOf(request: unknown): string[] {
+  if (typeof request !== 'object' || request === null) return [];
+  const items = (request as { items?: unknown }).items;
+  if (!Array.isArray(items)) return [];
+  return items.flatMap((item: unknown) => {
+    const userId = (item as { user_id?: unknown } | null)?.user_id;
+    return typeof userId === 'string' ? [userId] : [];
+  });
 }
 
 /** Requests served per connection, to tell a kept-alive connection's later requests from its first. */
