@@ -70,8 +70,9 @@ class Receiver {
       request.on('end', () => {
         const path = request.url ?? '/';
         this.received.push({ path, headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
-        if (path === '/redirect') {
-          response.writeHead(302, { location: `${this.url}/ok` });
+        const redirect = /^\/redirect-(\d+)$/.exec(path);
+        if (redirect) {
+          response.writeHead(Number(redirect[1]), { location: `${this.url}/ok` });
           response.end();
         } else if (path === '/big') {
           // 8888 then a megabyte of blanks, streamed without a length: trimmed, it would read as 8888.
@@ -272,15 +273,18 @@ it('a secret is sealed at rest, and a rotation to a malformed secret is refused'
   expect(await settings.signingSecrets(entity.id)).toEqual([secret]);
 });
 
-it('a redirect is not followed: the attempt fails and its target is never asked', async () => {
-  const { entity } = await partner('/redirect');
-  const okBefore = receiver.on('/ok').length;
-  const id = await reported(entity.id);
-  expect(await deliverReport(db.dataSource, id, options)).toBe('retry');
-  expect(receiver.on('/redirect').some((r) => r.headers['webhook-id'] === id)).toBe(true);
-  expect(receiver.on('/ok')).toHaveLength(okBefore);
-  expect(await stateOf(id)).toMatchObject({ state: 'pending', attempts: 1 });
-});
+it.each([301, 302, 303, 307, 308])(
+  'a redirect (%i) is not followed: the attempt fails and its target is never asked',
+  async (status) => {
+    const { entity } = await partner(`/redirect-${status}`);
+    const okBefore = receiver.on('/ok').length;
+    const id = await reported(entity.id);
+    expect(await deliverReport(db.dataSource, id, options)).toBe('retry');
+    expect(receiver.on(`/redirect-${status}`).some((r) => r.headers['webhook-id'] === id)).toBe(true);
+    expect(receiver.on('/ok')).toHaveLength(okBefore);
+    expect(await stateOf(id)).toMatchObject({ state: 'pending', attempts: 1 });
+  },
+);
 
 it('an answer over the cap is a failed attempt, whatever it starts with', async () => {
   const { entity } = await partner('/big');
