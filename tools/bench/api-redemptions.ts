@@ -41,6 +41,7 @@ import {
 import { startSimulator } from '@tixclear/gateway-simulator';
 import pg from 'pg';
 import { cliArgs, positiveNumber } from '../runtime/cli-args';
+import { cliLogger } from '../runtime/cli-logger';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -64,7 +65,8 @@ const PER_PURCHASE = 500;
 const PROFILE = args.profile === true;
 const WITH_REPORTS = args['with-reports'] === true;
 
-const log = (line: string) => console.error(`[bench] ${line}`);
+const logger = cliLogger('bench:api');
+const log = (line: string) => logger.info(line);
 const cleanups: (() => Promise<void>)[] = [];
 let apiPid = 0;
 let postmasterPid = 0;

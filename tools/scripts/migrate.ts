@@ -4,9 +4,11 @@
  */
 import { createDataSource, ensureDatabase } from '@tixclear/db';
 import { cliArgs } from '../runtime/cli-args';
+import { cliLogger } from '../runtime/cli-logger';
 import { applyMigrations, openDatabaseServer } from './database';
 
-const log = (line: string) => console.log(`[db:migrate] ${line}`);
+const logger = cliLogger('db:migrate', 'stdout');
+const log = (line: string) => logger.info(line);
 
 cliArgs('db:migrate', { options: {} });
 

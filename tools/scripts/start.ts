@@ -9,12 +9,14 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createDataSource, ensureDatabase, type GatewaySource, PartnerRegistry } from '@tixclear/db';
 import { cliArgs } from '../runtime/cli-args';
+import { cliLogger } from '../runtime/cli-logger';
 import { applyMigrations, openDatabaseServer, REPO_ROOT } from './database';
 import { resolveMasterKey } from './master-key';
 import { preparePartners } from './start-partners';
 
 cliArgs('start', { options: {} }); // everything is configured by the environment (see README)
-const log = (line: string) => console.log(`[start] ${line}`);
+const logger = cliLogger('start', 'stdout');
+const log = (line: string) => logger.info(line);
 const children = new Map<string, ChildProcess>();
 let shuttingDown = false;
 

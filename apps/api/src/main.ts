@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { createLogger } from '@tixclear/operations';
 import { createApiApp } from './bootstrap';
 import { ConfigError, loadApiConfig } from './config/api-config';
 
@@ -8,6 +9,8 @@ try {
   await app.listen(config.port, config.host);
   new Logger('api').log(`listening on http://${config.host}:${config.port} (docs at /docs)`);
 } catch (error) {
-  console.error(error instanceof ConfigError ? error.message : error);
+  const log = createLogger({ name: 'api' });
+  if (error instanceof ConfigError) log.fatal(error.message);
+  else log.fatal({ err: error }, 'start failed');
   process.exit(1);
 }

@@ -328,8 +328,9 @@ describe('the REST door over HTTP: auth, idempotency, errors, docs, request ids,
       ).toBe(1);
       expect(value('tixclear_envelope_decrypt_failures_total')).toBeGreaterThanOrEqual(1);
       expect(text).toMatch(
-        /^tixclear_http_request_duration_seconds_bucket\{method="POST",route="\/v1\/purchases",le="\+Inf"\} \d+$/m,
+        /^tixclear_http_request_duration_seconds_bucket\{le="\+Inf",method="POST",route="\/v1\/purchases"\} \d+$/m,
       );
+      expect(value('process_resident_memory_bytes')).toBeGreaterThan(0);
       // Route patterns only: no order ids, keys or raw URLs in the labels.
       expect(text).not.toContain(apiKey);
       expect(text).not.toContain('/v1/purchases/X');
