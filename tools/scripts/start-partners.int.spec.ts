@@ -140,7 +140,7 @@ describe('npm start against an external database', () => {
         SIMULATOR_PORT: String(await freePort()),
         LOG_LEVEL: 'silent',
       },
-      /\[start\] API on /,
+      /API on http:\/\//,
       50_000,
     );
     const dataSource = await createDataSource(url, { logging: false }).initialize();
