@@ -235,7 +235,7 @@ export class Clearing {
   #accepted(row: CandidateRow): { fee: FeeObject } | { reason: string } {
     const text = row.known_fee === null ? row.our_fee : this.#knownFees[row.known_fee - 1]!;
     const fee = text === null ? null : (JSON.parse(text) as FeeObject);
-    if (fee === null || !isSplitOf(fee, Number(row.cost), row.is_paid))
+    if (fee === null || !isSplitOf(fee, twd(row.cost, 'cost'), row.is_paid))
       return { reason: 'accepted split is not a split of the value' };
     return this.#payable(row, fee);
   }
