@@ -70,27 +70,15 @@ export class ResultApplier {
         }
         return;
       case 'voucheroffline':
-        // Learnt through voucherquery (online-shaped), but an offline redemption: its own service writes the
-        // lines (redemption point from the request, vouchers found by serial, not held beforehand).
-        if (resolution.status === 'committed') {
-          await this.offline.recordRedeemedByQuery(
-            partner,
-            operation,
-            resolution.result as unknown as RedemptionFacts,
-            wireContent ?? { code: resolution.result.code },
-          );
-        } else if (resolution.status === 'rejected') {
-          await this.failed(operation, resolution.result);
-        }
-        return;
       case 'vouchertransaction':
         if (resolution.status === 'committed') {
-          await this.redemptions.recordRedeemed(
-            partner,
-            operation,
-            resolution.result as unknown as RedemptionFacts,
-            wireContent ?? { code: resolution.result.code },
-          );
+          const facts = resolution.result as unknown as RedemptionFacts;
+          const wire = wireContent ?? { code: resolution.result.code };
+          // An offline redemption learnt through voucherquery (online-shaped) is still written by its own
+          // service: redemption point from the request, vouchers found by serial, not held beforehand.
+          if (operation.command === 'voucheroffline')
+            await this.offline.recordRedeemedByQuery(partner, operation, facts, wire);
+          else await this.redemptions.recordRedeemed(partner, operation, facts, wire);
         } else if (resolution.status === 'rejected') {
           await this.failed(operation, resolution.result);
         }
