@@ -9,3 +9,4 @@ export * from './taiwan-time';
 export * from './status-codes';
 export * from './state-machine';
 export * from './machines/index';
+export * from './voucher-dates';

@@ -16,6 +16,8 @@ import { PartnerEntity } from './partner.entity';
 @Index('vouchers_purchase_idx', ['purchaseOperationId'])
 // Every outcome of a redemption or refund finds its vouchers by the operation holding them.
 @Index('vouchers_holder_idx', ['holderOperationId'])
+// The settlement's expiry step reads the issued vouchers whose trust period has ended.
+@Index('vouchers_issued_trust_end_idx', ['trustEndDate'], { where: `state = 'issued'` })
 export class VoucherEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -56,6 +58,10 @@ export class VoucherEntity {
 
   @Column({ name: 'sharing_reimbursement', type: 'numeric', precision: 7, scale: SHARING_SCALE })
   sharingReimbursement!: string;
+
+  /** The trust period's first day; `null` for a voucher sold before it was kept (no lower bound then). */
+  @Column({ name: 'trust_start_date', type: 'date', nullable: true })
+  trustStartDate!: string | null;
 
   @Column({ name: 'trust_end_date', type: 'date' })
   trustEndDate!: string;

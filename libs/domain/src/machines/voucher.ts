@@ -10,6 +10,8 @@ import type { PurchaseState } from './purchase';
  * - `redeem_unknown` / `refund_unknown`: the call's outcome is unknown (timeout, 400); the reconciler queries.
  * - `issued -> redeemed` directly: a POS redemption (`api/voucheroffline`) names its vouchers only in the
  *   response, so there is no per-voucher intent to record before it.
+ * - `expired`: paid or gift, its trust period ended with it unused; the trust's money is released to the
+ *   issuer (docs/protocol.md §7). Final: never redeemed nor refunded after.
  */
 export const voucherStates = [
   'reserved',
@@ -21,6 +23,7 @@ export const voucherStates = [
   'refund_unknown',
   'refunded',
   'void',
+  'expired',
 ] as const;
 export type VoucherState = (typeof voucherStates)[number];
 
@@ -28,10 +31,10 @@ export const voucherMachine = defineStateMachine({
   name: 'voucher',
   states: voucherStates,
   initial: ['reserved'],
-  finals: ['redeemed', 'refunded', 'void'],
+  finals: ['redeemed', 'refunded', 'void', 'expired'],
   transitions: {
     reserved: ['issued', 'void'],
-    issued: ['redeeming', 'redeemed', 'refunding'],
+    issued: ['redeeming', 'redeemed', 'refunding', 'expired'],
     // A definitive failure returns the voucher to `issued`: it is still valid and unused.
     redeeming: ['redeemed', 'issued', 'redeem_unknown'],
     redeem_unknown: ['redeemed', 'issued'],
@@ -40,6 +43,7 @@ export const voucherMachine = defineStateMachine({
     redeemed: [],
     refunded: [],
     void: [],
+    expired: [],
   },
 });
 

@@ -10,6 +10,7 @@ import type { RedemptionFacts } from './redemption-service';
 import { assertOwnRedemptionPoint } from '../requests/partner-rules';
 import { parseRequest, toWire } from '../requests/validation';
 import { runOperation } from './operation-flow';
+import { assertSerialsRedeemable } from '../records/redeemable-dates';
 import { insertRedemptionLines } from '../lines/redemption-lines';
 import {
   claimIssued,
@@ -53,6 +54,17 @@ export class OfflineRedemptionService {
         command: 'voucheroffline',
         request: wire as Record<string, unknown>,
       },
+      // Physical serials name the vouchers before the call: one of ours past its dates is refused here. A
+      // digital token names them only in the answer (claimIssued keeps such a voucher out of the lines).
+      reserve: (tx) =>
+        Array.isArray(request.pay_token)
+          ? assertSerialsRedeemable(
+              tx,
+              partner.partner.id,
+              request.pay_token,
+              taiwanBusinessDate(this.clock.now()),
+            )
+          : Promise.resolve(),
       call: (operation) => client.voucherOffline({ ...request, order_id: operation.upstreamOrderId }),
       accepted: (operation, answer) => {
         const content = answer.content;
@@ -170,6 +182,7 @@ export class OfflineRedemptionService {
         partner.partner.id,
         operation.id,
         vouchers.map((v) => v.serial),
+        businessDate,
       );
       const { matched, unheld } = matchReported(claimed, vouchers, () => 'not an issued voucher of ours');
       const place = {
@@ -193,9 +206,11 @@ export class OfflineRedemptionService {
           why:
             u.why === 'named twice'
               ? u.why
-              : states.has(u.serial)
-                ? `voucher is ${states.get(u.serial)}`
-                : 'not sold through us',
+              : states.get(u.serial) === 'issued'
+                ? `voucher is outside its redemption dates on ${businessDate}`
+                : states.has(u.serial)
+                  ? `voucher is ${states.get(u.serial)}`
+                  : 'not sold through us',
         }));
         await raiseRedemptionMismatch(tx, operation, { unheld: described, omitted: [] });
       }

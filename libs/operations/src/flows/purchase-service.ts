@@ -189,13 +189,14 @@ function requireSendableCount(request: PurchaseRequest): void {
  */
 const RESERVE_VOUCHERS_SQL = `
   INSERT INTO vouchers (partner_id, purchase_operation_id, item_id, item_name, serial_number, is_paid, price, cost,
-    sharing_headquarters, sharing_sales, sharing_reimbursement, trust_end_date, validity_end_date, sales_point,
-    state, holder_operation_id)
+    sharing_headquarters, sharing_sales, sharing_reimbursement, trust_start_date, trust_end_date, validity_end_date,
+    sales_point, state, holder_operation_id)
   SELECT $1::uuid, $2::uuid, i.id, i.name, s.serial, s.is_paid, i.price, i.cost, i.headquarters, i.sales,
-    i.reimbursement, i.trust_end_date, i.validity_end_date, $3, 'reserved', NULL
+    i.reimbursement, i.trust_start_date, i.trust_end_date, i.validity_end_date, $3, 'reserved', NULL
   FROM unnest($4::text[], $5::boolean[], $6::int[]) AS s(serial, is_paid, item)
   JOIN jsonb_to_recordset($7::jsonb) AS i(n int, id text, name text, price bigint, cost bigint,
-    headquarters numeric, sales numeric, reimbursement numeric, trust_end_date date, validity_end_date date)
+    headquarters numeric, sales numeric, reimbursement numeric, trust_start_date date, trust_end_date date,
+    validity_end_date date)
     ON i.n = s.item
   ON CONFLICT DO NOTHING
   RETURNING serial_number`;
@@ -220,6 +221,7 @@ async function reserveVouchers(
     headquarters: item.sharing.headquarters,
     sales: item.sharing.sales,
     reimbursement: item.sharing.reimbursement,
+    trust_start_date: isoDate(item.trust_start_date),
     trust_end_date: isoDate(item.trust_end_date),
     // A missing validity end defaults to the end of the trust period.
     validity_end_date: isoDate(item.validity_end_date ?? item.trust_end_date),

@@ -60,7 +60,9 @@ export class RedemptionService {
     return runOperation(this.dataSource, this.recorder, {
       intent,
       begin: async () => {
-        const begun = await beginWithHolds(this.dataSource, intent, request.items, 'redeeming');
+        // The Taiwan day it is asked on: a voucher past its dates is refused before the gateway is asked.
+        const today = taiwanBusinessDate(this.clock.now());
+        const begun = await beginWithHolds(this.dataSource, intent, request.items, 'redeeming', today);
         held = begun.vouchers;
         return begun;
       },

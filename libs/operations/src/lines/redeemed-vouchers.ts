@@ -139,13 +139,16 @@ function ourTerms(
 /**
  * Claims for an offline redemption the vouchers the till named that are ours and `issued` (`issued →
  * redeemed`, held by the operation): a conditional UPDATE, so a voucher redeemed, refunded or held elsewhere
- * is not taken. Returns them as sold.
+ * is not taken, nor one outside its dates on the redemption's Taiwan day `redeemedOn` (docs/protocol.md §7, the
+ * comparison of `redemptionDateRefusal`): a gateway that redeems it anyway gets no line, an operator decides.
+ * Returns them as sold.
  */
 export async function claimIssued(
   tx: EntityManager,
   partnerId: string,
   operationId: string,
   serials: readonly string[],
+  redeemedOn: string,
 ): Promise<SoldVoucher[]> {
   if (serials.length === 0) return [];
   const rows = await tx.query<SoldVoucherRow[]>(
@@ -153,9 +156,11 @@ export async function claimIssued(
     `WITH claimed AS (
        UPDATE vouchers SET state = 'redeemed', holder_operation_id = $3, updated_at = now()
         WHERE partner_id = $1 AND serial_number = ANY($2::text[]) AND state = 'issued'
+          AND $4::date >= coalesce(trust_start_date, $4::date)
+          AND $4::date <= LEAST(validity_end_date, trust_end_date)
         RETURNING *)
      SELECT ${SOLD_VOUCHER_COLUMNS} FROM claimed`,
-    [partnerId, [...new Set(serials)], operationId],
+    [partnerId, [...new Set(serials)], operationId, redeemedOn],
   );
   return rows.map(soldVoucherOf);
 }

@@ -1,3 +1,4 @@
+import { businessDate } from '@tixclear/domain';
 import { createTestDatabase, insertTestPurchase, type TestDatabase } from '@tixclear/db';
 import { OperationErrorCode } from '../errors';
 import { beginWithHolds } from './voucher-hold-intent';
@@ -126,5 +127,67 @@ describe('beginWithHolds', () => {
       [partnerId],
     );
     expect(rows[0]!.n).toBe(1);
+  });
+});
+
+describe('beginWithHolds on a redemption day (docs/protocol.md §7)', () => {
+  const on = (orderId: string, serials: readonly string[], day: string) =>
+    beginWithHolds(db.dataSource, intent(orderId, serials), items(serials), 'redeeming', businessDate(day));
+
+  beforeAll(async () => {
+    const [{ id: purchaseId }] = await db.dataSource.query<[{ id: string }]>(
+      `SELECT id FROM operations WHERE partner_id = $1 AND kind = 'purchase'`,
+      [partnerId],
+    );
+    // D1: valid through 2026-12-31 within a trust to 2027-06-30; D2: trust from 2027-01-01.
+    await db.dataSource.query(
+      `INSERT INTO vouchers (partner_id, purchase_operation_id, item_id, item_name, serial_number, is_paid, price,
+         cost, sharing_headquarters, sharing_sales, sharing_reimbursement, trust_start_date, trust_end_date,
+         validity_end_date, sales_point, state)
+       VALUES ($1, $2, 'H01', 'v', 'D1', true, 50, 50, 0.15, 0.1, 0.75, '2026-01-01', '2027-06-30', '2026-12-31', 'S', 'issued'),
+              ($1, $2, 'H01', 'v', 'D2', true, 50, 50, 0.15, 0.1, 0.75, '2027-01-01', '2028-06-30', '2028-06-30', 'S', 'issued'),
+              ($1, $2, 'H01', 'v', 'D3', true, 50, 50, 0.15, 0.1, 0.75, '2026-01-01', '2027-06-30', '2026-12-31', 'S', 'issued')`,
+      [partnerId, purchaseId],
+    );
+  });
+
+  it('refuses a voucher the day after its validity, naming it, and writes nothing', async () => {
+    await expect(on('O-LATE', ['D1'], '2027-01-01')).rejects.toMatchObject({
+      code: OperationErrorCode.VoucherUnavailable,
+      field: 'items[0].serial_number',
+    });
+    await expect(on('O-LATE2', ['D2', 'D1'], '2027-01-01')).rejects.toMatchObject({
+      code: OperationErrorCode.VoucherUnavailable,
+      field: 'items[1].serial_number',
+    });
+    expect(await operationCount('O-LATE')).toBe(0);
+    expect(await operationCount('O-LATE2')).toBe(0);
+    expect(await stateOf('D1')).toEqual({ state: 'issued', holder: null });
+    expect(await stateOf('D2')).toEqual({ state: 'issued', holder: null });
+  });
+
+  it('refuses a voucher before its trust period starts', async () => {
+    await expect(on('O-EARLY', ['D2'], '2026-12-31')).rejects.toMatchObject({
+      code: OperationErrorCode.VoucherUnavailable,
+      field: 'items[0].serial_number',
+    });
+    expect(await operationCount('O-EARLY')).toBe(0);
+  });
+
+  it('holds a voucher on the last day of its validity', async () => {
+    const begun = await on('O-LAST', ['D1'], '2026-12-31');
+    expect(begun.status).toBe('new');
+    expect(await stateOf('D1')).toEqual({ state: 'redeeming', holder: begun.operation.id });
+  });
+
+  it('replays an order taken in time, whatever the day it is asked again', async () => {
+    const first = await on('O-REPLAY', ['D3'], '2026-12-31');
+    await db.dataSource.query(`UPDATE operations SET response = '{"code":"250"}' WHERE id = $1`, [
+      first.operation.id,
+    ]);
+    expect(await on('O-REPLAY', ['D3'], '2027-01-02')).toMatchObject({
+      status: 'replay',
+      response: { code: '250' },
+    });
   });
 });

@@ -1,3 +1,4 @@
+import { type BusinessDate, lastRedeemableDate, redemptionDateRefusal } from '@tixclear/domain';
 import { OperationEntity } from '@tixclear/db';
 import type { DataSource } from 'typeorm';
 import { inProgress } from '../answers';
@@ -21,6 +22,9 @@ export type HeldVoucher = SoldVoucher;
  * are locked (in id order, so two multi-voucher requests cannot deadlock), the operation is inserted only when
  * every voucher is `issued` and of the item named, and the vouchers move `issued → <holding>` only under an
  * operation that was inserted. All or nothing: a refused request or a replayed order writes nothing.
+ * A redemption (`$11`, the Taiwan day it is asked on) also needs every voucher within its dates
+ * (docs/protocol.md §7, `redemptionDateRefusal` of @tixclear/domain, the same comparison): a voucher past its
+ * last day is refused here, before the gateway is asked. Dates never change once a voucher is sold.
  *
  * The hold updates by id the rows this statement locked and checked at their latest version, not by
  * `state = 'issued'`: under READ COMMITTED a condition on state would be judged on the statement's snapshot,
@@ -31,7 +35,8 @@ WITH wanted AS (
   SELECT * FROM unnest($8::text[], $9::text[]) AS w(serial_number, item_id)
 ), locked AS (
   SELECT v.id, v.serial_number, v.item_id, v.state, v.is_paid, v.cost, v.sharing_headquarters, v.sharing_sales,
-    v.sharing_reimbursement, v.sales_point
+    v.sharing_reimbursement, v.sales_point, v.trust_start_date::text AS trust_start_date,
+    v.trust_end_date::text AS trust_end_date, v.validity_end_date::text AS validity_end_date
   FROM vouchers v
   WHERE v.partner_id = $1 AND v.serial_number = ANY($8::text[])
   ORDER BY v.id
@@ -42,6 +47,7 @@ WITH wanted AS (
   WHERE NOT EXISTS (
     SELECT 1 FROM wanted w LEFT JOIN locked l ON l.serial_number = w.serial_number
     WHERE l.id IS NULL OR l.state <> 'issued' OR l.item_id <> w.item_id
+      OR $11::date < l.trust_start_date::date OR $11::date > LEAST(l.validity_end_date, l.trust_end_date)::date
   )
   ON CONFLICT DO NOTHING
   RETURNING id, created_at, updated_at
@@ -57,6 +63,9 @@ LEFT JOIN intent i ON true
 LEFT JOIN locked l ON true`;
 
 type Row = Omit<SoldVoucherRow, 'id'> & {
+  trust_start_date: string | null;
+  trust_end_date: string;
+  validity_end_date: string;
   operation_id: string | null;
   created_at: Date | null;
   updated_at: Date | null;
@@ -69,13 +78,15 @@ export type HoldBegin = BeginResult & { vouchers: readonly HeldVoucher[] };
 /**
  * Records an operation that holds vouchers (online redemption, refund): the intent's transaction of
  * `runOperation`, as one statement. Idempotent on (partner, order_id) like {@link beginOperation}; a voucher
- * unknown, not `issued` or of another item refuses the request, naming the item at fault.
+ * unknown, not `issued` or of another item refuses the request, naming the item at fault, and so does, with
+ * `redeemableOn` (a redemption's Taiwan day), one outside its dates. A replayed order replays whatever the day.
  */
 export async function beginWithHolds(
   dataSource: DataSource,
   intent: Omit<OperationIntent, 'state'>,
   items: readonly VoucherRef[],
   holding: 'redeeming' | 'refunding',
+  redeemableOn?: BusinessDate,
 ): Promise<HoldBegin> {
   const hash = requestHash(intent.request);
   const upstreamOrderId = newUpstreamOrderId();
@@ -90,6 +101,7 @@ export async function beginWithHolds(
     items.map((i) => i.serial_number),
     items.map((i) => i.id),
     holding,
+    redeemableOn ?? null,
   ]);
   const first = rows[0];
   const locked = rows.filter((r) => r.id !== null);
@@ -118,11 +130,15 @@ export async function beginWithHolds(
   // Nothing written: the order exists already (replay, in progress or conflict), or a voucher refuses it.
   const existing = await existingOperation(dataSource.manager, intent, hash);
   if (existing) return { ...existing, vouchers: [] };
-  throw refusal(items, locked);
+  throw refusal(items, locked, redeemableOn);
 }
 
 /** The first item at fault, in request order, as the row-by-row hold would have named it. */
-function refusal(items: readonly VoucherRef[], locked: readonly Row[]): OperationError {
+function refusal(
+  items: readonly VoucherRef[],
+  locked: readonly Row[],
+  redeemableOn: BusinessDate | undefined,
+): OperationError {
   const bySerial = new Map(locked.map((r) => [r.serial_number, r]));
   for (const [index, item] of items.entries()) {
     const voucher = bySerial.get(item.serial_number);
@@ -145,6 +161,21 @@ function refusal(items: readonly VoucherRef[], locked: readonly Row[]): Operatio
         OperationErrorCode.RequestInvalid,
         `voucher ${item.serial_number} belongs to item ${voucher.item_id}`,
         `items[${index}].id`,
+      );
+    }
+    const dates = {
+      trustStartDate: voucher.trust_start_date,
+      trustEndDate: voucher.trust_end_date,
+      validityEndDate: voucher.validity_end_date,
+    };
+    const outOfDate = redeemableOn && redemptionDateRefusal(dates, redeemableOn);
+    if (outOfDate) {
+      return new OperationError(
+        OperationErrorCode.VoucherUnavailable,
+        outOfDate === 'expired'
+          ? `voucher ${item.serial_number} was redeemable until ${lastRedeemableDate(dates)} (Taiwan time)`
+          : `voucher ${item.serial_number} is redeemable from ${dates.trustStartDate} (Taiwan time)`,
+        `items[${index}].serial_number`,
       );
     }
   }
