@@ -7,6 +7,7 @@ import { EnvelopeModule } from './envelope/envelope.module';
 import { HealthModule } from './health/health.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { ObservabilityModule } from './observability/observability.module';
+import { PaymentsModule } from './payments/payments.module';
 import { PurchasesModule } from './purchases/purchases.module';
 import { RedemptionsModule } from './redemptions/redemptions.module';
 import { RefundsModule } from './refunds/refunds.module';
@@ -28,6 +29,7 @@ export class AppModule {
         PurchasesModule,
         RedemptionsModule,
         RefundsModule,
+        PaymentsModule,
         ReportsModule,
       ],
       providers: [{ provide: API_CONFIG, useValue: config }],

@@ -5,7 +5,22 @@
  * holds: a state added in code but not by a migration fails it.
  */
 
-export const operationKinds = ['purchase', 'redemption', 'refund'] as const;
+/**
+ * `payment` is a PayPage order (`api/orders`), `pay_refund` a money refund of a paid order (`api/refund`,
+ * `api/esvcrefund`), `pay_action` another PayPage write (refund cancel, capture, authorisation cancel, direct
+ * debit stop, e-wallet binding, invoice issue). A `payment` moves through the purchase machine.
+ */
+export const operationKinds = [
+  'purchase',
+  'redemption',
+  'refund',
+  'payment',
+  'pay_refund',
+  'pay_action',
+] as const;
+
+/** The kinds whose state is the purchase machine's (awaiting payment, paid...); the others are gateway calls. */
+export const paidOrderKinds = ['purchase', 'payment'] as const;
 
 /** The steps of a settlement run, in order; the run's `state` is the next step to do. */
 export const settlementRunStates = [

@@ -27,3 +27,7 @@ export * from './reports/report-delivery';
 export * from './reports/report-resend';
 export * from './reports/report-signature';
 export * from './reconcile/redemption-mismatch';
+export * from './payments/payment-records';
+export * from './payments/payment-service';
+export * from './payments/money-refund-service';
+export * from './payments/payment-resolver';

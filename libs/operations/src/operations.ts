@@ -16,6 +16,9 @@ import { Reconciler, resolveReconcilerOptions, type ReconcilerOptions } from './
 import { RedemptionService } from './flows/redemption-service';
 import { RefundService } from './flows/refund-service';
 import { ResultApplier } from './reconcile/result-applier';
+import { MoneyRefundService } from './payments/money-refund-service';
+import { PaymentResolver } from './payments/payment-resolver';
+import { PaymentService } from './payments/payment-service';
 
 export interface OperationsDeps {
   dataSource: DataSource;
@@ -41,7 +44,18 @@ export function createOperations(deps: OperationsDeps) {
   const offline = new OfflineRedemptionService(deps.dataSource, deps.gateway, clock, recorder);
   const refunds = new RefundService(deps.dataSource, deps.gateway, recorder);
   const late = new LateOutcomes(deps.dataSource, clock, recorder);
-  const results = new ResultApplier(deps.dataSource, purchases, redemptions, offline, refunds, late);
+  const payments = new PaymentService(deps.dataSource, deps.gateway, recorder);
+  const moneyRefunds = new MoneyRefundService(deps.dataSource, deps.gateway, recorder);
+  const paymentResolver = new PaymentResolver(deps.dataSource, payments, moneyRefunds);
+  const results = new ResultApplier(
+    deps.dataSource,
+    purchases,
+    redemptions,
+    offline,
+    refunds,
+    late,
+    paymentResolver,
+  );
   const queries = new QueryService(deps.dataSource, deps.gateway, results);
   const reconciler = new Reconciler(
     deps.dataSource,
@@ -49,7 +63,7 @@ export function createOperations(deps: OperationsDeps) {
     deps.gateway,
     clock,
     results,
-    { purchases, redemptions, offline, refunds },
+    { purchases, redemptions, offline, refunds, payments: paymentResolver },
     resolveReconcilerOptions(deps.reconciler, deps.gateway.longestCallMs ?? longestCallMs()),
     deps.random,
   );
@@ -68,6 +82,8 @@ export function createOperations(deps: OperationsDeps) {
     redemptions,
     offline,
     refunds,
+    payments,
+    moneyRefunds,
     queries,
     results,
     reconciler,

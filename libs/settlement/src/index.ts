@@ -11,3 +11,4 @@ export * from './testing/synthetic-day';
 export * from './exports';
 export * from './payouts';
 export * from './settlement';
+export * from './expiry';

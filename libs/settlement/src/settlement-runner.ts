@@ -3,6 +3,7 @@ import type { FeeScheduleBook } from '@tixclear/fee-engine';
 import type { DataSource } from 'typeorm';
 import { Clearing, clearAll } from './clearing/index';
 import { postTrustMovements } from './posting';
+import { postExpiries } from './expiry';
 import { silentProgress, type ExportStep, type PayoutStep, type Progress } from './ports';
 import { nextState, type RunState } from './run-states';
 
@@ -91,6 +92,7 @@ export class SettlementRunner {
         case 'posting':
           progress.step('posting purchases and refunds');
           await postTrustMovements(this.dataSource, run.id, run.periodEnd);
+          await postExpiries(this.dataSource, run.id, run.periodEnd);
           break;
         case 'batching':
           progress.step('building pay-off batches');

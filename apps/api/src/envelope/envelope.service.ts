@@ -26,6 +26,11 @@ export const ENVELOPE_COMMANDS = [
   'voucherrefund',
   'voucherrefundquery',
   'voucheroffline',
+  // PayPage (seed 001) and the e-ticket refund (seed 003): libs/operations/src/payments.
+  'orders',
+  'queryorder',
+  'refund',
+  'esvcrefund',
 ] as const;
 type EnvelopeCommand = (typeof ENVELOPE_COMMANDS)[number];
 
@@ -95,6 +100,8 @@ export class EnvelopeService {
       return { status: 200, answer, partnerUid };
     } catch (error) {
       const { answer, expected } = protocolAnswerFor(error);
+      // Seed 003 gives esvcrefund only B200/B500: our refusal of its input is a B500 naming the field.
+      if (command === 'esvcrefund' && answer.code === '100') answer.code = 'B500';
       this.metrics.recordOperation('envelope', command, String(answer.error_code));
       if (!expected) this.#logger.error({ err: error, command, partner_uid: partnerUid }, 'operation failed');
       return { status: 200, answer, partnerUid };
@@ -116,6 +123,14 @@ export class EnvelopeService {
       case 'voucherquery':
       case 'voucherrefundquery':
         return ops.queries.query(partner, command, data);
+      case 'orders':
+        return (await ops.payments.open(partner, data)).body;
+      case 'queryorder':
+        return ops.payments.query(partner, data);
+      case 'refund':
+        return (await ops.moneyRefunds.refund(partner, data)).body;
+      case 'esvcrefund':
+        return (await ops.moneyRefunds.esvcRefund(partner, data)).body;
     }
   }
 }

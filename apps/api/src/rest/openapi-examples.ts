@@ -18,6 +18,107 @@ const FEE = {
 };
 const ECHO = { echo_0: '', echo_1: '', echo_2: '', echo_3: '', echo_4: '' };
 
+const PAY_ITEM = { id: 'P01', name: 'Concert ticket', cost: 500, amount: 2, total: 1000 };
+
+/** The PayPage (seed 001) and e-ticket refund (seed 003) requests, by schema name. */
+const paymentRequestExamples = {
+  PaymentRequest: {
+    order_id: 'QS-PAY1',
+    user_id: 'u1',
+    cost: 1000,
+    currency: 'TWD',
+    ip: '127.0.0.1',
+    pfn: 'CREDITCARD',
+    items: [PAY_ITEM],
+  },
+  PaymentRefundRequest: { refund_order_id: 'QS-PAY1-R1', cost: 500 },
+  ETicketRefundRequest: { refund_order_id: 'QS-E1', order_id: 'QS-P1', cost: 50, device_id: 'POS01' },
+};
+
+const PAID = {
+  uid: '81127',
+  key: '9f0f1d8c6e2a4b7d8e3c5a1b2d4f6e8a',
+  prc: '250',
+  finishtime: '20261206120502',
+  cardno: '493817******0003',
+  acode: '123456',
+  order_id: 'QS-PAY1',
+  user_id: 'u1',
+  cost: 1000,
+  currency: 'TWD',
+  actual_cost: 1000,
+  actual_currency: 'TWD',
+  retmsg: '付款完成',
+  pfn: 'CREDITCARD',
+  refund_order: [],
+  ...ECHO,
+};
+
+const REFUND_ROW = {
+  uid: '81127',
+  refund_uid: '81131',
+  key: '9f0f1d8c6e2a4b7d8e3c5a1b2d4f6e8a',
+  prc: '230',
+  finishtime: '20261206121010',
+  order_id: 'QS-PAY1',
+  user_id: 'u1',
+  cost: 500,
+  currency: 'TWD',
+  actual_cost: 500,
+  actual_currency: 'TWD',
+  retmsg: '退款成功',
+  pfn: 'CREDITCARD',
+  refund_type: 1,
+  ...ECHO,
+};
+
+/** The PayPage and e-ticket refund answers, by schema name. */
+const paymentAnswerExamples = {
+  Payment: {
+    data: {
+      code: '200',
+      msg: '資料正確',
+      uid: '81127',
+      key: '9f0f1d8c6e2a4b7d8e3c5a1b2d4f6e8a',
+      url: 'https://pay.usecase.cc/payment/81127.html',
+    },
+  },
+  PaymentQuery: { data: PAID },
+  PaymentRefund: {
+    data: {
+      code: 'B200',
+      msg: '執行成功',
+      uid: '81127',
+      key: '9f0f1d8c6e2a4b7d8e3c5a1b2d4f6e8a',
+      row_data: REFUND_ROW,
+    },
+  },
+  ETicketRefund: {
+    data: {
+      code: 'B200',
+      msg: '執行成功',
+      uid: '100',
+      key: '35c8cada66998406f5582925aa04322d1ffd57ed',
+      row_data: {
+        uid: '100',
+        refund_uid: '104',
+        key: '35c8cada66998406f5582925aa04322d1ffd57ed',
+        code: '230',
+        msg: '退款成功',
+        finishtime: '20261206121010',
+        order_id: 'QS-P1',
+        user_id: 'u1',
+        cost: '50',
+        currency: 'TWD',
+        actual_cost: '50',
+        actual_currency: 'TWD',
+        pfn: 'CREDITCARD',
+        ...ECHO,
+      },
+    },
+  },
+};
+
 /** The request bodies, by schema name. */
 export const requestExamples = {
   PurchaseRequest: {
@@ -57,6 +158,7 @@ export const requestExamples = {
     clerk_no: 'C07',
   },
   RefundRequest: { order_id: 'QS-F1', items: [{ id: 'H01', serial_number: 'QS2' }] },
+  ...paymentRequestExamples,
   EnvelopeRequest: {
     store_uid: '289151880142',
     service: 'j0sVWzYuLx0NfQrc7rks8AWDArNPc4n+VwlMz66l4nef77aJzObwWPb2SfJ0XHwW9oF8gyqu4viJ4o6/uS8IRA==',
@@ -190,6 +292,7 @@ export const answerExamples = {
     },
   },
   Pending: { status: 'pending', message: 'the outcome is not known yet; read the order' },
+  ...paymentAnswerExamples,
   /** What the gateway itself would answer: here, a query of the redemption above. */
   EnvelopeAnswer: { code: 'B200', msg: '執行成功', content: REDEEMED },
 } as const;

@@ -46,6 +46,31 @@ function requestSchema(command: CommandName): Json {
   return { ...schema, properties, required };
 }
 
+/**
+ * A money refund's REST body: the command's request without `store_uid`, `uid` and `key` (taken from our record
+ * of the order the path or `order_id` names), with the refund's own id.
+ */
+function refundBody(command: 'refund' | 'esvcrefund', extra: Json): Json {
+  const schema = jsonSchema(commands[command].request as z.ZodType);
+  const { store_uid: _store, uid: _uid, key: _key, ...properties } = (schema.properties ?? {}) as Json;
+  const required = ((schema.required ?? []) as string[]).filter(
+    (name) => !['store_uid', 'uid', 'key'].includes(name),
+  );
+  return {
+    ...schema,
+    properties: {
+      refund_order_id: {
+        type: 'string',
+        maxLength: 50,
+        description: 'Your id of this refund: one refund per id (a repeat gets its answer again).',
+      },
+      ...extra,
+      ...properties,
+    },
+    required: ['refund_order_id', ...Object.keys(extra), ...required],
+  };
+}
+
 function dataOf(command: CommandName, description: string): Json {
   return {
     type: 'object',
@@ -71,6 +96,22 @@ export function restSchemas(): Record<string, Json> {
     PurchaseQuery: dataOf('voucherservicequery', "The gateway's record of the purchase (content.code)."),
     RedemptionQuery: dataOf('voucherquery', "The gateway's record of the redemption, online or offline."),
     RefundQuery: dataOf('voucherrefundquery', "The gateway's record of the refund."),
+    PaymentRequest: requestSchema('orders'),
+    PaymentRefundRequest: refundBody('refund', {}),
+    ETicketRefundRequest: refundBody('esvcrefund', {
+      order_id: {
+        type: 'string',
+        maxLength: 50,
+        description: 'Your order_id of the paid order: a payment (/v1/payments) or a voucher purchase.',
+      },
+    }),
+    Payment: dataOf('orders', 'The order is open (code 200): send the buyer to data.url.'),
+    PaymentQuery: dataOf(
+      'queryorder',
+      "The gateway's record of the payment: prc is its status (250 paid, 230 refunded…), refund_order its refunds.",
+    ),
+    PaymentRefund: dataOf('refund', 'Refunded (code B200), the refund in row_data (refund_uid).'),
+    ETicketRefund: dataOf('esvcrefund', 'Refunded (code B200), the refund in row_data (refund_uid).'),
     ReportsResent: {
       type: 'object',
       required: ['data'],
@@ -271,11 +312,17 @@ export function ApiRestPost(options: {
 }
 
 /** Documents one REST GET of an order by the partner's order_id. */
-export function ApiRestGet(options: { summary: string; answer: keyof typeof answerExamples }) {
+export function ApiRestGet(options: {
+  summary: string;
+  answer: keyof typeof answerExamples;
+  description?: string;
+}) {
   return applyDecorators(
     ApiOperation({
       summary: options.summary,
-      description: 'Asks the gateway, records what it learns (this settles unknown outcomes) and answers.',
+      description:
+        options.description ??
+        'Asks the gateway, records what it learns (this settles unknown outcomes) and answers.',
     }),
     ApiParam({
       name: 'orderId',

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { PartnerContext } from '@tixclear/db';
 import type { OperationAnswer, Operations } from '@tixclear/operations';
 import { requestHash } from '@tixclear/operations';
+import type { CommandName } from '@tixclear/gateway-client';
 import type { FastifyRequest } from 'fastify';
 import { Metrics } from '../observability/metrics';
 import { OPERATIONS } from '../operations/operations.tokens';
@@ -11,7 +12,13 @@ import { answerForBody, answerForError, isFinal, type RestAnswer } from './rest-
 import { RestError, RestErrorCode } from './rest-errors';
 
 export type MutatingCommand =
-  'voucherservicepurchase' | 'vouchertransaction' | 'voucheroffline' | 'voucherrefund';
+  | 'voucherservicepurchase'
+  | 'vouchertransaction'
+  | 'voucheroffline'
+  | 'voucherrefund'
+  | 'orders'
+  | 'refund'
+  | 'esvcrefund';
 export type QueryCommand = 'voucherservicequery' | 'voucherquery' | 'voucherrefundquery';
 
 /** One POST of the REST door: which command, where its order is read back, and the service that runs it. */
@@ -21,6 +28,8 @@ export interface Mutation {
   resource: string;
   /** The command's wire has `store_uid`, filled in from the authenticated partner (offline's has none). */
   storeUid: boolean;
+  /** Where the operation is read when it is not `resource/<order_id>` (a refund nested under its payment). */
+  locationOf?: (body: Record<string, unknown>) => string | undefined;
   run(
     operations: Operations,
     partner: PartnerContext,
@@ -92,6 +101,21 @@ export class RestDoor {
     );
   }
 
+  /** A GET answered by a service of its own (the PayPage resources), mapped like any other answer. */
+  async read(
+    request: FastifyRequest,
+    command: CommandName,
+    run: (operations: Operations, partner: PartnerContext) => Promise<Record<string, unknown>>,
+    location?: string,
+  ): Promise<DoorAnswer> {
+    const partner = partnerOf(request);
+    return this.runOperation(
+      command,
+      async () => answerForBody(command, await run(this.operations, partner), { status: 200 }),
+      location,
+    );
+  }
+
   private execute(
     partner: PartnerContext,
     mutation: Mutation,
@@ -99,7 +123,11 @@ export class RestDoor {
   ): Promise<RestAnswer> {
     const wire = mutation.storeUid ? { store_uid: partner.partner.partnerUid, ...body } : body;
     const orderId = typeof wire.order_id === 'string' ? wire.order_id : undefined;
-    const location = orderId ? `${mutation.resource}/${encodeURIComponent(orderId)}` : undefined;
+    const location = mutation.locationOf
+      ? mutation.locationOf(body)
+      : orderId
+        ? `${mutation.resource}/${encodeURIComponent(orderId)}`
+        : undefined;
     return this.runOperation(
       mutation.command,
       async () => {

@@ -8,7 +8,7 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import { gatewayCallStates, purchaseStates } from '@tixclear/domain';
-import { inList, operationKinds } from '../state-checks';
+import { inList, operationKinds, paidOrderKinds } from '../state-checks';
 
 export type OperationKind = (typeof operationKinds)[number];
 
@@ -19,12 +19,17 @@ export type OperationKind = (typeof operationKinds)[number];
  */
 @Entity({ name: 'operations' })
 @Check('operations_kind_check', inList('kind', operationKinds))
-// A purchase moves through the purchase machine, a redemption or refund through the gateway-call machine.
-@Check('operations_purchase_state_check', `"kind" <> 'purchase' OR ${inList('state', purchaseStates)}`)
-@Check('operations_call_state_check', `"kind" = 'purchase' OR ${inList('state', gatewayCallStates)}`)
+// A purchase or a PayPage payment moves through the purchase machine, the others through the gateway-call one.
+@Check(
+  'operations_purchase_state_check',
+  `NOT ${inList('kind', paidOrderKinds)} OR ${inList('state', purchaseStates)}`,
+)
+@Check('operations_call_state_check', `${inList('kind', paidOrderKinds)} OR ${inList('state', gatewayCallStates)}`)
 @Index('operations_partner_order_uq', ['partnerId', 'orderId'], { unique: true })
 @Index('operations_upstream_order_uq', ['upstreamOrderId'], { unique: true })
 @Index('operations_state_idx', ['state', 'updatedAt'])
+// A PayPage order or purchase found by the gateway's uid a partner names (queryorder, refund, esvcrefund).
+@Index('operations_partner_gateway_uid_idx', ['partnerId', 'gatewayUid'])
 @Index('operations_next_check_idx', ['nextCheckAt'], {
   where: `state IN ('submitted', 'outcome_unknown', 'awaiting_payment', 'expired')`,
 })

@@ -48,8 +48,13 @@ export const DEFAULT_INTAKE_OPTIONS: IntakeOptions = {
 /** The widths of gateway_notifications.order_id and .code (GatewayNotificationEntity). */
 const ORDER_ID_COLUMN = 64;
 const CODE_COLUMN = 10;
-/** Kinds that name an operation of ours by its upstream order id. */
-const OPERATION_KINDS: ReadonlySet<Notification['kind']> = new Set(['purchase', 'redemption', 'refund']);
+/** Kinds that name an operation of ours by its upstream order id (`payment`: a PayPage order, api/orders). */
+const OPERATION_KINDS: ReadonlySet<Notification['kind']> = new Set([
+  'purchase',
+  'redemption',
+  'refund',
+  'payment',
+]);
 const PURGE_CHUNK = 10_000;
 /** First key of the two-key advisory locks that serialize one order's report inserts ('rprt'). */
 const REPORT_LOCK_SPACE = 0x72707274;

@@ -89,7 +89,7 @@ export class OperationWaker {
     if (!partner) return 'failed_to_ask';
     let resolution;
     try {
-      resolution = await resolveOperation(this.gateway.clientFor(partner), operation);
+      resolution = await resolveOperation(this.gateway.clientFor(partner), operation, this.results.payments);
     } catch {
       return 'failed_to_ask';
     }

@@ -11,6 +11,7 @@ import {
 } from './reconciler-options';
 import type { RedemptionService } from '../flows/redemption-service';
 import type { RefundService } from '../flows/refund-service';
+import type { PaymentResolver } from '../payments/payment-resolver';
 import { resolutionWire, resolveOperation, type OperationResolution } from './resolve-operation';
 import type { ResultApplier } from './result-applier';
 
@@ -25,6 +26,8 @@ export {
 /** The states the reconciler asks about (the partial index `operations_next_check_idx` holds exactly these). */
 export const CHECKED_STATES = ['submitted', 'outcome_unknown', 'awaiting_payment', 'expired'] as const;
 const PURCHASE_WAITING = ['awaiting_payment', 'expired'];
+/** Orders a buyer pays on the gateway's page: a voucher purchase, a PayPage payment (api/orders). */
+const PAID_ORDERS = ['voucherservicepurchase', 'orders'];
 /** The index's own predicate, as literals, so that the planner can use the partial index for the pick. */
 const CHECKED = `state IN (${CHECKED_STATES.map((state) => `'${state}'`).join(', ')})`;
 
@@ -57,7 +60,7 @@ export function operationHorizon(
   options: Pick<ReconcilerOptions, 'horizonMs' | 'paymentDeadlineMs'> = DEFAULT_RECONCILER_OPTIONS,
 ): Date | undefined {
   if (!operation.watchedSince) return undefined;
-  const purchase = operation.command === 'voucherservicepurchase' ? options.paymentDeadlineMs : 0;
+  const purchase = PAID_ORDERS.includes(operation.command) ? options.paymentDeadlineMs : 0;
   return new Date(operation.watchedSince.getTime() + purchase + options.horizonMs);
 }
 
@@ -88,6 +91,7 @@ export class Reconciler {
       redemptions: RedemptionService;
       offline: OfflineRedemptionService;
       refunds: RefundService;
+      payments?: PaymentResolver;
     },
     options: ReconcilerOptions = DEFAULT_RECONCILER_OPTIONS,
     private readonly random: () => number = Math.random,
@@ -160,7 +164,7 @@ export class Reconciler {
     if (!partner) return 'failed_to_ask';
     let resolution: OperationResolution;
     try {
-      resolution = await resolveOperation(this.gateway.clientFor(partner), operation);
+      resolution = await resolveOperation(this.gateway.clientFor(partner), operation, this.services.payments);
     } catch {
       // Unavailable, refused (100) or an odd answer: no evidence either way. Ask again later.
       return 'failed_to_ask';
@@ -170,7 +174,9 @@ export class Reconciler {
     const verdict = await this.settledNow(operation);
     if (verdict === 'open' && resolution.status !== 'committed' && this.pastDeadline(operation, now)) {
       // Still unpaid (awaiting, expired, interrupted) at the payment deadline: closed as failed, vouchers void.
-      await this.services.purchases.closeUnpaid(operation, resolution.result.code);
+      if (operation.command === 'orders')
+        await this.services.payments?.closeUnpaid(operation, resolution.result.code);
+      else await this.services.purchases.closeUnpaid(operation, resolution.result.code);
       return this.settledNow(operation);
     }
     return verdict;
@@ -193,7 +199,7 @@ export class Reconciler {
   }
 
   private pastDeadline(operation: OperationEntity, now: Date): boolean {
-    return operation.command === 'voucherservicepurchase' && now.getTime() >= this.deadline(operation);
+    return PAID_ORDERS.includes(operation.command) && now.getTime() >= this.deadline(operation);
   }
 
   private watched(operation: OperationEntity): number {
@@ -215,14 +221,14 @@ export class Reconciler {
   private async scheduleNext(operation: OperationEntity, now: Date): Promise<void> {
     const attempts = operation.reconcileAttempts + 1;
     const base =
-      operation.command === 'voucherservicepurchase' && PURCHASE_WAITING.includes(operation.state)
+      PAID_ORDERS.includes(operation.command) && PURCHASE_WAITING.includes(operation.state)
         ? this.options.awaitingPaymentMs
         : this.options.retryBaseMs;
     const backoff = Math.min(this.options.retryCapMs, base * 2 ** Math.min(attempts - 1, 30));
     const jitter = 1 - this.options.jitterRatio * Math.min(Math.max(this.random(), 0), 1);
     let next = now.getTime() + Math.max(1, Math.floor(backoff * jitter));
     const milestones = [this.graceEnd(operation), operationHorizon(operation, this.options)?.getTime()];
-    if (operation.command === 'voucherservicepurchase') milestones.push(this.deadline(operation));
+    if (PAID_ORDERS.includes(operation.command)) milestones.push(this.deadline(operation));
     for (const milestone of milestones) {
       if (milestone !== undefined && milestone > now.getTime()) next = Math.min(next, milestone);
     }
@@ -277,6 +283,8 @@ export class Reconciler {
         await this.services.refunds.recordFailed(operation, code, message);
         return;
       default:
+        if (this.services.payments?.handles(operation.command))
+          await this.services.payments.neverArrived(operation);
         return;
     }
   }

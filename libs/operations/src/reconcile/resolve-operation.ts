@@ -1,4 +1,5 @@
 import type { OperationEntity } from '@tixclear/db';
+import type { PaymentResolver } from '../payments/payment-resolver';
 import type { GatewayClient, Resolution } from '@tixclear/gateway-client';
 import { toWire } from '../requests/validation';
 
@@ -19,8 +20,11 @@ const QUERY_OF = {
  */
 export function resolveOperation(
   client: GatewayClient,
-  operation: Pick<OperationEntity, 'command' | 'upstreamOrderId'>,
+  operation: OperationEntity,
+  payments?: PaymentResolver,
 ): Promise<OperationResolution> {
+  // PayPage operations (api/orders, api/refund, api/esvcrefund) are asked through api/queryorder.
+  if (payments?.handles(operation.command)) return payments.resolve(client, operation);
   const orderId = operation.upstreamOrderId;
   switch (operation.command) {
     case 'voucherservicepurchase':

@@ -7,6 +7,7 @@ import { OPEN_STATES } from '../records/operation-recorder';
 import type { PurchaseService } from '../flows/purchase-service';
 import type { RedemptionFacts, RedemptionService } from '../flows/redemption-service';
 import type { RefundService } from '../flows/refund-service';
+import type { PaymentResolver } from '../payments/payment-resolver';
 
 /** What applying an answer did: settled or moved the operation, nothing, or met a late outcome. */
 export type Applied = 'applied' | 'unchanged' | 'late_outcome';
@@ -25,6 +26,8 @@ export class ResultApplier {
     private readonly offline: OfflineRedemptionService,
     private readonly refunds: RefundService,
     private readonly late: LateOutcomes,
+    /** PayPage operations (payments and money refunds), settled by their own resolver. */
+    readonly payments?: PaymentResolver,
   ) {}
 
   async apply(
@@ -92,6 +95,8 @@ export class ResultApplier {
         }
         return;
       default:
+        if (this.payments?.handles(operation.command))
+          await this.payments.record(partner, operation, resolution);
         return;
     }
   }

@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { RestModule } from '../rest/rest.module';
+import { ETicketRefundsController } from './eticket-refunds.controller';
+import { PaymentsController } from './payments.controller';
+
+/** The REST door's PayPage resources (seed 001) and e-ticket refunds (seed 003). */
+@Module({ imports: [RestModule], controllers: [PaymentsController, ETicketRefundsController] })
+export class PaymentsModule {}
