@@ -17,6 +17,7 @@ export const MSG = {
   paymentExpired: '交易逾時',
   abandoned: '未完成交易',
   awaitingPayment: '資料正確',
+  awaitingDeferred: '交易成功 尚未付款完成',
   redeemed: '核銷成功',
   redemptionFailed: '交易失敗',
   refunded: '退款成功',

@@ -3,15 +3,20 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { argvToEnv, optionsFromEnv, resolveSettings, SimulatorConfigError } from './config';
-import { SAMPLE_STORE_UID } from './merchants';
+import { PAYPAGE_STORE_UID, SAMPLE_STORE_UID } from './merchants';
 
 describe('configuration', () => {
-  it('defaults to port 4010, the sample merchant and its notification URL', () => {
+  it('defaults to port 4010, the sample merchants of seeds 000 and 001 and their notification URL', () => {
     const options = optionsFromEnv({});
     expect(options.port).toBe(4010);
     const settings = resolveSettings(options);
     expect(settings.merchants).toEqual([
       expect.objectContaining({ uid: SAMPLE_STORE_UID, notifyUrl: 'http://127.0.0.1:3000/gateway/notify' }),
+      expect.objectContaining({
+        uid: PAYPAGE_STORE_UID,
+        key: 'KYTjd9ACcjGaTK6V3zWmMkyrQS08Ndcx',
+        notifyUrl: 'http://127.0.0.1:3000/gateway/notify',
+      }),
     ]);
     expect(settings.notifications.attempts).toBe(5);
     expect(settings.commandNames).toEqual({
@@ -76,7 +81,11 @@ describe('configuration', () => {
       SIMULATOR_MERCHANTS: file,
       SIMULATOR_FAULTS: '[{"fault":"reset","times":1}]',
     });
-    expect(resolveSettings(options).merchants.map((m) => m.uid)).toEqual([SAMPLE_STORE_UID, 'M1']);
+    expect(resolveSettings(options).merchants.map((m) => m.uid)).toEqual([
+      SAMPLE_STORE_UID,
+      PAYPAGE_STORE_UID,
+      'M1',
+    ]);
     expect(options.faults).toEqual({ rules: [{ fault: 'reset', times: 1 }] });
     writeFileSync(file, '[{"uid": "M2"}]');
     expect(() => optionsFromEnv({ SIMULATOR_MERCHANTS: file })).toThrow(SimulatorConfigError);

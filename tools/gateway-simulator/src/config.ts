@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { faultPlanSchema, faultRuleSchema, type FaultPlanInput } from './faults';
 import type { PayoffSettings } from './flows/index';
-import { merchantListSchema, sampleMerchant, type MerchantConfig } from './merchants';
+import { merchantListSchema, paypageSampleMerchant, sampleMerchant, type MerchantConfig } from './merchants';
 import { systemClock, type Clock, type IdGenerator, type Random } from './ports';
 import { DEFAULT_COMMAND_NAMES, type CommandNames } from './routes/api-init';
 import { defaultIds, type NotificationSettings, type SimulatorSettings } from './simulator';
@@ -24,11 +24,11 @@ export interface SimulatorOptions {
   readonly publicUrl?: string;
   /** Seed of every random choice (faults, keys, tokens, pay-off outcomes). Default 1. */
   readonly seed?: number;
-  /** Notification URL of the seed-000 sample merchant (`null`: no reports). */
+  /** Notification URL of the sample merchants (`null`: no reports). */
   readonly notifyUrl?: string | null;
-  /** Register the seed-000 sample merchant (default true). */
+  /** Register the sample merchants of seeds 000 (289151880142) and 001 (289151880002) (default true). */
   readonly sampleMerchant?: boolean;
-  /** More merchants; one with the sample's uid and mode replaces it. */
+  /** More merchants; one with a sample's uid and mode replaces it. */
   readonly merchants?: readonly MerchantConfig[];
   readonly faults?: FaultPlanInput;
   readonly clock?: Clock;
@@ -55,10 +55,9 @@ export const DEFAULT_PAYOFF: PayoffSettings = {
 };
 
 export function resolveSettings(options: SimulatorOptions): SimulatorSettings {
+  const notifyUrl = options.notifyUrl === undefined ? DEFAULT_NOTIFY_URL : options.notifyUrl;
   const sample =
-    options.sampleMerchant === false
-      ? []
-      : [sampleMerchant(options.notifyUrl === undefined ? DEFAULT_NOTIFY_URL : options.notifyUrl)];
+    options.sampleMerchant === false ? [] : [sampleMerchant(notifyUrl), paypageSampleMerchant(notifyUrl)];
   const extra = options.merchants ?? [];
   const merchants = [
     ...sample.filter(
@@ -168,8 +167,9 @@ export function optionsFromEnv(
     seed: e.SIMULATOR_SEED,
     notifyUrl,
     merchants: [
-      // The sample merchant takes the notification format from the environment too.
+      // The sample merchants take the notification format from the environment too.
       { ...sampleMerchant(notifyUrl), notifyFormat: e.SIMULATOR_NOTIFY_FORMAT },
+      { ...paypageSampleMerchant(notifyUrl), notifyFormat: e.SIMULATOR_NOTIFY_FORMAT },
       ...merchants,
     ],
     faults,

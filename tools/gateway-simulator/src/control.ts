@@ -7,12 +7,16 @@ import {
   type FaultRuleInput,
   type PayoffItemRates,
 } from './faults';
+import { parseTaiwanDate } from '@tixclear/domain';
 import {
   approveBatch,
   batchState,
+  chargeRecurring,
   completeBatch,
   endDeferred,
+  endOrderDeferred,
   forceOutcomes,
+  settleBinding,
   settleOrder,
   settlePurchase,
   type PaymentAction,
@@ -20,6 +24,7 @@ import {
 import { viewOf, type MerchantConfig, type MerchantView } from './merchants';
 import type { NotificationRecord } from './notifier';
 import type { Simulator } from './simulator';
+import type { HoldingMovement, HoldingsBalance } from './state/holdings';
 import type { PayoffBatch, RequestLogEntry } from './state/types';
 
 /*
@@ -127,13 +132,64 @@ export class Control {
     return { uid, code: order.prc, moved };
   }
 
-  /** A deferred payment's other ends: `expire` (380) or `mismatch` (paid, wrong amount: 290). */
+  /**
+   * A deferred payment's other ends, for a voucher purchase or a PayPage order: `expire` (380) or `mismatch`
+   * (paid, wrong amount: 290). A waiting deferred payment (260/270/280) is paid with `pay`.
+   */
   endDeferred(uid: number, end: 'expire' | 'mismatch'): { uid: number; code: string; moved: boolean } {
     const purchase = this.#sim.state.purchases.get(uid);
-    if (purchase === undefined)
-      throw new ControlError(404, 'NO_SUCH_ORDER', `No voucher purchase with uid ${uid}.`);
-    const { moved } = endDeferred(this.#sim.services, purchase, end);
-    return { uid, code: purchase.code, moved };
+    if (purchase !== undefined) {
+      const { moved } = endDeferred(this.#sim.services, purchase, end);
+      return { uid, code: purchase.code, moved };
+    }
+    const order = this.#sim.state.orders.get(uid);
+    if (order === undefined) throw new ControlError(404, 'NO_SUCH_ORDER', `No order with uid ${uid}.`);
+    const { moved } = endOrderDeferred(this.#sim.services, order, end);
+    return { uid, code: order.prc, moved };
+  }
+
+  /** The next charge of a recurring (direct debit) PayPage order; `moved` false when stopped, unpaid or complete. */
+  charge(uid: number): { uid: number; code: string; moved: boolean; nois: number } {
+    const order = this.#sim.state.orders.get(uid);
+    if (order === undefined)
+      throw new ControlError(404, 'NO_SUCH_ORDER', `No PayPage order with uid ${uid}.`);
+    const { moved, nois } = chargeRecurring(this.#sim.services, order);
+    return { uid, code: order.prc, moved, nois };
+  }
+
+  /** What the e-wallet binding page does: `bind` the buyer's card (reported) or `fail`. */
+  bindEwallet(
+    uid: number,
+    action: 'bind' | 'fail' = 'bind',
+  ): { uid: number; status: string; moved: boolean } {
+    const binding = this.#sim.state.bindings.get(uid);
+    if (binding === undefined) throw new ControlError(404, 'NO_SUCH_BINDING', `No e-wallet binding ${uid}.`);
+    const { moved } = settleBinding(this.#sim.services, binding, action);
+    return { uid, status: binding.status, moved };
+  }
+
+  // --- money held for merchants
+
+  /**
+   * What the gateway holds for a merchant at the end of Taiwan day `date` (YYYYMMDD), or now when absent: the
+   * total and its parts by kind (see state/holdings.ts).
+   */
+  holdings(merchantUid: string, date?: string): HoldingsBalance {
+    if (date !== undefined) {
+      try {
+        parseTaiwanDate(date, 'date');
+      } catch {
+        throw new ControlError(400, 'INVALID_INPUT', `date must be YYYYMMDD, not ${JSON.stringify(date)}.`);
+      }
+    }
+    if (!this.#sim.merchants.list().some((m) => m.uid === merchantUid))
+      throw new ControlError(404, 'NO_SUCH_MERCHANT', `No merchant ${merchantUid}.`);
+    return this.#sim.state.holdings.balance(merchantUid, date);
+  }
+
+  /** Every movement of a merchant's holdings, oldest first. */
+  holdingMovements(merchantUid: string): HoldingMovement[] {
+    return this.#sim.state.holdings.movements(merchantUid);
   }
 
   pay(uid: number, options: { pfn?: string } = {}): { uid: number; code: string; moved: boolean } {

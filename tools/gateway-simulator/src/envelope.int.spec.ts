@@ -65,7 +65,7 @@ describe('the envelope', () => {
 
   it('refuses an unknown merchant, both uids or none, and an unknown command with 100', async () => {
     expect(await sendRaw(sim, 'api/voucherquery', query, { uid: '999' })).toMatchObject({ code: '100' });
-    expect(await sendRaw(sim, 'api/invoice', { uid: '1', key: 'k' })).toMatchObject({ code: '100' });
+    expect(await sendRaw(sim, 'api/open', { uid: '1', key: 'k' })).toMatchObject({ code: '100' });
     expect(JSON.parse((await post('service=x&encry_data=y')).text)).toMatchObject({ code: '100' });
     expect(
       JSON.parse((await post(`store_uid=${STORE}&agent_uid=A&service=x&encry_data=y`)).text),

@@ -47,6 +47,8 @@ export const merchantConfigSchema = z
     /** 平台客戶 must send custom serials (is_custom_serial = 1); 一般客戶 may let the gateway number them. */
     customerType: z.enum(['platform', 'general']).default('platform'),
     feeSchedules: z.array(feeScheduleSchema).min(1),
+    /** What api/paymentsupportpaymode answers (附錄一 codes); the seed's sample list when absent. */
+    payModes: z.array(z.string().regex(/^[A-Z_]+$/)).optional(),
   })
   .refine((m) => m.key !== undefined || m.keys.length > 0, {
     message: 'A merchant needs `key` or `keys`.',
@@ -67,6 +69,7 @@ export interface Merchant {
   readonly notifyUrl: string | null;
   readonly notifyFormat: NotifyFormat;
   readonly customerType: 'platform' | 'general';
+  readonly payModes: readonly string[];
 }
 
 /** What inspection shows of a merchant: never its keys. */
@@ -102,6 +105,7 @@ export class MerchantRegistry {
       notifyUrl: parsed.notifyUrl,
       notifyFormat: parsed.notifyFormat,
       customerType: parsed.customerType,
+      payModes: parsed.payModes ?? SAMPLE_PAY_MODES,
     };
     // Replacing a merchant replaces its fee schedules: rebuild the book without the old ones.
     const book = new FeeScheduleBook();
@@ -151,6 +155,31 @@ export function viewOf(merchant: Merchant, at: Date): MerchantView {
   };
 }
 
+/** The payment tools of seed 001's sample answer to api/paymentsupportpaymode, in its order. */
+export const SAMPLE_PAY_MODES: readonly string[] = [
+  'CREDITCARD',
+  'CSTORECODE',
+  'WEBATM',
+  'E_COLLECTION',
+  'ABROAD',
+  'MATM',
+  'WECHAT',
+  'WECHATOFF',
+  'LINEPAYON',
+  'LINEPAYOFF',
+  'APPLEPAY',
+  'GOOGLEPAY',
+  'CARDLESS',
+  'PION',
+  'PIOFF',
+  'JKOON',
+  'JKOOFF',
+  'CASH',
+  'EASYWALLETON',
+  'EASYWALLETOFF',
+  'BARCODE',
+];
+
 /** The reference merchant of seed 000 (every sample client uses it). */
 export const SAMPLE_STORE_UID = '289151880142';
 export const SAMPLE_STORE_KEY = 'g4LxEvWTz4ftVrsjei9zIaJLnjXo1QG0';
@@ -168,6 +197,26 @@ export function sampleMerchant(notifyUrl: string | null): MerchantConfig {
     key: SAMPLE_STORE_KEY,
     notifyUrl,
     customerType: 'platform',
+    feeSchedules: [{ escrowRate: '0.02', gatewayRate: '0.01', issuanceFee: 1, issuanceLayer: 2 }],
+  };
+}
+
+/** The reference merchant of seed 001 (MYPAY LINK PayPage): every PayPage sample client uses it. */
+export const PAYPAGE_STORE_UID = '289151880002';
+export const PAYPAGE_STORE_KEY = 'KYTjd9ACcjGaTK6V3zWmMkyrQS08Ndcx';
+
+/**
+ * The seed-001 sample merchant. Decision: a general customer (一般客戶: may let the gateway number its vouchers),
+ * with the same issuer terms as the seed-000 store; the seed says neither.
+ */
+export function paypageSampleMerchant(notifyUrl: string | null): MerchantConfig {
+  return {
+    uid: PAYPAGE_STORE_UID,
+    mode: 'store',
+    name: 'seed 001 sample store',
+    key: PAYPAGE_STORE_KEY,
+    notifyUrl,
+    customerType: 'general',
     feeSchedules: [{ escrowRate: '0.02', gatewayRate: '0.01', issuanceFee: 1, issuanceLayer: 2 }],
   };
 }

@@ -4,7 +4,7 @@ import { Control } from './control';
 import { sendJson, sendText } from './http/respond';
 import { handleApiInit } from './routes/api-init';
 import { handleControl } from './routes/control';
-import { handlePaymentPage, PAYMENT_PATH } from './routes/pay';
+import { EWALLET_PATH, handleEwalletPage, handlePaymentPage, PAYMENT_PATH } from './routes/pay';
 import type { Simulator } from './simulator';
 
 /*
@@ -63,6 +63,8 @@ async function route(
       Number(payment[2]),
     );
   }
+  const ewallet = EWALLET_PATH.exec(path);
+  if (ewallet !== null) return handleEwalletPage(request, response, simulator.services, Number(ewallet[1]));
   if (path.startsWith('/_control/')) return handleControl(request, response, control);
   if (path === '/health') return sendJson(response, { status: 'ok' });
   sendText(response, 'Not found.', 404);

@@ -7,7 +7,7 @@ import type { z } from 'zod';
  * drift apart. A request the client would refuse to send, the simulator refuses with `100`, naming the fields.
  */
 
-/** The commands the simulator plays (the engine's commands; PayPage extras such as invoices are not simulated). */
+/** The commands the simulator plays: every command of seeds 000-004 (the Client mode api/open is not). */
 export const SIMULATED_COMMANDS = [
   'voucherservicepurchase',
   'voucherservicequery',
@@ -23,6 +23,14 @@ export const SIMULATED_COMMANDS = [
   'orders',
   'queryorder',
   'refund',
+  'refundcancel',
+  'cancelauthorization',
+  'authorizedrequestpayment',
+  'disabledirectdebit',
+  'ewalletbind',
+  'issueinvoice',
+  'invoice',
+  'paymentsupportpaymode',
 ] as const;
 
 export type SimulatedCommand = (typeof SIMULATED_COMMANDS)[number];

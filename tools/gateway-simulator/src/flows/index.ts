@@ -3,7 +3,13 @@ import type { RequestFor, SimulatedCommand } from '../validation';
 import type { FlowResult, Services } from './context';
 import { esvcRefund } from './esvc';
 import { redeemOffline } from './offline';
-import { openOrder, queryOrder, refundOrder } from './paypage';
+import { cancelAuthorization, capture } from './capture';
+import { ewalletBind } from './ewallet';
+import { invoiceQuery, issueInvoice } from './invoice';
+import { paymentSupportPayMode } from './paymodes';
+import { openOrder, queryOrder } from './paypage';
+import { refundCancel, refundOrder } from './paypage-refund';
+import { disableDirectDebit } from './recurring';
 import { coverBatch, createBatch, queryBatch } from './payoff';
 import { purchase, purchaseQuery } from './purchase';
 import { redeem, redemptionQuery } from './redemption';
@@ -12,7 +18,9 @@ import { refundQuery, refundVouchers } from './refund';
 export type { FlowResult, PayoffSettings, Services } from './context';
 export { approveBatch, batchState, completeBatch, forceOutcomes } from './payoff';
 export { endDeferred, settlePurchase, type DeferredEnd, type PaymentAction } from './purchase';
-export { settleOrder } from './paypage';
+export { endOrderDeferred, settleOrder } from './paypage';
+export { chargeRecurring } from './recurring';
+export { settleBinding } from './ewallet';
 
 type Handler<C extends SimulatedCommand> = (
   services: Services,
@@ -36,6 +44,14 @@ const handlers: { readonly [C in SimulatedCommand]: Handler<C> } = {
   orders: openOrder,
   queryorder: queryOrder,
   refund: refundOrder,
+  refundcancel: refundCancel,
+  cancelauthorization: cancelAuthorization,
+  authorizedrequestpayment: capture,
+  disabledirectdebit: disableDirectDebit,
+  ewalletbind: ewalletBind,
+  issueinvoice: issueInvoice,
+  invoice: invoiceQuery,
+  paymentsupportpaymode: paymentSupportPayMode,
 };
 
 export function runCommand<C extends SimulatedCommand>(

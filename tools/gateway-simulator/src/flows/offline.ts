@@ -5,6 +5,7 @@ import { SimulatorState } from '../state/store';
 import type { OfflineRedemption, Voucher } from '../state/types';
 import type { RequestFor } from '../validation';
 import { changed, unchanged, type FlowResult, type Services } from './context';
+import { recordFees } from './redemption';
 import { PROBLEM_TEXT, problemOf, splitVouchers } from './vouchers';
 
 /*
@@ -51,6 +52,7 @@ export function redeemOffline(
       voucher.status = 'redeemed';
       voucher.redeemedBy = { kind: 'offline', orderId: request.order_id, at: now };
     }
+    if (split?.ok === true) recordFees(services, found.vouchers, split.items, now, request.order_id);
   }
   const ids = services.ids();
   const uid = ids.uid();

@@ -154,6 +154,14 @@ export function completeBatch(services: Services, batch: PayoffBatch): boolean {
     item.forced = null;
     item.code = outcome;
     item.finishedAt = outcome === 'C1001' ? now : null;
+    if (outcome === 'C1001')
+      services.state.holdings.record(
+        batch.storeUid,
+        'payoff_paid',
+        -item.money,
+        now,
+        `${batch.groupId}/${item.id}`,
+      );
   }
   batch.code = batch.items.every((item) => item.code === 'C1001') ? 'S04' : 'S05';
   return true;

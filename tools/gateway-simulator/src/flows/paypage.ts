@@ -1,26 +1,50 @@
 import { formatTaiwanTimestamp } from '@tixclear/domain';
-import { echoOf, executed, executionFailed, invalidData, MSG } from '../answers';
+import { echoOf, executionFailed, invalidData, MSG } from '../answers';
 import type { Merchant } from '../merchants';
 import { isAnyPfn, paidWith, pfnCode } from '../pfn';
 import type { MoneyRefund, OrderCode, PayPageOrder, VoucherPurchase } from '../state/types';
 import type { RequestFor } from '../validation';
 import { changed, unchanged, type FlowResult, type Services } from './context';
-import { findOrder, refundMoney } from './money-refund';
-import type { PaymentAction } from './purchase';
+import { DEFAULT_LIMIT_PAY_DAYS, deferredPayment } from './deferred';
+import { allowancesOf, carrierOf, invoiceFields, issueFor } from './invoice';
+import { findOrder, isUploaded } from './money-refund';
+import type { DeferredEnd, PaymentAction } from './purchase';
 
 /*
- * The PayPage commands the engine uses (seed 001): api/orders opens an order with a payment URL, the payment page
- * settles it (250 paid, A0002 abandoned, 300 failed) and reports it (『交易完成回傳資訊』), api/queryorder answers
- * the order state itself (no outer code; voucher purchases too, with their vouchers), api/refund refunds money.
+ * PayPage orders (seed 001): api/orders opens an order with a payment URL; the payment page settles it and every
+ * move is reported (『交易完成回傳資訊』, 『非即時交易回傳資訊』 for the waiting codes):
+ *   - paid at once (250), abandoned (A0002) or failed (300);
+ *   - a deferred tool (ATM 270, convenience store 260, WEBATM 280) waits for the money: a second `pay` is the
+ *     money arriving (250); it may also expire (380) or arrive with the wrong amount (290) (endOrderDeferred);
+ *   - a card order with `creditcard_is_automatic_payment` 0 is only authorised (245) until captured
+ *     (capture.ts: 247 then 250) or released (300);
+ *   - a recurring order (`regular`, or pfn DIRECTDEBIT) is charged once when paid, then per charge (recurring.ts);
+ *   - `issue_invoice_state` 1 issues the e-invoice when paid.
+ * api/queryorder answers the order state itself (no outer code; voucher purchases too, with their vouchers).
  */
 
 const RETMSG: Readonly<Record<OrderCode, string>> = {
   '200': MSG.dataOk,
+  '245': '授權成功',
+  '247': '請款進行中',
   '250': MSG.paid,
+  '260': MSG.awaitingDeferred,
+  '270': MSG.awaitingDeferred,
+  '280': MSG.awaitingDeferred,
+  '290': MSG.paidMismatch,
   '300': MSG.paymentFailed,
+  '380': MSG.paymentExpired,
   A0002: '放棄交易',
   '230': '退款成功',
 };
+
+/** Card tools that can be authorised then captured (自行請款模式). */
+const CARD_TOOLS = new Set(['CREDITCARD', 'AMEX', 'UNIONPAY', 'ABROAD', 'C_INSTALLMENT', 'C_REDEEM']);
+
+export function setPrc(order: PayPageOrder, prc: OrderCode): void {
+  order.prc = prc;
+  order.retmsg = RETMSG[prc];
+}
 
 export function openOrder(services: Services, merchant: Merchant, request: RequestFor<'orders'>): FlowResult {
   const { state } = services;
@@ -31,10 +55,12 @@ export function openOrder(services: Services, merchant: Merchant, request: Reque
     return unchanged(invalidData('pfn'));
   }
   const ids = services.ids();
+  const uid = ids.uid();
+  const recurring = request.regular !== undefined || pfnCode(request.pfn ?? '') === 'DIRECTDEBIT';
   const order: PayPageOrder = {
     kind: 'paypage_order',
     merchantUid: merchant.uid,
-    uid: ids.uid(),
+    uid,
     key: ids.key(32),
     orderId: request.order_id,
     userId: request.user_id,
@@ -56,6 +82,26 @@ export function openOrder(services: Services, merchant: Merchant, request: Reque
     acode: '',
     finishedAt: null,
     refunds: [],
+    manualCapture: request.creditcard_is_automatic_payment === 0,
+    paidCost: 0,
+    limitPayDays: request.limit_pay_days ?? DEFAULT_LIMIT_PAY_DAYS,
+    deferred: null,
+    recurring: recurring
+      ? {
+          groupId:
+            request.group_id !== undefined && request.group_id !== ''
+              ? request.group_id
+              : `D${String(uid).padStart(10, '0')}`,
+          period: request.regular ?? 'M',
+          total: Number(request.regular_total ?? '0') || 0,
+          charges: [],
+          stopFrom: null,
+          stopReason: '',
+        }
+      : null,
+    invoiceOnPayment: request.issue_invoice_state === 1 ? carrierOf(request) : null,
+    invoice: null,
+    cancelledAt: null,
   };
   state.addOrder(order);
   // The seed's sample answers uid as a number here (81127), unlike the voucher purchase ("93").
@@ -68,31 +114,99 @@ export function openOrder(services: Services, merchant: Merchant, request: Reque
   });
 }
 
+/** Whether the order waits for the money of a deferred tool (260/270/280). */
+function waiting(order: PayPageOrder): boolean {
+  return order.deferred !== null && order.prc === order.deferred.code;
+}
+
 export function settleOrder(
   services: Services,
   order: PayPageOrder,
   action: PaymentAction,
   chosenPfn?: string,
 ): { moved: boolean } {
-  if (order.prc !== '200') return { moved: false };
-  order.finishedAt = services.clock.now();
+  const deferredOpen = waiting(order);
+  if (order.prc !== '200' && !deferredOpen) return { moved: false };
+  if (deferredOpen && (action === 'cancel' || (action === 'fail' && order.prc !== '280')))
+    return { moved: false };
+  const now = services.clock.now();
+  order.finishedAt = now;
   switch (action) {
-    case 'pay':
-      order.prc = '250';
+    case 'pay': {
+      if (deferredOpen) {
+        markPaid(services, order, order.cost, now);
+        break;
+      }
       order.pfn = paidWith(order.requestedPfn, chosenPfn);
-      order.acode = services.ids().authCode();
+      const deferred = deferredPayment(order.pfn, order.uid, now, order.limitPayDays);
+      if (deferred !== undefined) {
+        order.deferred = deferred;
+        order.finishedAt = null;
+        setPrc(order, deferred.code);
+      } else if (order.manualCapture && CARD_TOOLS.has(order.pfn)) {
+        order.acode = services.ids().authCode();
+        setPrc(order, '245');
+      } else {
+        order.acode = CARD_TOOLS.has(order.pfn) ? services.ids().authCode() : '';
+        markPaid(services, order, order.cost, now);
+      }
       break;
+    }
     case 'cancel':
-      order.prc = 'A0002';
+      setPrc(order, 'A0002');
       break;
     case 'fail':
-      order.prc = '300';
+      setPrc(order, '300');
       break;
   }
-  order.retmsg = RETMSG[order.prc];
+  reportOrder(services, order);
+  return { moved: true };
+}
+
+/**
+ * A deferred order's other ends (as endDeferred for purchases): `expire` (380) an open or waiting order,
+ * `mismatch` (290: the money arrived, not the amount asked; booked as paid) an open, waiting or expired one.
+ */
+export function endOrderDeferred(
+  services: Services,
+  order: PayPageOrder,
+  end: DeferredEnd,
+): { moved: boolean } {
+  const from: OrderCode[] =
+    end === 'expire' ? ['200', '260', '270', '280'] : ['200', '260', '270', '280', '380'];
+  if (!from.includes(order.prc)) return { moved: false };
+  const now = services.clock.now();
+  order.finishedAt = now;
+  if (end === 'expire') {
+    setPrc(order, '380');
+  } else {
+    if (order.pfn === '') order.pfn = paidWith(order.requestedPfn, undefined);
+    markPaid(services, order, order.cost, now, '290');
+  }
+  reportOrder(services, order);
+  return { moved: true };
+}
+
+/** The money arrived (250, or 290): into the holdings, a recurring order's first charge, the invoice if asked. */
+export function markPaid(
+  services: Services,
+  order: PayPageOrder,
+  amount: number,
+  now: Date,
+  prc: '250' | '290' = '250',
+): void {
+  setPrc(order, prc);
+  order.finishedAt = now;
+  order.paidCost += amount;
+  order.recurring?.charges.push({ nois: order.recurring.charges.length + 1, at: now, cost: amount });
+  services.state.holdings.record(order.merchantUid, 'paypage_paid', amount, now, order.orderId);
+  if (order.invoiceOnPayment !== null && order.invoice === null)
+    issueFor(services, order, order.invoiceOnPayment);
+}
+
+export function reportOrder(services: Services, order: PayPageOrder): void {
   const merchant = services.merchants.find('store', order.merchantUid);
   if (merchant !== undefined) services.report(merchant, 'orders', paymentReport(order));
-  return { moved: true };
 }
 
 export function queryOrder(
@@ -103,72 +217,38 @@ export function queryOrder(
   const order = findOrder(services, merchant.uid, request.uid, ['paypage_order', 'voucher_purchase']);
   if (order === undefined || order.key !== request.key)
     return unchanged(executionFailed('uid/key (no such order)'));
-  return unchanged(order.kind === 'paypage_order' ? orderState(order) : purchaseOrderState(services, order));
+  return unchanged(
+    order.kind === 'paypage_order' ? orderState(services, order) : purchaseOrderState(services, order),
+  );
 }
 
-export function refundOrder(
-  services: Services,
-  merchant: Merchant,
-  request: RequestFor<'refund'>,
-): FlowResult {
-  const outcome = refundMoney(services, merchant.uid, request, 'refund', null);
-  if (!outcome.ok)
-    return unchanged({ key: request.key, uid: request.uid, ...executionFailed(outcome.detail) });
-  const { order, refund } = outcome;
-  // 『退款完成回傳資訊』 of the seed's sample, PayPage style (prc/retmsg).
-  return changed({
-    row_data: {
-      uid: order.uid,
-      refund_uid: refund.refundUid,
-      key: order.key,
-      prc: '230',
-      finishtime: formatTaiwanTimestamp(refund.at),
-      order_id: order.orderId,
-      user_id: order.userId,
-      cost: refund.cost,
-      currency: order.currency,
-      actual_cost: refund.cost,
-      actual_currency: order.currency,
-      retmsg: RETMSG['230'],
-      pfn: order.pfn,
-      payment_name: '',
-      nois: '',
-      group_id: '',
-      refund_type: 1,
-      expected_refund_date: '',
-      ...order.echo,
-    },
-    key: order.key,
-    uid: String(order.uid),
-    ...executed(),
-  });
-}
-
-/** 『交易完成回傳資訊』: the payment report. */
-function paymentReport(order: PayPageOrder): Record<string, unknown> {
-  const paid = order.prc === '250';
+/** 『交易完成回傳資訊』 (and 『非即時交易回傳資訊』 while a deferred payment waits): the payment report. */
+export function paymentReport(order: PayPageOrder): Record<string, unknown> {
+  const paid = order.paidCost > 0 || order.prc === '245';
+  const card = CARD_TOOLS.has(order.pfn) && paid;
+  const waitingFor = order.deferred;
   return {
     uid: order.uid,
     key: order.key,
     prc: order.prc,
     finishtime: order.finishedAt === null ? '' : formatTaiwanTimestamp(order.finishedAt),
-    cardno: paid ? '493817******0003' : '',
+    cardno: card ? '493817******0003' : '',
     acode: order.acode,
-    card_type: paid ? 1 : '',
-    issuing_bank: '',
-    issuing_bank_uid: '',
+    card_type: card ? '1' : '0',
+    issuing_bank: card ? '合作金庫' : '',
+    issuing_bank_uid: card ? '006' : '',
     is_agent_charge: 0,
-    transaction_mode: paid ? 1 : 0,
-    supplier_name: paid ? 'simulator' : '',
-    supplier_code: paid ? 'SIM' : '',
+    transaction_mode: paid || waitingFor !== null ? 1 : 0,
+    supplier_name: paid || waitingFor !== null ? 'simulator' : '',
+    supplier_code: paid || waitingFor !== null ? 'T0' : '',
     order_id: order.orderId,
     user_id: order.userId,
     cost: order.cost,
     currency: order.currency,
-    actual_cost: paid ? order.cost : 0,
+    actual_cost: order.paidCost,
     actual_currency: order.currency,
-    price: '',
-    actual_price: '',
+    price: 0,
+    actual_price: 0,
     recharge_code: '',
     love_cost: 0,
     retmsg: order.retmsg,
@@ -176,26 +256,76 @@ function paymentReport(order: PayPageOrder): Record<string, unknown> {
     trans_type: 1,
     redeem: '',
     installment: '',
-    payment_name: '',
-    nois: '',
-    group_id: '',
-    bank_id: '',
-    expired_date: '',
-    result_type: paid ? 4 : '',
-    result_content_type: order.pfn,
-    result_content: paid ? '{}' : '',
+    payment_name: order.recurring === null ? '' : `simulated ${order.recurring.period}`,
+    nois: order.recurring === null ? '' : String(order.recurring.charges.length),
+    group_id: order.recurring?.groupId ?? '',
+    bank_id: waitingFor?.bankId ?? '',
+    expired_date: waitingFor === null ? '' : formatTaiwanTimestamp(waitingFor.expiresAt),
+    result_type: 4,
+    result_content_type: waitingFor?.contentType ?? order.pfn,
+    result_content: JSON.stringify(waitingFor?.content ?? {}),
     ...order.echo,
   };
 }
 
-/** 『交易查詢』 answer of a PayPage order. */
-function orderState(order: PayPageOrder): Record<string, unknown> {
+/** 『交易查詢』 answer of a PayPage order; also the `content` of the capture and cancel answers. */
+export function orderState(services: Services, order: PayPageOrder): Record<string, unknown> {
+  const { echo_0, echo_1, echo_2, echo_3, echo_4, ...report } = paymentReport(order);
+  const invoice = invoiceFields(order, order.invoice);
+  const now = services.clock.now();
   return {
-    ...paymentReport(order),
+    ...report,
+    voucher_paid: [],
+    voucher_free: [],
+    pay_mode_uid: 1,
+    store_group_id: '',
     appropriation_date: '',
-    refund_order: order.refunds.map((r) => refundEntry(order, r)),
-    cancel_order: [],
-    invoice_state: 0,
+    invoice_state: invoice.state,
+    invoice_date: invoice.date,
+    invoice_wordtrack: invoice.wordtrack,
+    invoice_number: invoice.number,
+    invoice_rand_code: invoice.rand_code,
+    invoice_seller_ban: invoice.seller_ban,
+    invoice_buyer_ban: invoice.buyer_ban,
+    invoice_left_qrcode: invoice.left_qrcode,
+    invoice_middle_barcode: invoice.middle_barcode,
+    invoice_right_qrcode: invoice.right_qrcode,
+    invoice_title_type: invoice.title_type,
+    invoice_title: invoice.title,
+    invoice_print_type: invoice.print_type,
+    invoice_print_device: invoice.print_device,
+    invoice_amount: invoice.amount,
+    invoice_sales_amount: invoice.sales_amount,
+    invoice_tax_amount: invoice.tax_amount,
+    invoice_order_detail: invoice.order_detail,
+    invoice_ratetype: invoice.ratetype,
+    invoice_input_type: invoice.input_type,
+    invoice_cloud_type: order.invoice?.carrier.cloudType ?? '',
+    invoice_mobile_code: order.invoice?.carrier.mobileCode ?? '',
+    invoice_tax_id: order.invoice?.carrier.taxId ?? '',
+    invoice_natural_person: order.invoice?.carrier.naturalPerson ?? '',
+    invoice_love_code: order.invoice?.carrier.loveCode ?? '',
+    invoice_b2b_title: order.invoice?.carrier.b2bTitle ?? '',
+    invoice_b2b_id: order.invoice?.carrier.b2bId ?? '',
+    invoice_b2b_post_zone: order.invoice?.carrier.b2bPostZone ?? '',
+    invoice_b2b_address: order.invoice?.carrier.b2bAddress ?? '',
+    invoice_allowance: allowancesOf(order.invoice),
+    refund_order: order.refunds.map((r) => refundEntry(order, r, now)),
+    cancel_order:
+      order.cancelledAt === null
+        ? []
+        : [
+            {
+              uid: order.uid,
+              prc: '220',
+              cost: order.cost,
+              currency: order.currency,
+              actual_cost: order.cost,
+              actual_currency: order.currency,
+              retmsg: '取消成功',
+              finishtime: formatTaiwanTimestamp(order.cancelledAt),
+            },
+          ],
     items: order.items.map((i) => ({
       id: i.id,
       name: i.name,
@@ -203,6 +333,11 @@ function orderState(order: PayPageOrder): Record<string, unknown> {
       amount: i.amount,
       total: i.total,
     })),
+    echo_0,
+    echo_1,
+    echo_2,
+    echo_3,
+    echo_4,
   };
 }
 
@@ -216,6 +351,7 @@ function purchaseOrderState(services: Services, purchase: VoucherPurchase): Reco
     cost: v.cost,
   });
   const paid = purchase.code === '250';
+  const now = services.clock.now();
   return {
     uid: purchase.uid,
     key: purchase.key,
@@ -232,7 +368,12 @@ function purchaseOrderState(services: Services, purchase: VoucherPurchase): Reco
     retmsg: paid ? MSG.paid : '',
     pfn: purchase.pfn,
     trans_type: 1,
-    refund_order: purchase.refunds.map((r) => refundEntry(purchase, r)),
+    bank_id: purchase.deferred?.bankId ?? '',
+    expired_date: purchase.deferred === null ? '' : formatTaiwanTimestamp(purchase.deferred.expiresAt),
+    result_type: 4,
+    result_content_type: purchase.deferred?.contentType ?? purchase.pfn,
+    result_content: JSON.stringify(purchase.deferred?.content ?? {}),
+    refund_order: purchase.refunds.map((r) => refundEntry(purchase, r, now)),
     items: purchase.items.map((i) => ({
       id: i.id,
       name: i.name,
@@ -244,16 +385,22 @@ function purchaseOrderState(services: Services, purchase: VoucherPurchase): Reco
   };
 }
 
-function refundEntry(order: { readonly currency: string }, refund: MoneyRefund): Record<string, unknown> {
+/** 『交易查詢-退款資訊』: 230 once requested, 220 (取消成功) when cancelled before its upload. */
+function refundEntry(
+  order: { readonly currency: string },
+  refund: MoneyRefund,
+  now: Date,
+): Record<string, unknown> {
+  const cancelled = refund.cancelledAt !== null;
   return {
     uid: refund.refundUid,
-    prc: '230',
+    prc: cancelled ? '220' : '230',
     cost: refund.cost,
     currency: order.currency,
-    actual_cost: refund.cost,
+    actual_cost: cancelled ? 0 : refund.cost,
     actual_currency: order.currency,
-    retmsg: RETMSG['230'],
-    finishtime: formatTaiwanTimestamp(refund.at),
+    retmsg: cancelled ? '取消成功' : isUploaded(refund, now) ? '退款成功' : '退款申請中',
+    finishtime: formatTaiwanTimestamp(refund.cancelledAt ?? refund.at),
     appropriation_date: '',
   };
 }

@@ -5,6 +5,7 @@ import { isAnyPfn, paidWith, pfnCode } from '../pfn';
 import type { PurchaseCode, PurchaseItemRecord, Voucher, VoucherPurchase } from '../state/types';
 import type { RequestFor } from '../validation';
 import { changed, unchanged, type FlowResult, type Services } from './context';
+import { DEFAULT_LIMIT_PAY_DAYS, deferredPayment } from './deferred';
 
 /*
  * api/voucherservicepurchase and api/voucherservicequery (seed 000 購買票券交易 / 查詢), and what the payment
@@ -15,6 +16,9 @@ import { changed, unchanged, type FlowResult, type Services } from './context';
 
 const PURCHASE_MSG: Readonly<Record<PurchaseCode, string>> = {
   '200': MSG.awaitingPayment,
+  '260': MSG.awaitingDeferred,
+  '270': MSG.awaitingDeferred,
+  '280': MSG.awaitingDeferred,
   '250': MSG.paid,
   '290': MSG.paidMismatch,
   '380': MSG.paymentExpired,
@@ -81,6 +85,7 @@ export function purchase(
     pfn: '',
     finishedAt: null,
     refunds: [],
+    deferred: null,
   };
   state.addPurchase(record);
   return changed({
@@ -113,12 +118,25 @@ export function purchaseQuery(
 ): FlowResult {
   const found = services.state.purchaseByOrderId(merchant.uid, request.order_id);
   if (found === undefined) return unchanged(executionFailed('order_id (no such order)'));
-  return unchanged({ ...executed(), content: purchaseState(found) });
+  return unchanged({ ...executed(), content: purchaseState(services, found) });
 }
 
-/** 『購買票券交易查詢回傳』, which is also the body of the purchase report. */
-export function purchaseState(purchase: VoucherPurchase): Record<string, unknown> {
+/**
+ * 『購買票券交易查詢回傳』, which is also the body of the purchase report. Decision: once vouchers are issued it
+ * also lists them as seed 001's 『交易查詢』 does for voucher orders (`voucher_paid`/`voucher_free`, 『有償/無償
+ * 票券項目』), so a general customer (is_custom_serial 0) learns the MYTIX serials the gateway gave its vouchers;
+ * seed 000's table has no such field, and its client reads the content loosely.
+ */
+export function purchaseState(services: Services, purchase: VoucherPurchase): Record<string, unknown> {
   const paid = purchase.code === '250';
+  const vouchers = services.state.vouchers.filter((v) => v.purchaseUid === purchase.uid);
+  const entry = (v: Voucher) => ({
+    product_id: v.itemId,
+    serial_number: v.customSerialNo ?? v.serialNo,
+    name: v.name,
+    cost: v.isPaid ? v.cost : 0,
+  });
+  const waiting = purchase.deferred;
   return {
     uid: String(purchase.uid),
     key: purchase.key,
@@ -132,6 +150,21 @@ export function purchaseState(purchase: VoucherPurchase): Record<string, unknown
     actual_cost: paid ? String(purchase.cost) : '',
     actual_currency: paid ? purchase.currency : '',
     pfn: purchase.pfn,
+    ...(waiting === null
+      ? {}
+      : {
+          bank_id: waiting.bankId,
+          expired_date: formatTaiwanTimestamp(waiting.expiresAt),
+          result_type: 4,
+          result_content_type: waiting.contentType,
+          result_content: JSON.stringify(waiting.content),
+        }),
+    ...(vouchers.length === 0
+      ? {}
+      : {
+          voucher_paid: vouchers.filter((v) => v.isPaid).map(entry),
+          voucher_free: vouchers.filter((v) => !v.isPaid).map(entry),
+        }),
     ...purchase.echo,
   };
 }
@@ -139,8 +172,9 @@ export function purchaseState(purchase: VoucherPurchase): Record<string, unknown
 export type PaymentAction = 'pay' | 'cancel' | 'fail';
 
 /**
- * The buyer's decision on the payment page. Only an open (`200`) purchase moves; the answer says whether it did.
- * Paying issues the vouchers; abandoning or failing frees the custom serials for reuse.
+ * The buyer's decision on the payment page. An open (`200`) purchase moves; paying with a deferred tool (ATM,
+ * convenience store, WEBATM) only hands out the codes (260/270/280) and a second `pay` is the money arriving.
+ * Paying issues the vouchers; abandoning or failing frees the custom serials for reuse. Every move is reported.
  */
 export function settlePurchase(
   services: Services,
@@ -148,15 +182,29 @@ export function settlePurchase(
   action: PaymentAction,
   chosenPfn?: string,
 ): { moved: boolean } {
-  if (purchase.code !== '200') return { moved: false };
+  const waiting = purchase.deferred !== null && purchase.code === purchase.deferred.code;
+  if (purchase.code !== '200' && !waiting) return { moved: false };
+  // A code handed out can only be paid (or expire, see endDeferred); WEBATM (280) may also fail.
+  if (waiting && action === 'cancel') return { moved: false };
+  if (waiting && action === 'fail' && purchase.code !== '280') return { moved: false };
   const now = services.clock.now();
   purchase.finishedAt = now;
   switch (action) {
-    case 'pay':
+    case 'pay': {
+      if (!waiting) {
+        purchase.pfn = paidWith(purchase.requestedPfn, chosenPfn);
+        const deferred = deferredPayment(purchase.pfn, purchase.uid, now, DEFAULT_LIMIT_PAY_DAYS);
+        if (deferred !== undefined) {
+          purchase.deferred = deferred;
+          purchase.code = deferred.code;
+          purchase.finishedAt = null;
+          break;
+        }
+      }
       purchase.code = '250';
-      purchase.pfn = paidWith(purchase.requestedPfn, chosenPfn);
       issueVouchers(services, purchase, now);
       break;
+    }
     case 'cancel':
       purchase.code = 'A0002';
       services.state.releaseSerials(purchase);
@@ -167,7 +215,8 @@ export function settlePurchase(
       break;
   }
   const merchant = services.merchants.find('store', purchase.merchantUid);
-  if (merchant !== undefined) services.report(merchant, 'voucherservicepurchase', purchaseState(purchase));
+  if (merchant !== undefined)
+    services.report(merchant, 'voucherservicepurchase', purchaseState(services, purchase));
   return { moved: true };
 }
 
@@ -184,7 +233,7 @@ export function endDeferred(
   purchase: VoucherPurchase,
   end: DeferredEnd,
 ): { moved: boolean } {
-  const from = end === 'expire' ? ['200'] : ['200', '380'];
+  const from = end === 'expire' ? ['200', '260', '270', '280'] : ['200', '260', '270', '280', '380'];
   if (!from.includes(purchase.code)) return { moved: false };
   const now = services.clock.now();
   purchase.finishedAt = now;
@@ -192,11 +241,12 @@ export function endDeferred(
     purchase.code = '380';
   } else {
     purchase.code = '290';
-    purchase.pfn = paidWith(purchase.requestedPfn, undefined);
+    if (purchase.pfn === '') purchase.pfn = paidWith(purchase.requestedPfn, undefined);
     issueVouchers(services, purchase, now);
   }
   const merchant = services.merchants.find('store', purchase.merchantUid);
-  if (merchant !== undefined) services.report(merchant, 'voucherservicepurchase', purchaseState(purchase));
+  if (merchant !== undefined)
+    services.report(merchant, 'voucherservicepurchase', purchaseState(services, purchase));
   return { moved: true };
 }
 
@@ -226,4 +276,6 @@ function issueVouchers(services: Services, purchase: VoucherPurchase, now: Date)
     for (let k = 0; k < item.giftNumber; k += 1)
       services.state.addVoucher(issue(item, false, item.giftSerials[k]));
   }
+  const paid = purchase.items.reduce((sum, item) => sum + item.cost * item.amount, 0);
+  services.state.holdings.record(purchase.merchantUid, 'voucher_purchase_paid', paid, now, purchase.orderId);
 }

@@ -2,7 +2,7 @@ import { formatTaiwanTimestamp } from '@tixclear/domain';
 import { echoOf, executed, executionFailed, invalidData, MSG, systemError, withDetail } from '../answers';
 import type { Merchant } from '../merchants';
 import { SimulatorState } from '../state/store';
-import type { OfflineRedemption, RedeemedVoucherAnswer, Redemption } from '../state/types';
+import type { OfflineRedemption, RedeemedVoucherAnswer, Redemption, Voucher } from '../state/types';
 import type { RequestFor } from '../validation';
 import { changed, unchanged, type FlowResult, type Services } from './context';
 import { lookupActive, splitVouchers } from './vouchers';
@@ -41,6 +41,7 @@ export function redeem(
       voucher.status = 'redeemed';
       voucher.redeemedBy = { kind: 'online', orderId: request.order_id, at: now };
     }
+    recordFees(services, found.vouchers, items, now, request.order_id);
   }
   const ids = services.ids();
   const record: Redemption = {
@@ -60,6 +61,25 @@ export function redeem(
   const answer = redemptionAnswer(record);
   services.report(merchant, 'vouchertransaction', answer);
   return changed(answer);
+}
+
+/**
+ * The fees the gateway keeps on a redemption: escrow_fee + gateway_fee of each paid voucher, out of the holdings
+ * of the voucher's issuer. `items` are the split of `vouchers`, in the same order.
+ */
+export function recordFees(
+  services: Services,
+  vouchers: readonly Voucher[],
+  items: readonly RedeemedVoucherAnswer[],
+  at: Date,
+  orderId: string,
+): void {
+  for (const [index, item] of items.entries()) {
+    const issuer = vouchers[index]?.issuerUid;
+    if (item.is_paid !== 1 || issuer === undefined) continue;
+    const kept = item.fee.escrow_fee + item.fee.gateway_fee;
+    services.state.holdings.record(issuer, 'redemption_fees', -kept, at, orderId);
+  }
 }
 
 /** 『票券核銷交易』回傳欄位, also the report (『票券核銷交易回傳資訊』). */

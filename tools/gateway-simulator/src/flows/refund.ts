@@ -37,6 +37,8 @@ export function refundVouchers(
       voucher.status = 'refunded';
       voucher.refundedBy = { orderId: request.order_id, at: now };
     }
+    const cost = found.vouchers.reduce((sum, v) => sum + v.cost, 0);
+    state.holdings.record(merchant.uid, 'voucher_refund', -cost, now, request.order_id);
   }
   const ids = services.ids();
   const record: VoucherRefund = {

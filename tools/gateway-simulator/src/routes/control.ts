@@ -64,6 +64,23 @@ export async function handleControl(
       /^\/_control\/orders\/(\d+)\/(expire|mismatch)$/,
       ({ match }) => control.endDeferred(Number(part(match, 1)), part(match, 2) as 'expire' | 'mismatch'),
     ],
+    ['POST', /^\/_control\/orders\/(\d+)\/charge$/, ({ match }) => control.charge(Number(part(match, 1)))],
+    [
+      'POST',
+      /^\/_control\/ewallet\/(\d+)\/(bind|fail)$/,
+      ({ match }) => control.bindEwallet(Number(part(match, 1)), part(match, 2) as 'bind' | 'fail'),
+    ],
+    [
+      'GET',
+      /^\/_control\/holdings\/([^/]+)$/,
+      ({ match, url: u }) => {
+        const date = u.searchParams.get('date') ?? undefined;
+        const balance = control.holdings(part(match, 1), date);
+        return u.searchParams.has('movements')
+          ? { ...balance, list: control.holdingMovements(part(match, 1)) }
+          : balance;
+      },
+    ],
     [
       'GET',
       /^\/_control\/payoff\/([^/]+)$/,

@@ -1,8 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { settleOrder, settlePurchase, type PaymentAction, type Services } from '../flows/index';
+import {
+  settleBinding,
+  settleOrder,
+  settlePurchase,
+  type PaymentAction,
+  type Services,
+} from '../flows/index';
 import { BodyTooLargeError, parseFields, readBody } from '../http/body';
 import { sendHtml, sendJson, sendText } from '../http/respond';
-import { renderPaymentPage, type PageModel } from '../payment-page';
+import { escapeHtml, renderPaymentPage, type PageModel } from '../payment-page';
 import type { PayPageOrder, VoucherPurchase } from '../state/types';
 
 /*
@@ -13,6 +19,8 @@ import type { PayPageOrder, VoucherPurchase } from '../state/types';
  */
 
 export const PAYMENT_PATH = /^\/(voucher|payment)\/(\d+)\.html$/;
+/** The e-wallet binding page of api/ewalletbind: POST (or `action=bind`) binds a card, `action=fail` fails. */
+export const EWALLET_PATH = /^\/ewallet\/(\d+)\.html$/;
 
 export async function handlePaymentPage(
   request: IncomingMessage,
@@ -82,4 +90,37 @@ function modelOf(order: VoucherPurchase | PayPageOrder): PageModel {
     msg: order.retmsg,
     open: order.prc === '200',
   };
+}
+
+export async function handleEwalletPage(
+  request: IncomingMessage,
+  response: ServerResponse,
+  services: Services,
+  uid: number,
+): Promise<void> {
+  const binding = services.state.bindings.get(uid);
+  if (binding === undefined) return sendText(response, 'No such binding.', 404);
+  const page = () =>
+    `<!doctype html>\n<html lang="zh-Hant"><head><meta charset="utf-8"><title>MYPAY 電子錢包綁定 (simulator)</title></head>` +
+    `<body><h1>MYPAY 電子錢包綁定 (simulator)</h1><p>user <code>${escapeHtml(binding.userId)}</code>: ` +
+    `<b data-status="${binding.status}">${binding.status}</b></p>` +
+    (binding.status === 'open' ? '<form method="post"><button type="submit">Bind</button></form>' : '') +
+    '</body></html>\n';
+  if (request.method === 'GET' || request.method === 'HEAD') return sendHtml(response, page());
+  if (request.method !== 'POST') return sendText(response, 'GET or POST only.', 405, { allow: 'GET, POST' });
+  let body: string;
+  try {
+    body = await readBody(request);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return sendText(response, error.message, 413);
+    throw error;
+  }
+  const fields = body.trim() === '' ? {} : (parseFields(request.headers['content-type'], body) ?? {});
+  const action = fields.action === undefined || fields.action === '' ? 'bind' : fields.action;
+  if (action !== 'bind' && action !== 'fail') return sendText(response, 'action must be bind or fail.', 400);
+  const { moved } = settleBinding(services, binding, action);
+  const status = moved ? 200 : 409;
+  if ((request.headers.accept ?? '').includes('application/json'))
+    return sendJson(response, { uid, status: binding.status, moved }, status);
+  sendHtml(response, page(), status);
 }

@@ -1,5 +1,7 @@
 import type { MerchantMode } from '../merchants';
+import { Holdings } from './holdings';
 import type {
+  EwalletBinding,
   OfflineRedemption,
   PayoffBatch,
   PayPageOrder,
@@ -29,6 +31,11 @@ export class SimulatorState {
   readonly offline = new Map<string, OfflineRedemption>();
   readonly batches = new Map<string, PayoffBatch>();
   readonly requests: RequestLogEntry[] = [];
+  readonly bindings = new Map<number, EwalletBinding>();
+  /** Money the gateway holds per merchant (see holdings.ts). */
+  readonly holdings = new Holdings();
+  /** The last e-invoice number handed out (one track for the whole simulated gateway). */
+  invoiceSeq = 0;
 
   readonly #purchaseByOrder = new Map<string, number>();
   readonly #orderByOrderId = new Map<string, number>();
@@ -47,6 +54,9 @@ export class SimulatorState {
     this.offline.clear();
     this.batches.clear();
     this.requests.length = 0;
+    this.bindings.clear();
+    this.holdings.reset();
+    this.invoiceSeq = 0;
     this.#purchaseByOrder.clear();
     this.#orderByOrderId.clear();
     this.#reservedSerials.clear();
@@ -162,6 +172,7 @@ export class SimulatorState {
         refunds: [...this.refunds.values()],
         offlineRedemptions: [...this.offline.values()],
         orders: [...this.orders.values()],
+        ewalletBindings: [...this.bindings.values()],
         payoffBatches: [...this.batches.values()],
         requests: this.requests,
       }),

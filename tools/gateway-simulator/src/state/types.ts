@@ -14,8 +14,23 @@ export interface Echo {
   echo_4: string;
 }
 
-/** 購買票券交易狀態碼 the simulator produces: open, paid, failed, abandoned. */
-export type PurchaseCode = '200' | '250' | '290' | '300' | '380' | 'A0002';
+/**
+ * 購買票券交易狀態碼 the simulator produces: open, waiting for a deferred payment (260 convenience-store code,
+ * 270 virtual account, 280 WEBATM), paid, paid with the wrong amount, failed, expired, abandoned.
+ */
+export type PurchaseCode = '200' | '260' | '270' | '280' | '250' | '290' | '300' | '380' | 'A0002';
+
+/** A deferred payment's means (seed 001 附錄二 260/270/280): the codes the buyer pays with later. */
+export interface DeferredPayment {
+  readonly code: '260' | '270' | '280';
+  readonly pfn: string;
+  /** 『資料內容所屬支付名稱』 of `result_content` (E_COLLECTION, IBON, BARCODE, WEBATM). */
+  readonly contentType: string;
+  /** `result_content`: 『虛擬帳號回傳欄位』, 『ibon』, ... */
+  readonly content: Readonly<Record<string, string>>;
+  readonly bankId: string;
+  readonly expiresAt: Date;
+}
 
 export interface PurchaseItemRecord {
   readonly id: string;
@@ -39,6 +54,12 @@ export interface MoneyRefund {
   readonly cost: number;
   readonly at: Date;
   readonly deviceId: string | null;
+  /** Queued refunds leave for the provider at the next Taiwan midnight (seed 001 取消退款); until then cancellable. */
+  readonly uploadAt: Date;
+  /** Set by api/refundcancel before the upload: the refund never happens. */
+  cancelledAt: Date | null;
+  /** What it did to the order's invoice: 4 voided, 6 allowance; null when the order had none. */
+  readonly invoiceEffect: 4 | 6 | null;
 }
 
 export interface VoucherPurchase {
@@ -60,6 +81,8 @@ export interface VoucherPurchase {
   pfn: string;
   finishedAt: Date | null;
   refunds: MoneyRefund[];
+  /** The codes of a deferred payment (ATM, convenience store), once the buyer chose one. */
+  deferred: DeferredPayment | null;
 }
 
 export type VoucherStatus = 'active' | 'redeemed' | 'refunded';
@@ -141,8 +164,57 @@ export interface OfflineRedemption {
   readonly content: Readonly<Record<string, unknown>>;
 }
 
-/** PayPage order codes the simulator produces (附錄二). */
-export type OrderCode = '200' | '250' | '300' | 'A0002' | '230';
+/**
+ * PayPage order codes the simulator produces (附錄二): 200 open, 245 authorised, 247 capture in progress, 250
+ * paid, 260/270/280 waiting for a deferred payment, 290 paid with the wrong amount, 300 failed (also a cancelled
+ * authorisation, as the seed's sample shows), 380 expired, A0002 abandoned, 230 fully refunded.
+ */
+export type OrderCode =
+  '200' | '245' | '247' | '250' | '260' | '270' | '280' | '290' | '300' | '380' | 'A0002' | '230';
+
+/** 『商品細項』 of an invoice. */
+export interface InvoiceLine {
+  readonly Description: string;
+  readonly Quantity: string;
+  readonly UnitPrice: string;
+  readonly Amount: string;
+}
+
+/** How the buyer gets the invoice (the `invoice_*` request fields, as sent). */
+export interface InvoiceCarrier {
+  readonly inputType: 1 | 2 | 3;
+  readonly cloudType: number | null;
+  readonly taxId: string;
+  readonly mobileCode: string;
+  readonly naturalPerson: string;
+  readonly loveCode: string;
+  readonly b2bTitle: string;
+  readonly b2bId: string;
+  readonly b2bPostZone: string;
+  readonly b2bAddress: string;
+}
+
+/** An e-invoice of a PayPage order. `state` is 『電子發票開立狀態類型』: 2 issued, 4 void, 6 allowance. */
+export interface InvoiceRecord {
+  state: 2 | 4 | 6;
+  readonly issuedAt: Date;
+  readonly wordtrack: string;
+  readonly number: string;
+  readonly randCode: string;
+  readonly sellerBan: string;
+  readonly amount: number;
+  readonly lines: readonly InvoiceLine[];
+  readonly carrier: InvoiceCarrier;
+  /** 『電子發票折讓資訊』: one per refund booked as an allowance. */
+  readonly allowances: { readonly uid: number; readonly amount: number; readonly lines: InvoiceLine[] }[];
+}
+
+/** One charge of a recurring (direct debit) order: 期數 `nois`. */
+export interface RecurringCharge {
+  readonly nois: number;
+  readonly at: Date;
+  readonly cost: number;
+}
 
 export interface PayPageItem {
   readonly id: string;
@@ -171,6 +243,43 @@ export interface PayPageOrder {
   acode: string;
   finishedAt: Date | null;
   refunds: MoneyRefund[];
+  /** `creditcard_is_automatic_payment` 0: a card payment is only authorised (245) until captured. */
+  readonly manualCapture: boolean;
+  /** The money the buyer paid (captured, or the sum of recurring charges); what refunds may give back. */
+  paidCost: number;
+  /** Days a virtual account or convenience-store code stays payable (`limit_pay_days`). */
+  readonly limitPayDays: number;
+  deferred: DeferredPayment | null;
+  /** A recurring order (`regular` or pfn DIRECTDEBIT): its 定期定額式扣款編號 and charges. */
+  readonly recurring: {
+    readonly groupId: string;
+    readonly period: string;
+    readonly total: number;
+    readonly charges: RecurringCharge[];
+    /** disabledirectdebit: no charge on or after this Taiwan day (YYYYMMDD). */
+    stopFrom: string | null;
+    stopReason: string;
+  } | null;
+  /** `issue_invoice_state` 1 on the order: the invoice is issued when paid, with this carrier. */
+  readonly invoiceOnPayment: InvoiceCarrier | null;
+  invoice: InvoiceRecord | null;
+  /** A cancelled authorisation (cancel_order). */
+  cancelledAt: Date | null;
+}
+
+/** An e-wallet binding (api/ewalletbind): the binding page's outcome. */
+export interface EwalletBinding {
+  readonly merchantUid: string;
+  readonly uid: number;
+  readonly userId: string;
+  readonly pfn: string;
+  readonly cellphoneCode: string;
+  readonly cellphone: string;
+  readonly echo: Echo;
+  readonly createdAt: Date;
+  status: 'open' | 'bound' | 'failed';
+  virtualPan: string;
+  cardno: string;
 }
 
 export type PayoffBatchCode = 'S01' | 'S03' | 'S04' | 'S05';
