@@ -79,6 +79,10 @@ export {
   type FaultRuleInput,
 } from './faults';
 export {
+  PAYPAGE_STORE_KEY,
+  PAYPAGE_STORE_UID,
+  paypageSampleMerchant,
+  SAMPLE_PAY_MODES,
   SAMPLE_STORE_KEY,
   SAMPLE_STORE_UID,
   sampleMerchant,
@@ -90,4 +94,10 @@ export { ManualClock, mulberry32, type Clock, type IdGenerator } from './ports';
 export { DEFAULT_COMMAND_NAMES, type CommandNames } from './routes/api-init';
 export { Simulator } from './simulator';
 export { SimulatorState } from './state/store';
+export {
+  HOLDING_KINDS,
+  type HoldingKind,
+  type HoldingMovement,
+  type HoldingsBalance,
+} from './state/holdings';
 export { SIMULATED_COMMANDS, type SimulatedCommand } from './validation';

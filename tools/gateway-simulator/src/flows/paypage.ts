@@ -272,6 +272,8 @@ export function paymentReport(order: PayPageOrder): Record<string, unknown> {
 export function orderState(services: Services, order: PayPageOrder): Record<string, unknown> {
   const { echo_0, echo_1, echo_2, echo_3, echo_4, ...report } = paymentReport(order);
   const invoice = invoiceFields(order, order.invoice);
+  // The buyer's carrier is known from the order on, before the invoice exists (the seed's samples show it).
+  const carrier = order.invoice?.carrier ?? order.invoiceOnPayment;
   const now = services.clock.now();
   return {
     ...report,
@@ -300,15 +302,15 @@ export function orderState(services: Services, order: PayPageOrder): Record<stri
     invoice_order_detail: invoice.order_detail,
     invoice_ratetype: invoice.ratetype,
     invoice_input_type: invoice.input_type,
-    invoice_cloud_type: order.invoice?.carrier.cloudType ?? '',
-    invoice_mobile_code: order.invoice?.carrier.mobileCode ?? '',
-    invoice_tax_id: order.invoice?.carrier.taxId ?? '',
-    invoice_natural_person: order.invoice?.carrier.naturalPerson ?? '',
-    invoice_love_code: order.invoice?.carrier.loveCode ?? '',
-    invoice_b2b_title: order.invoice?.carrier.b2bTitle ?? '',
-    invoice_b2b_id: order.invoice?.carrier.b2bId ?? '',
-    invoice_b2b_post_zone: order.invoice?.carrier.b2bPostZone ?? '',
-    invoice_b2b_address: order.invoice?.carrier.b2bAddress ?? '',
+    invoice_cloud_type: carrier?.cloudType ?? '',
+    invoice_mobile_code: carrier?.mobileCode ?? '',
+    invoice_tax_id: carrier?.taxId ?? '',
+    invoice_natural_person: carrier?.naturalPerson ?? '',
+    invoice_love_code: carrier?.loveCode ?? '',
+    invoice_b2b_title: carrier?.b2bTitle ?? '',
+    invoice_b2b_id: carrier?.b2bId ?? '',
+    invoice_b2b_post_zone: carrier?.b2bPostZone ?? '',
+    invoice_b2b_address: carrier?.b2bAddress ?? '',
     invoice_allowance: allowancesOf(order.invoice),
     refund_order: order.refunds.map((r) => refundEntry(order, r, now)),
     cancel_order:

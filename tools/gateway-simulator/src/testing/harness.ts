@@ -3,7 +3,7 @@ import { twd } from '@tixclear/domain';
 import { GatewayClient, type GatewayClientConfig, type RequestOf } from '@tixclear/gateway-client';
 import type { SimulatorOptions } from '../config';
 import { startSimulator, type RunningSimulator } from '../index';
-import { SAMPLE_STORE_KEY, SAMPLE_STORE_UID } from '../merchants';
+import { PAYPAGE_STORE_KEY, PAYPAGE_STORE_UID, SAMPLE_STORE_KEY, SAMPLE_STORE_UID } from '../merchants';
 
 /* Shared by the specs: a simulator on port 0, a client for the sample merchant, and ready-made requests. */
 
@@ -139,4 +139,40 @@ export async function sendRaw(
   });
   const response = await fetch(sim.baseUrl, { method: 'POST', body });
   return (await response.json()) as Record<string, unknown>;
+}
+
+/** Seed 001's sample merchant (MYPAY LINK PayPage), registered by default. */
+export const PAYPAGE = { uid: PAYPAGE_STORE_UID, key: PAYPAGE_STORE_KEY } as const;
+
+/**
+ * A command of the PayPage sample merchant, sent raw (wire JSON in, the answer's JSON text parsed out); `store_uid`
+ * added but for the two queries, which have none.
+ */
+export function sendPaypage(
+  sim: RunningSimulator,
+  command: string,
+  payload: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const inner =
+    command === 'queryorder' || command === 'invoice' ? payload : { store_uid: PAYPAGE.uid, ...payload };
+  return sendRaw(sim, `api/${command}`, inner, PAYPAGE);
+}
+
+/** `api/orders` of the PayPage sample merchant: one item of `cost`, plus whatever `extra` sets. */
+export async function openPaypageOrder(
+  sim: RunningSimulator,
+  orderId: string,
+  cost = 100,
+  extra: Record<string, unknown> = {},
+): Promise<{ uid: number; key: string; url: string }> {
+  const answer = await sendPaypage(sim, 'orders', {
+    user_id: 'phper',
+    order_id: orderId,
+    ip: '127.0.0.1',
+    cost,
+    items: [{ id: '1', name: '倚天劍模型', cost, amount: 1, total: cost }],
+    ...extra,
+  });
+  if (answer.code !== '200') throw new Error(`orders ${orderId}: ${JSON.stringify(answer)}`);
+  return answer as unknown as { uid: number; key: string; url: string };
 }
