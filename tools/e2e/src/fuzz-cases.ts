@@ -1,6 +1,7 @@
 import { encryptEnvelope, encryptJson } from '@tixclear/crypto';
 import { SAMPLE_PARTNER } from '@tixclear/db';
 import fc from 'fast-check';
+import { paymentRequest } from './payments-requests';
 import { purchaseReport, purchaseRequest } from './requests';
 
 /*
@@ -29,6 +30,10 @@ const COMMANDS = [
   'voucherrefund',
   'voucherrefundquery',
   'voucheroffline',
+  'orders',
+  'queryorder',
+  'refund',
+  'esvcrefund',
 ] as const;
 type Command = (typeof COMMANDS)[number];
 
@@ -87,14 +92,26 @@ function template(command: Command): Record<string, unknown> {
         pay_token: 'MYTIXFUZZFUZZFUZZFUZZ',
         order_id: 'FUZZOFFLINE',
       };
+    case 'orders':
+      return paymentRequest(100, 'FUZZPAYMENT');
+    case 'queryorder':
+      return { uid: '999999999', key: 'FUZZNOSUCHKEY' };
+    case 'refund':
+    case 'esvcrefund':
+      return { store_uid: UID, uid: '999999999', key: 'FUZZNOSUCHKEY', cost: 10 };
   }
 }
 
+/** The answer code of a refusal: `100`, but `B500` for esvcrefund (seed 003 gives it no other). */
+export function refusalCodeOf(kind: string): string {
+  return kind.startsWith('esvcrefund ') ? 'B500' : '100';
+}
+
 /** Top-level fields of the templates that may be left out (deleting them breaks nothing). */
-const OPTIONAL = new Set(['currency', 'reimbursement_from_type', 'echo_0', 'echo_4']);
+const OPTIONAL = new Set(['currency', 'reimbursement_from_type', 'echo_0', 'echo_4', 'user_name', 'pfn']);
 
 /** Commands that would reach the gateway if their request were valid: they always get a breaking mutation. */
-const MUTATING: readonly Command[] = ['voucherservicepurchase', 'voucheroffline'];
+const MUTATING: readonly Command[] = ['voucherservicepurchase', 'voucheroffline', 'orders'];
 
 /** A value no field of the given template value accepts. */
 function wrongTypeFor(value: unknown, pick: number): unknown {
@@ -394,6 +411,26 @@ const requestsAboutNothing = fc
     return { kind: `${command} about nothing`, path: '/api/init', ...formOrJson(fields, json) };
   });
 
+/** E': PayPage requests naming gateway uids that are none of the partner's orders (never asked upstream). */
+const paymentsAboutNothing = fc
+  .tuple(
+    fc.constantFrom<Command>('queryorder', 'refund', 'esvcrefund'),
+    fc.stringMatching(/^[0-9]{1,12}$/),
+    fc.oneof(fc.stringMatching(/^[A-Za-z0-9]{1,40}$/), fc.constantFrom(...UNICODE_JUNK.slice(4))),
+    fc.integer({ min: 1, max: 1_000_000 }),
+    fc.boolean(),
+    ivArb,
+  )
+  .map(([command, uid, key, cost, json, iv]): FuzzCase => {
+    const request = { ...template(command), uid, key, ...(command === 'queryorder' ? {} : { cost }) };
+    const fields = {
+      store_uid: UID,
+      service: service(`api/${command}`, iv),
+      encry_data: encryptJson(request, KEY, iv),
+    };
+    return { kind: `${command} about nothing`, path: '/api/init', ...formOrJson(fields, json) };
+  });
+
 /** F: commands we do not take, and services that are not services. */
 const unknownCommands = fc
   .tuple(
@@ -401,8 +438,8 @@ const unknownCommands = fc
       fc.string({ maxLength: 40 }).map((cmd) => ({ service_name: 'api', cmd })),
       fc
         .constantFrom(
-          'api/orders',
-          'api/esvcrefund',
+          'api/ORDERS',
+          'api/esvcrefund ',
           'api/payoffremittance',
           'API/VOUCHERQUERY',
           'api/voucherquery ',
@@ -446,6 +483,7 @@ export const apiInitCases: fc.Arbitrary<FuzzCase> = fc.oneof(
   { arbitrary: envelopeOfNonJson, weight: 1 },
   { arbitrary: brokenRequests, weight: 5 },
   { arbitrary: requestsAboutNothing, weight: 1 },
+  { arbitrary: paymentsAboutNothing, weight: 1 },
   { arbitrary: unknownCommands, weight: 1 },
   { arbitrary: unknownPartners, weight: 1 },
 );
@@ -569,10 +607,25 @@ export const notifyCases: fc.Arbitrary<FuzzCase> = fc.oneof(
 // The REST door (sent with the sample partner's API key and a fresh Idempotency-Key): well-formed JSON that
 // nests too deep or carries text too long for what it names. Each must be refused with a 4xx and a code.
 
-const REST_ROUTES = ['/v1/purchases', '/v1/redemptions', '/v1/redemptions/offline', '/v1/refunds'] as const;
+const REST_ROUTES = [
+  '/v1/purchases',
+  '/v1/redemptions',
+  '/v1/redemptions/offline',
+  '/v1/refunds',
+  '/v1/payments',
+  '/v1/payments/FUZZNOSUCHPAYMENT/refunds',
+  '/v1/eticket-refunds',
+] as const;
 
 /** A REST body from the command's template (the key names the store, so store_uid is left out). */
 function restTemplate(route: (typeof REST_ROUTES)[number]): Record<string, unknown> {
+  if (route === '/v1/payments/FUZZNOSUCHPAYMENT/refunds') return { refund_order_id: 'FUZZR1', cost: 10 };
+  if (route === '/v1/eticket-refunds')
+    return { refund_order_id: 'FUZZE1', order_id: 'FUZZNOSUCHORDER', cost: 10 };
+  if (route === '/v1/payments') {
+    const { store_uid: _store, ...payment } = template('orders');
+    return payment;
+  }
   const command: Command =
     route === '/v1/purchases'
       ? 'voucherservicepurchase'

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { encryptJson } from '@tixclear/crypto';
 import { SAMPLE_PARTNER } from '@tixclear/db';
 import fc from 'fast-check';
-import { apiInitCases, notifyCases, restCases, type FuzzCase } from './fuzz-cases';
+import { apiInitCases, notifyCases, refusalCodeOf, restCases, type FuzzCase } from './fuzz-cases';
 import { paidPurchase, reportsSettled, rowCounts } from './flows';
 import { purchaseRequest, redeemRequest } from './requests';
 import { startStack, type Stack } from './stack';
@@ -45,7 +45,7 @@ async function send(apiUrl: string, c: FuzzCase, apiKey?: string): Promise<Outco
 async function runAll(
   apiUrl: string,
   cases: readonly FuzzCase[],
-  check: (outcome: Outcome) => string | undefined,
+  check: (outcome: Outcome, c: FuzzCase) => string | undefined,
   apiKey?: string,
 ): Promise<{ problems: string[]; codes: Map<string, number> }> {
   const problems: string[] = [];
@@ -59,7 +59,7 @@ async function runAll(
         contentType: '',
         text: String(error),
       }));
-      const problem = check(outcome);
+      const problem = check(outcome, c);
       const label = `${outcome.status} ${summary(outcome)}`;
       codes.set(label, (codes.get(label) ?? 0) + 1);
       if (problem)
@@ -79,8 +79,8 @@ function summary(outcome: Outcome): string {
   }
 }
 
-/** /api/init: a 4xx or 200 JSON answer in the gateway's shape, `100`, whatever came in. */
-function checkApiInit(outcome: Outcome): string | undefined {
+/** /api/init: a 4xx or 200 JSON answer in the gateway's shape, `100` (esvcrefund: `B500`), whatever came in. */
+function checkApiInit(outcome: Outcome, c: FuzzCase): string | undefined {
   if (outcome.status === 0) return 'no answer';
   if (outcome.status >= 500) return 'a server error';
   if (!outcome.contentType.startsWith('application/json')) return `content type ${outcome.contentType}`;
@@ -92,7 +92,7 @@ function checkApiInit(outcome: Outcome): string | undefined {
   }
   const code = (body as { code?: unknown } | null)?.code;
   if (typeof code !== 'string') return 'no code';
-  if (code !== '100') return `code ${code}`;
+  if (code !== refusalCodeOf(c.kind)) return `code ${code}`;
   return undefined;
 }
 

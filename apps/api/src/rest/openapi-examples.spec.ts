@@ -22,6 +22,7 @@ describe('the OpenAPI examples', () => {
     ['RedemptionRequest', 'vouchertransaction', { store_uid: STORE }],
     ['OfflineRedemptionRequest', 'voucheroffline', {}],
     ['RefundRequest', 'voucherrefund', { store_uid: STORE }],
+    ['PaymentRequest', 'orders', { store_uid: STORE }],
   ] as const)('%s is a valid %s request', (name, command, added) => {
     const result = parse(command, 'request', { ...added, ...requestExamples[name] });
     expect(result.error?.issues ?? []).toEqual([]);
@@ -35,9 +36,24 @@ describe('the OpenAPI examples', () => {
     ['PurchaseQuery', 'voucherservicequery'],
     ['RedemptionQuery', 'voucherquery'],
     ['RefundQuery', 'voucherrefundquery'],
+    ['Payment', 'orders'],
+    ['PaymentQuery', 'queryorder'],
+    ['PaymentRefund', 'refund'],
+    ['ETicketRefund', 'esvcrefund'],
   ] as const)("%s's data is a valid %s answer", (name, command) => {
     const result = parse(command, 'response', answerExamples[name].data);
     expect(result.error?.issues ?? []).toEqual([]);
+  });
+
+  it.each([
+    ['PaymentRefundRequest', 'refund'],
+    ['ETicketRefundRequest', 'esvcrefund'],
+  ] as const)('%s is a valid %s request once the order named gives its uid and key', (name, command) => {
+    const { refund_order_id: refundOrderId, ...body } = requestExamples[name] as Record<string, unknown>;
+    const { order_id: _order, ...rest } = body;
+    expect(typeof refundOrderId).toBe('string');
+    const wire = { ...rest, store_uid: STORE, uid: '81127', key: '9f0f1d8c6e2a4b7d8e3c5a1b2d4f6e8a' };
+    expect(parse(command, 'request', wire).error?.issues ?? []).toEqual([]);
   });
 
   it('has an envelope that opens with the sample partner key into a voucherquery of the redemption example', () => {

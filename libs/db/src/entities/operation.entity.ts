@@ -24,7 +24,10 @@ export type OperationKind = (typeof operationKinds)[number];
   'operations_purchase_state_check',
   `NOT ${inList('kind', paidOrderKinds)} OR ${inList('state', purchaseStates)}`,
 )
-@Check('operations_call_state_check', `${inList('kind', paidOrderKinds)} OR ${inList('state', gatewayCallStates)}`)
+@Check(
+  'operations_call_state_check',
+  `${inList('kind', paidOrderKinds)} OR ${inList('state', gatewayCallStates)}`,
+)
 @Index('operations_partner_order_uq', ['partnerId', 'orderId'], { unique: true })
 @Index('operations_upstream_order_uq', ['upstreamOrderId'], { unique: true })
 @Index('operations_state_idx', ['state', 'updatedAt'])

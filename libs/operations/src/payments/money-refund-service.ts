@@ -8,6 +8,7 @@ import type { GatewayPort } from '../ports';
 import type { OperationRecorder } from '../records/operation-recorder';
 import { assertOwnStore } from '../requests/partner-rules';
 import { requestHash } from '../requests/request-hash';
+import { wider } from '../requests/field-widths';
 import { parseRequest, toWire } from '../requests/validation';
 import {
   MONEY_REFUND_REPORT,
@@ -18,6 +19,9 @@ import {
   withPartnerOrderId,
   type MoneyRefundCommand,
 } from './payment-records';
+
+/** The width of operations.order_id: a longer id names no order of ours. */
+const ORDER_ID_WIDTH = 64;
 
 /**
  * Money refunds of a paid order, named by the gateway's uid and key: `api/refund` (seed 001, a PayPage payment)
@@ -64,6 +68,14 @@ export class MoneyRefundService {
         'refund_order_id',
       );
     }
+    // The order's uid and key are ours to fill in: a body naming them (or a store) is refused, not overridden.
+    const named = ['store_uid', 'uid', 'key'].find((field) => field in rest);
+    if (named) throw new OperationError(OperationErrorCode.RequestInvalid, 'not accepted here', named);
+    // The body is read (bounds, schema) before anything is looked up: a bad one names its field.
+    const storeUid = partner.partner.partnerUid;
+    parseRequest(command, { ...rest, store_uid: storeUid, uid: '0', key: '0' });
+    if (wider(paidOrderId, ORDER_ID_WIDTH))
+      throw new OperationError(OperationErrorCode.OrderNotFound, 'no such order', 'order_id');
     const order = await ownPayment(this.dataSource, partner, paidOrderId, REFUNDABLE[command]);
     if (!order.gatewayUid || !order.gatewayKey) {
       throw new OperationError(
