@@ -55,7 +55,15 @@ export type GatewayReportOutcome = (typeof gatewayReportOutcomes)[number];
 export const countedReportOutcomes = ['unknown_order', 'not_applicable', 'excess'] as const;
 export type CountedReportOutcome = (typeof countedReportOutcomes)[number];
 
-export const payableRoles = ['headquarters', 'sales', 'reimbursement'] as const;
+/** The three ledgers' shares, and the issuance fee of each layer (paid to the layer's collector). */
+export const payableRoles = [
+  'headquarters',
+  'sales',
+  'reimbursement',
+  'issuance_l1',
+  'issuance_l2',
+  'issuance_l3',
+] as const;
 export type PayableRole = (typeof payableRoles)[number];
 
 export const holdActionKinds = ['recleared', 'fee_accepted', 'settled_outside'] as const;

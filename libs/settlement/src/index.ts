@@ -12,3 +12,5 @@ export * from './exports';
 export * from './payouts';
 export * from './settlement';
 export * from './expiry';
+export * from './periods/index';
+export * from './chart/index';

@@ -1,11 +1,14 @@
 import type { DataSource } from 'typeorm';
-import { Account } from './accounts';
+import { Account, ESCROW_PARTY, EntryKind, GATEWAY_PARTY, MERCHANT_PREFIX } from './accounts';
 
 /**
- * Money in and out of the trust: a purchase paid up to the run's end date credits the trust liability with the
- * value of its paid vouchers (the gateway holds the money), a refund debits it back with the value of the
- * vouchers it refunded. One entry per operation, `(kind, reference)` unique, so re-running posts nothing
- * twice. Business dates are Taiwan dates of the operation's completion. Gift vouchers carry no money.
+ * Money in and out of the gateway's hands, for a run:
+ * - a purchase paid up to the run's end date credits the trust liability with the value of its paid vouchers
+ *   and debits the receivable of its merchant (the gateway holds the money); a refund is the reverse;
+ * - the fees the gateway kept out of the run's cleared vouchers (see {@link postFeesKept}).
+ * One entry per operation (per day and merchant for fees kept), `(kind, reference)` unique, so re-running
+ * posts nothing twice. Business dates are Taiwan dates of the operation's completion, or the first open day
+ * when that day is in a closed period (`books_open_from()`). Gift vouchers carry no money.
  */
 export async function postTrustMovements(
   dataSource: DataSource,
@@ -14,9 +17,9 @@ export async function postTrustMovements(
 ): Promise<number> {
   let posted = 0;
   for (const movement of [
-    { kind: 'purchase', state: 'paid', sign: -1, select: `v.purchase_operation_id = o.id` },
+    { kind: EntryKind.purchase, state: 'paid', sign: -1, select: `v.purchase_operation_id = o.id` },
     {
-      kind: 'refund',
+      kind: EntryKind.refund,
       state: 'succeeded',
       sign: 1,
       select: `v.holder_operation_id = o.id AND v.state = 'refunded'`,
@@ -24,12 +27,12 @@ export async function postTrustMovements(
   ] as const) {
     const rows = await dataSource.query<{ count: string }[]>(
       `WITH moved AS (
-         SELECT o.id, o.order_id, sum(v.cost) AS cost,
-                (o.completed_at AT TIME ZONE 'Asia/Taipei')::date AS business_date
-           FROM operations o JOIN vouchers v ON ${movement.select}
+         SELECT o.id, o.order_id, sum(v.cost) AS cost, '${MERCHANT_PREFIX}' || p.upstream_uid AS merchant,
+                GREATEST((o.completed_at AT TIME ZONE 'Asia/Taipei')::date, books_open_from()) AS business_date
+           FROM operations o JOIN vouchers v ON ${movement.select} JOIN partners p ON p.id = o.partner_id
           WHERE o.kind = '${movement.kind}' AND o.state = '${movement.state}' AND v.is_paid
             AND (o.completed_at AT TIME ZONE 'Asia/Taipei')::date <= $2::date
-          GROUP BY o.id),
+          GROUP BY o.id, p.upstream_uid),
        entries AS (
          INSERT INTO journal_entries (run_id, kind, reference, business_date, description)
          SELECT $1::uuid, '${movement.kind}', m.id::text, m.business_date, '${movement.kind} order ' || m.order_id
@@ -38,16 +41,61 @@ export async function postTrustMovements(
          RETURNING id, reference),
        lines AS (
          INSERT INTO journal_lines (entry_id, account, ledger, party, amount, serial_number)
-         SELECT e.id, l.account, NULL, NULL, l.amount, NULL
+         SELECT e.id, l.account, NULL, l.party, l.amount, NULL
            FROM entries e JOIN moved m ON m.id::text = e.reference
            CROSS JOIN LATERAL (VALUES
-             ('${Account.trustLiability}', ${movement.sign} * m.cost),
-             ('${Account.gatewayReceivable}', ${-movement.sign} * m.cost)) AS l(account, amount)
+             ('${Account.trustLiability}', NULL, ${movement.sign} * m.cost),
+             ('${Account.gatewayReceivable}', m.merchant, ${-movement.sign} * m.cost)) AS l(account, party, amount)
          RETURNING 1)
        SELECT count(*)::text AS count FROM entries`,
       [runId, periodEnd],
     );
     posted += Number(rows[0]?.count ?? 0);
   }
-  return posted;
+  return posted + (await postFeesKept(dataSource, runId));
+}
+
+/**
+ * The gateway keeps each paid voucher's escrow fee and gateway fee at redemption (online or offline), out of
+ * the money it holds for the merchant. Per business date of redemption and merchant, for the run's cleared
+ * vouchers: debit `fee_escrow` (party `institution:escrow`) and `fee_gateway` (party `institution:gateway`),
+ * which their clearing entries credited, and credit the merchant's `gateway_receivable` with both. Reference
+ * `<run>:<date>:<merchant>`, unique: once per run, day and merchant. Summed from the run's clearings (one row
+ * per voucher, the same figures as the journal lines), grouped first by partner, a handful of groups.
+ */
+export async function postFeesKept(dataSource: DataSource, runId: string): Promise<number> {
+  const rows = await dataSource.query<{ count: string }[]>(
+    `WITH per_partner AS (
+       SELECT partner_id, business_date, sum(escrow_fee) AS escrow_fee, sum(gateway_fee) AS gateway_fee
+         FROM clearings
+        WHERE run_id = $1 AND is_paid
+        GROUP BY partner_id, business_date),
+     kept AS (
+       SELECT GREATEST(c.business_date, books_open_from()) AS business_date, p.upstream_uid AS merchant,
+              sum(c.escrow_fee) AS escrow_fee, sum(c.gateway_fee) AS gateway_fee
+         FROM per_partner c JOIN partners p ON p.id = c.partner_id
+        GROUP BY 1, 2
+       HAVING sum(c.escrow_fee) + sum(c.gateway_fee) > 0),
+     entries AS (
+       INSERT INTO journal_entries (run_id, kind, reference, business_date, description)
+       SELECT $1::uuid, '${EntryKind.feeKept}', $1::text || ':' || k.business_date || ':' || k.merchant,
+              k.business_date, 'fees kept by the gateway, merchant ' || k.merchant
+         FROM kept k
+       ON CONFLICT (kind, reference) WHERE kind <> 'clearing' DO NOTHING
+       RETURNING id, reference),
+     lines AS (
+       INSERT INTO journal_lines (entry_id, account, ledger, party, amount, serial_number)
+       SELECT e.id, l.account, NULL, l.party, l.amount, NULL
+         FROM entries e JOIN kept k ON $1::text || ':' || k.business_date || ':' || k.merchant = e.reference
+         CROSS JOIN LATERAL (VALUES
+           ('${Account.feeEscrow}', '${ESCROW_PARTY}', k.escrow_fee),
+           ('${Account.feeGateway}', '${GATEWAY_PARTY}', k.gateway_fee),
+           ('${Account.gatewayReceivable}', '${MERCHANT_PREFIX}' || k.merchant, -(k.escrow_fee + k.gateway_fee)))
+           AS l(account, party, amount)
+        WHERE l.amount <> 0
+       RETURNING 1)
+     SELECT count(*)::text AS count FROM entries`,
+    [runId],
+  );
+  return Number(rows[0]?.count ?? 0);
 }

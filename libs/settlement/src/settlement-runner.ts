@@ -2,6 +2,7 @@ import { SettlementRunEntity } from '@tixclear/db';
 import type { FeeScheduleBook } from '@tixclear/fee-engine';
 import type { DataSource } from 'typeorm';
 import { Clearing, clearAll } from './clearing/index';
+import { closedThrough, PeriodError, PeriodErrorCode, periodRefusal } from './periods/index';
 import { postTrustMovements } from './posting';
 import { postExpiries } from './expiry';
 import { silentProgress, type ExportStep, type PayoutStep, type Progress } from './ports';
@@ -60,7 +61,13 @@ export class SettlementRunner {
     return this.dataSource.getRepository(SettlementRunEntity).findOneByOrFail({ periodStart, periodEnd });
   }
 
+  /**
+   * Runs (or resumes) the settlement of a period. A period with a closed day is refused (`PERIOD_CLOSED`),
+   * unless its run has posted already (a run paying out when the month closed finishes: its pay-offs post in
+   * the open period). Any posting the database refuses as in a closed period fails the run with that code.
+   */
   async run(periodStart: string, periodEnd: string, options: RunOptions = {}): Promise<RunResult | 'busy'> {
+    await this.#refuseClosed(periodStart, periodEnd);
     const run = await this.openRun(periodStart, periodEnd);
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
@@ -71,12 +78,28 @@ export class SettlementRunner {
       if (!locked) return 'busy';
       try {
         return await this.#continue(run.id, options);
+      } catch (error) {
+        throw periodRefusal(error);
       } finally {
         await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [run.id]);
       }
     } finally {
       await runner.release();
     }
+  }
+
+  async #refuseClosed(periodStart: string, periodEnd: string): Promise<void> {
+    const through = await closedThrough(this.dataSource);
+    if (through === null || periodStart > through) return;
+    const existing = await this.dataSource
+      .getRepository(SettlementRunEntity)
+      .findOneBy({ periodStart, periodEnd });
+    if (existing && existing.state !== 'clearing' && existing.state !== 'posting') return;
+    throw new PeriodError(
+      PeriodErrorCode.Closed,
+      `the books are closed through ${through}: no run posts into ${periodStart}..${periodEnd}`,
+      'period',
+    );
   }
 
   async #continue(runId: string, options: RunOptions): Promise<RunResult> {

@@ -16,11 +16,13 @@ import {
 } from './partner.entity';
 import { RedemptionLineEntity } from './redemption-line.entity';
 import {
+  AccountingPeriodEntity,
   ClearingBacklogEntity,
   ClearingEntity,
   JournalEntryEntity,
   JournalLineEntity,
   PayableEntity,
+  PeriodBalanceEntity,
   PayoutBatchEntity,
   PayoutItemEntity,
   SettlementHoldActionEntity,
@@ -61,6 +63,8 @@ export const entities = [
   JournalEntryEntity,
   JournalLineEntity,
   PayableEntity,
+  AccountingPeriodEntity,
+  PeriodBalanceEntity,
   PayoutBatchEntity,
   PayoutItemEntity,
   OperatorItemEntity,

@@ -402,3 +402,50 @@ export class PayoutItemEntity {
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
 }
+
+/**
+ * A closed accounting month (`YYYY-MM`, Taiwan dates), who closed it and when. Nothing posts on or before the
+ * last closed day: a trigger on `journal_entries` refuses it (migration ClosedPeriods); a correction posts in
+ * the open period and names the entry it corrects (`corrects_entry_id`).
+ */
+@Entity({ name: 'accounting_periods' })
+@Check('accounting_periods_month_check', `"period_start" <= "period_end"`)
+export class AccountingPeriodEntity {
+  @PrimaryColumn({ type: 'varchar', length: 7, primaryKeyConstraintName: 'PK_accounting_periods' })
+  period!: string;
+
+  @Column({ name: 'period_start', type: 'date' })
+  periodStart!: string;
+
+  @Column({ name: 'period_end', type: 'date' })
+  periodEnd!: string;
+
+  @Column({ name: 'closed_by', type: 'varchar', length: 100 })
+  closedBy!: string;
+
+  @CreateDateColumn({ name: 'closed_at', type: 'timestamptz' })
+  closedAt!: Date;
+
+  @Column({ type: 'varchar', length: 500, default: '' })
+  note!: string;
+}
+
+/** The balance of an account, ledger and party (blank when none) at a month's close: the next one's opening. */
+@Entity({ name: 'period_balances' })
+export class PeriodBalanceEntity {
+  @PrimaryColumn({ type: 'varchar', length: 7, primaryKeyConstraintName: 'PK_period_balances' })
+  @ForeignKey(() => AccountingPeriodEntity, { name: 'period_balances_period_fk' })
+  period!: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 40, primaryKeyConstraintName: 'PK_period_balances' })
+  account!: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 16, primaryKeyConstraintName: 'PK_period_balances' })
+  ledger!: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 120, primaryKeyConstraintName: 'PK_period_balances' })
+  party!: string;
+
+  @Column({ type: 'bigint', transformer: twdColumn })
+  balance!: number;
+}

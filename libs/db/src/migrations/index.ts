@@ -17,6 +17,7 @@ import { ForeignKeys1795340000052 } from './1795340000052-foreign-keys';
 import { PaymentOperations1795340000100 } from './1795340000100-payment-operations';
 import { VoucherTrustStart1795340000110 } from './1795340000110-voucher-trust-start';
 import { VoucherExpired1795340000111 } from './1795340000111-voucher-expired';
+import { ClosedPeriods1795340000200 } from './1795340000200-closed-periods';
 
 /** In order; TypeORM runs the ones not yet recorded in the `migrations` table. */
 export const migrations = [
@@ -39,4 +40,5 @@ export const migrations = [
   PaymentOperations1795340000100,
   VoucherTrustStart1795340000110,
   VoucherExpired1795340000111,
+  ClosedPeriods1795340000200,
 ];

@@ -36,6 +36,11 @@ export interface ClearingPass {
   periodEnd: string;
   from: string;
   horizon: string;
+  /**
+   * The first day of the books still open (null while no period is closed): a voucher of a closed period
+   * cleared now is posted on this day (its clearing keeps its redemption date).
+   */
+  openFrom: string | null;
 }
 
 export interface ChunkResult {
@@ -85,11 +90,13 @@ export class Clearing {
 
   /** Starts a run's clearing: where its fresh lines begin, and its horizon. */
   async open(runId: string, periodEnd: string): Promise<ClearingPass> {
-    const [{ from, horizon }] = await this.dataSource.query<[{ from: string; horizon: string }]>(
+    const [{ from, horizon, openFrom }] = await this.dataSource.query<
+      [{ from: string; horizon: string; openFrom: string | null }]
+    >(
       `SELECT (SELECT coalesce(max(clearing_horizon), 0)::text FROM settlement_runs) AS from,
-              pg_snapshot_xmin(pg_current_snapshot())::text AS horizon`,
+              pg_snapshot_xmin(pg_current_snapshot())::text AS horizon, books_open_from()::text AS "openFrom"`,
     );
-    return { runId, periodEnd, from, horizon };
+    return { runId, periodEnd, from, horizon, openFrom };
   }
 
   /** How many lines the pass will examine in its period (for progress). */
@@ -192,7 +199,7 @@ export class Clearing {
 
   async #write(tx: EntityManager, pass: ClearingPass, cleared: Cleared[], held: Held[]): Promise<void> {
     if (held.length > 0) await insertHolds(tx, pass.runId, held);
-    if (cleared.length > 0) await writeClearings(tx, pass.runId, cleared);
+    if (cleared.length > 0) await writeClearings(tx, pass.runId, cleared, pass.openFrom);
   }
 
   #judge(row: CandidateRow): { fee: FeeObject } | { reason: string } {

@@ -1,6 +1,14 @@
 import type { FeeObject } from '@tixclear/fee-engine';
 import type { EntityManager } from 'typeorm';
-import { Account, headquartersParty, issuanceFeeAccount, payableAccount } from '../accounts';
+import {
+  Account,
+  ESCROW_PARTY,
+  GATEWAY_PARTY,
+  headquartersParty,
+  issuanceFeeAccount,
+  issuanceParty,
+  payableAccount,
+} from '../accounts';
 import { copyRows, copyText, inPieces } from '../copy-in';
 import type { CandidateRow } from './candidates';
 
@@ -18,12 +26,14 @@ export interface Held {
  * Writes a chunk's clearings and, for each paid one, its balanced journal entry: the trust liability debited
  * the value; the fees and the three payables credited (zero lines left out; a gift voucher clears at zero and
  * needs no entry). Entry ids are drawn from the entries' own sequence first, so the lines can carry them. All
- * by COPY (see copy-in.ts; docs/benchmarks.md).
+ * by COPY (see copy-in.ts; docs/benchmarks.md). An entry is dated its voucher's redemption, or `openFrom` (the
+ * first open day of the books) when that date is in a closed period.
  */
 export async function writeClearings(
   tx: EntityManager,
   runId: string,
   cleared: readonly Cleared[],
+  openFrom: string | null = null,
 ): Promise<void> {
   const paid = cleared.filter((c) => c.row.is_paid);
   const entryIds = await drawEntryIds(tx, paid.length);
@@ -49,7 +59,7 @@ export async function writeClearings(
     inPieces(
       paid.length,
       (i) =>
-        `${entryIds[i]!}\t${runId}\tclearing\t${paid[i]!.row.id}\t${paid[i]!.row.business_date}\t` +
+        `${entryIds[i]!}\t${runId}\tclearing\t${paid[i]!.row.id}\t${postedOn(paid[i]!.row.business_date, openFrom)}\t` +
         `${copyText(`redeemed ${paid[i]!.row.serial_number}`)}\n`,
     ),
   );
@@ -58,6 +68,11 @@ export async function writeClearings(
     `journal_lines (entry_id, account, ledger, party, amount, serial_number)`,
     inPieces(paid.length, (i) => entryLines(entryIds[i]!, paid[i]!)),
   );
+}
+
+/** ISO dates compare as text: a date before the books' first open day is posted on that day. */
+function postedOn(businessDate: string, openFrom: string | null): string {
+  return openFrom !== null && businessDate < openFrom ? openFrom : businessDate;
 }
 
 /**
@@ -75,26 +90,32 @@ async function drawEntryIds(tx: EntityManager, count: number): Promise<string[]>
   return ids.split(',');
 }
 
+/** The ledger and party columns of the institutions' fee lines (no ledger), in COPY's text format. */
+const ESCROW_COLUMNS = `\\N\t${copyText(ESCROW_PARTY)}`;
+const GATEWAY_COLUMNS = `\\N\t${copyText(GATEWAY_PARTY)}`;
+
 /**
  * The lines of a voucher's clearing entry, in COPY's text format: debit positive and credit negative, so that
- * they sum to zero; zero lines are left out.
+ * they sum to zero; zero lines are left out. Every fee line names its collector: the escrow fee the trust
+ * institution, the gateway fee the gateway, the issuance fee the party of its layer (`issuanceParty`).
  */
 function entryLines(entryId: string, { row, fee }: Cleared): string {
   const tail = `\t${copyText(row.serial_number)}\n`;
   const noParty = '\\N\t\\N';
+  const headquarters = headquartersParty(row.partner_uid);
   // The split's parts are whole TWD already (the fee engine's Twd): negating them is exact.
   const line = (account: string, ledgerAndParty: string, amount: number) =>
     amount === 0 ? '' : `${entryId}\t${account}\t${ledgerAndParty}\t${amount}${tail}`;
   return (
     line(Account.trustLiability, noParty, fee.cost) +
-    line(Account.feeEscrow, noParty, -fee.escrow_fee) +
-    line(Account.feeGateway, noParty, -fee.gateway_fee) +
-    line(issuanceFeeAccount(fee.issuance_layer), noParty, -fee.issuance_fee) +
+    line(Account.feeEscrow, ESCROW_COLUMNS, -fee.escrow_fee) +
+    line(Account.feeGateway, GATEWAY_COLUMNS, -fee.gateway_fee) +
     line(
-      payableAccount('headquarters'),
-      `headquarters\t${copyText(headquartersParty(row.partner_uid))}`,
-      -fee.headquarters,
+      issuanceFeeAccount(fee.issuance_layer),
+      `\\N\t${copyText(issuanceParty(fee.issuance_layer, { headquarters, sales: row.sales_party }))}`,
+      -fee.issuance_fee,
     ) +
+    line(payableAccount('headquarters'), `headquarters\t${copyText(headquarters)}`, -fee.headquarters) +
     line(payableAccount('sales'), `sales\t${copyText(row.sales_party)}`, -fee.sales) +
     line(
       payableAccount('reimbursement'),

@@ -1,5 +1,7 @@
 import { twd, type Twd } from '@tixclear/domain';
 import type { EntityManager } from 'typeorm';
+import { EntryKind } from '../accounts';
+import { currentChart } from '../chart/index';
 
 /**
  * The SQL of the export, run inside one REPEATABLE READ transaction (one snapshot for every table). Rules:
@@ -28,11 +30,31 @@ const ENTRIES_POSTED_BETWEEN = `
    WHERE e.run_id IS NULL AND e.business_date BETWEEN $1::date AND $2::date`;
 
 /**
- * The period's journal lines with what the journal and ledgers print. A clearing entry is written with its
+ * The order in which a day's entries were posted: an operator's entries of the day (no run: they precede the
+ * night's run), then the run's steps in their order (clearing; trust movements and fees kept; pay-offs).
+ * With the day posted on and the reference, it is the ledgers' time order: an entry is never listed before
+ * one its run posted earlier, so a payout never comes before the earnings it pays. Derived from the kind,
+ * not from ids or clocks, so a resumed run's export is the same as an uninterrupted one's.
+ */
+const POSTING_STEP = `CASE
+    WHEN e.run_id IS NULL THEN 0
+    WHEN e.kind = '${EntryKind.clearing}' THEN 1
+    WHEN e.kind IN ('${EntryKind.purchase}', '${EntryKind.refund}', '${EntryKind.feeKept}') THEN 2
+    WHEN e.kind IN ('${EntryKind.payout}', '${EntryKind.settledOutside}') THEN 3
+    ELSE 4 END`;
+
+/**
+ * The period's journal lines with what the journal and ledgers print, and each account's code in the
+ * operator's chart of accounts (`codes`, src/chart/; blank for an account it does not map). A clearing entry is written with its
  * clearing by the same run (clearing.ts), so the voucher's product and points are found among the clearings of
  * the period's runs (by the run index); a correction finds the clearing it corrects by primary key.
  */
-export async function gatherPeriodLines(tx: Tx, from: string, to: string): Promise<void> {
+export async function gatherPeriodLines(
+  tx: Tx,
+  from: string,
+  to: string,
+  codes: ReadonlyArray<readonly [account: string, code: string]> = [...currentChart().codes],
+): Promise<void> {
   await tx.query(
     `CREATE TEMPORARY TABLE export_lines ON COMMIT DROP AS
      WITH entries AS (${ENTRIES_POSTED_BETWEEN}),
@@ -49,9 +71,10 @@ export async function gatherPeriodLines(tx: Tx, from: string, to: string): Promi
               cl.reimbursement_party
          FROM settlement_runs r JOIN clearings cl ON cl.run_id = r.id
         WHERE r.period_end BETWEEN $1::date AND $2::date)
-     SELECT e.posted_on, e.business_date, e.kind, e.reference, e.description,
+     SELECT e.posted_on, ${POSTING_STEP} AS step, e.business_date, e.kind, e.reference, e.description,
             COALESCE(k.corrects, '') AS corrects, l.account, COALESCE(l.ledger, '') AS ledger,
             COALESCE(l.party, '') AS party, COALESCE(l.serial_number, '') AS serial_number, l.amount,
+            COALESCE(chart.code, '') AS account_code,
             COALESCE(v.product, k.product, '') AS product,
             COALESCE(v.business_date, k.business_date)::text AS redemption_date,
             COALESCE(v.sales_party, k.sales_party, '') AS sales_point,
@@ -59,27 +82,31 @@ export async function gatherPeriodLines(tx: Tx, from: string, to: string): Promi
        FROM entries e
        JOIN journal_lines l ON l.entry_id = e.id
        LEFT JOIN corrected k ON k.id = e.id
-       LEFT JOIN cleared v ON e.kind = 'clearing' AND l.ledger IS NOT NULL AND v.reference = e.reference`,
-    [from, to],
+       LEFT JOIN cleared v ON e.kind = 'clearing' AND l.ledger IS NOT NULL AND v.reference = e.reference
+       LEFT JOIN unnest($3::text[], $4::text[]) AS chart(account, code) ON chart.account = l.account`,
+    [from, to, codes.map(([account]) => account), codes.map(([, code]) => code)],
   );
 }
 
 export const JOURNAL_SQL = `
   SELECT posted_on::text AS posted_on, business_date::text AS business_date, kind, reference, description,
-         corrects, account, ledger, party, serial_number, amount::text AS amount
+         corrects, account, account_code, ledger, party, serial_number, amount::text AS amount
     FROM export_lines x
    ORDER BY x.posted_on, x.business_date, x.kind COLLATE "C", x.reference COLLATE "C", x.account COLLATE "C",
             x.ledger COLLATE "C", x.party COLLATE "C", x.serial_number COLLATE "C", x.amount`;
 
-/** One ledger's ($1) lines by party, then business date, serial, kind, reference (the order of the ledgers). */
+/**
+ * One ledger's ($1) lines by party, then in posting order (the day posted, the step that posted it: see
+ * POSTING_STEP), then reference: a party's running balance follows what it was owed and paid, in time.
+ */
 export const LEDGER_LINES_SQL = `
   SELECT party, posted_on::text AS posted_on, business_date::text AS business_date, kind, reference,
          serial_number, product, COALESCE(redemption_date, '') AS redemption_date, sales_point, redemption_point,
          description, amount::text AS amount
     FROM export_lines x
    WHERE x.ledger = $1
-   ORDER BY x.party COLLATE "C", x.business_date, x.serial_number COLLATE "C",
-            x.kind COLLATE "C", x.reference COLLATE "C", x.amount, x.account COLLATE "C", x.posted_on`;
+   ORDER BY x.party COLLATE "C", x.posted_on, x.step, x.reference COLLATE "C", x.kind COLLATE "C",
+            x.business_date, x.serial_number COLLATE "C", x.amount, x.account COLLATE "C"`;
 
 /** Pay-off batches of the runs posted in the period, one row per item (one for a batch without items). */
 export const PAYOUTS_SQL = `

@@ -7,7 +7,10 @@ import { compareBytes, debitCredit, type Cell, type TableSpec } from './table';
 /** Text of a row's column (`''` for null). */
 const text = (row: Row, column: string): string => row[column] ?? '';
 
-/** One row per journal line, grouped by entry; `corrects` names a corrected entry by kind and reference. */
+/**
+ * One row per journal line, grouped by entry; `corrects` names a corrected entry by kind and reference;
+ * `account_code` is the account's code in the operator's chart of accounts (src/chart/).
+ */
 export const JOURNAL: TableSpec = {
   name: 'journal',
   columns: [
@@ -18,6 +21,7 @@ export const JOURNAL: TableSpec = {
     { name: 'description', width: 30 },
     { name: 'corrects', width: 20 },
     { name: 'account', width: 22 },
+    { name: 'account_code', width: 12 },
     { name: 'ledger', width: 14 },
     { name: 'party', width: 24 },
     { name: 'serial_number', width: 20 },
@@ -36,6 +40,7 @@ export function journalRow(row: Row): Cell[] {
       'description',
       'corrects',
       'account',
+      'account_code',
       'ledger',
       'party',
     ].map((column) => text(row, column)),

@@ -1,5 +1,6 @@
 import { twd, type Twd } from '@tixclear/domain';
 import type { DataSource, EntityManager } from 'typeorm';
+import { OPERATOR_PARTY } from '../accounts';
 import { PayoutError, PayoutErrorCode } from './errors';
 import { groupIdFor, itemIdFor } from './ids';
 import { affected } from './records';
@@ -25,6 +26,8 @@ interface PlannedItem {
  * 1. Payables: what the run's clearings credited to each party, per (paying merchant, party, role), by
  *    one `INSERT … SELECT … ON CONFLICT DO NOTHING`. Zero amounts are left out, and headquarters only when its
  *    partner has a payout account (otherwise its share stays on its ledger as a payable, with no row here).
+ *    The issuance fee is the payable `issuance_l<layer>` of its collector: the operator (layer 1, only with
+ *    `operatorPayoutAccount`), headquarters (layer 2, as its share) or the sales point (layer 3).
  * 2. Items: every payable not linked to an item and not paid: this run's, plus earlier runs' freed by a
  *    re-included exception, or waiting for a payee account. One item per payee = the sum of
  *    its payables across roles and runs; one batch per paying merchant. Ids are derived (ids.ts).
@@ -32,7 +35,11 @@ interface PlannedItem {
  *
  * Rerunning it (a crash after commit, a resumed run) finds the run's batches and does nothing: the same rows.
  */
-export async function buildPayouts(dataSource: DataSource, runId: string): Promise<void> {
+export async function buildPayouts(
+  dataSource: DataSource,
+  runId: string,
+  operatorPayoutAccount?: string,
+): Promise<void> {
   await dataSource.transaction(async (tx) => {
     // Two builders of one run queue here. Not the runner's key: that lock is held by another session.
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext('payouts:' || $1))`, [runId]);
@@ -40,9 +47,12 @@ export async function buildPayouts(dataSource: DataSource, runId: string): Promi
       runId,
     ]);
     if (built !== undefined) return;
-    await insertPayables(tx, runId);
+    await insertPayables(tx, runId, operatorPayoutAccount !== undefined);
     const items = plan(runId, await candidates(tx));
     const accounts = await payeeAccounts(tx, items);
+    if (operatorPayoutAccount !== undefined)
+      for (const item of items)
+        if (item.party === OPERATOR_PARTY) accounts.set(key(item), operatorPayoutAccount);
     // A payee without an account is left out: its payables stay free and a later run pays them.
     const payable = items.filter((item) => accounts.has(key(item)));
     if (payable.length === 0) return;
@@ -52,25 +62,30 @@ export async function buildPayouts(dataSource: DataSource, runId: string): Promi
 
 const key = (item: { merchant: string; party: string }) => `${item.merchant}\u0000${item.party}`;
 
-async function insertPayables(tx: EntityManager, runId: string): Promise<void> {
+async function insertPayables(tx: EntityManager, runId: string, payOperator: boolean): Promise<void> {
   // Read from the run's clearings, one row per voucher, not from its journal (seven lines per voucher): the
   // clearing statement writes both from the same figures, so the sums are the payables' credits in the journal.
   // Summed first per partner and parties, a handful of groups, so the million-row pass is one plain aggregate.
   const owed = `
     WITH per_parties AS (
-      SELECT partner_id, headquarters_party, sales_party, reimbursement_party,
-             sum(headquarters) AS headquarters, sum(sales) AS sales, sum(reimbursement) AS reimbursement
+      SELECT partner_id, headquarters_party, sales_party, reimbursement_party, issuance_layer,
+             sum(headquarters) AS headquarters, sum(sales) AS sales, sum(reimbursement) AS reimbursement,
+             sum(issuance_fee) AS issuance
         FROM clearings
        WHERE run_id = $1 AND is_paid
-       GROUP BY partner_id, headquarters_party, sales_party, reimbursement_party)
+       GROUP BY partner_id, headquarters_party, sales_party, reimbursement_party, issuance_layer)
     SELECT p.upstream_uid AS merchant, s.party, s.role, sum(s.amount) AS amount
       FROM per_parties c
       JOIN partners p ON p.id = c.partner_id
       CROSS JOIN LATERAL (VALUES
         ('headquarters', c.headquarters_party, c.headquarters),
         ('sales', c.sales_party, c.sales),
-        ('reimbursement', c.reimbursement_party, c.reimbursement)) AS s(role, party, amount)
-     WHERE s.role <> 'headquarters' OR p.headquarters_payout_account IS NOT NULL
+        ('reimbursement', c.reimbursement_party, c.reimbursement),
+        ('issuance_l' || c.issuance_layer,
+         CASE c.issuance_layer WHEN 1 THEN '${OPERATOR_PARTY}' WHEN 2 THEN c.headquarters_party ELSE c.sales_party END,
+         c.issuance)) AS s(role, party, amount)
+     WHERE (s.role NOT IN ('headquarters', 'issuance_l2') OR p.headquarters_payout_account IS NOT NULL)
+       AND (s.role <> 'issuance_l1' OR $2)
      GROUP BY p.upstream_uid, s.party, s.role
     HAVING sum(s.amount) > 0`;
   // Keyed by (run, paying merchant, party, role): a party owed through two merchants keeps both payables, each
@@ -79,7 +94,7 @@ async function insertPayables(tx: EntityManager, runId: string): Promise<void> {
     `INSERT INTO payables (run_id, paying_merchant, party, role, amount)
      SELECT $1, merchant, party, role, amount FROM (${owed}) AS owed
      ON CONFLICT (run_id, paying_merchant, party, role) DO NOTHING`,
-    [runId],
+    [runId, payOperator],
   );
 }
 

@@ -13,6 +13,11 @@ export interface PayoutOptions {
   submitGraceMs?: number;
   /** The clock (tests move it). */
   clock?: () => Date;
+  /**
+   * The operator's own payee account at the gateway, for the issuance fees of layer 1 (party `operator`).
+   * Without one they are not paid out: they stay on `fee_issuance_l1`, reported.
+   */
+  operatorPayoutAccount?: string | undefined;
 }
 
 export interface PayoutSettings {
@@ -20,6 +25,7 @@ export interface PayoutSettings {
   coveringBackoffMs: number;
   submitGraceMs: number;
   clock: () => Date;
+  operatorPayoutAccount: string | undefined;
 }
 
 export function payoutSettings(options: PayoutOptions = {}): PayoutSettings {
@@ -28,6 +34,7 @@ export function payoutSettings(options: PayoutOptions = {}): PayoutSettings {
     coveringBackoffMs: options.coveringBackoffMs ?? 60_000,
     submitGraceMs: options.submitGraceMs ?? 60_000,
     clock: options.clock ?? (() => new Date()),
+    operatorPayoutAccount: options.operatorPayoutAccount || undefined,
   };
   for (const key of ['maxCoveringAttempts', 'coveringBackoffMs', 'submitGraceMs'] as const) {
     if (!Number.isSafeInteger(settings[key]) || settings[key] < 0) {

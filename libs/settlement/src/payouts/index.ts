@@ -57,7 +57,7 @@ export class PayoutProcessor implements PayoutStep {
   }
 
   build(runId: string): Promise<void> {
-    return buildPayouts(this.dataSource, runId);
+    return buildPayouts(this.dataSource, runId, this.#settings.operatorPayoutAccount);
   }
 
   async advance(runId: string): Promise<'done' | 'waiting'> {

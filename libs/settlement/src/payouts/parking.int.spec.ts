@@ -68,11 +68,11 @@ describe('a lost creation answer, then queries the gateway refuses', () => {
     world.sim.control.approveBatch(groupIdFor(next, M1));
     expect(await world.processor().advance(next)).toBe('done');
 
-    // Two runs' worth, once each: store A 5 + 35, D1 35, B's headquarters 7, S2 5 a run.
+    // Two runs' worth, once each: store A 5 + 35, D1 35, B's headquarters 7 + its issuance fee 1, S2 5 a run.
     expect(remittedByAccount(world.sim)).toEqual({
       [`payee-${M1}`]: 80,
       'payee-D1': 70,
-      'payee-hqB': 14,
+      'payee-hqB': 16,
       'payee-S2': 10,
     });
     expect(requestsOf(world.sim, 'payoffremittance')).toBe(2);

@@ -81,13 +81,14 @@ describe('two partners with a redemption point of the same number', () => {
       { party: pointParty(M1, 'dealer:7'), amount: 2 * 35 },
       { party: pointParty(B_UID, 'dealer:7'), amount: 3 * 35 },
     ]);
-    // Each counter 7 is paid its own partner's share to its own account (A's headquarters is not paid out).
+    // Each counter 7 is paid its own partner's share to its own account (A's headquarters is not paid out);
+    // B's headquarters its share and the issuance fee it collects (layer 2, 1 a voucher).
     expect(remittedByAccount(world.sim)).toEqual({
       'payee-A7': 2 * 35,
       'payee-B7': 3 * 35,
       [`payee-${M1}`]: 2 * 5,
       'payee-B': 3 * 5,
-      'payee-hqB': 3 * 7,
+      'payee-hqB': 3 * (7 + 1),
     });
     expect(await trialBalance(world)).toBe(0);
   });

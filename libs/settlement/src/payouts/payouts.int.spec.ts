@@ -66,12 +66,16 @@ describe('build', () => {
       { merchant: M1, party: PARTY.storeA, role: 'sales', amount: 10 },
       { merchant: M1, party: PARTY.storeS2, role: 'sales', amount: 5 },
       { merchant: M1, party: PARTY.hqB, role: 'headquarters', amount: 7 },
+      // The schedule's issuance fee (1, layer 2) is owed to the partner's headquarters, its collector.
+      { merchant: M1, party: PARTY.hqB, role: 'issuance_l2', amount: 1 },
       { merchant: M2, party: PARTY.storeS3, role: 'reimbursement', amount: 35 },
       { merchant: M2, party: PARTY.storeS3, role: 'sales', amount: 5 },
       { merchant: M2, party: PARTY.hqC, role: 'headquarters', amount: 7 },
+      { merchant: M2, party: PARTY.hqC, role: 'issuance_l2', amount: 1 },
     ]);
-    // Headquarters of A has no payout account: its 14 stay on its ledger, with no payable row.
-    expect(await owed(world, PARTY.hqA)).toBe(14);
+    // Headquarters of A has no payout account: its 14 and the issuance fees it collects (1 for each of its
+    // three vouchers) stay on its ledger and fee account, with no payable row.
+    expect(await owed(world, PARTY.hqA)).toBe(14 + 3);
   });
 
   it('makes one batch per paying merchant and one item per payee, with derived ids', async () => {
@@ -88,9 +92,9 @@ describe('build', () => {
       { party: PARTY.dealerD1, payee: ACCOUNT[PARTY.dealerD1], amount: 110, state: 'pending' },
       { party: PARTY.storeA, payee: ACCOUNT[PARTY.storeA], amount: 45, state: 'pending' },
       { party: PARTY.storeS2, payee: ACCOUNT[PARTY.storeS2], amount: 5, state: 'pending' },
-      { party: PARTY.hqB, payee: ACCOUNT[PARTY.hqB], amount: 7, state: 'pending' },
+      { party: PARTY.hqB, payee: ACCOUNT[PARTY.hqB], amount: 7 + 1, state: 'pending' },
       { party: PARTY.storeS3, payee: ACCOUNT[PARTY.storeS3], amount: 40, state: 'pending' },
-      { party: PARTY.hqC, payee: ACCOUNT[PARTY.hqC], amount: 7, state: 'pending' },
+      { party: PARTY.hqC, payee: ACCOUNT[PARTY.hqC], amount: 7 + 1, state: 'pending' },
     ]);
     for (const item of items) {
       const merchant = item.groupId === groupIdFor(run, M1) ? M1 : M2;
@@ -163,7 +167,7 @@ describe('a batch without trouble', () => {
     for (const party of [PARTY.storeA, PARTY.dealerD1, PARTY.hqB, PARTY.storeS2, PARTY.hqC, PARTY.storeS3]) {
       expect(await owed(world, party)).toBe(0);
     }
-    expect(await owed(world, PARTY.hqA)).toBe(14);
+    expect(await owed(world, PARTY.hqA)).toBe(14 + 3);
     const unpaid = await world.rows(
       `SELECT id FROM payables WHERE paid_by_item_id IS NULL OR paid_by_item_id <> item_id`,
     );
@@ -172,7 +176,7 @@ describe('a batch without trouble', () => {
       `SELECT sum(amount)::int AS receivable FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
         WHERE e.kind = 'payout' AND l.account = 'gateway_receivable'`,
     );
-    expect(receivable).toBe(-(110 + 7 + 45 + 5 + 7 + 40));
+    expect(receivable).toBe(-(110 + 8 + 45 + 5 + 8 + 40));
   });
 
   it('one merchant without credentials does not hold back the other merchant’s batch', async () => {

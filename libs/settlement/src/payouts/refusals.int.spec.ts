@@ -23,7 +23,8 @@ const world = eachTestWorld();
 
 /** M1's batch of three payees (partner B's voucher): hq:B 7, store:S2 5, store:A 35. */
 const PAYEES = { 'payee-hqB': PARTY.hqB, 'payee-S2': PARTY.storeS2, [`payee-${M1}`]: PARTY.storeA };
-const AMOUNT: Record<string, number> = { 'payee-hqB': 7, 'payee-S2': 5, [`payee-${M1}`]: 35 };
+/** What each is paid: B's headquarters its share 7 and the issuance fee it collects (layer 2), 1. */
+const AMOUNT: Record<string, number> = { 'payee-hqB': 7 + 1, 'payee-S2': 5, [`payee-${M1}`]: 35 };
 
 const commands = () => world.sim.control.requests();
 

@@ -48,7 +48,7 @@ describe('a settlement run', () => {
     const [item] = await world.rows<{ amount: number }>(`SELECT amount::int AS amount FROM payout_items`);
     expect(item?.amount).toBe(8 * 40);
     expect(await owed(world, storeA)).toBe(0);
-    expect(await owed(world, PARTY.hqA)).toBe(8 * 7);
+    expect(await owed(world, PARTY.hqA)).toBe(8 * (7 + 1));
     expect(requestsOf(world.sim, 'payoffremittance')).toBe(1);
   });
 });

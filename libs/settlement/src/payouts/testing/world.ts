@@ -233,7 +233,8 @@ export async function createWorld(sim: RunningSimulator): Promise<World> {
            RETURNING id`,
           [runId, clearing?.id],
         );
-        // Zero shares are written too (the clearing step leaves them out): the build must not care.
+        // Zero shares are written too (the clearing step leaves them out): the build must not care. The
+        // issuance fee (layer 2) is owed to headquarters, as the clearing step posts it.
         await rows(
           `INSERT INTO journal_lines (entry_id, account, ledger, party, amount, serial_number)
            SELECT $1, account, ledger, party, amount, $2
@@ -251,7 +252,15 @@ export async function createWorld(sim: RunningSimulator): Promise<World> {
               'payable_reimbursement',
             ],
             [null, null, null, null, 'headquarters', 'sales', 'reimbursement'],
-            [null, null, null, null, `hq:${uidOf[v.partner]}`, v.salesParty, v.reimbursementParty],
+            [
+              null,
+              'institution:escrow',
+              'institution:gateway',
+              `hq:${uidOf[v.partner]}`,
+              `hq:${uidOf[v.partner]}`,
+              v.salesParty,
+              v.reimbursementParty,
+            ],
             [cost, -1, -1, -1, -v.hq, -v.sales, -v.reimbursement],
           ],
         );
@@ -333,9 +342,11 @@ export async function trialBalance(world: World): Promise<number> {
 }
 
 /** What we still owe a party on its payable accounts (credit balance, as a positive number). */
+/** What the books owe a party: its shares (`payable_*`) and the issuance fees it collects (`fee_issuance_l*`). */
 export async function owed(world: World, party: string): Promise<number> {
   const { total } = await world.one<{ total: number }>(
-    `SELECT coalesce(-sum(amount), 0)::int AS total FROM journal_lines WHERE account LIKE 'payable_%' AND party = $1`,
+    `SELECT coalesce(-sum(amount), 0)::int AS total FROM journal_lines
+      WHERE (account LIKE 'payable_%' OR account LIKE 'fee_issuance_l%') AND party = $1`,
     [party],
   );
   return total;
