@@ -5,7 +5,9 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { OperationAnswer } from '../answers';
 import { OperationError, OperationErrorCode } from '../errors';
 import type { OperationRecorder } from '../records/operation-recorder';
-import { assertOwnStore } from '../requests/partner-rules';
+import { assertOwnStore, assertSerialSource } from '../requests/partner-rules';
+import { gatewaySerials, hasGatewaySerials } from '../lines/gateway-serials';
+import { insertPurchaseVouchers, type PurchaseVoucher } from '../records/purchase-vouchers';
 import type { GatewayPort } from '../ports';
 import { parseRequest, toWire } from '../requests/validation';
 import { requireStorableSharing } from '../requests/sharing-precision';
@@ -22,9 +24,11 @@ export interface PurchaseResult {
 }
 
 /**
- * Voucher purchase (`api/voucherservicepurchase`). The vouchers are reserved (custom serials, unique per
- * partner) in the intent's transaction; the gateway answers with a payment URL; the purchase is settled later
- * by the gateway's report or by a query: paid issues the vouchers, a failure voids them.
+ * Voucher purchase (`api/voucherservicepurchase`). The vouchers the partner numbers are reserved (serials
+ * unique per partner) in the intent's transaction; the gateway answers with a payment URL; the purchase is
+ * settled later by the gateway's report or by a query: paid issues the vouchers, a failure voids them. Vouchers
+ * the gateway numbers (`is_custom_serial` 0, a store partner's general customers: docs/protocol.md §8) are
+ * known only from the paid result, and recorded, issued, as it settles.
  */
 export class PurchaseService {
   constructor(
@@ -36,7 +40,7 @@ export class PurchaseService {
   async purchase(partner: PartnerContext, wire: unknown): Promise<OperationAnswer> {
     const request = parseRequest('voucherservicepurchase', wire);
     assertOwnStore(partner, request.store_uid);
-    requireCustomSerials(request);
+    assertSerialSource(partner, request);
     requireSendableCount(request);
     requireStorableSharing(request);
     const client = this.gateway.clientFor(partner);
@@ -86,6 +90,14 @@ export class PurchaseService {
     const body = { ...result, order_id: operation.orderId };
     if (state === undefined || state === 'outcome_unknown') return body;
     const vouchers = voucherStateForPurchase(state);
+    // The vouchers the gateway numbered come with a paid result (docs/protocol.md §8), read before anything is
+    // settled: a paid result that does not list them exactly settles nothing (it is queried again, and
+    // escalated once overdue), so nothing is guessed.
+    const numbered =
+      state === 'paid' || state === 'paid_mismatch'
+        ? await this.gatewayVouchers(operation, result)
+        : undefined;
+    if (numbered && 'problem' in numbered) return body;
     const { reportId } = await this.dataSource.transaction(async (tx) => {
       const completion = await this.recorder.complete(tx, operation, {
         state,
@@ -97,6 +109,9 @@ export class PurchaseService {
         keepStoredAnswer: operation.response !== null,
       });
       if (completion.settled && vouchers) await moveReserved(tx, operation.id, vouchers);
+      // Issued when paid, reserved while a mismatch waits for a person (accepting it issues them).
+      if (completion.settled && numbered && numbered.vouchers.length > 0)
+        await recordGatewayVouchers(tx, operation, numbered, vouchers === 'issued' ? 'issued' : 'reserved');
       // Paid with a mismatch (290): a person accepts it or refunds it (PaidMismatchActions).
       if (completion.settled && state === 'paid_mismatch') {
         await raiseOperatorItem(tx, {
@@ -110,6 +125,28 @@ export class PurchaseService {
     });
     this.recorder.dispatch(reportId);
     return body;
+  }
+
+  /**
+   * The vouchers the gateway numbered for this purchase (its items with `is_custom_serial` 0), as a paid
+   * result lists them; none for a purchase the partner numbered whole. A problem when the list is not exact,
+   * or names a serial the partner holds from another purchase (serials are unique per partner).
+   */
+  private async gatewayVouchers(
+    operation: OperationEntity,
+    result: PurchaseResult,
+  ): Promise<{ request: PurchaseRequest; vouchers: PurchaseVoucher[] } | { problem: string }> {
+    const request = parseRequest('voucherservicepurchase', operation.request);
+    if (!hasGatewaySerials(request)) return { request, vouchers: [] };
+    const read = gatewaySerials(request, result);
+    if ('problem' in read) return read;
+    const taken = await this.dataSource.query<{ serial_number: string }[]>(
+      `SELECT serial_number FROM vouchers
+        WHERE partner_id = $1 AND serial_number = ANY($2::text[]) AND purchase_operation_id <> $3`,
+      [operation.partnerId, read.vouchers.map((v) => v.serial), operation.id],
+    );
+    if (taken.length > 0) return { problem: `serial ${taken[0]?.serial_number} is held by another purchase` };
+    return { request, vouchers: read.vouchers };
   }
 
   /**
@@ -144,19 +181,25 @@ export async function moveReserved(tx: EntityManager, operationId: string, to: '
 }
 
 /**
- * The engine tracks every voucher by its serial, so partners (platform customers, who must use custom
- * serials per the seed) name them: `is_custom_serial` 1 with `serial_numbers` (and `gift_serial_numbers`).
+ * Records the vouchers the gateway numbered, with their items' terms, in the transaction that settles the
+ * purchase (so once). A serial another purchase took meanwhile rolls the settlement back: the next query finds
+ * it and settles nothing.
  */
-function requireCustomSerials(request: PurchaseRequest): void {
-  for (const [index, item] of request.items.entries()) {
-    if (item.is_custom_serial !== 1) {
-      throw new OperationError(
-        OperationErrorCode.RequestInvalid,
-        'platform partners must send their own serials (is_custom_serial 1)',
-        `items[${index}].is_custom_serial`,
-      );
-    }
-  }
+async function recordGatewayVouchers(
+  tx: EntityManager,
+  operation: OperationEntity,
+  numbered: { request: PurchaseRequest; vouchers: readonly PurchaseVoucher[] },
+  state: 'issued' | 'reserved',
+): Promise<void> {
+  const written = await insertPurchaseVouchers(tx, {
+    partnerId: operation.partnerId,
+    operationId: operation.id,
+    request: numbered.request,
+    vouchers: numbered.vouchers,
+    state,
+  });
+  const lost = numbered.vouchers.find((v) => !written.has(v.serial));
+  if (lost) throw new Error(`gateway serial ${lost.serial} was taken by another purchase meanwhile`);
 }
 
 /**
@@ -168,10 +211,8 @@ function requireCustomSerials(request: PurchaseRequest): void {
 export const MAX_VOUCHERS_PER_PURCHASE = 10_000;
 
 function requireSendableCount(request: PurchaseRequest): void {
-  const count = request.items.reduce(
-    (sum, item) => sum + (item.serial_numbers?.length ?? 0) + (item.gift_serial_numbers?.length ?? 0),
-    0,
-  );
+  // Paid and gift vouchers, whoever numbers them (the schema holds the partner's serials to these counts).
+  const count = request.items.reduce((sum, item) => sum + item.amount + item.gift_number, 0);
   if (count > MAX_VOUCHERS_PER_PURCHASE) {
     throw new OperationError(
       OperationErrorCode.RequestInvalid,
@@ -182,25 +223,9 @@ function requireSendableCount(request: PurchaseRequest): void {
 }
 
 /**
- * Reserves every voucher of the purchase in ONE statement whatever their number: the serials travel as arrays
- * and the items' terms as one JSON parameter (7 parameters in all), so no purchase, however large, can
- * exceed PostgreSQL's 65,535 bind parameters (a row-per-value INSERT fails past ~3,800 vouchers). A serial
- * already issued to the partner is skipped by the unique index and reported.
+ * Reserves every voucher the partner numbered, in one statement (purchase-vouchers.ts). A serial already issued
+ * to the partner refuses the purchase, naming it.
  */
-const RESERVE_VOUCHERS_SQL = `
-  INSERT INTO vouchers (partner_id, purchase_operation_id, item_id, item_name, serial_number, is_paid, price, cost,
-    sharing_headquarters, sharing_sales, sharing_reimbursement, trust_start_date, trust_end_date, validity_end_date,
-    sales_point, state, holder_operation_id)
-  SELECT $1::uuid, $2::uuid, i.id, i.name, s.serial, s.is_paid, i.price, i.cost, i.headquarters, i.sales,
-    i.reimbursement, i.trust_start_date, i.trust_end_date, i.validity_end_date, $3, 'reserved', NULL
-  FROM unnest($4::text[], $5::boolean[], $6::int[]) AS s(serial, is_paid, item)
-  JOIN jsonb_to_recordset($7::jsonb) AS i(n int, id text, name text, price bigint, cost bigint,
-    headquarters numeric, sales numeric, reimbursement numeric, trust_start_date date, trust_end_date date,
-    validity_end_date date)
-    ON i.n = s.item
-  ON CONFLICT DO NOTHING
-  RETURNING serial_number`;
-
 async function reserveVouchers(
   tx: EntityManager,
   partner: PartnerContext,
@@ -208,46 +233,23 @@ async function reserveVouchers(
   request: PurchaseRequest,
 ): Promise<void> {
   const rows = request.items.flatMap((item, index) => [
-    ...(item.serial_numbers ?? []).map((serial) => ({ serial, isPaid: true, index })),
-    ...(item.gift_serial_numbers ?? []).map((serial) => ({ serial, isPaid: false, index })),
+    ...(item.serial_numbers ?? []).map((serial) => ({ serial, isPaid: true, item: index })),
+    ...(item.gift_serial_numbers ?? []).map((serial) => ({ serial, isPaid: false, item: index })),
   ]);
-  // Money is whole TWD (safe integers), so JSON numbers carry it exactly; ratios stay decimal strings.
-  const items = request.items.map((item, index) => ({
-    n: index,
-    id: item.id,
-    name: item.name,
-    price: item.price,
-    cost: item.cost,
-    headquarters: item.sharing.headquarters,
-    sales: item.sharing.sales,
-    reimbursement: item.sharing.reimbursement,
-    trust_start_date: isoDate(item.trust_start_date),
-    trust_end_date: isoDate(item.trust_end_date),
-    // A missing validity end defaults to the end of the trust period.
-    validity_end_date: isoDate(item.validity_end_date ?? item.trust_end_date),
-  }));
-  const inserted = await tx.query<{ serial_number: string }[]>(RESERVE_VOUCHERS_SQL, [
-    partner.partner.id,
+  const taken = await insertPurchaseVouchers(tx, {
+    partnerId: partner.partner.id,
     operationId,
-    request.store_uid,
-    rows.map((row) => row.serial),
-    rows.map((row) => row.isPaid),
-    rows.map((row) => row.index),
-    JSON.stringify(items),
-  ]);
-  const taken = new Set(inserted.map((r) => r.serial_number));
+    request,
+    vouchers: rows,
+    state: 'reserved',
+  });
   const clash = rows.find((row) => !taken.has(row.serial));
   if (clash) {
     // Throwing rolls back the operation and every voucher reserved with it.
     throw new OperationError(
       OperationErrorCode.RequestInvalid,
       `serial ${clash.serial} is already issued`,
-      `items[${clash.index}].${clash.isPaid ? 'serial_numbers' : 'gift_serial_numbers'}`,
+      `items[${clash.item}].${clash.isPaid ? 'serial_numbers' : 'gift_serial_numbers'}`,
     );
   }
-}
-
-/** YYYYMMDD → YYYY-MM-DD for a date column. */
-function isoDate(yyyymmdd: string): string {
-  return `${yyyymmdd.slice(0, 4)}-${yyyymmdd.slice(4, 6)}-${yyyymmdd.slice(6, 8)}`;
 }

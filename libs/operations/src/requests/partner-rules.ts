@@ -46,3 +46,25 @@ export function assertOwnRedemptionPoint(
     );
   }
 }
+
+/**
+ * Who numbers a purchase's vouchers (docs/protocol.md §8). A partner in store mode may let the gateway number
+ * them (`is_custom_serial` 0, a general customer's purchase): the gateway's serials are unique within its one
+ * store, and so within the partner, as our records need them. A dealer speaks for several stores, whose gateway
+ * serials may coincide: it sends its own (`is_custom_serial` 1), or the item is refused naming the field.
+ */
+export function assertSerialSource(
+  partner: PartnerContext,
+  request: { items: readonly { is_custom_serial: number }[] },
+): void {
+  if (partner.partner.mode === 'store') return;
+  for (const [index, item] of request.items.entries()) {
+    if (item.is_custom_serial !== 1) {
+      throw new OperationError(
+        OperationErrorCode.RequestInvalid,
+        'a dealer partner must send its own serials (is_custom_serial 1)',
+        `items[${index}].is_custom_serial`,
+      );
+    }
+  }
+}
