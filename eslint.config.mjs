@@ -54,6 +54,7 @@ export default tseslint.config(
           depConstraints: [
             { sourceTag: 'type:domain', onlyDependOnLibsWithTags: [], bannedExternalImports: frameworkFree },
             { sourceTag: 'type:crypto', onlyDependOnLibsWithTags: [], bannedExternalImports: frameworkFree },
+            { sourceTag: 'type:logging', onlyDependOnLibsWithTags: [], bannedExternalImports: frameworkFree },
             {
               sourceTag: 'type:fee-engine',
               onlyDependOnLibsWithTags: ['type:domain'],
@@ -72,6 +73,7 @@ export default tseslint.config(
             {
               sourceTag: 'type:service',
               onlyDependOnLibsWithTags: [
+                'type:logging',
                 'type:domain',
                 'type:crypto',
                 'type:fee-engine',
@@ -83,6 +85,7 @@ export default tseslint.config(
             {
               sourceTag: 'type:simulator',
               onlyDependOnLibsWithTags: [
+                'type:logging',
                 'type:domain',
                 'type:crypto',
                 'type:fee-engine',
@@ -93,6 +96,7 @@ export default tseslint.config(
             {
               sourceTag: 'type:app',
               onlyDependOnLibsWithTags: [
+                'type:logging',
                 'type:domain',
                 'type:crypto',
                 'type:fee-engine',
@@ -104,6 +108,7 @@ export default tseslint.config(
             {
               sourceTag: 'type:tool',
               onlyDependOnLibsWithTags: [
+                'type:logging',
                 'type:domain',
                 'type:crypto',
                 'type:fee-engine',

@@ -1,4 +1,4 @@
-import { createLogger, type Logger } from '@tixclear/operations';
+import { createLogger, type Logger } from '@tixclear/logging';
 
 /**
  * A CLI's log (progress, what it did) through the shared factory: pretty on a terminal, JSON lines otherwise.

@@ -32,6 +32,10 @@ describe('module boundaries', () => {
       project: 'libs/domain',
       source: `import { computeFees } from '../../fee-engine/src/index';\nexport const probe = computeFees;\n`,
     },
+    {
+      project: 'libs/logging',
+      source: `import { twd } from '@tixclear/domain';\nexport const probe = twd;\n`,
+    },
   ];
 
   it.each(probes)('fails lint: $name', ({ project, source }) => {

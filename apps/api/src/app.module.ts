@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { dataSourceOptions } from '@tixclear/db';
-import type { Logger } from '@tixclear/operations';
+import type { Logger } from '@tixclear/logging';
 import { API_CONFIG, type ApiConfig } from './config/api-config';
 import { EnvelopeModule } from './envelope/envelope.module';
 import { HealthModule } from './health/health.module';

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { createLogger } from '@tixclear/operations';
+import { createLogger } from '@tixclear/logging';
 import { createApiApp } from './bootstrap';
 import { ConfigError, loadApiConfig } from './config/api-config';
 

@@ -1,13 +1,7 @@
 import 'reflect-metadata';
 import { createDataSource, PartnerRegistry, PartnerReportSettings } from '@tixclear/db';
-import {
-  createLogger,
-  createOperations,
-  gatewayPort,
-  openJobQueue,
-  QUEUES,
-  queueDispatcher,
-} from '@tixclear/operations';
+import { createLogger } from '@tixclear/logging';
+import { createOperations, gatewayPort, openJobQueue, QUEUES, queueDispatcher } from '@tixclear/operations';
 import { createSettlement } from '@tixclear/settlement';
 import { loadWorkerConfig, ConfigError } from './config/worker-config';
 import { workSettlement } from './jobs/nightly-settlement';

@@ -22,7 +22,6 @@ export * from './intake/operation-waker';
 export * from './reconcile/late-outcome';
 export * from './reconcile/resolve-operation';
 export * from './job-queue';
-export * from './logging';
 export * from './reports/report-delivery';
 export * from './reports/report-resend';
 export * from './reports/report-signature';

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { Controller, Get, Logger as NestLogger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createLogger } from '@tixclear/operations';
+import { createLogger } from '@tixclear/logging';
 import { LogController } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { HttpErrorsFilter } from '../common/http-errors.filter';

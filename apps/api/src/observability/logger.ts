@@ -1,5 +1,5 @@
 import type { DynamicModule } from '@nestjs/common';
-import { createLogger, errorFields, type Logger } from '@tixclear/operations';
+import { createLogger, errorFields, type Logger } from '@tixclear/logging';
 import { LoggerModule } from 'nestjs-pino';
 import type { ApiConfig } from '../config/api-config';
 import { genReqId } from './request-context';

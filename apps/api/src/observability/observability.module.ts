@@ -1,6 +1,6 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
-import type { Logger } from '@tixclear/operations';
+import type { Logger } from '@tixclear/logging';
 import { loggerModule } from './logger';
 import { Metrics } from './metrics';
 import { MetricsController } from './metrics.controller';

@@ -1,5 +1,5 @@
 import { taiwanBusinessDate } from '@tixclear/domain';
-import type { Logger } from '@tixclear/operations';
+import type { Logger } from '@tixclear/logging';
 import type { Settlement } from '@tixclear/settlement';
 import type PgBoss from 'pg-boss';
 

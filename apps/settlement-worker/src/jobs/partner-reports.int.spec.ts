@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createTestDatabase, PartnerRegistry, SAMPLE_PARTNER, type TestDatabase } from '@tixclear/db';
-import { createLogger, openJobQueue, QUEUES, sendReportJobs } from '@tixclear/operations';
+import { createLogger } from '@tixclear/logging';
+import { openJobQueue, QUEUES, sendReportJobs } from '@tixclear/operations';
 import type PgBoss from 'pg-boss';
 import { sweepPendingReports } from './partner-reports';
 
