@@ -5,6 +5,8 @@
  * holds: a state added in code but not by a migration fails it.
  */
 
+import type { OperatorItemKind } from './entities/operator-item.entity';
+
 /**
  * `payment` is a PayPage order (`api/orders`), `pay_refund` a money refund of a paid order (`api/refund`,
  * `api/esvcrefund`), `pay_action` another PayPage write (refund cancel, capture, authorisation cancel, direct
@@ -38,6 +40,19 @@ export type PartnerReportState = (typeof partnerReportStates)[number];
 
 export const operatorItemStates = ['open', 'resolved'] as const;
 export type OperatorItemState = (typeof operatorItemStates)[number];
+
+/** The kinds of operator items (each documented on `OperatorItemKind`, which this list must cover). */
+export const operatorItemKinds = [
+  'late_outcome',
+  'paid_mismatch',
+  'payout_batch_parked',
+  'payout_item_refused',
+  'redemption_mismatch',
+  'settlement_hold',
+  'operation_overdue',
+  'partner_report_flagged',
+  'books_gateway_difference',
+] as const satisfies readonly OperatorItemKind[];
 
 /** A stored gateway report: `pending` until the query it woke answers, then what that query found. */
 export const gatewayReportOutcomes = [

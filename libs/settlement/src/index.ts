@@ -11,6 +11,7 @@ export * from './testing/synthetic-day';
 export * from './exports';
 export * from './payouts';
 export * from './settlement';
-export * from './expiry';
 export * from './periods/index';
 export * from './chart/index';
+export * from './expiry';
+export * from './reconciliation';

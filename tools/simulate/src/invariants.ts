@@ -1,7 +1,13 @@
 import { OperationEntity } from '@tixclear/db';
 import { computeFees } from '@tixclear/fee-engine';
 import { IsNull } from 'typeorm';
-import { Account, summarizeRun } from '@tixclear/settlement';
+import {
+  Account,
+  lookUpOperations,
+  reconcileBooks,
+  simulatorSource,
+  summarizeRun,
+} from '@tixclear/settlement';
 import type { World } from './world';
 
 /** A broken invariant: its name and the first offending record. */
@@ -43,6 +49,11 @@ export const INVARIANTS = [
     id: 'books',
     name: 'the trial balance is 0 and trust liability equals the value outstanding',
     check: booksBalance,
+  },
+  {
+    id: 'receivable',
+    name: "gateway_receivable equals the money the gateway holds for each merchant, and the day's operations agree",
+    check: receivableReconciled,
   },
   {
     id: 'horizon',
@@ -383,6 +394,55 @@ async function nothingOverdue(world: World): Promise<string | undefined> {
     if (horizon > now) continue;
     if ([operation.id, operation.upstreamOrderId, operation.orderId].some((r) => items.has(r))) continue;
     return `${operation.command} ${operation.orderId} ${operation.state} since ${operation.createdAt.toISOString()}, past its horizon ${new Date(horizon).toISOString()}, no operator item`;
+  }
+  return undefined;
+}
+
+/**
+ * The day's reconciliation of the books with the gateway (libs/settlement, reconciliation/), the very code the
+ * worker runs each night, with the simulator's record of the money it holds (its control API, over HTTP) as the
+ * gateway's figures: for every merchant, gateway_receivable equals what the gateway holds, and no difference.
+ * One exception, as for `vouchers`: the money of an operation an operator has in hand (an open operator item
+ * names it: a dealer's till redeemed another partner's voucher, which gets no line until a person decides) and
+ * that the books have not moved for. The receivable must then differ from the gateway's figure by exactly the
+ * sum of such operations, over the merchant's whole history.
+ */
+async function receivableReconciled(
+  world: World,
+  day: { date: string; runId: string | undefined },
+): Promise<string | undefined> {
+  const ds = world.db.dataSource;
+  const result = await reconcileBooks(ds, simulatorSource(world.sim.url), day.date);
+  const end = new Date(`${day.date}T00:00:00+08:00`).getTime() + 86_400_000;
+  for (const merchant of result.merchants) {
+    if (merchant.differences.length === 0) continue;
+    // The gateway's movements, through the day, of operations on the operators' queue that the books never moved.
+    const history = world.sim.control
+      .holdingMovements(merchant.merchantUid)
+      .filter((m) => new Date(m.at).getTime() < end);
+    const ours = await lookUpOperations(ds, [...new Set(history.map((m) => m.ref))]);
+    const queued = new Map<string, number>();
+    for (const m of history) {
+      const op = ours.get(m.ref);
+      if (op !== undefined && op.items.length > 0 && op.cleared === 0 && op.kind === 'redemption')
+        queued.set(m.ref, (queued.get(m.ref) ?? 0) + m.amount);
+    }
+    const onQueue = [...queued.values()].reduce((a, b) => a + b, 0);
+    const gap = (merchant.gatewayHeld ?? Number.NaN) - merchant.booksHeld;
+    const todays = merchant.differences.filter((d) => d.reference !== undefined && d.queued !== undefined);
+    const todaysGap = todays.reduce((a, d) => a + (d.gateway ?? 0), 0);
+    const unexplained = merchant.differences.filter((d) => {
+      if (d.queued !== undefined) return !queued.has(d.reference ?? '');
+      if (d.subject === 'held') return gap !== onQueue;
+      if (d.subject !== 'redemption' || d.reference !== undefined) return true;
+      // A redemption count or total off by exactly the day's queued operations.
+      return d.gateway === undefined || d.books === undefined
+        ? true
+        : d.gateway - d.books !== (d.measure === 'count' ? todays.length : todaysGap);
+    });
+    if (unexplained.length === 0) continue;
+    const reasons = unexplained.slice(0, 3).map((d) => d.reason);
+    return `merchant ${merchant.merchantUid}: gateway_receivable ${merchant.booksHeld}, the gateway holds ${merchant.gatewayHeld ?? 'unknown'} (${onQueue} of it on the operators' queue); ${unexplained.length} difference(s): ${reasons.join('; ')}`;
   }
   return undefined;
 }

@@ -14,6 +14,7 @@ import {
   PartnerPointEntity,
   PartnerReportSecretEntity,
 } from './partner.entity';
+import { BooksGatewayReconciliationEntity } from './reconciliation.entity';
 import { RedemptionLineEntity } from './redemption-line.entity';
 import {
   AccountingPeriodEntity,
@@ -36,6 +37,7 @@ export * from './notification.entity';
 export * from './operation.entity';
 export * from './operator-item.entity';
 export * from './partner.entity';
+export * from './reconciliation.entity';
 export * from './redemption-line.entity';
 export * from './settlement.entity';
 export * from './voucher.entity';
@@ -68,4 +70,5 @@ export const entities = [
   PayoutBatchEntity,
   PayoutItemEntity,
   OperatorItemEntity,
+  BooksGatewayReconciliationEntity,
 ];

@@ -1,5 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { inList, operatorItemStates, type OperatorItemState } from '../state-checks';
+import { inList, operatorItemKinds, operatorItemStates, type OperatorItemState } from '../state-checks';
 import { PartnerEntity } from './partner.entity';
 
 /**
@@ -31,7 +31,13 @@ export type OperatorItemKind =
    * A partner report no attempt got acknowledged, or one that cannot be sent (no URL, not https, no report
    * secret); reference: the report id. Resolved when the report is asked for again (resendReports).
    */
-  | 'partner_report_flagged';
+  | 'partner_report_flagged'
+  /**
+   * The books and the gateway disagree on a business date for a merchant (reference: `<date>:<merchant uid>`):
+   * the differences and their reasons are in details and in `books_gateway_reconciliations`. Resolved by the
+   * reconciliation itself when the date is reconciled again without a difference.
+   */
+  | 'books_gateway_difference';
 
 /**
  * The operators' queue: one open item per (kind, reference), raised idempotently by the code that meets the
@@ -39,6 +45,7 @@ export type OperatorItemKind =
  */
 @Entity({ name: 'operator_items' })
 @Check('operator_items_state_check', inList('state', operatorItemStates))
+@Check('operator_items_kind_check', inList('kind', operatorItemKinds))
 @Index('operator_items_open_uq', ['kind', 'reference'], { unique: true, where: `"state" = 'open'` })
 @Index('operator_items_state_idx', ['state', 'createdAt'])
 export class OperatorItemEntity {
