@@ -70,6 +70,7 @@ export class PartnerKeyEntity {
   id!: string;
 
   @Column({ name: 'partner_id', type: 'uuid' })
+  @ForeignKey(() => PartnerEntity, { name: 'partner_keys_partner_fk' })
   partnerId!: string;
 
   @Column({ type: 'varchar', length: 8 })
@@ -96,6 +97,7 @@ export class PartnerApiKeyEntity {
   id!: string;
 
   @Column({ name: 'partner_id', type: 'uuid' })
+  @ForeignKey(() => PartnerEntity, { name: 'partner_api_keys_partner_fk' })
   partnerId!: string;
 
   @Column({ type: 'varchar', length: 16 })
@@ -122,6 +124,7 @@ export class PartnerPointEntity {
   id!: string;
 
   @Column({ name: 'partner_id', type: 'uuid' })
+  @ForeignKey(() => PartnerEntity, { name: 'partner_points_partner_fk' })
   partnerId!: string;
 
   @Column({ type: 'varchar', length: 8 })

@@ -14,6 +14,7 @@ import { PartnerReportSecrets1795340000021 } from './1795340000021-partner-repor
 import { PartnerReportConstraints1795340000022 } from './1795340000022-partner-report-constraints';
 import { StateChecks1795340000051 } from './1795340000051-state-checks';
 import { ForeignKeys1795340000052 } from './1795340000052-foreign-keys';
+import { PartnerChildForeignKeys1795340000053 } from './1795340000053-partner-child-foreign-keys';
 import { PaymentOperations1795340000100 } from './1795340000100-payment-operations';
 import { VoucherTrustStart1795340000110 } from './1795340000110-voucher-trust-start';
 import { VoucherExpired1795340000111 } from './1795340000111-voucher-expired';
@@ -38,6 +39,7 @@ export const migrations = [
   PartnerReportConstraints1795340000022,
   StateChecks1795340000051,
   ForeignKeys1795340000052,
+  PartnerChildForeignKeys1795340000053,
   PaymentOperations1795340000100,
   VoucherTrustStart1795340000110,
   VoucherExpired1795340000111,
