@@ -22,11 +22,17 @@
  *                                          the next run clears it
  *   holds settle-outside <line id> --note "…" [--by NAME]
  *                                          never cleared by a run; its value leaves the trust liability
+ *   period                                 list the closed months (who closed each, when)
+ *   period close 2026-11 [--note "…"] [--by NAME]
+ *                                          close a month: nothing posts into it afterwards (PERIOD_CLOSED)
+ *   period correct <entry id> --note "…" [--by NAME]
+ *                                          reverse an entry in the open period, naming the one it corrects
+ *   reconcile --date 2026-12-05 [--source statements:<dir>|simulator:<url>]
+ *                                          the books against the gateway for that date (exit 1 on a difference)
  *
  * A run resumes where it stood if it was interrupted; running a settled date again changes nothing.
  */
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { taiwanBusinessDate } from '@tixclear/domain';
 import { createDataSource, ensureDatabase, PartnerRegistry } from '@tixclear/db';
 import { createOperations, gatewayPort } from '@tixclear/operations';
@@ -36,9 +42,12 @@ import { resolveMasterKey } from '../scripts/master-key';
 import { progressBar } from './progress-bar';
 import { printSummary } from './print-summary';
 import { holdsCommand } from './holds-command';
+import { periodCommand } from './period-command';
 import { redemptionMismatchCommand } from './redemption-mismatch-command';
+import { reconcileCommand } from './reconcile-command';
+import { cliArgs } from '../runtime/cli-args';
 
-const { values, positionals } = parseArgs({
+const { values, positionals } = cliArgs('settle', {
   allowPositionals: true,
   options: {
     date: { type: 'string' },
@@ -47,6 +56,7 @@ const { values, positionals } = parseArgs({
     note: { type: 'string' },
     by: { type: 'string' },
     accept: { type: 'string' },
+    source: { type: 'string' },
     'wait-seconds': { type: 'string', default: '120' },
     'chunk-size': { type: 'string', default: '20000' },
   },
@@ -95,6 +105,15 @@ try {
       }
       if (positionals[0] === 'holds') {
         await holdsCommand(dataSource, positionals.slice(1), values, (message) => new UsageError(message));
+        return;
+      }
+      if (positionals[0] === 'reconcile') {
+        const date = values.date ?? taiwanBusinessDate(new Date(Date.now() - 24 * 60 * 60 * 1000));
+        process.exitCode = await reconcileCommand(dataSource, { date, source: values.source });
+        return;
+      }
+      if (positionals[0] === 'period') {
+        await periodCommand(dataSource, positionals.slice(1), values, (message) => new UsageError(message));
         return;
       }
       if (positionals[0] === 'parked') {

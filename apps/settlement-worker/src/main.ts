@@ -71,6 +71,7 @@ await queue.work(QUEUES.sweepReports, { pollingIntervalSeconds: config.queuePoll
 await workSettlement(queue, settlement, log, {
   pollingIntervalSeconds: config.queuePollSeconds,
   cron: config.settlementCron,
+  reconcile: { dataSource, source: config.reconcileSource },
 });
 await queue.schedule(QUEUES.reconcile, '* * * * *');
 await queue.schedule(QUEUES.sweepReports, '* * * * *');

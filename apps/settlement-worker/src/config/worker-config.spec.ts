@@ -61,3 +61,12 @@ it('serves metrics only when WORKER_METRICS_PORT is set, on loopback unless told
   expect(() => loadWorkerConfig({ ...base, WORKER_METRICS_PORT: '70000' })).toThrow(/WORKER_METRICS_PORT/);
   expect(() => loadWorkerConfig({ ...base, LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
 });
+
+it('reconciles the books after each run only with RECONCILE_SOURCE, refused at start when it cannot be', () => {
+  expect(loadWorkerConfig(base).reconcileSource).toBeUndefined();
+  expect(loadWorkerConfig({ ...base, RECONCILE_SOURCE: 'statements:/srv/statements' }).reconcileSource).toBe(
+    'statements:/srv/statements',
+  );
+  for (const source of ['statements:', 'bank:x', 'simulator:ftp://x'])
+    expect(() => loadWorkerConfig({ ...base, RECONCILE_SOURCE: source })).toThrow(/RECONCILE_SOURCE/);
+});

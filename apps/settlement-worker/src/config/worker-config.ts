@@ -9,6 +9,7 @@ import {
   resolveReconcilerOptions,
   type ReconcilerOptions,
 } from '@tixclear/operations';
+import { figuresSourceFrom, ReconciliationError } from '@tixclear/settlement';
 import { z } from 'zod';
 
 /** The worker's configuration, validated once at start; every bad variable is named. */
@@ -29,6 +30,11 @@ const schema = engineEnvSchema.extend({
   SETTLEMENT_CRON: z.string().min(9).default('30 0 * * *'),
   /** Where finance exports are written. */
   EXPORT_DIR: z.string().min(1).default('exports'),
+  /**
+   * The gateway's figures the books are reconciled with after each night's run: `statements:<directory>` (the
+   * imported daily statements) or `simulator:<control url>`; unset: no reconciliation (logged).
+   */
+  RECONCILE_SOURCE: z.string().min(1).optional(),
   /** Days gateway reports (and the daily counts of reports not kept) are kept before they are purged. */
   GATEWAY_REPORT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /**
@@ -64,6 +70,8 @@ export interface WorkerConfig extends EngineConfig {
   queuePollSeconds: number;
   settlementCron: string;
   exportDir: string;
+  /** The source of the gateway's figures for the nightly reconciliation (figuresSourceFrom); none: skipped. */
+  reconcileSource?: string;
   gatewayReportRetentionDays: number;
   /** Validated against each other and the gateway calls (validateReconcilerOptions). */
   reconciler: ReconcilerOptions;
@@ -101,9 +109,21 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     queuePollSeconds: e.QUEUE_POLL_SECONDS,
     settlementCron: e.SETTLEMENT_CRON,
     exportDir: e.EXPORT_DIR,
+    ...(e.RECONCILE_SOURCE === undefined ? {} : { reconcileSource: reconcileSourceOf(e.RECONCILE_SOURCE) }),
     gatewayReportRetentionDays: e.GATEWAY_REPORT_RETENTION_DAYS,
     reconciler,
   };
+}
+
+/** RECONCILE_SOURCE, checked at start: a source that cannot be is named now, not at night. */
+function reconcileSourceOf(spec: string): string {
+  try {
+    figuresSourceFrom(spec);
+  } catch (error) {
+    if (!(error instanceof ReconciliationError)) throw error;
+    throw new ConfigError(`✖ RECONCILE_SOURCE: ${error.message}`);
+  }
+  return spec;
 }
 
 /** The variables behind the reconciler's configurable options, to name the one that is wrong. */

@@ -4,6 +4,8 @@ import { DomainError } from '@tixclear/domain';
 export const ReconciliationErrorCode = {
   /** The business date is not a calendar date YYYY-MM-DD (field `date`). */
   DateInvalid: 'RECONCILE_DATE_INVALID',
+  /** The gateway's figures' source is neither `statements:<directory>` nor `simulator:<control url>` (`source`). */
+  SourceInvalid: 'RECONCILE_SOURCE_INVALID',
 } as const;
 export type ReconciliationErrorCode = (typeof ReconciliationErrorCode)[keyof typeof ReconciliationErrorCode];
 

@@ -6,3 +6,4 @@ export * from './ports';
 export { NO_MERCHANT, reconcileBooks, type ReconciliationResult } from './reconcile';
 export { simulatorSource } from './simulator-source';
 export { StatementError, statementDirectorySource, statementSchema } from './statement-source';
+export { figuresSourceFrom } from './source-spec';
