@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { twd } from '@tixclear/domain';
 import type { RunningSimulator } from './index';
 import { ManualClock } from './ports';
-import { openPaypageOrder, PAYPAGE, sendPaypage, sendRaw, startTestSimulator } from './testing/harness';
+import {
+  clientFor,
+  openPaypageOrder,
+  PAYPAGE,
+  sendPaypage,
+  sendRaw,
+  startTestSimulator,
+} from './testing/harness';
 import { startReportReceiver, type ReportReceiver } from './testing/receiver';
 
 /*
@@ -449,5 +457,103 @@ describe('the seeded faults apply to the new commands too', () => {
     const reports = await reportsOf(order.uid);
     expect(reports).toHaveLength(2);
     expect(reports[0]).toEqual(reports[1]);
+  });
+});
+
+describe('the gateway client reads every PayPage answer of the simulator', () => {
+  it('orders to paymentsupportpaymode, through @tixclear/gateway-client', async () => {
+    const client = clientFor(sim, {}, { uid: PAYPAGE.uid, key: PAYPAGE.key });
+    const item = (cost: number) => [
+      { id: '1', name: '倚天劍模型', cost: twd(cost), amount: 1, total: twd(cost) },
+    ];
+    const base = { store_uid: PAYPAGE.uid, user_id: 'phper', ip: '127.0.0.1' };
+    const opened = await client.orderCreate({
+      ...base,
+      order_id: 'C1',
+      cost: twd(100),
+      items: item(100),
+      issue_invoice_state: 1,
+      invoice_input_type: 1,
+      invoice_cloud_type: 2,
+      invoice_mobile_code: '/NFVIAZP',
+    });
+    sim.control.pay(Number(opened.uid));
+    const ref = { uid: opened.uid, key: opened.key };
+    expect(await client.orderQuery(ref)).toMatchObject({ prc: '250', invoice_state: '2' });
+    const refunded = await client.orderRefund({
+      store_uid: PAYPAGE.uid,
+      ...ref,
+      cost: twd(10),
+      invoice_state: 6,
+      items: item(10),
+    });
+    expect(refunded.row_data).toMatchObject({ prc: '230', cost: 10 });
+    const cancelled = await client.orderRefundCancel({
+      store_uid: PAYPAGE.uid,
+      uid: String(refunded.row_data?.refund_uid),
+      key: opened.key,
+    });
+    expect(cancelled).toMatchObject({ code: 'B200', row_data: { prc: '220' } });
+    expect(await client.invoiceQuery(ref)).toMatchObject({ state: '2', amount: 100 });
+    expect((await client.paymentToolsQuery({ store_uid: PAYPAGE.uid, cost: twd(1000) })).content).toContain(
+      'CREDITCARD',
+    );
+    expect(await client.ewalletBind({ ...base })).toMatchObject({ code: 'B200' });
+
+    const authorised = await client.orderCreate({
+      ...base,
+      order_id: 'C2',
+      cost: twd(50),
+      items: item(50),
+      creditcard_is_automatic_payment: 0,
+    });
+    sim.control.pay(Number(authorised.uid));
+    const captured = await client.cardAuthorizationCapture({
+      store_uid: PAYPAGE.uid,
+      uid: authorised.uid,
+      key: authorised.key,
+      cost: twd(50),
+      items: item(50),
+    });
+    expect(captured.content).toMatchObject({ prc: '247' });
+    const other = await client.orderCreate({
+      ...base,
+      order_id: 'C3',
+      cost: twd(50),
+      items: item(50),
+      creditcard_is_automatic_payment: 0,
+    });
+    sim.control.pay(Number(other.uid));
+    expect(
+      (await client.cardAuthorizationCancel({ store_uid: PAYPAGE.uid, uid: other.uid, key: other.key }))
+        .content,
+    ).toMatchObject({ prc: '300' });
+    const plain = await client.orderCreate({ ...base, order_id: 'C4', cost: twd(50), items: item(50) });
+    sim.control.pay(Number(plain.uid));
+    expect(
+      await client.invoiceIssue({
+        store_uid: PAYPAGE.uid,
+        uid: plain.uid,
+        key: plain.key,
+        invoice_input_type: 2,
+        invoice_love_code: '241',
+      }),
+    ).toMatchObject({ code: 'B200', state: '2' });
+    const recurring = await client.orderCreate({
+      ...base,
+      order_id: 'C5',
+      cost: twd(50),
+      items: item(50),
+      regular: 'M',
+      group_id: 'D0000000520',
+    });
+    sim.control.pay(Number(recurring.uid));
+    const stop = await client.directDebitDisable({
+      store_uid: PAYPAGE.uid,
+      order_id: 'C5',
+      group_id: 'D0000000520',
+      stop_time: '20261231',
+    });
+    expect(stop).toMatchObject({ code: 'B200', group_id: 'D0000000520' });
   });
 });
