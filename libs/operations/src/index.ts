@@ -30,3 +30,4 @@ export * from './payments/payment-records';
 export * from './payments/payment-service';
 export * from './payments/money-refund-service';
 export * from './payments/payment-resolver';
+export * from './payments/payment-action-service';

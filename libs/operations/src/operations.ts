@@ -17,6 +17,7 @@ import { RedemptionService } from './flows/redemption-service';
 import { RefundService } from './flows/refund-service';
 import { ResultApplier } from './reconcile/result-applier';
 import { MoneyRefundService } from './payments/money-refund-service';
+import { PaymentActionService } from './payments/payment-action-service';
 import { PaymentResolver } from './payments/payment-resolver';
 import { PaymentService } from './payments/payment-service';
 
@@ -46,7 +47,8 @@ export function createOperations(deps: OperationsDeps) {
   const late = new LateOutcomes(deps.dataSource, clock, recorder);
   const payments = new PaymentService(deps.dataSource, deps.gateway, recorder);
   const moneyRefunds = new MoneyRefundService(deps.dataSource, deps.gateway, recorder);
-  const paymentResolver = new PaymentResolver(deps.dataSource, payments, moneyRefunds);
+  const paymentActions = new PaymentActionService(deps.dataSource, deps.gateway, recorder, payments);
+  const paymentResolver = new PaymentResolver(deps.dataSource, payments, moneyRefunds, paymentActions);
   const results = new ResultApplier(
     deps.dataSource,
     purchases,
@@ -84,6 +86,7 @@ export function createOperations(deps: OperationsDeps) {
     refunds,
     payments,
     moneyRefunds,
+    paymentActions,
     queries,
     results,
     reconciler,

@@ -31,6 +31,12 @@ export const ENVELOPE_COMMANDS = [
   'queryorder',
   'refund',
   'esvcrefund',
+  'refundcancel',
+  'issueinvoice',
+  'invoice',
+  'paymentsupportpaymode',
+  'authorizedrequestpayment',
+  'cancelauthorization',
 ] as const;
 type EnvelopeCommand = (typeof ENVELOPE_COMMANDS)[number];
 
@@ -131,6 +137,15 @@ export class EnvelopeService {
         return (await ops.moneyRefunds.refund(partner, data)).body;
       case 'esvcrefund':
         return (await ops.moneyRefunds.esvcRefund(partner, data)).body;
+      case 'refundcancel':
+      case 'issueinvoice':
+      case 'authorizedrequestpayment':
+      case 'cancelauthorization':
+        return (await ops.paymentActions.run(partner, command, data)).body;
+      case 'invoice':
+        return ops.paymentActions.invoice(partner, data);
+      case 'paymentsupportpaymode':
+        return ops.paymentActions.payModes(partner, data);
     }
   }
 }

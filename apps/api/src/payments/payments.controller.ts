@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiKeyGuard } from '../rest/api-key.guard';
 import { ApiRestGet, ApiRestPost, ApiRestResource } from '../rest/openapi';
 import { RestDoor, type Mutation } from '../rest/rest-door.service';
+import { RestError, RestErrorCode } from '../rest/rest-errors';
 import { sendAnswer } from '../rest/send-answer';
 
 const PAYMENT: Mutation = {
@@ -12,6 +13,21 @@ const PAYMENT: Mutation = {
   storeUid: true,
   run: (operations, partner, wire) => operations.payments.open(partner, wire),
 };
+
+/** A write on the payment `orderId` (capture, authorisation cancel, invoice issue), read back as the payment. */
+function paymentAction(
+  orderId: string,
+  command: 'authorizedrequestpayment' | 'cancelauthorization' | 'issueinvoice',
+): Mutation {
+  return {
+    command,
+    resource: '/v1/payments',
+    storeUid: false,
+    locationOf: () => `/v1/payments/${encodeURIComponent(orderId)}`,
+    run: (operations, partner, body) =>
+      operations.paymentActions.runForPayment(partner, command, orderId, body),
+  };
+}
 
 /** A refund of the payment `orderId`, read back under it by its own `refund_order_id`. */
 function paymentRefund(orderId: string): Mutation {
@@ -85,6 +101,100 @@ export class PaymentsController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     await sendAnswer(reply, await this.door.mutate(request, paymentRefund(orderId)));
+  }
+
+  @Post(':orderId/refunds/:refundOrderId/cancel')
+  @ApiParam(REFUND_ID)
+  @ApiRestPost({
+    summary: 'Cancel a refund still queued',
+    description:
+      'api/refundcancel: a refund is queued until the next Taiwan midnight and can be taken back until then ' +
+      '(afterwards the gateway refuses: 422 GATEWAY_REFUSED). Send {}.',
+    body: 'EmptyRequest',
+    answer: 'RefundCancel',
+  })
+  async cancelRefund(
+    @Param('orderId') orderId: string,
+    @Param('refundOrderId') refundOrderId: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const mutation: Mutation = {
+      command: 'refundcancel',
+      resource: `/v1/payments/${encodeURIComponent(orderId)}/refunds`,
+      storeUid: false,
+      locationOf: () =>
+        `/v1/payments/${encodeURIComponent(orderId)}/refunds/${encodeURIComponent(refundOrderId)}`,
+      run: async (operations, partner, body) => {
+        if (Object.keys(body).length > 0)
+          throw new RestError(RestErrorCode.BodyInvalid, 'send {}: the path names the refund', 'body');
+        return operations.paymentActions.cancelRefund(partner, refundOrderId);
+      },
+    };
+    await sendAnswer(reply, await this.door.mutate(request, mutation));
+  }
+
+  @Post(':orderId/capture')
+  @ApiRestPost({
+    summary: 'Capture a card authorisation',
+    description:
+      'api/authorizedrequestpayment of a payment opened with creditcard_is_automatic_payment 0 and authorised ' +
+      '(prc 245): once, all or part (cost). GET the payment: 250 once the capture is through.',
+    body: 'CaptureRequest',
+    answer: 'Capture',
+  })
+  async capture(
+    @Param('orderId') orderId: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await sendAnswer(
+      reply,
+      await this.door.mutate(request, paymentAction(orderId, 'authorizedrequestpayment')),
+    );
+  }
+
+  @Post(':orderId/authorization/cancel')
+  @ApiRestPost({
+    summary: 'Release a card authorisation',
+    description: 'api/cancelauthorization of an authorised payment (prc 245). Send {}.',
+    body: 'EmptyRequest',
+    answer: 'AuthorizationCancel',
+  })
+  async cancelAuthorization(
+    @Param('orderId') orderId: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await sendAnswer(reply, await this.door.mutate(request, paymentAction(orderId, 'cancelauthorization')));
+  }
+
+  @Post(':orderId/invoice')
+  @ApiRestPost({
+    summary: "Issue a paid payment's e-invoice",
+    description: 'api/issueinvoice (within 48 hours of the payment).',
+    body: 'InvoiceIssueRequest',
+    answer: 'InvoiceIssue',
+  })
+  async issueInvoice(
+    @Param('orderId') orderId: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await sendAnswer(reply, await this.door.mutate(request, paymentAction(orderId, 'issueinvoice')));
+  }
+
+  @Get(':orderId/invoice')
+  @ApiRestGet({ summary: "Read a payment's e-invoice", answer: 'Invoice' })
+  async readInvoice(
+    @Param('orderId') orderId: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const answer = await this.door.read(request, 'invoice', (operations, partner) =>
+      operations.paymentActions.invoiceOfPayment(partner, orderId),
+    );
+    await sendAnswer(reply, answer);
   }
 
   @Get(':orderId/refunds/:refundOrderId')

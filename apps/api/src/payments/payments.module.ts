@@ -1,8 +1,12 @@
 import { Module } from '@nestjs/common';
 import { RestModule } from '../rest/rest.module';
 import { ETicketRefundsController } from './eticket-refunds.controller';
+import { PayModesController } from './pay-modes.controller';
 import { PaymentsController } from './payments.controller';
 
 /** The REST door's PayPage resources (seed 001) and e-ticket refunds (seed 003). */
-@Module({ imports: [RestModule], controllers: [PaymentsController, ETicketRefundsController] })
+@Module({
+  imports: [RestModule],
+  controllers: [PaymentsController, ETicketRefundsController, PayModesController],
+})
 export class PaymentsModule {}

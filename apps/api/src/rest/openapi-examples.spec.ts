@@ -40,6 +40,12 @@ describe('the OpenAPI examples', () => {
     ['PaymentQuery', 'queryorder'],
     ['PaymentRefund', 'refund'],
     ['ETicketRefund', 'esvcrefund'],
+    ['Capture', 'authorizedrequestpayment'],
+    ['AuthorizationCancel', 'cancelauthorization'],
+    ['RefundCancel', 'refundcancel'],
+    ['InvoiceIssue', 'issueinvoice'],
+    ['Invoice', 'invoice'],
+    ['PayModes', 'paymentsupportpaymode'],
   ] as const)("%s's data is a valid %s answer", (name, command) => {
     const result = parse(command, 'response', answerExamples[name].data);
     expect(result.error?.issues ?? []).toEqual([]);
@@ -53,6 +59,20 @@ describe('the OpenAPI examples', () => {
     const { order_id: _order, ...rest } = body;
     expect(typeof refundOrderId).toBe('string');
     const wire = { ...rest, store_uid: STORE, uid: '81127', key: '9f0f1d8c6e2a4b7d8e3c5a1b2d4f6e8a' };
+    expect(parse(command, 'request', wire).error?.issues ?? []).toEqual([]);
+  });
+
+  it.each([
+    ['CaptureRequest', 'authorizedrequestpayment'],
+    ['InvoiceIssueRequest', 'issueinvoice'],
+    ['EmptyRequest', 'cancelauthorization'],
+  ] as const)('%s is a valid %s request once the payment named gives its uid and key', (name, command) => {
+    const wire = {
+      ...requestExamples[name],
+      store_uid: STORE,
+      uid: '81127',
+      key: '9f0f1d8c6e2a4b7d8e3c5a1b2d4f6e8a',
+    };
     expect(parse(command, 'request', wire).error?.issues ?? []).toEqual([]);
   });
 

@@ -33,6 +33,9 @@ const paymentRequestExamples = {
   },
   PaymentRefundRequest: { refund_order_id: 'QS-PAY1-R1', cost: 500 },
   ETicketRefundRequest: { refund_order_id: 'QS-E1', order_id: 'QS-P1', cost: 50, device_id: 'POS01' },
+  CaptureRequest: { cost: 1000 },
+  InvoiceIssueRequest: { invoice_input_type: 1, invoice_cloud_type: 4 },
+  EmptyRequest: {},
 };
 
 const PAID = {
@@ -72,8 +75,60 @@ const REFUND_ROW = {
   ...ECHO,
 };
 
+const INVOICE = {
+  state: '2',
+  date: '20261206121500',
+  wordtrack: 'AB',
+  number: '12345678',
+  rand_code: '4321',
+  amount: 1000,
+  sales_amount: 952,
+  tax_amount: 48,
+};
+
 /** The PayPage and e-ticket refund answers, by schema name. */
 const paymentAnswerExamples = {
+  Capture: {
+    data: {
+      code: 'B200',
+      msg: '執行成功,請款處理進行中。',
+      content: { ...PAID, prc: '247', actual_cost: 0 },
+    },
+  },
+  AuthorizationCancel: {
+    data: { code: 'B200', msg: '執行成功,取消授權完成', content: { ...PAID, prc: '300', actual_cost: 0 } },
+  },
+  RefundCancel: {
+    data: {
+      code: 'B200',
+      msg: '執行成功',
+      uid: '81127',
+      key: '9f0f1d8c6e2a4b7d8e3c5a1b2d4f6e8a',
+      row_data: { ...REFUND_ROW, prc: '220', retmsg: '取消成功', actual_cost: 0 },
+    },
+  },
+  InvoiceIssue: {
+    data: {
+      code: 'B200',
+      msg: '執行成功',
+      uid: '81127',
+      key: '9f0f1d8c6e2a4b7d8e3c5a1b2d4f6e8a',
+      order_id: 'QS-PAY1',
+      ...INVOICE,
+    },
+  },
+  Invoice: {
+    data: {
+      uid: '81127',
+      key: '9f0f1d8c6e2a4b7d8e3c5a1b2d4f6e8a',
+      prc: '250',
+      order_id: 'QS-PAY1',
+      cost: 1000,
+      ...INVOICE,
+      ...ECHO,
+    },
+  },
+  PayModes: { data: { code: 'B200', msg: '執行成功', content: ['CREDITCARD', 'CSTORECODE', 'WEBATM'] } },
   Payment: {
     data: {
       code: '200',

@@ -71,6 +71,16 @@ function refundBody(command: 'refund' | 'esvcrefund', extra: Json): Json {
   };
 }
 
+/** The body of a write on a payment named by the path: the command's request without store_uid, uid and key. */
+function orderActionBody(command: 'authorizedrequestpayment' | 'issueinvoice'): Json {
+  const schema = jsonSchema(commands[command].request as z.ZodType);
+  const { store_uid: _store, uid: _uid, key: _key, ...properties } = (schema.properties ?? {}) as Json;
+  const required = ((schema.required ?? []) as string[]).filter(
+    (name) => !['store_uid', 'uid', 'key'].includes(name),
+  );
+  return { ...schema, properties, required };
+}
+
 function dataOf(command: CommandName, description: string): Json {
   return {
     type: 'object',
@@ -105,6 +115,31 @@ export function restSchemas(): Record<string, Json> {
         description: 'Your order_id of the paid order: a payment (/v1/payments) or a voucher purchase.',
       },
     }),
+    CaptureRequest: orderActionBody('authorizedrequestpayment'),
+    InvoiceIssueRequest: orderActionBody('issueinvoice'),
+    EmptyRequest: {
+      type: 'object',
+      description: 'No fields: the path names what is acted on.',
+      additionalProperties: false,
+    },
+    Capture: dataOf(
+      'authorizedrequestpayment',
+      'Capture taken (code B200): the order in content, 247 while the capture is under way.',
+    ),
+    AuthorizationCancel: dataOf(
+      'cancelauthorization',
+      'Authorisation released (code B200): the order in content.',
+    ),
+    RefundCancel: dataOf('refundcancel', 'Refund taken back (code B200): the refund in row_data, prc 220.'),
+    InvoiceIssue: dataOf('issueinvoice', 'Invoice issued (code B200): its number, date and amounts.'),
+    Invoice: dataOf(
+      'invoice',
+      "The gateway's record of the payment's e-invoice (state 2 issued, 4 void, 6 allowance…).",
+    ),
+    PayModes: dataOf(
+      'paymentsupportpaymode',
+      'The pay modes (pfn values) your store may offer for the amount.',
+    ),
     Payment: dataOf('orders', 'The order is open (code 200): send the buyer to data.url.'),
     PaymentQuery: dataOf(
       'queryorder',

@@ -18,7 +18,11 @@ export type MutatingCommand =
   | 'voucherrefund'
   | 'orders'
   | 'refund'
-  | 'esvcrefund';
+  | 'esvcrefund'
+  | 'refundcancel'
+  | 'issueinvoice'
+  | 'authorizedrequestpayment'
+  | 'cancelauthorization';
 export type QueryCommand = 'voucherservicequery' | 'voucherquery' | 'voucherrefundquery';
 
 /** One POST of the REST door: which command, where its order is read back, and the service that runs it. */

@@ -7,10 +7,10 @@ import { runOperation } from '../flows/operation-flow';
 import type { GatewayPort } from '../ports';
 import type { OperationRecorder } from '../records/operation-recorder';
 import { assertOwnStore } from '../requests/partner-rules';
-import { requestHash } from '../requests/request-hash';
 import { wider } from '../requests/field-widths';
 import { parseRequest, toWire } from '../requests/validation';
 import {
+  derivedOrderId,
   MONEY_REFUND_REPORT,
   NO_HOLD,
   ownOrderByUid,
@@ -119,7 +119,15 @@ export class MoneyRefundService {
       request.key,
       REFUNDABLE[command],
     );
-    const orderId = given ?? (await this.derivedOrderId(partner, command, wire));
+    const orderId =
+      given ??
+      (await derivedOrderId(
+        this.dataSource,
+        partner.partner.id,
+        command === 'refund' ? 'RF' : 'ER',
+        command,
+        wire,
+      ));
     const client = this.gateway.clientFor(partner);
     // A store speaks upstream as itself; a dealer names the store (one of its own, checked above).
     const storeUid = partner.partner.mode === 'store' ? partner.partner.upstreamUid : request.store_uid;
@@ -177,24 +185,5 @@ export class MoneyRefundService {
     );
     this.recorder.dispatch(reportId);
     return body;
-  }
-
-  /** `RF`/`ER` + the request's hash + how many identical refunds failed before (a new attempt after each). */
-  private async derivedOrderId(
-    partner: PartnerContext,
-    command: MoneyRefundCommand,
-    wire: unknown,
-  ): Promise<string> {
-    const base = `${command === 'refund' ? 'RF' : 'ER'}${requestHash({ command, wire }).slice(0, 40)}`;
-    const failed = await this.dataSource
-      .getRepository(OperationEntity)
-      .createQueryBuilder('o')
-      .where('o.partner_id = :partner AND o.order_id LIKE :prefix AND o.state = :failed', {
-        partner: partner.partner.id,
-        prefix: `${base}.%`,
-        failed: 'failed',
-      })
-      .getCount();
-    return `${base}.${failed}`;
   }
 }

@@ -1,10 +1,19 @@
 import { OperationEntity, type PartnerContext } from '@tixclear/db';
 import { In, type DataSource } from 'typeorm';
+import { requestHash } from '../requests/request-hash';
 import { OperationError, OperationErrorCode } from '../errors';
 
 /** The PayPage commands the engine drives, by the operation kind that records them. */
 export const PAYMENT_COMMAND = 'orders';
 export const MONEY_REFUND_COMMANDS = ['refund', 'esvcrefund'] as const;
+/** The other PayPage writes on an order named by uid and key (kind `pay_action`). */
+export const PAYMENT_ACTION_COMMANDS = [
+  'refundcancel',
+  'issueinvoice',
+  'authorizedrequestpayment',
+  'cancelauthorization',
+] as const;
+export type PaymentActionCommand = (typeof PAYMENT_ACTION_COMMANDS)[number];
 export type MoneyRefundCommand = (typeof MONEY_REFUND_COMMANDS)[number];
 
 /** The orders a money refund may name: a PayPage payment (api/refund), or a voucher purchase too (esvcrefund). */
@@ -16,9 +25,14 @@ export const REFUNDABLE: Readonly<Record<MoneyRefundCommand, readonly string[]>>
 /** Event of the partner report of a settled payment, and of a settled money refund. */
 export const PAYMENT_REPORT = 'payment';
 export const MONEY_REFUND_REPORT = 'payment_refund';
+export const PAYMENT_ACTION_REPORT = 'payment_action';
 
 export function isPaymentCommand(command: string): boolean {
-  return command === PAYMENT_COMMAND || (MONEY_REFUND_COMMANDS as readonly string[]).includes(command);
+  return (
+    command === PAYMENT_COMMAND ||
+    (MONEY_REFUND_COMMANDS as readonly string[]).includes(command) ||
+    (PAYMENT_ACTION_COMMANDS as readonly string[]).includes(command)
+  );
 }
 
 /**
@@ -66,3 +80,28 @@ export function withPartnerOrderId(
 
 /** PayPage operations hold no vouchers: the unknown outcome moves none. */
 export const NO_HOLD = ['none', 'none'] as const;
+
+/**
+ * The operation id of a PayPage write whose request carries none (refund, refund cancel, capture…): a prefix,
+ * the request's hash, and how many identical requests failed before. An identical repeat is the same operation
+ * (its stored answer, never a second write); only after it failed does the same request make a new attempt.
+ */
+export async function derivedOrderId(
+  dataSource: DataSource,
+  partnerId: string,
+  prefix: string,
+  command: string,
+  wire: unknown,
+): Promise<string> {
+  const base = `${prefix}${requestHash({ command, wire }).slice(0, 40)}`;
+  const failed = await dataSource
+    .getRepository(OperationEntity)
+    .createQueryBuilder('o')
+    .where('o.partner_id = :partner AND o.order_id LIKE :prefix AND o.state = :failed', {
+      partner: partnerId,
+      prefix: `${base}.%`,
+      failed: 'failed',
+    })
+    .getCount();
+  return `${base}.${failed}`;
+}

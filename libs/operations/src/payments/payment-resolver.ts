@@ -9,7 +9,14 @@ import type { DataSource } from 'typeorm';
 import type { OperationResolution } from '../reconcile/resolve-operation';
 import { parseRequest, toWire } from '../requests/validation';
 import type { MoneyRefundService } from './money-refund-service';
-import { isPaymentCommand, PAYMENT_COMMAND, REFUNDABLE, type MoneyRefundCommand } from './payment-records';
+import type { PaymentActionService } from './payment-action-service';
+import {
+  isPaymentCommand,
+  PAYMENT_ACTION_COMMANDS,
+  PAYMENT_COMMAND,
+  REFUNDABLE,
+  type MoneyRefundCommand,
+} from './payment-records';
 import type { PaymentService } from './payment-service';
 
 /** The most candidate (uid, key) pairs taken from stored reports for one payment. */
@@ -32,7 +39,12 @@ export class PaymentResolver {
     private readonly dataSource: DataSource,
     private readonly payments: PaymentService,
     private readonly refunds: MoneyRefundService,
+    private readonly actions: PaymentActionService,
   ) {}
+
+  private isAction(command: string): boolean {
+    return (PAYMENT_ACTION_COMMANDS as readonly string[]).includes(command);
+  }
 
   handles(command: string): boolean {
     return isPaymentCommand(command);
@@ -40,6 +52,7 @@ export class PaymentResolver {
 
   async resolve(client: GatewayClient, operation: OperationEntity): Promise<OperationResolution> {
     if (operation.command === PAYMENT_COMMAND) return this.resolvePayment(client, operation);
+    if (this.isAction(operation.command)) return this.actions.resolve(client, operation);
     return this.resolveRefund(client, operation);
   }
 
@@ -50,6 +63,10 @@ export class PaymentResolver {
     resolution: OperationResolution,
   ): Promise<void> {
     if (resolution.status === 'not_found') return;
+    if (this.isAction(operation.command)) {
+      await this.actions.record(operation, resolution);
+      return;
+    }
     if (operation.command === PAYMENT_COMMAND) {
       await this.payments.applyState(operation, resolution.result as unknown as QueryOrderResponse);
       return;
@@ -67,6 +84,7 @@ export class PaymentResolver {
   /** The reconciler's explicit not-found past its grace: a refund never arrived. A payment is never failed so. */
   async neverArrived(operation: OperationEntity): Promise<void> {
     if (operation.command === PAYMENT_COMMAND) return;
+    if (this.isAction(operation.command)) return this.actions.neverArrived(operation);
     await this.refunds.recordFailed(operation, 'B500', 'the gateway never received this refund');
   }
 
