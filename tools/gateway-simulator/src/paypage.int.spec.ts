@@ -70,7 +70,10 @@ describe('deferred payments (附錄二 260/270/280)', () => {
       BankCode: '004',
     });
     expect(held()).toBe(0);
-    expect(sim.control.pay(order.uid)).toMatchObject({ code: '250', moved: true });
+    // The buyer's page still offers Pay: paying now is the transfer arriving.
+    expect(await (await fetch(order.url)).text()).toContain('<button type="submit">Pay</button>');
+    const paid = await fetch(order.url, { method: 'POST', headers: { accept: 'application/json' } });
+    expect(await paid.json()).toEqual({ uid: order.uid, code: '250', moved: true });
     expect(await query(order)).toMatchObject({ prc: '250', actual_cost: 500 });
     expect(held()).toBe(500);
     expect((await reportsOf(order.uid)).map((r) => r.prc)).toEqual(['270', '250']);

@@ -28,6 +28,10 @@ const CSV_NAMES = [
   'ledger-reimbursement.csv',
   'ledger-sales.csv',
   'payouts.csv',
+  'register-redemptions.csv',
+  'register-refunds.csv',
+  'register-sales.csv',
+  'register-trust.csv',
   'trial-balance.csv',
 ];
 /** Every file the manifest lists, in its order (by name). */
@@ -396,6 +400,10 @@ describe('ExportWriter', () => {
       'payouts',
       'exceptions',
       'trial-balance',
+      'register-redemptions',
+      'register-sales',
+      'register-refunds',
+      'register-trust',
     ]);
     for (const sheet of sheets) {
       const table = await csv(result, `${sheet.name}.csv`);

@@ -19,6 +19,16 @@ import {
   runPeriod,
   streamRows,
 } from './queries';
+import { REDEMPTIONS_SQL, REFUNDS_SQL, SALES_SQL, TRUST_SQL } from './register-queries';
+import {
+  REDEMPTIONS_REGISTER,
+  REFUNDS_REGISTER,
+  registerRow,
+  SALES_REGISTER,
+  TRUST_REGISTER,
+  TrustRows,
+  type RegisterSpec,
+} from './registers';
 import { compareBytes, type Cell, type TableSpec } from './table';
 import {
   EXCEPTIONS,
@@ -132,6 +142,22 @@ export class ExportWriter implements ExportStep {
           streamRows(tx, EXCEPTIONS_SQL, params, (rows) => emit(rows.map(exceptionRow))),
         );
         await table(TRIAL_BALANCE, (emit) => emit(trialBalance));
+        for (const [spec, sql] of [
+          [REDEMPTIONS_REGISTER, REDEMPTIONS_SQL],
+          [SALES_REGISTER, SALES_SQL],
+          [REFUNDS_REGISTER, REFUNDS_SQL],
+        ] as Array<[RegisterSpec, string]>) {
+          await table(spec, (emit) =>
+            streamRows(tx, sql, params, (rows) => emit(rows.map((row) => registerRow(spec, row)))),
+          );
+        }
+        const trust = new TrustRows();
+        await table(TRUST_REGISTER, async (emit) => {
+          await streamRows(tx, TRUST_SQL, [period.end], (rows) =>
+            emit(rows.flatMap((row) => trust.add(row))),
+          );
+          await emit(trust.finish());
+        });
       });
       const xlsx = await OutputFile.create(scratch(XLSX_NAME));
       written.push({ name: XLSX_NAME, file: xlsx });

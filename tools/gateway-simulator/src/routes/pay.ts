@@ -62,6 +62,8 @@ function isAction(text: string): text is PaymentAction {
 }
 
 function modelOf(order: VoucherPurchase | PayPageOrder): PageModel {
+  const code = order.kind === 'voucher_purchase' ? order.code : order.prc;
+  const waiting = order.deferred !== null && code === order.deferred.code;
   if (order.kind === 'voucher_purchase') {
     return {
       title: 'MYTIX 票券付款 (simulator)',
@@ -75,8 +77,16 @@ function modelOf(order: VoucherPurchase | PayPageOrder): PageModel {
         total: item.cost * item.amount,
       })),
       code: order.code,
-      msg: order.code === '200' ? 'awaiting payment' : order.code === '250' ? 'paid' : 'closed',
-      open: order.code === '200',
+      msg:
+        order.code === '200'
+          ? 'awaiting payment'
+          : order.code === '250'
+            ? 'paid'
+            : waiting
+              ? 'awaiting the money'
+              : 'closed',
+      // A deferred payment's codes were handed out: Pay is the money arriving.
+      open: order.code === '200' || waiting,
     };
   }
   return {
@@ -88,7 +98,7 @@ function modelOf(order: VoucherPurchase | PayPageOrder): PageModel {
     lines: order.items.map((item) => ({ name: item.name, amount: item.amount, total: item.total })),
     code: order.prc,
     msg: order.retmsg,
-    open: order.prc === '200',
+    open: order.prc === '200' || waiting,
   };
 }
 
