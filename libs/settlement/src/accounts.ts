@@ -42,6 +42,8 @@ export const EntryKind = {
   refund: 'refund',
   /** The escrow and gateway fees of a day's cleared vouchers, kept by the gateway out of what it holds. */
   feeKept: 'fee_kept',
+  /** A paid voucher unused at the end of its trust period (src/expiry.ts). */
+  expiry: 'expiry',
   payout: 'payout',
   settledOutside: 'settled_outside',
   holdSettled: 'hold_settled',

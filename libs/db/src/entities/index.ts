@@ -67,6 +67,8 @@ export const entities = [
   PayableEntity,
   AccountingPeriodEntity,
   PeriodBalanceEntity,
+  AccountingPeriodEntity,
+  PeriodBalanceEntity,
   PayoutBatchEntity,
   PayoutItemEntity,
   OperatorItemEntity,

@@ -31,7 +31,7 @@ const ENTRIES_POSTED_BETWEEN = `
 
 /**
  * The order in which a day's entries were posted: an operator's entries of the day (no run: they precede the
- * night's run), then the run's steps in their order (clearing; trust movements and fees kept; pay-offs).
+ * night's run), then the run's steps in their order (clearing; trust movements, fees kept and expiries; pay-offs).
  * With the day posted on and the reference, it is the ledgers' time order: an entry is never listed before
  * one its run posted earlier, so a payout never comes before the earnings it pays. Derived from the kind,
  * not from ids or clocks, so a resumed run's export is the same as an uninterrupted one's.
@@ -39,7 +39,8 @@ const ENTRIES_POSTED_BETWEEN = `
 const POSTING_STEP = `CASE
     WHEN e.run_id IS NULL THEN 0
     WHEN e.kind = '${EntryKind.clearing}' THEN 1
-    WHEN e.kind IN ('${EntryKind.purchase}', '${EntryKind.refund}', '${EntryKind.feeKept}') THEN 2
+    WHEN e.kind IN ('${EntryKind.purchase}', '${EntryKind.refund}', '${EntryKind.feeKept}', '${EntryKind.expiry}')
+      THEN 2
     WHEN e.kind IN ('${EntryKind.payout}', '${EntryKind.settledOutside}') THEN 3
     ELSE 4 END`;
 
