@@ -67,8 +67,6 @@ export const entities = [
   PayableEntity,
   AccountingPeriodEntity,
   PeriodBalanceEntity,
-  AccountingPeriodEntity,
-  PeriodBalanceEntity,
   PayoutBatchEntity,
   PayoutItemEntity,
   OperatorItemEntity,

@@ -20,7 +20,6 @@ import { VoucherTrustStart1795340000110 } from './1795340000110-voucher-trust-st
 import { VoucherExpired1795340000111 } from './1795340000111-voucher-expired';
 import { ClosedPeriods1795340000200 } from './1795340000200-closed-periods';
 import { BooksGatewayReconciliation1795340000300 } from './1795340000300-books-gateway-reconciliation';
-import { ClosedPeriods1795340000200 } from './1795340000200-closed-periods';
 
 /** In order; TypeORM runs the ones not yet recorded in the `migrations` table. */
 export const migrations = [
@@ -44,7 +43,6 @@ export const migrations = [
   PaymentOperations1795340000100,
   VoucherTrustStart1795340000110,
   VoucherExpired1795340000111,
-  ClosedPeriods1795340000200,
   ClosedPeriods1795340000200,
   BooksGatewayReconciliation1795340000300,
 ];
