@@ -245,7 +245,12 @@ describe('recurring (direct debit) orders', () => {
     clock.set('2026-12-10T00:00:00+08:00');
     expect(sim.control.charge(order.uid)).toMatchObject({ moved: false, nois: 3 });
     expect(held()).toBe(900);
-    expect((await reportsOf(order.uid)).map((r) => r.nois)).toEqual(['1', '2', '3']);
+    const reports = await reportsOf(order.uid);
+    expect(reports.map((r) => [r.nois, r.actual_cost])).toEqual([
+      ['1', 300],
+      ['2', 300],
+      ['3', 300],
+    ]);
   });
 
   it('stops by itself after regular_total charges; an unpaid or one-off order has nothing to charge', async () => {

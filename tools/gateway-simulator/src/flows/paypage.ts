@@ -245,7 +245,8 @@ export function paymentReport(order: PayPageOrder): Record<string, unknown> {
     user_id: order.userId,
     cost: order.cost,
     currency: order.currency,
-    actual_cost: order.paidCost,
+    // A recurring order's report is of one charge (its `nois`); otherwise what was paid.
+    actual_cost: order.recurring === null ? order.paidCost : (order.recurring.charges.at(-1)?.cost ?? 0),
     actual_currency: order.currency,
     price: 0,
     actual_price: 0,
