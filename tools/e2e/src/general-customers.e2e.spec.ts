@@ -151,6 +151,57 @@ describe('general customers: vouchers numbered by the gateway, through /api/init
     expect(redeemed.status).toBe(201);
   });
 
+  it('a purchase of both kinds: the partner’s serials reserved then issued, the gateway’s added once paid', async () => {
+    const own = purchaseRequest({ amount: 1 });
+    const numbered = generalPurchase(1, 0).request.items[0]!;
+    const ownItem = { ...own.request.items[0]!, id: 'H02', name: '飲料券' };
+    const request = {
+      ...own.request,
+      cost: 100,
+      items: [numbered, ownItem],
+      declarations: [...own.request.declarations, { name: '飲料券', content: '<b>x</b>' }],
+    };
+    const answer = await stack.call('voucherservicepurchase', request);
+    expect(answer.body).toMatchObject({ code: '200' });
+    expect((await vouchersOf(own.orderId)).map((v) => [v.serialNumber, v.state])).toEqual([
+      [own.serials[0], 'reserved'],
+    ]);
+    expect((await fetch(String(answer.body.url), { method: 'POST' })).status).toBe(200);
+    const vouchers = await eventually(async () => {
+      const all = await vouchersOf(own.orderId);
+      return all.length === 2 && all.every((v) => v.state === 'issued') ? all : undefined;
+    });
+    const operation = (await operationOf(stack, own.orderId))!;
+    const gateway = stack.sim.state.vouchers.find(
+      (v) => v.purchaseOrderId === operation.upstreamOrderId && v.itemId === 'H01',
+    );
+    expect(vouchers.map((v) => [v.itemId, v.serialNumber]).sort()).toEqual([
+      ['H01', gateway?.serialNo],
+      ['H02', own.serials[0]],
+    ]);
+  });
+
+  it('paid with a mismatch (290): the gateway’s vouchers wait reserved; accepting it issues them', async () => {
+    const purchase = generalPurchase(2, 0);
+    const answer = await stack.call('voucherservicepurchase', purchase.request);
+    expect(answer.body).toMatchObject({ code: '200' });
+    expect(stack.sim.control.endDeferred(Number(answer.body.uid), 'mismatch')).toMatchObject({ moved: true });
+    const reserved = await eventually(async () => {
+      const vouchers = await vouchersOf(purchase.orderId);
+      return vouchers.length === 2 ? vouchers : undefined;
+    });
+    const operation = (await operationOf(stack, purchase.orderId))!;
+    expect(operation.state).toBe('paid_mismatch');
+    expect(reserved.map((v) => v.state)).toEqual(['reserved', 'reserved']);
+    expect(reserved.map((v) => v.serialNumber)).toEqual(
+      [...simSerials(purchase.orderId, operation.upstreamOrderId).paid].sort(),
+    );
+    expect(await servicesOf(stack).paidMismatch.accept(operation.id, 'ops@tixclear')).toEqual({
+      action: 'accepted',
+    });
+    expect((await vouchersOf(purchase.orderId)).map((v) => v.state)).toEqual(['issued', 'issued']);
+  });
+
   it('settles nothing from a paid result that does not list the gateway’s serials (no guess)', async () => {
     const purchase = generalPurchase(1, 0);
     const answer = await stack.call('voucherservicepurchase', purchase.request);
