@@ -565,3 +565,37 @@ describe('the gateway client reads every PayPage answer of the simulator', () =>
     expect(stop).toMatchObject({ code: 'B200', group_id: 'D0000000520' });
   });
 });
+
+describe('another merchant, or a wrong key, reaches nothing', () => {
+  it("the seed-000 store cannot refund, cancel, capture, invoice or query the PayPage store's orders", async () => {
+    const order = await openPaypageOrder(sim, 'X1', 100, { creditcard_is_automatic_payment: 0 });
+    sim.control.pay(order.uid);
+    const other = { uid: String(order.uid), key: order.key };
+    const asOther = (command: string, payload: Record<string, unknown>) =>
+      sendRaw(sim, `api/${command}`, { store_uid: '289151880142', ...payload });
+    expect(await asOther('authorizedrequestpayment', { ...other, cost: 100 })).toMatchObject({
+      code: 'B500',
+    });
+    expect(await asOther('cancelauthorization', other)).toMatchObject({ code: 'B500' });
+    await sendPaypage(sim, 'authorizedrequestpayment', { ...other, cost: 100 });
+    const mine = await sendPaypage(sim, 'refund', { ...other, cost: 10 });
+    expect(mine.code).toBe('B200');
+    const refundUid = String((mine.row_data as { refund_uid: number }).refund_uid);
+    expect(await asOther('refund', { ...other, cost: 10 })).toMatchObject({ code: 'B500' });
+    expect(await asOther('refundcancel', { uid: refundUid, key: order.key })).toMatchObject({ code: 'B500' });
+    expect(
+      await asOther('issueinvoice', { ...other, invoice_input_type: 2, invoice_love_code: '241' }),
+    ).toMatchObject({ code: 'B500' });
+    expect(await sendRaw(sim, 'api/queryorder', other)).toMatchObject({ code: 'B500' });
+    expect(await sendRaw(sim, 'api/invoice', other)).toMatchObject({ code: 'B500' });
+    // The owner with a wrong key: nothing either.
+    expect(await sendPaypage(sim, 'refundcancel', { uid: refundUid, key: 'f'.repeat(32) })).toMatchObject({
+      code: 'B500',
+    });
+    expect(await sendPaypage(sim, 'refund', { ...other, key: 'f'.repeat(32), cost: 10 })).toMatchObject({
+      code: 'B500',
+    });
+    expect(sim.control.holdings('289151880142').total).toBe(0);
+    expect(held()).toBe(90);
+  });
+});
