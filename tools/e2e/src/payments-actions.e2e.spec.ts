@@ -163,7 +163,90 @@ describe('PayPage actions through /api/init and /v1', () => {
     expect(foreign.body).toMatchObject({ code: '100', field: 'store_uid' });
   });
 
+  /** A Taiwan calendar day `days` from today, YYYYMMDD. */
+  function dayFromToday(days: number): string {
+    const taipei = new Date(Date.now() + 8 * 3_600_000 + days * 86_400_000);
+    return taipei.toISOString().slice(0, 10).replace(/-/g, '');
+  }
+
+  it('disabledirectdebit stops a recurring payment by the partner’s order id; an unknown stop is sent again', async () => {
+    const groupId = `G${Date.now().toString().slice(-9)}`;
+    const request = { ...paymentRequest(300), regular: 'M', regular_total: '12', group_id: groupId };
+    const opened = await stack.call('orders', request);
+    expect(opened.body).toMatchObject({ code: '200' });
+    expect((await fetch(String(opened.body.url), { method: 'POST' })).status).toBe(200);
+    await eventually(async () => ((await operation(request.order_id)).state === 'paid' ? true : undefined));
+    const stop = {
+      store_uid: STORE,
+      order_id: request.order_id,
+      group_id: groupId,
+      stop_time: dayFromToday(30),
+    };
+    const stopped = await stack.call('disabledirectdebit', stop);
+    expect(stopped.body).toMatchObject({ code: 'B200', order_id: request.order_id, group_id: groupId });
+    expect(
+      (await stack.call('disabledirectdebit', { ...stop, stop_time: dayFromToday(0) })).body,
+    ).toMatchObject({
+      code: 'B500',
+    });
+    const other = await callApi(
+      stack.apiUrl,
+      'disabledirectdebit',
+      { ...stop, store_uid: OTHER.uid },
+      false,
+      OTHER,
+    );
+    expect(other.body).toMatchObject({ code: '100', field: 'order_id', error_code: 'ORDER_NOT_FOUND' });
+
+    // No query shows a stop: an unknown one is settled by sending the same stop again (the same again).
+    stack.sim.control.addFaults({ command: 'disabledirectdebit', fault: 'commit_then_drop', times: 1 });
+    const later = { ...stop, stop_time: dayFromToday(40) };
+    expect((await stack.call('disabledirectdebit', later)).body).toMatchObject({
+      code: 'B200',
+      error_code: 'ORDER_IN_PROGRESS',
+    });
+    const unknown = await stack.db.dataSource
+      .getRepository(OperationEntity)
+      .findOneByOrFail({ command: 'disabledirectdebit', state: 'outcome_unknown' });
+    await servicesOf(stack).reconciler.runOnce();
+    expect(
+      await stack.db.dataSource.getRepository(OperationEntity).findOneByOrFail({ id: unknown.id }),
+    ).toMatchObject({ state: 'succeeded', gatewayCode: 'B200' });
+    expect((await stack.call('disabledirectdebit', later)).body).toMatchObject({
+      code: 'B200',
+      order_id: request.order_id,
+    });
+  });
+
+  it('ewalletbind opens a binding page; the same request again is the same page, asked once', async () => {
+    const bind = { store_uid: STORE, user_id: `U${Date.now()}`, ip: '127.0.0.1', pfn: 'CREDITCARD' };
+    const sent = simRequests(stack, 'ewalletbind');
+    const opened = await stack.call('ewalletbind', bind);
+    expect(opened.body).toMatchObject({ code: 'B200', url: expect.stringContaining('/ewallet/') });
+    expect((await stack.call('ewalletbind', bind)).body).toEqual(opened.body);
+    expect(simRequests(stack, 'ewalletbind') - sent).toBe(1);
+    const { ip: _ip, ...noIp } = bind;
+    expect((await stack.call('ewalletbind', noIp)).body).toMatchObject({ code: '100', field: 'ip' });
+  });
+
   describe('the REST door', () => {
+    it('stops a direct debit and opens an e-wallet binding', async () => {
+      const groupId = `H${Date.now().toString().slice(-9)}`;
+      const { store_uid: _s, ...body } = { ...paymentRequest(300), regular: 'M', group_id: groupId };
+      const created = await rest('POST', '/v1/payments', body);
+      expect(created.status).toBe(201);
+      expect((await fetch((created.body.data as { url: string }).url, { method: 'POST' })).status).toBe(200);
+      const stop = await rest('POST', `/v1/payments/${body.order_id}/direct-debit/stop`, {
+        group_id: groupId,
+        stop_time: dayFromToday(10),
+      });
+      expect(stop.status).toBe(201);
+      expect(stop.body).toMatchObject({ data: { code: 'B200', order_id: body.order_id } });
+      const binding = await rest('POST', '/v1/ewallet-bindings', { user_id: 'u-rest', ip: '127.0.0.1' });
+      expect(binding.status).toBe(201);
+      expect(binding.body).toMatchObject({ data: { code: 'B200', url: expect.any(String) } });
+    });
+
     it('capture, invoice, refund cancel and pay modes by the partner’s own ids', async () => {
       const { store_uid: _s, ...body } = { ...paymentRequest(800), creditcard_is_automatic_payment: 0 };
       const created = await rest('POST', '/v1/payments', body);

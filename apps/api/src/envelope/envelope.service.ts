@@ -37,6 +37,8 @@ export const ENVELOPE_COMMANDS = [
   'paymentsupportpaymode',
   'authorizedrequestpayment',
   'cancelauthorization',
+  'disabledirectdebit',
+  'ewalletbind',
 ] as const;
 type EnvelopeCommand = (typeof ENVELOPE_COMMANDS)[number];
 
@@ -141,6 +143,8 @@ export class EnvelopeService {
       case 'issueinvoice':
       case 'authorizedrequestpayment':
       case 'cancelauthorization':
+      case 'disabledirectdebit':
+      case 'ewalletbind':
         return (await ops.paymentActions.run(partner, command, data)).body;
       case 'invoice':
         return ops.paymentActions.invoice(partner, data);

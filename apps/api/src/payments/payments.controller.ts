@@ -184,6 +184,38 @@ export class PaymentsController {
     await sendAnswer(reply, await this.door.mutate(request, paymentAction(orderId, 'issueinvoice')));
   }
 
+  @Post(':orderId/direct-debit/stop')
+  @ApiRestPost({
+    summary: "Stop a recurring payment's charges",
+    description:
+      'api/disabledirectdebit of a recurring payment (opened with regular): group_id is its 定期定額式扣款編號 ' +
+      '(GET the payment), stop_time the first day without a charge (after today).',
+    body: 'DirectDebitStopRequest',
+    answer: 'DirectDebitStop',
+  })
+  async stopDirectDebit(
+    @Param('orderId') orderId: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const mutation: Mutation = {
+      command: 'disabledirectdebit',
+      resource: '/v1/payments',
+      storeUid: false,
+      locationOf: () => `/v1/payments/${encodeURIComponent(orderId)}`,
+      run: async (operations, partner, body) => {
+        const named = ['store_uid', 'order_id'].find((field) => field in body);
+        if (named) throw new RestError(RestErrorCode.BodyInvalid, 'the path names the payment', named);
+        return operations.paymentActions.run(partner, 'disabledirectdebit', {
+          ...body,
+          store_uid: partner.partner.partnerUid,
+          order_id: orderId,
+        });
+      },
+    };
+    await sendAnswer(reply, await this.door.mutate(request, mutation));
+  }
+
   @Get(':orderId/invoice')
   @ApiRestGet({ summary: "Read a payment's e-invoice", answer: 'Invoice' })
   async readInvoice(

@@ -23,6 +23,8 @@ describe('the OpenAPI examples', () => {
     ['OfflineRedemptionRequest', 'voucheroffline', {}],
     ['RefundRequest', 'voucherrefund', { store_uid: STORE }],
     ['PaymentRequest', 'orders', { store_uid: STORE }],
+    ['EwalletBindingRequest', 'ewalletbind', { store_uid: STORE }],
+    ['DirectDebitStopRequest', 'disabledirectdebit', { store_uid: STORE, order_id: 'QS-PAY1' }],
   ] as const)('%s is a valid %s request', (name, command, added) => {
     const result = parse(command, 'request', { ...added, ...requestExamples[name] });
     expect(result.error?.issues ?? []).toEqual([]);
@@ -46,6 +48,8 @@ describe('the OpenAPI examples', () => {
     ['InvoiceIssue', 'issueinvoice'],
     ['Invoice', 'invoice'],
     ['PayModes', 'paymentsupportpaymode'],
+    ['DirectDebitStop', 'disabledirectdebit'],
+    ['EwalletBinding', 'ewalletbind'],
   ] as const)("%s's data is a valid %s answer", (name, command) => {
     const result = parse(command, 'response', answerExamples[name].data);
     expect(result.error?.issues ?? []).toEqual([]);

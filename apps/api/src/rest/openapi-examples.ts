@@ -36,6 +36,8 @@ const paymentRequestExamples = {
   CaptureRequest: { cost: 1000 },
   InvoiceIssueRequest: { invoice_input_type: 1, invoice_cloud_type: 4 },
   EmptyRequest: {},
+  DirectDebitStopRequest: { group_id: 'D0000081127', stop_time: '20270101', stop_reason: 'cancelled' },
+  EwalletBindingRequest: { user_id: 'u1', ip: '127.0.0.1', pfn: 'CREDITCARD' },
 };
 
 const PAID = {
@@ -127,6 +129,12 @@ const paymentAnswerExamples = {
       ...INVOICE,
       ...ECHO,
     },
+  },
+  DirectDebitStop: {
+    data: { code: 'B200', msg: '執行成功', order_id: 'QS-PAY1', group_id: 'D0000081127' },
+  },
+  EwalletBinding: {
+    data: { code: 'B200', msg: '執行成功', url: 'https://pay.usecase.cc/ewallet/81140.html' },
   },
   PayModes: { data: { code: 'B200', msg: '執行成功', content: ['CREDITCARD', 'CSTORECODE', 'WEBATM'] } },
   Payment: {

@@ -72,12 +72,13 @@ function refundBody(command: 'refund' | 'esvcrefund', extra: Json): Json {
 }
 
 /** The body of a write on a payment named by the path: the command's request without store_uid, uid and key. */
-function orderActionBody(command: 'authorizedrequestpayment' | 'issueinvoice'): Json {
+function orderActionBody(command: 'authorizedrequestpayment' | 'issueinvoice' | 'disabledirectdebit'): Json {
   const schema = jsonSchema(commands[command].request as z.ZodType);
-  const { store_uid: _store, uid: _uid, key: _key, ...properties } = (schema.properties ?? {}) as Json;
-  const required = ((schema.required ?? []) as string[]).filter(
-    (name) => !['store_uid', 'uid', 'key'].includes(name),
+  const named = ['store_uid', 'uid', 'key', 'order_id'];
+  const properties = Object.fromEntries(
+    Object.entries((schema.properties ?? {}) as Json).filter(([name]) => !named.includes(name)),
   );
+  const required = ((schema.required ?? []) as string[]).filter((name) => !named.includes(name));
   return { ...schema, properties, required };
 }
 
@@ -117,6 +118,13 @@ export function restSchemas(): Record<string, Json> {
     }),
     CaptureRequest: orderActionBody('authorizedrequestpayment'),
     InvoiceIssueRequest: orderActionBody('issueinvoice'),
+    DirectDebitStopRequest: orderActionBody('disabledirectdebit'),
+    EwalletBindingRequest: requestSchema('ewalletbind'),
+    DirectDebitStop: dataOf(
+      'disabledirectdebit',
+      'The recurring charges stop from stop_time on (code B200).',
+    ),
+    EwalletBinding: dataOf('ewalletbind', 'Send the buyer to data.url to bind a card (code B200).'),
     EmptyRequest: {
       type: 'object',
       description: 'No fields: the path names what is acted on.',

@@ -22,7 +22,9 @@ export type MutatingCommand =
   | 'refundcancel'
   | 'issueinvoice'
   | 'authorizedrequestpayment'
-  | 'cancelauthorization';
+  | 'cancelauthorization'
+  | 'disabledirectdebit'
+  | 'ewalletbind';
 export type QueryCommand = 'voucherservicequery' | 'voucherquery' | 'voucherrefundquery';
 
 /** One POST of the REST door: which command, where its order is read back, and the service that runs it. */

@@ -50,7 +50,7 @@ export class PaymentActionService {
     const order = await this.orderNamed(partner, command, wire);
     const orderId = await derivedOrderId(this.dataSource, partner.partner.id, 'PA', command, wire);
     const client = this.gateway.clientFor(partner);
-    const upstream = { ...request, store_uid: partner.partner.upstreamUid };
+    const upstream = upstreamOf(partner, request, order);
     return runOperation(this.dataSource, this.recorder, {
       intent: {
         partnerId: partner.partner.id,
@@ -136,6 +136,8 @@ export class PaymentActionService {
   /** What our `queryorder` of the action's order says of it (the reconciler, a woken report). */
   async resolve(client: GatewayClient, operation: OperationEntity): Promise<OperationResolution> {
     const command = operation.command as PaymentActionCommand;
+    if (command === 'disabledirectdebit' || command === 'ewalletbind')
+      return this.sendAgain(client, operation);
     const key = textOf(operation.request.key);
     const target = textOf(operation.request.uid);
     // A refund cancel names the refund (or its order): the order is the refund's.
@@ -161,8 +163,17 @@ export class PaymentActionService {
 
   async record(operation: OperationEntity, resolution: OperationResolution): Promise<void> {
     if (resolution.status === 'committed') {
-      const wire = (resolution.result as { wire?: Record<string, unknown> }).wire ?? {};
-      await this.recordDone(operation, undefined, { code: 'B200', msg: 'settled by query', content: wire });
+      const result = resolution.result as {
+        wire?: Record<string, unknown>;
+        answer?: Record<string, unknown>;
+      };
+      const order = await this.dataSource.getRepository(OperationEntity).findOneBy({
+        partnerId: operation.partnerId,
+        orderId: textOf(operation.request.order_id),
+        command: PAYMENT_COMMAND,
+      });
+      const body = result.answer ?? { code: 'B200', msg: 'settled by query', content: result.wire ?? {} };
+      await this.recordDone(operation, order ?? undefined, body);
     } else if (resolution.status === 'rejected') {
       await this.recordFailed(operation, resolution.result.code, 'refused by the gateway');
     }
@@ -205,12 +216,51 @@ export class PaymentActionService {
     return body;
   }
 
-  /** The partner's own order the request names; a refund cancel names a refund of its own, or its order. */
+  /**
+   * A direct-debit stop or an e-wallet binding has no query: both are the same again when sent again (the same
+   * stop date on the same group; one more binding page, which binds nothing until the buyer uses it), so an
+   * unknown one is settled by sending it again under our authenticated channel and reading that answer.
+   */
+  private async sendAgain(client: GatewayClient, operation: OperationEntity): Promise<OperationResolution> {
+    const command = operation.command as 'disabledirectdebit' | 'ewalletbind';
+    const request: { store_uid: string } = parseRequest(command, operation.request);
+    const payment =
+      command === 'disabledirectdebit'
+        ? await this.dataSource.getRepository(OperationEntity).findOneBy({
+            partnerId: operation.partnerId,
+            orderId: textOf(operation.request.order_id),
+            command: PAYMENT_COMMAND,
+          })
+        : null;
+    const upstream = {
+      ...request,
+      store_uid: client.merchant.uid,
+      ...(payment ? { order_id: payment.upstreamOrderId } : {}),
+    };
+    try {
+      const answer = toWire(command, await send(client, command, upstream));
+      return { status: 'committed', result: { code: String(answer.code), answer } };
+    } catch (error) {
+      if (error instanceof GatewayRejectedError)
+        return { status: 'rejected', result: { code: error.gatewayCode ?? 'B500' } };
+      throw error;
+    }
+  }
+
+  /**
+   * The partner's own order the request names; a refund cancel names a refund of its own, or its order; a
+   * direct-debit stop names its payment by the partner's order id; an e-wallet binding names none.
+   */
   private async orderNamed(
     partner: PartnerContext,
     command: PaymentActionCommand,
     wire: unknown,
-  ): Promise<OperationEntity> {
+  ): Promise<OperationEntity | undefined> {
+    if (command === 'ewalletbind') return undefined;
+    if (command === 'disabledirectdebit') {
+      const orderId = textOf((wire as { order_id?: unknown }).order_id);
+      return ownPayment(this.dataSource, partner, orderId);
+    }
     const request = wire as { uid: string; key: string; rows?: { uid: string; key: string }[] };
     const commands =
       command === 'issueinvoice' ? [PAYMENT_COMMAND, 'voucherservicepurchase'] : [PAYMENT_COMMAND];
@@ -282,6 +332,17 @@ export class PaymentActionService {
   }
 }
 
+/** The request as sent upstream: our store, and our upstream order id where the partner named its own. */
+function upstreamOf(
+  partner: PartnerContext,
+  request: { store_uid: string },
+  order: OperationEntity | undefined,
+): Record<string, unknown> {
+  const upstream: Record<string, unknown> = { ...request, store_uid: partner.partner.upstreamUid };
+  if ('order_id' in request && order) upstream.order_id = order.upstreamOrderId;
+  return upstream;
+}
+
 function send(client: GatewayClient, command: PaymentActionCommand, request: Record<string, unknown>) {
   switch (command) {
     case 'refundcancel':
@@ -292,6 +353,10 @@ function send(client: GatewayClient, command: PaymentActionCommand, request: Rec
       return client.cardAuthorizationCapture(parseRequest('authorizedrequestpayment', request));
     case 'cancelauthorization':
       return client.cardAuthorizationCancel(parseRequest('cancelauthorization', request));
+    case 'disabledirectdebit':
+      return client.directDebitDisable(parseRequest('disabledirectdebit', request));
+    case 'ewalletbind':
+      return client.ewalletBind(parseRequest('ewalletbind', request));
   }
 }
 
@@ -334,6 +399,9 @@ function verdictOf(command: PaymentActionCommand, state: QueryOrderResponse, tar
         refunds.find((r) => r.uid === target) ?? (state.uid === target ? refunds.at(-1) : undefined);
       return refund?.prc === '220' ? 'committed' : 'not_found';
     }
+    case 'disabledirectdebit':
+    case 'ewalletbind':
+      return 'not_found';
     case 'issueinvoice':
       switch (state.invoice_state) {
         case '2':

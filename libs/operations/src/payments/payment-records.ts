@@ -12,6 +12,8 @@ export const PAYMENT_ACTION_COMMANDS = [
   'issueinvoice',
   'authorizedrequestpayment',
   'cancelauthorization',
+  'disabledirectdebit',
+  'ewalletbind',
 ] as const;
 export type PaymentActionCommand = (typeof PAYMENT_ACTION_COMMANDS)[number];
 export type MoneyRefundCommand = (typeof MONEY_REFUND_COMMANDS)[number];
