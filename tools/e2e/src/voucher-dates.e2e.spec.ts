@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { taiwanBusinessDate } from '@tixclear/domain';
 import { OperatorItemEntity, SAMPLE_PARTNER, VoucherEntity } from '@tixclear/db';
 import { linesOf, operationOf, simRequests, simVoucherOf, voucherOf } from './flows';
-import { offlineRequest, purchaseRequest, redeemRequest } from './requests';
+import { gatewayPort } from '@tixclear/operations';
+import { createSettlement } from '@tixclear/settlement';
+import { offlineRequest, purchaseRequest, redeemRequest, refundRequest } from './requests';
 import { eventually } from './stack';
 import { stackForSuite } from './suite';
 
@@ -156,6 +161,49 @@ describe('voucher dates enforced at redemption, through /api/init and /v1', () =
       .getRepository(OperatorItemEntity)
       .findOneByOrFail({ kind: 'redemption_mismatch', reference: operation!.id });
     expect(item.state).toBe('open');
+  });
+
+  it('a trust period over: refused at redemption, then the day’s settlement expires it and releases its value', async () => {
+    const serial = await paidVoucher({
+      trust_start_date: taiwanDay(-400),
+      trust_end_date: taiwanDay(-1),
+      validity_end_date: taiwanDay(-1),
+    });
+    const refused = await stack.call('vouchertransaction', redeemRequest([serial]));
+    expect(refused.body).toMatchObject({ code: 'B500', field: 'items[0].serial_number' });
+
+    const { dataSource } = stack.db;
+    const day = taiwanBusinessDate(new Date());
+    const settlement = createSettlement({
+      dataSource,
+      registry: stack.registry,
+      gateway: gatewayPort({ baseUrl: stack.sim.baseUrl }),
+      exportRoot: mkdtempSync(path.join(tmpdir(), 'tixclear-exports-')),
+      payouts: { coveringBackoffMs: 0 },
+    });
+    // Posting comes before pay-offs: whether the run then waits for a batch's approval or not, it has posted.
+    expect(await settlement.runner.run(day, day, { payoutWaitMs: 0 })).not.toBe('busy');
+    const voucher = await voucherOf(stack, serial);
+    expect(voucher.state).toBe('expired');
+    const lines = await dataSource.query<{ account: string; party: string | null; amount: number }[]>(
+      `SELECT l.account, l.party, l.amount::int AS amount FROM journal_lines l
+         JOIN journal_entries e ON e.id = l.entry_id
+        WHERE e.kind = 'expiry' AND e.reference = $1 ORDER BY l.account`,
+      [voucher.id],
+    );
+    expect(lines).toEqual([
+      { account: 'gateway_receivable', party: `merchant:${STORE}`, amount: -50 },
+      { account: 'trust_liability', party: null, amount: 50 },
+    ]);
+    // Once: the same day settled again books nothing more.
+    expect(await settlement.runner.run(day, day, { payoutWaitMs: 0 })).not.toBe('busy');
+    const [count] = await dataSource.query<[{ n: number }]>(
+      `SELECT count(*)::int AS n FROM journal_entries WHERE kind = 'expiry' AND reference = $1`,
+      [voucher.id],
+    );
+    expect(count.n).toBe(1);
+    const refund = await stack.call('voucherrefund', refundRequest([serial]));
+    expect(refund.body).toMatchObject({ code: 'B500', field: 'items[0].serial_number' });
   });
 
   it('/v1: 409 VOUCHER_UNAVAILABLE for an expired voucher online and at the till; 201 on its last day', async () => {
