@@ -34,6 +34,14 @@ const COMMANDS = [
   'queryorder',
   'refund',
   'esvcrefund',
+  'refundcancel',
+  'issueinvoice',
+  'invoice',
+  'paymentsupportpaymode',
+  'authorizedrequestpayment',
+  'cancelauthorization',
+  'disabledirectdebit',
+  'ewalletbind',
 ] as const;
 type Command = (typeof COMMANDS)[number];
 
@@ -98,7 +106,21 @@ function template(command: Command): Record<string, unknown> {
       return { uid: '999999999', key: 'FUZZNOSUCHKEY' };
     case 'refund':
     case 'esvcrefund':
+    case 'authorizedrequestpayment':
       return { store_uid: UID, uid: '999999999', key: 'FUZZNOSUCHKEY', cost: 10 };
+    case 'refundcancel':
+    case 'cancelauthorization':
+      return { store_uid: UID, uid: '999999999', key: 'FUZZNOSUCHKEY' };
+    case 'issueinvoice':
+      return { store_uid: UID, uid: '999999999', key: 'FUZZNOSUCHKEY', invoice_input_type: 1 };
+    case 'invoice':
+      return { uid: '999999999', key: 'FUZZNOSUCHKEY' };
+    case 'paymentsupportpaymode':
+      return { store_uid: UID, cost: 100 };
+    case 'disabledirectdebit':
+      return { store_uid: UID, order_id: 'FUZZNOSUCHORDER', group_id: 'G1', stop_time: '20991231' };
+    case 'ewalletbind':
+      return { store_uid: UID, user_id: 'fuzz', ip: '127.0.0.1' };
   }
 }
 
@@ -111,7 +133,14 @@ export function refusalCodeOf(kind: string): string {
 const OPTIONAL = new Set(['currency', 'reimbursement_from_type', 'echo_0', 'echo_4', 'user_name', 'pfn']);
 
 /** Commands that would reach the gateway if their request were valid: they always get a breaking mutation. */
-const MUTATING: readonly Command[] = ['voucherservicepurchase', 'voucheroffline', 'orders'];
+const MUTATING: readonly Command[] = [
+  'voucherservicepurchase',
+  'voucheroffline',
+  'orders',
+  // Valid, these reach the gateway whatever they name (a store's pay modes, a binding page).
+  'paymentsupportpaymode',
+  'ewalletbind',
+];
 
 /** A value no field of the given template value accepts. */
 function wrongTypeFor(value: unknown, pick: number): unknown {
@@ -414,7 +443,16 @@ const requestsAboutNothing = fc
 /** E': PayPage requests naming gateway uids that are none of the partner's orders (never asked upstream). */
 const paymentsAboutNothing = fc
   .tuple(
-    fc.constantFrom<Command>('queryorder', 'refund', 'esvcrefund'),
+    fc.constantFrom<Command>(
+      'queryorder',
+      'refund',
+      'esvcrefund',
+      'refundcancel',
+      'issueinvoice',
+      'invoice',
+      'authorizedrequestpayment',
+      'cancelauthorization',
+    ),
     fc.stringMatching(/^[0-9]{1,12}$/),
     fc.oneof(fc.stringMatching(/^[A-Za-z0-9]{1,40}$/), fc.constantFrom(...UNICODE_JUNK.slice(4))),
     fc.integer({ min: 1, max: 1_000_000 }),
@@ -422,7 +460,8 @@ const paymentsAboutNothing = fc
     ivArb,
   )
   .map(([command, uid, key, cost, json, iv]): FuzzCase => {
-    const request = { ...template(command), uid, key, ...(command === 'queryorder' ? {} : { cost }) };
+    const template0 = template(command);
+    const request = { ...template0, uid, key, ...('cost' in template0 ? { cost } : {}) };
     const fields = {
       store_uid: UID,
       service: service(`api/${command}`, iv),
@@ -615,6 +654,8 @@ const REST_ROUTES = [
   '/v1/payments',
   '/v1/payments/FUZZNOSUCHPAYMENT/refunds',
   '/v1/eticket-refunds',
+  '/v1/ewallet-bindings',
+  '/v1/payments/FUZZNOSUCHPAYMENT/capture',
 ] as const;
 
 /** A REST body from the command's template (the key names the store, so store_uid is left out). */
@@ -622,6 +663,11 @@ function restTemplate(route: (typeof REST_ROUTES)[number]): Record<string, unkno
   if (route === '/v1/payments/FUZZNOSUCHPAYMENT/refunds') return { refund_order_id: 'FUZZR1', cost: 10 };
   if (route === '/v1/eticket-refunds')
     return { refund_order_id: 'FUZZE1', order_id: 'FUZZNOSUCHORDER', cost: 10 };
+  if (route === '/v1/payments/FUZZNOSUCHPAYMENT/capture') return { cost: 10 };
+  if (route === '/v1/ewallet-bindings') {
+    const { store_uid: _store, ...binding } = template('ewalletbind');
+    return binding;
+  }
   if (route === '/v1/payments') {
     const { store_uid: _store, ...payment } = template('orders');
     return payment;
