@@ -9,6 +9,7 @@ export * from './summary';
 export * from './loaders';
 export * from './testing/synthetic-day';
 export * from './exports';
+export * from './statements';
 export * from './payouts';
 export * from './settlement';
 export * from './periods/index';

@@ -10,8 +10,8 @@ import { EntryKind, OPERATOR_PARTY } from '../accounts';
 /** The date an entry `e` was posted on, with `r` its run (left-joined): the run's end, else its own date. */
 const POSTED_ON = `COALESCE(r.period_end, e.business_date)`;
 
-/** Entries of one kind posted within [$1, $2], found through the run index (and the run-less ones by date). */
-function postedEntries(kind: typeof EntryKind.purchase | typeof EntryKind.refund): string {
+/** Entries of one kind posted within [$1, $2] (`reference`, `business_date`, `posted_on`), found through the run index (and the run-less ones by date). */
+export function postedEntries(kind: (typeof EntryKind)[keyof typeof EntryKind]): string {
   return `
     SELECT e.reference, e.business_date, r.period_end AS posted_on
       FROM settlement_runs r JOIN journal_entries e ON e.run_id = r.id
@@ -23,10 +23,10 @@ function postedEntries(kind: typeof EntryKind.purchase | typeof EntryKind.refund
 }
 
 /**
- * An entry's reference as the operation id it names, or null: a reference that is not a UUID (a hand-posted
- * entry) matches nothing rather than failing the whole export on a cast.
+ * An entry's reference as the id (operation, voucher, line) it names, or null: a reference that is not a UUID (a
+ * hand-posted entry) matches nothing rather than failing the whole export on a cast.
  */
-const operationOf = (reference: string): string =>
+export const uuidOf = (reference: string): string =>
   `(CASE WHEN ${reference} ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN ${reference}::uuid END)`;
 
 /** The gateway's fee object part `key` of the line `rl`, as it came (text; empty when the gateway sent none). */
@@ -122,7 +122,7 @@ export const SALES_SQL = `
          CASE WHEN v.is_paid THEN 'paid' ELSE 'gift' END AS paid, v.price::text AS price, v.cost::text AS value,
          v.sales_point, v.trust_end_date::text AS trust_end_date, v.validity_end_date::text AS validity_end_date
     FROM sold s
-    JOIN operations o ON o.id = ${operationOf('s.reference')}
+    JOIN operations o ON o.id = ${uuidOf('s.reference')}
     JOIN vouchers v ON v.purchase_operation_id = o.id
     JOIN partners pa ON pa.id = v.partner_id
    ORDER BY s.posted_on, s.business_date, pa.partner_uid COLLATE "C", o.order_id COLLATE "C",
@@ -136,7 +136,7 @@ export const REFUNDS_SQL = `
          CASE WHEN v.is_paid THEN 'paid' ELSE 'gift' END AS paid, v.cost::text AS value,
          COALESCE(po.order_id, '') AS purchase_order_id
     FROM refunded f
-    JOIN operations o ON o.id = ${operationOf('f.reference')}
+    JOIN operations o ON o.id = ${uuidOf('f.reference')}
     JOIN vouchers v ON v.holder_operation_id = o.id AND v.state = 'refunded'
     JOIN partners pa ON pa.id = v.partner_id
     LEFT JOIN operations po ON po.id = v.purchase_operation_id
@@ -155,7 +155,7 @@ export const TRUST_SQL = `
          v.trust_end_date::text AS trust_end_date, (v.trust_end_date - $1::date)::text AS days_left
     FROM journal_entries e
     LEFT JOIN settlement_runs r ON r.id = e.run_id
-    JOIN vouchers v ON v.purchase_operation_id = ${operationOf('e.reference')} AND v.is_paid
+    JOIN vouchers v ON v.purchase_operation_id = ${uuidOf('e.reference')} AND v.is_paid
     JOIN operations o ON o.id = v.purchase_operation_id
     JOIN partners pa ON pa.id = v.partner_id
    WHERE e.kind = '${EntryKind.purchase}' AND ${POSTED_ON} <= $1::date
