@@ -60,15 +60,16 @@ export async function postTrustMovements(
  * the money it holds for the merchant. Per business date of redemption and merchant, for the run's cleared
  * vouchers: debit `fee_escrow` (party `institution:escrow`) and `fee_gateway` (party `institution:gateway`),
  * which their clearing entries credited, and credit the merchant's `gateway_receivable` with both. Reference
- * `<run>:<date>:<merchant>`, unique: once per run, day and merchant. Summed from the run's clearings (one row
- * per voucher, the same figures as the journal lines), grouped first by partner, a handful of groups.
+ * `<run>:<date>:<merchant>`, unique: once per run, day and merchant. Summed from the sums each clearing chunk
+ * wrote with its clearings (`clearing_fee_sums`, the same figures as their journal lines): a few rows a night,
+ * where summing the run's clearings again read a million.
  */
 export async function postFeesKept(dataSource: DataSource, runId: string): Promise<number> {
   const rows = await dataSource.query<{ count: string }[]>(
     `WITH per_partner AS (
        SELECT partner_id, business_date, sum(escrow_fee) AS escrow_fee, sum(gateway_fee) AS gateway_fee
-         FROM clearings
-        WHERE run_id = $1 AND is_paid
+         FROM clearing_fee_sums
+        WHERE run_id = $1
         GROUP BY partner_id, business_date),
      kept AS (
        SELECT GREATEST(c.business_date, books_open_from()) AS business_date, p.upstream_uid AS merchant,

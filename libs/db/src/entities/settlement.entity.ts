@@ -449,3 +449,36 @@ export class PeriodBalanceEntity {
   @Column({ type: 'bigint', transformer: twdColumn })
   balance!: number;
 }
+
+/**
+ * The escrow and gateway fees of a clearing chunk's paid vouchers, by redemption date and partner: written with
+ * the chunk's clearings (all or nothing), summed into the run's `fee_kept` entries.
+ */
+@Entity({ name: 'clearing_fee_sums' })
+@Index('clearing_fee_sums_run_idx', ['runId'])
+export class ClearingFeeSumEntity {
+  @PrimaryGeneratedColumn('identity', {
+    type: 'bigint',
+    generatedIdentity: 'ALWAYS',
+    primaryKeyConstraintName: 'PK_clearing_fee_sums',
+  })
+  id!: string;
+
+  @Column({ name: 'run_id', type: 'uuid' })
+  runId!: string;
+
+  @Column({ name: 'business_date', type: 'date' })
+  businessDate!: string;
+
+  @Column({ name: 'partner_id', type: 'uuid' })
+  partnerId!: string;
+
+  @Column({ type: 'int' })
+  vouchers!: number;
+
+  @Column({ name: 'escrow_fee', type: 'bigint', transformer: twdColumn })
+  escrowFee!: number;
+
+  @Column({ name: 'gateway_fee', type: 'bigint', transformer: twdColumn })
+  gatewayFee!: number;
+}

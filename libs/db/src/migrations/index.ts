@@ -19,6 +19,7 @@ import { PaymentOperations1795340000100 } from './1795340000100-payment-operatio
 import { VoucherTrustStart1795340000110 } from './1795340000110-voucher-trust-start';
 import { VoucherExpired1795340000111 } from './1795340000111-voucher-expired';
 import { ClosedPeriods1795340000200 } from './1795340000200-closed-periods';
+import { ClearingFeeSums1795340000201 } from './1795340000201-clearing-fee-sums';
 import { BooksGatewayReconciliation1795340000300 } from './1795340000300-books-gateway-reconciliation';
 
 /** In order; TypeORM runs the ones not yet recorded in the `migrations` table. */
@@ -44,5 +45,6 @@ export const migrations = [
   VoucherTrustStart1795340000110,
   VoucherExpired1795340000111,
   ClosedPeriods1795340000200,
+  ClearingFeeSums1795340000201,
   BooksGatewayReconciliation1795340000300,
 ];

@@ -68,6 +68,46 @@ export async function writeClearings(
     `journal_lines (entry_id, account, ledger, party, amount, serial_number)`,
     inPieces(paid.length, (i) => entryLines(entryIds[i]!, paid[i]!)),
   );
+  await insertFeeSums(tx, runId, paid);
+}
+
+/**
+ * The chunk's escrow and gateway fees by redemption date and partner (`clearing_fee_sums`), in its
+ * transaction: the run's `fee_kept` entries are summed from these few rows (posting.ts), not from its clearings.
+ */
+async function insertFeeSums(tx: EntityManager, runId: string, paid: readonly Cleared[]): Promise<void> {
+  const sums = new Map<
+    string,
+    { date: string; partner: string; vouchers: number; escrow: number; gateway: number }
+  >();
+  for (const { row, fee } of paid) {
+    const key = `${row.business_date}|${row.partner_id}`;
+    const sum = sums.get(key) ?? {
+      date: row.business_date,
+      partner: row.partner_id,
+      vouchers: 0,
+      escrow: 0,
+      gateway: 0,
+    };
+    sum.vouchers += 1;
+    sum.escrow += fee.escrow_fee;
+    sum.gateway += fee.gateway_fee;
+    sums.set(key, sum);
+  }
+  if (sums.size === 0) return;
+  const rows = [...sums.values()];
+  await tx.query(
+    `INSERT INTO clearing_fee_sums (run_id, business_date, partner_id, vouchers, escrow_fee, gateway_fee)
+     SELECT $1, d, p, v, e, g FROM unnest($2::date[], $3::uuid[], $4::int[], $5::bigint[], $6::bigint[]) AS s(d, p, v, e, g)`,
+    [
+      runId,
+      rows.map((s) => s.date),
+      rows.map((s) => s.partner),
+      rows.map((s) => s.vouchers),
+      rows.map((s) => s.escrow),
+      rows.map((s) => s.gateway),
+    ],
+  );
 }
 
 /** ISO dates compare as text: a date before the books' first open day is posted on that day. */
