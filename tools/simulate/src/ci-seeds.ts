@@ -43,4 +43,12 @@ export const REGRESSION_SEEDS: readonly (Omit<SeedOptions, 'serverUrl'> & { name
     faults: [],
     check: ['settled'],
   },
+  {
+    name: 'fees the gateway kept never left gateway_receivable (issue 17)',
+    seed: 1,
+    days: 1,
+    partners: 3,
+    faults: [],
+    check: ['receivable'],
+  },
 ];

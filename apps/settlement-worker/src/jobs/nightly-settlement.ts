@@ -67,7 +67,7 @@ export async function workSettlement(
  * the result stored, a difference on the operators' queue and logged as a warning. A reconciliation that fails
  * is logged and leaves the run as it is: `npm run settle -- reconcile --date …` does it again.
  */
-function reconcileAfterRun(
+export function reconcileAfterRun(
   dataSource: DataSource,
   log: Logger,
   spec: string | undefined,
