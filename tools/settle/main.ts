@@ -27,6 +27,9 @@
  *                                          close a month: nothing posts into it afterwards (PERIOD_CLOSED)
  *   period correct <entry id> --note "…" [--by NAME]
  *                                          reverse an entry in the open period, naming the one it corrects
+ *   statement --partner <uid> --period 2026-11|2026-11-20 [--format csv|html] [--out file]
+ *                                          a partner's statement for a month or a day: CSV (without --partner,
+ *                                          every partner's), or a printable HTML page
  *   reconcile --date 2026-12-05 [--source statements:<dir>|simulator:<url>]
  *                                          the books against the gateway for that date (exit 1 on a difference)
  *
@@ -45,6 +48,7 @@ import { holdsCommand } from './holds-command';
 import { periodCommand } from './period-command';
 import { redemptionMismatchCommand } from './redemption-mismatch-command';
 import { reconcileCommand } from './reconcile-command';
+import { statementCommand } from './statement-command';
 import { cliArgs } from '../runtime/cli-args';
 
 const { values, positionals } = cliArgs('settle', {
@@ -57,6 +61,10 @@ const { values, positionals } = cliArgs('settle', {
     by: { type: 'string' },
     accept: { type: 'string' },
     source: { type: 'string' },
+    partner: { type: 'string' },
+    period: { type: 'string' },
+    format: { type: 'string' },
+    out: { type: 'string' },
     'wait-seconds': { type: 'string', default: '120' },
     'chunk-size': { type: 'string', default: '20000' },
   },
@@ -110,6 +118,11 @@ try {
       if (positionals[0] === 'reconcile') {
         const date = values.date ?? taiwanBusinessDate(new Date(Date.now() - 24 * 60 * 60 * 1000));
         process.exitCode = await reconcileCommand(dataSource, { date, source: values.source });
+        return;
+      }
+      if (positionals[0] === 'statement') {
+        if (positionals.length > 1) throw new UsageError(`unexpected ${positionals[1]}`);
+        await statementCommand(dataSource, values, (message) => new UsageError(message));
         return;
       }
       if (positionals[0] === 'period') {
