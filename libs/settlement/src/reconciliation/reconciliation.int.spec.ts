@@ -1,6 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { KeyRing } from '@tixclear/crypto';
@@ -248,5 +250,37 @@ describe('reconcileBooks', () => {
         code: ReconciliationErrorCode.DateInvalid,
         field: 'date',
       });
+  });
+
+  it("makes a gateway answer it cannot read that merchant's difference, never a guess", async () => {
+    // A control endpoint that misbehaves: not JSON, a fraction of a dollar, a kind nobody mapped, an error.
+    const answers = [
+      '<html>busy</html>',
+      JSON.stringify({ total: 10.5, list: [] }),
+      JSON.stringify({ total: 10, list: [{ kind: 'bonus', amount: 10, at: NOON.toISOString(), ref: 'X' }] }),
+      'oops',
+    ];
+    let next = 0;
+    const server = http.createServer((_request, response) => {
+      const index = next++;
+      response.writeHead(index === 3 ? 500 : 200, { 'content-type': 'application/json' });
+      response.end(answers[index]);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const source = simulatorSource(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+      for (let i = 0; i < answers.length; i += 1) {
+        const [merchant] = (await reconcileBooks(db.dataSource, source, DATE, { merchants: [M] })).merchants;
+        expect({
+          held: merchant!.gatewayHeld,
+          subjects: merchant!.differences.map((d) => d.subject),
+        }).toEqual({
+          held: null,
+          subjects: ['held'],
+        });
+      }
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

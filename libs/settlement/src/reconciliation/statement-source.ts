@@ -1,7 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { MOVEMENT_KINDS, type GatewayDayFigures, type GatewayFiguresSource } from './ports';
+
+/** The largest statement file read. */
+export const MAX_STATEMENT_BYTES = 64 * 1024 * 1024;
 
 const money = z.number().int().refine(Number.isSafeInteger, 'whole TWD');
 const kind = z.enum(MOVEMENT_KINDS);
@@ -47,6 +50,9 @@ export function statementDirectorySource(directory: string): GatewayFiguresSourc
       const file = fileOf(merchantUid, date);
       let text: string;
       try {
+        // A statement is a day of one merchant: anything larger is not one, and is not read into memory.
+        if ((await stat(file)).size > MAX_STATEMENT_BYTES)
+          throw new StatementError(file, `is larger than ${MAX_STATEMENT_BYTES} bytes`);
         text = await readFile(file, 'utf8');
       } catch (error) {
         if ((error as { code?: string }).code === 'ENOENT') return undefined;
