@@ -32,6 +32,7 @@ const CSV_NAMES = [
   'register-refunds.csv',
   'register-sales.csv',
   'register-trust.csv',
+  'statements.csv',
   'trial-balance.csv',
 ];
 /** Every file the manifest lists, in its order (by name). */
@@ -404,6 +405,7 @@ describe('ExportWriter', () => {
       'register-sales',
       'register-refunds',
       'register-trust',
+      'statements',
     ]);
     for (const sheet of sheets) {
       const table = await csv(result, `${sheet.name}.csv`);

@@ -29,6 +29,8 @@ import {
   TrustRows,
   type RegisterSpec,
 } from './registers';
+import { STATEMENT_TABLE, statementRows } from '../statements/statement-csv';
+import { statementsOfPeriod } from '../statements/statement';
 import { compareBytes, type Cell, type TableSpec } from './table';
 import {
   EXCEPTIONS,
@@ -158,6 +160,15 @@ export class ExportWriter implements ExportStep {
           );
           await emit(trust.finish());
         });
+        // Every partner's statement, from this snapshot: they sum to the ledgers above.
+        const statements = await statementsOfPeriod(
+          tx,
+          { label: directoryName(period), ...period },
+          balances,
+        );
+        await table({ ...STATEMENT_TABLE, name: 'statements' }, (emit) =>
+          emit(statements.flatMap(statementRows)),
+        );
       });
       const xlsx = await OutputFile.create(scratch(XLSX_NAME));
       written.push({ name: XLSX_NAME, file: xlsx });

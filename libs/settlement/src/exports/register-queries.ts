@@ -146,7 +146,8 @@ export const REFUNDS_SQL = `
 /**
  * The paid vouchers the trust held at the end of $1 (a business date), by partner, issuer and product: sold by a
  * purchase entry posted by then, and neither cleared by a run, settled outside (`hold_settled`), expired nor
- * refunded by an entry posted by then. So its total is the trust liability's balance at that date, as the journal has it.
+ * refunded by an entry posted by then (a voucher cleared as a gift debits nothing: the journal still holds its
+ * value). So its total is the trust liability's balance at that date, as the journal has it.
  * `days_left` counts from that date to the voucher's trust end (negative once past).
  */
 export const TRUST_SQL = `
@@ -161,7 +162,7 @@ export const TRUST_SQL = `
    WHERE e.kind = '${EntryKind.purchase}' AND ${POSTED_ON} <= $1::date
      AND NOT EXISTS (
        SELECT 1 FROM redemption_lines rl
-         JOIN clearings c ON c.redemption_line_id = rl.id
+         JOIN clearings c ON c.redemption_line_id = rl.id AND c.is_paid
          JOIN settlement_runs cr ON cr.id = c.run_id
         WHERE rl.voucher_id = v.id AND cr.period_end <= $1::date)
      AND NOT EXISTS (

@@ -56,27 +56,41 @@ export async function buildStatements(
   partnerUid?: string,
 ): Promise<Statement[]> {
   return dataSource.transaction('REPEATABLE READ', async (tx) => {
-    const partners = await tx.query<
-      Array<{ id: string; partner_uid: string; name: string; issuer_id: string }>
-    >(PARTNERS_SQL, [partnerUid ?? null]);
-    if (partnerUid !== undefined && partners.length === 0) {
-      throw new PartnerStatementError(
-        PartnerStatementErrorCode.PartnerNotFound,
-        `no partner ${partnerUid}`,
-        'partner',
-      );
-    }
     await gatherPeriodLines(tx, period.start, period.end);
-    const figures = await readFigures(tx, period);
-    return partners.map((partner) => {
-      const statement: Statement = {
-        partner: { uid: partner.partner_uid, name: partner.name, issuer: partner.issuer_id },
-        period,
-        lines: statementLines(partner.id, partner.partner_uid, figures),
-      };
-      checkCarried(statement);
-      return statement;
-    });
+    return statementsOfPeriod(tx, period, await balanceGroups(tx, period.end), partnerUid);
+  });
+}
+
+/**
+ * The statements inside a transaction that has gathered the period's lines (`gatherPeriodLines`) and summed
+ * its balances (`balanceGroups`), as the export does: the nightly export writes every partner's from its own
+ * snapshot, so they agree with its ledgers by construction.
+ */
+export async function statementsOfPeriod(
+  tx: Tx,
+  period: StatementPeriod,
+  balances: BalanceGroup[],
+  partnerUid?: string,
+): Promise<Statement[]> {
+  const partners = await tx.query<
+    Array<{ id: string; partner_uid: string; name: string; issuer_id: string }>
+  >(PARTNERS_SQL, [partnerUid ?? null]);
+  if (partnerUid !== undefined && partners.length === 0) {
+    throw new PartnerStatementError(
+      PartnerStatementErrorCode.PartnerNotFound,
+      `no partner ${partnerUid}`,
+      'partner',
+    );
+  }
+  const figures = await readFigures(tx, period, balances);
+  return partners.map((partner) => {
+    const statement: Statement = {
+      partner: { uid: partner.partner_uid, name: partner.name, issuer: partner.issuer_id },
+      period,
+      lines: statementLines(partner.id, partner.partner_uid, figures),
+    };
+    checkCarried(statement);
+    return statement;
   });
 }
 
@@ -91,14 +105,14 @@ interface Figures {
   payouts: Rows;
 }
 
-async function readFigures(tx: Tx, period: StatementPeriod): Promise<Figures> {
+async function readFigures(tx: Tx, period: StatementPeriod, balances: BalanceGroup[]): Promise<Figures> {
   const dates = [period.start, period.end];
   return {
     movements: await tx.query<Rows>(MOVEMENTS_SQL, dates),
     redeemed: await tx.query<Rows>(REDEEMED_SQL, dates),
     opening: await tx.query<Rows>(TRUST_HELD_SQL, [dayBefore(period.start)]),
     closing: await tx.query<Rows>(TRUST_HELD_SQL, [period.end]),
-    balances: await balanceGroups(tx, period.end),
+    balances,
     payouts: await tx.query<Rows>(PAYOUTS_SQL, dates),
   };
 }

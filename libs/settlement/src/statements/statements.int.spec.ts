@@ -186,6 +186,11 @@ describe('partner statements over a settled synthetic day', () => {
     expect(csv.slice(1)).toHaveLength(one[0]!.lines.length);
   });
 
+  it('the nightly export carries every partner’s statement, the same bytes as the CLI’s CSV', async () => {
+    const exported = await readFile(path.join(day.result.directory, 'statements.csv'));
+    expect(exported.equals(statementCsv(statements))).toBe(true);
+  });
+
   it('refuses an unknown partner or a malformed period, naming the field', async () => {
     await expect(
       buildStatements(day.world.db.dataSource, statementPeriod(DAY), 'NOPE'),
