@@ -249,6 +249,47 @@ describe('payments through /api/init and /v1', () => {
     expect(simRequests(stack, 'refund') - sent).toBe(1);
   });
 
+  it('a gateway timeout on esvcrefund: unknown, and once the gateway has done it the reconciler settles it', async () => {
+    const { uid, key } = await paidPayment();
+    // Slower than the API's 3 s timeout: the API gives up, the gateway still does the refund after.
+    stack.sim.control.addFaults({ command: 'esvcrefund', fault: 'latency', ms: 4_000, times: 1 });
+    const sent = simRequests(stack, 'esvcrefund');
+    const request = { store_uid: STORE, uid, key, cost: 250 };
+    const timedOut = await stack.call('esvcrefund', request);
+    expect(timedOut.body).toMatchObject({ code: 'B200', error_code: 'ORDER_IN_PROGRESS' });
+    const unknown = await stack.db.dataSource
+      .getRepository(OperationEntity)
+      .findOneByOrFail({ command: 'esvcrefund', state: 'outcome_unknown' });
+    // The gateway does it once its delay is over; the reconciler's first pass then finds it in the order.
+    await eventually(async () => {
+      const refunds = (await stack.call('queryorder', { uid, key })).body.refund_order;
+      return Array.isArray(refunds) && refunds.length > 0 ? true : undefined;
+    });
+    await servicesOf(stack).reconciler.runOnce();
+    expect(
+      await stack.db.dataSource.getRepository(OperationEntity).findOneByOrFail({ id: unknown.id }),
+    ).toMatchObject({ state: 'succeeded', gatewayCode: 'B200' });
+    const repeat = await stack.call('esvcrefund', request);
+    expect(repeat.body).toMatchObject({ code: 'B200', row_data: { cost: 250 } });
+    expect(simRequests(stack, 'esvcrefund') - sent).toBe(1);
+  });
+
+  it('identical refunds sent at once: one refund upstream, the others told it is in progress or answered', async () => {
+    const { uid, key } = await paidPayment();
+    const sent = simRequests(stack, 'refund');
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => stack.call('refund', moneyRefundRequest({ uid, key }, 150))),
+    );
+    expect(simRequests(stack, 'refund') - sent).toBe(1);
+    const done = answers.filter((a) => a.body.row_data !== undefined);
+    expect(done.length).toBeGreaterThanOrEqual(1);
+    for (const answer of answers) {
+      if (answer.body.row_data === undefined)
+        expect(answer.body).toMatchObject({ code: 'B200', error_code: 'ORDER_IN_PROGRESS' });
+      else expect(answer.body).toEqual(done[0]!.body);
+    }
+  });
+
   it('esvcrefund refunds part of a paid voucher purchase (seed 003)', async () => {
     const purchase = await paidPurchase(stack, { amount: 2 });
     const recorded = await operation(purchase.orderId);
@@ -264,9 +305,10 @@ describe('payments through /api/init and /v1', () => {
       code: 'B200',
       row_data: { uid: request.uid, order_id: purchase.orderId, refund_uid: expect.anything() },
     });
+    const sent = simRequests(stack, 'esvcrefund');
     const repeat = await stack.call('esvcrefund', request);
     expect(repeat.body).toEqual(answer.body);
-    expect(simRequests(stack, 'esvcrefund')).toBe(1);
+    expect(simRequests(stack, 'esvcrefund')).toBe(sent);
   });
 
   describe('the REST door', () => {
