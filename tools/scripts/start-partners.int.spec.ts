@@ -10,6 +10,7 @@ import {
   dropDatabase,
   freePort,
   PartnerRegistry,
+  PAYPAGE_SAMPLE_PARTNER,
   SAMPLE_PARTNER,
   samplePartnerAllowed,
   type TestDatabase,
@@ -42,14 +43,24 @@ describe("npm start's partner step, on a real database", () => {
     await db?.drop();
   });
 
-  it('registers the sample partner once with the embedded database and the simulator', async () => {
+  it('registers the sample partners of seeds 000 and 001 once with the embedded database and the simulator', async () => {
     const lines: string[] = [];
     const sources = { database: 'embedded', gateway: 'simulator' } as const;
     expect(await preparePartners(registry, sources, (l) => lines.push(l))).toBe('sample registered');
     expect(await registry.findByUid(SAMPLE_PARTNER.partnerUid)).not.toBeNull();
     expect(await registry.feeSchedules(SAMPLE_PARTNER.issuerId)).toHaveLength(1);
+    // Seed 001's merchant answers to its sample key inbound and speaks upstream as the simulator's same merchant.
+    const paypage = await registry.context(PAYPAGE_SAMPLE_PARTNER.partnerUid);
+    expect(paypage?.inbound.validKeys(new Date()).map((k) => k.secret)).toEqual([PAYPAGE_SAMPLE_PARTNER.key]);
+    expect(paypage?.upstream.validKeys(new Date()).map((k) => k.secret)).toEqual([
+      PAYPAGE_SAMPLE_PARTNER.key,
+    ]);
+    expect(paypage?.points.map((p) => p.pointRef)).toEqual([PAYPAGE_SAMPLE_PARTNER.partnerUid]);
+    expect(lines.filter((l) => l.startsWith('registered the sample partner'))).toHaveLength(2);
     expect(await preparePartners(registry, sources, (l) => lines.push(l))).toBe('sample present');
-    expect(await registry.list()).toHaveLength(1);
+    expect((await registry.list()).map((p) => p.partnerUid).sort()).toEqual(
+      [PAYPAGE_SAMPLE_PARTNER.partnerUid, SAMPLE_PARTNER.partnerUid].sort(),
+    );
     expect(lines.join('\n')).not.toMatch(/npm run partners/);
   });
 
@@ -77,7 +88,10 @@ describe("npm start's partner step, on a real database", () => {
     const lines: string[] = [];
     await preparePartners(registry, { database: 'external', gateway: 'simulator' }, (l) => lines.push(l));
     expect(lines[0]).toMatch(new RegExp(`^WARNING: the sample partner ${SAMPLE_PARTNER.partnerUid} `));
-    expect(lines.join('\n')).toContain('1 partner(s) in the database');
+    expect(lines[1]).toMatch(
+      new RegExp(`^WARNING: the sample partner ${PAYPAGE_SAMPLE_PARTNER.partnerUid} `),
+    );
+    expect(lines.join('\n')).toContain('2 partner(s) in the database');
   });
 
   it('prints commands that run as printed (placeholders filled in) and make a working partner', async () => {

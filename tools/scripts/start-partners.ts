@@ -1,7 +1,9 @@
 import {
   type DatabaseSource,
+  ensurePaypageSamplePartner,
   ensureSamplePartner,
   type GatewaySource,
+  PAYPAGE_SAMPLE_PARTNER,
   type PartnerRegistry,
   SAMPLE_PARTNER,
   samplePartnerAllowed,
@@ -22,10 +24,16 @@ export const ADD_PARTNER_COMMANDS = [
 
 export type StartPartners = 'sample registered' | 'sample present' | 'nothing registered';
 
+/** The sample partners `npm start` registers: seed 000's voucher store, then seed 001's PayPage merchant. */
+const SAMPLES = [
+  { uid: SAMPLE_PARTNER.partnerUid, seed: '000', ensure: ensureSamplePartner },
+  { uid: PAYPAGE_SAMPLE_PARTNER.partnerUid, seed: '001', ensure: ensurePaypageSamplePartner },
+] as const;
+
 /**
- * `npm start`'s partner step. With the embedded database and the simulator, the seed's sample partner is
- * registered (once) so the seed's clients run unchanged. Otherwise nothing is registered and the log says how
- * to add a partner; a sample partner already there (its key is public) is warned about.
+ * `npm start`'s partner step. With the embedded database and the simulator, the seeds' sample partners (seed 000's
+ * and seed 001's) are registered (once) so the seeds' clients run unchanged. Otherwise nothing is registered and
+ * the log says how to add a partner; a sample partner already there (its key is public) is warned about.
  */
 export async function preparePartners(
   registry: PartnerRegistry,
@@ -33,20 +41,25 @@ export async function preparePartners(
   log: (line: string) => void,
 ): Promise<StartPartners> {
   if (samplePartnerAllowed(sources.database, sources.gateway)) {
-    if (!(await ensureSamplePartner(registry))) return 'sample present';
-    log(
-      `registered the sample partner of seed 000 (store_uid ${SAMPLE_PARTNER.partnerUid}, embedded database and simulator only)`,
-    );
-    return 'sample registered';
+    let added = false;
+    for (const sample of SAMPLES) {
+      if (!(await sample.ensure(registry))) continue;
+      added = true;
+      log(
+        `registered the sample partner of seed ${sample.seed} (store_uid ${sample.uid}, embedded database and simulator only)`,
+      );
+    }
+    return added ? 'sample registered' : 'sample present';
   }
   const why = [
     sources.database === 'external' ? 'DATABASE_URL is set' : undefined,
     sources.gateway === 'external' ? 'GATEWAY_URL is set' : undefined,
   ].filter(Boolean);
   const partners = await registry.list();
-  if (partners.some((p) => p.partnerUid === SAMPLE_PARTNER.partnerUid)) {
+  for (const sample of SAMPLES) {
+    if (!partners.some((p) => p.partnerUid === sample.uid)) continue;
     log(
-      `WARNING: the sample partner ${SAMPLE_PARTNER.partnerUid} is registered in this database, and its key is ` +
+      `WARNING: the sample partner ${sample.uid} is registered in this database, and its key is ` +
         'published in the gateway documents: anyone can act as it. npm start leaves it (it deletes no partner).',
     );
   }

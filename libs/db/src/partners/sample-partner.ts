@@ -56,3 +56,35 @@ export async function ensureSamplePartner(registry: PartnerRegistry): Promise<bo
   });
   return true;
 }
+
+/**
+ * Seed 001's sample merchant (MYPAY LINK PayPage), registered beside the seed 000 one under the same condition, so
+ * seed 001's sample clients run against the local API with only their URL (and an earlier step's values) changed.
+ * Upstream it is the simulator's merchant of the same uid and key; its vouchers, if any, use the sample issuer.
+ */
+export const PAYPAGE_SAMPLE_PARTNER = {
+  partnerUid: '289151880002',
+  key: 'KYTjd9ACcjGaTK6V3zWmMkyrQS08Ndcx',
+  issuerId: SAMPLE_PARTNER.issuerId,
+} as const;
+
+/** Registers seed 001's sample merchant (with its store) unless it exists; true when it was added. */
+export async function ensurePaypageSamplePartner(registry: PartnerRegistry): Promise<boolean> {
+  if (await registry.findByUid(PAYPAGE_SAMPLE_PARTNER.partnerUid)) return false;
+  await registry.add({
+    partnerUid: PAYPAGE_SAMPLE_PARTNER.partnerUid,
+    mode: 'store',
+    name: 'MYPAY LINK sample store (seed 001)',
+    notifyUrl: null,
+    issuerId: PAYPAGE_SAMPLE_PARTNER.issuerId,
+    key: PAYPAGE_SAMPLE_PARTNER.key,
+    validFrom: new Date(Date.now() - 24 * 60 * 60 * 1000),
+  });
+  await registry.setPoint(PAYPAGE_SAMPLE_PARTNER.partnerUid, {
+    kind: 'store',
+    pointRef: PAYPAGE_SAMPLE_PARTNER.partnerUid,
+    name: 'seed 001 sample store',
+    payoutAccount: `payee-${PAYPAGE_SAMPLE_PARTNER.partnerUid}`,
+  });
+  return true;
+}
