@@ -228,6 +228,39 @@ describe('payments through /api/init and /v1', () => {
     });
   });
 
+  it("a forged report pairing a lost order with another paid order's uid and key settles nothing", async () => {
+    const other = await paidPayment();
+    stack.sim.control.addFaults([
+      { command: 'orders', fault: 'commit_then_drop', times: 1 },
+      { command: 'orders', fault: 'notify_suppress', times: 1 },
+    ]);
+    const request = paymentRequest();
+    expect((await stack.call('orders', request)).body).toMatchObject({ error_code: 'ORDER_IN_PROGRESS' });
+    const lost = await operation(request.order_id);
+    const forged = new URLSearchParams({
+      uid: other.uid,
+      key: other.key,
+      prc: '250',
+      order_id: lost.upstreamOrderId,
+      cost: '1000',
+    });
+    const answer = await fetch(`${stack.apiUrl}/gateway/notify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: forged.toString(),
+    });
+    expect(await answer.text()).toBe('8888');
+    const report = await eventually(async () => {
+      const [stored] = await stack.db.dataSource
+        .getRepository(GatewayNotificationEntity)
+        .findBy({ orderId: lost.upstreamOrderId });
+      return stored && stored.outcome !== 'pending' ? stored : undefined;
+    });
+    expect(report.outcome).toBe('not_found');
+    expect(await operation(request.order_id)).toMatchObject({ state: 'outcome_unknown', gatewayUid: null });
+    expect(await reportsOf(lost.id)).toEqual([]);
+  });
+
   it('a refund answer lost: unknown, settled by the reconciler from the order’s refund list, never sent twice', async () => {
     const { uid, key } = await paidPayment();
     stack.sim.control.addFaults({ command: 'refund', fault: 'commit_then_drop', times: 1 });
