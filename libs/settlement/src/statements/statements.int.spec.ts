@@ -191,6 +191,30 @@ describe('partner statements over a settled synthetic day', () => {
     expect(exported.equals(statementCsv(statements))).toBe(true);
   });
 
+  it('refuses to print a statement whose trust does not carry (a voucher cleared at another value than sold)', async () => {
+    const { dataSource } = day.world.db;
+    const uid = statements[0]!.partner.uid;
+    // An UPDATE … RETURNING comes back from TypeORM as [rows, count].
+    const [[changed]] = await dataSource.query<[Array<{ id: string }>, number]>(
+      `UPDATE clearings SET cost = cost + 1
+        WHERE redemption_line_id = (SELECT c.redemption_line_id FROM clearings c JOIN partners p ON p.id = c.partner_id
+                                     WHERE p.partner_uid = $1 AND c.is_paid ORDER BY c.serial_number LIMIT 1)
+       RETURNING redemption_line_id AS id`,
+      [uid],
+    );
+    try {
+      await expect(buildStatements(dataSource, statementPeriod(DAY), uid)).rejects.toMatchObject({
+        code: PartnerStatementErrorCode.NotReconciled,
+        message: expect.stringContaining(`${uid} trust`) as unknown,
+      });
+    } finally {
+      await dataSource.query(`UPDATE clearings SET cost = cost - 1 WHERE redemption_line_id = $1`, [
+        changed!.id,
+      ]);
+    }
+    await expect(buildStatements(dataSource, statementPeriod(DAY), uid)).resolves.toHaveLength(1);
+  });
+
   it('refuses an unknown partner or a malformed period, naming the field', async () => {
     await expect(
       buildStatements(day.world.db.dataSource, statementPeriod(DAY), 'NOPE'),
