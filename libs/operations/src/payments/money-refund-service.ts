@@ -145,7 +145,12 @@ export class MoneyRefundService {
           : client.esvcRefund({ ...parseRequest('esvcrefund', wire), store_uid: storeUid }),
       accepted: (operation, answer) => {
         const body = toWire(command, answer);
-        return this.recordRefunded(operation, order, body, answer.row_data?.refund_uid ?? null);
+        return this.recordRefunded(
+          operation,
+          order,
+          body,
+          answer.row_data?.refund_uid === undefined ? null : String(answer.row_data.refund_uid),
+        );
       },
       rejected: (operation, rejection) => this.recordFailed(operation, rejection.code, rejection.message),
       unknownHold: NO_HOLD,

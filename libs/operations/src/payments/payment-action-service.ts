@@ -396,14 +396,15 @@ function verdictOf(command: PaymentActionCommand, state: QueryOrderResponse, tar
     case 'refundcancel': {
       const refunds = state.refund_order ?? [];
       const refund =
-        refunds.find((r) => r.uid === target) ?? (state.uid === target ? refunds.at(-1) : undefined);
+        refunds.find((r) => String(r.uid) === target) ??
+        (String(state.uid) === target ? refunds.at(-1) : undefined);
       return refund?.prc === '220' ? 'committed' : 'not_found';
     }
     case 'disabledirectdebit':
     case 'ewalletbind':
       return 'not_found';
     case 'issueinvoice':
-      switch (state.invoice_state) {
+      switch (String(state.invoice_state)) {
         case '2':
           return 'committed';
         case '1':

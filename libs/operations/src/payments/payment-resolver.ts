@@ -158,14 +158,14 @@ export class PaymentResolver {
       ).map((row) => row.gateway_uid),
     );
     const refunds = state.refund_order ?? [];
-    const index = refunds.findIndex((r) => !claimed.has(r.uid) && r.cost === request.cost);
+    const index = refunds.findIndex((r) => !claimed.has(String(r.uid)) && r.cost === request.cost);
     const entry = refunds[index];
     if (!entry) return { status: 'not_found' };
     const wireEntry = ((toWire('queryorder', state).refund_order ?? []) as Record<string, unknown>[])[index];
     const code = entry.prc ?? '230';
     const result = {
       code,
-      refund_uid: entry.uid,
+      refund_uid: String(entry.uid),
       order: { orderId: order?.orderId ?? '' },
       // The refund's answer as the gateway would have given it, its row from the order's refund list.
       wire: {
@@ -173,7 +173,12 @@ export class PaymentResolver {
         uid: request.uid,
         code: 'B200',
         msg: '',
-        row_data: { ...wireEntry, uid: request.uid, refund_uid: entry.uid, order_id: order?.orderId ?? '' },
+        row_data: {
+          ...wireEntry,
+          uid: request.uid,
+          refund_uid: String(entry.uid),
+          order_id: order?.orderId ?? '',
+        },
       },
     };
     return resolutionOf('payPage', result);

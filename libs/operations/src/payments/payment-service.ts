@@ -110,7 +110,7 @@ export class PaymentService {
   async applyState(operation: OperationEntity, state: QueryOrderResponse): Promise<void> {
     const to = stateOf(state.prc);
     const wire = withPartnerOrderId(toWire('queryorder', state), operation);
-    const gateway = { uid: state.uid, key: state.key ?? null };
+    const gateway = { uid: String(state.uid), key: state.key ?? null };
     if (to === 'awaiting_payment') {
       await this.dataSource.transaction(async (tx) => {
         await this.keepOpenedAnswer(tx, operation, gateway);
@@ -140,14 +140,20 @@ export class PaymentService {
     operation: OperationEntity,
     answer: Record<string, unknown>,
   ): Promise<Record<string, unknown>> {
-    await this.dataSource.transaction((tx) =>
-      this.recorder.complete(tx, operation, {
+    await this.dataSource.transaction(async (tx) => {
+      await this.recorder.complete(tx, operation, {
         state: 'awaiting_payment',
         code: String(answer.code),
         body: answer,
         gateway: { uid: String(answer.uid), key: String(answer.key) },
-      }),
-    );
+      });
+      // A report and our query may have moved it first (with an answer stood in for this one, which has no
+      // payment URL): the call's own answer replaces only that stand-in.
+      await tx.query(
+        `UPDATE operations SET response = $2::jsonb WHERE id = $1 AND (response IS NULL OR response->>'url' = '')`,
+        [operation.id, JSON.stringify(answer)],
+      );
+    });
     return answer;
   }
 
