@@ -399,6 +399,30 @@ describe('payments through /api/init and /v1', () => {
       expect((await rest('GET', '/v1/payments/NO-SUCH-ORDER')).status).toBe(404);
     });
 
+    it('two lost refunds of the same amount are settled by the reconciler as two distinct refunds of the order', async () => {
+      const { store_uid: _store, ...body } = paymentRequest(500);
+      const created = await rest('POST', '/v1/payments', body);
+      expect((await fetch((created.body.data as { url: string }).url, { method: 'POST' })).status).toBe(200);
+      await eventually(async () => ((await operation(body.order_id)).state === 'paid' ? true : undefined));
+      stack.sim.control.addFaults({ command: 'refund', fault: 'commit_then_drop', times: 2 });
+      for (const id of ['A', 'B']) {
+        const lost = await rest('POST', `/v1/payments/${body.order_id}/refunds`, {
+          refund_order_id: `${body.order_id}${id}`,
+          cost: 100,
+        });
+        expect(lost.status).toBe(202);
+      }
+      await servicesOf(stack).reconciler.runOnce();
+      const refunds = await Promise.all(['A', 'B'].map((id) => operation(`${body.order_id}${id}`)));
+      expect(refunds.map((r) => r.state)).toEqual(['succeeded', 'succeeded']);
+      expect(new Set(refunds.map((r) => r.gatewayUid)).size).toBe(2);
+      const read = await rest('GET', `/v1/payments/${body.order_id}/refunds/${body.order_id}B`);
+      expect(read.status).toBe(200);
+      expect(read.body).toMatchObject({
+        data: { code: 'B200', row_data: { cost: 100, order_id: body.order_id } },
+      });
+    });
+
     it('concurrent duplicate POSTs of one payment: one order upstream, every answer the same', async () => {
       const { store_uid: _store, ...body } = paymentRequest(200);
       const sent = simRequests(stack, 'orders');
