@@ -20,12 +20,12 @@ const FOREIGN_KEYS: ReadonlyArray<readonly [string, string, string, string]> = [
 ];
 
 /**
- * Foreign keys where rows belong to rows. Left out where a hot path writes the referencing rows:
- * - operations.partner_id, idempotency_keys.partner_id: every API request would key-share-lock its partner's
- *   one row, which all of that partner's concurrent requests share (online redemption path, bench:api).
- * - vouchers.holder_operation_id, redemption_lines.*: written by every online redemption, per voucher (bench:api).
- * - clearings.*, journal_entries.*, journal_lines.entry_id: written by COPY, millions a night
- *   (bench:settlement); a check per row would be a lookup per row in the night's clearing.
+ * Foreign keys where rows belong to rows (a partner's keys and points: migration PartnerChildForeignKeys). Left
+ * out where a hot path writes the referencing rows; measured: see docs/benchmarks.md §Foreign keys.
+ * - operations.partner_id, idempotency_keys.partner_id: every API request, each check a key-share lock on its
+ *   partner's one row.
+ * - vouchers.holder_operation_id, redemption_lines.*: every online redemption, per voucher.
+ * - clearings.*, journal_entries.*, journal_lines.entry_id: written by COPY, millions a night.
  */
 export class ForeignKeys1795340000052 implements MigrationInterface {
   name = 'ForeignKeys1795340000052';
