@@ -40,6 +40,14 @@ export type OperatorItemKind =
   | 'books_gateway_difference';
 
 /**
+ * `true` only while every kind above is in `operatorItemKinds`, the list the database's CHECK admits: a kind
+ * added to the union alone fails to compile here, rather than at its first insert (23514).
+ */
+export const OPERATOR_ITEM_KINDS_CHECKED: OperatorItemKind extends (typeof operatorItemKinds)[number]
+  ? true
+  : never = true;
+
+/**
  * The operators' queue: one open item per (kind, reference), raised idempotently by the code that meets the
  * situation (see raiseOperatorItem) and closed only by a person's action, which records who and how.
  */
