@@ -33,6 +33,11 @@ export type OperationKind = (typeof operationKinds)[number];
 @Index('operations_state_idx', ['state', 'updatedAt'])
 // A PayPage order or purchase found by the gateway's uid a partner names (queryorder, refund, esvcrefund).
 @Index('operations_partner_gateway_uid_idx', ['partnerId', 'gatewayUid'])
+// A gateway refund is one money refund of ours: two refunds settled by query never claim the same refund_uid.
+@Index('operations_pay_refund_uid_uq', ['partnerId', 'gatewayUid'], {
+  unique: true,
+  where: `"kind" = 'pay_refund'`,
+})
 @Index('operations_next_check_idx', ['nextCheckAt'], {
   where: `state IN ('submitted', 'outcome_unknown', 'awaiting_payment', 'expired')`,
 })

@@ -16,6 +16,7 @@ import { StateChecks1795340000051 } from './1795340000051-state-checks';
 import { ForeignKeys1795340000052 } from './1795340000052-foreign-keys';
 import { PartnerChildForeignKeys1795340000053 } from './1795340000053-partner-child-foreign-keys';
 import { PaymentOperations1795340000100 } from './1795340000100-payment-operations';
+import { PayRefundUid1795340000101 } from './1795340000101-pay-refund-uid';
 import { VoucherTrustStart1795340000110 } from './1795340000110-voucher-trust-start';
 import { VoucherExpired1795340000111 } from './1795340000111-voucher-expired';
 import { ClosedPeriods1795340000200 } from './1795340000200-closed-periods';
@@ -42,6 +43,7 @@ export const migrations = [
   ForeignKeys1795340000052,
   PartnerChildForeignKeys1795340000053,
   PaymentOperations1795340000100,
+  PayRefundUid1795340000101,
   VoucherTrustStart1795340000110,
   VoucherExpired1795340000111,
   ClosedPeriods1795340000200,
