@@ -54,6 +54,10 @@ export const operatorItemKinds = [
   'books_gateway_difference',
 ] as const satisfies readonly OperatorItemKind[];
 
+/** Console operators' roles, least to most: each may do what the ones before it may (apps/api console). */
+export const operatorRoles = ['viewer', 'finance', 'operator', 'admin'] as const;
+export type OperatorRole = (typeof operatorRoles)[number];
+
 /** A stored gateway report: `pending` until the query it woke answers, then what that query found. */
 export const gatewayReportOutcomes = [
   'pending',

@@ -7,6 +7,10 @@ import {
 } from './notification.entity';
 import { OperationEntity } from './operation.entity';
 import { OperatorItemEntity } from './operator-item.entity';
+import { OperatorAuditEntity } from './operator-audit.entity';
+import { OperatorLoginLinkEntity } from './operator-login-link.entity';
+import { OperatorSessionEntity } from './operator-session.entity';
+import { OperatorEntity } from './operator.entity';
 import {
   PartnerApiKeyEntity,
   PartnerEntity,
@@ -37,6 +41,10 @@ export * from './fee-schedule.entity';
 export * from './notification.entity';
 export * from './operation.entity';
 export * from './operator-item.entity';
+export * from './operator-audit.entity';
+export * from './operator-login-link.entity';
+export * from './operator-session.entity';
+export * from './operator.entity';
 export * from './partner.entity';
 export * from './reconciliation.entity';
 export * from './redemption-line.entity';
@@ -73,4 +81,8 @@ export const entities = [
   PayoutItemEntity,
   OperatorItemEntity,
   BooksGatewayReconciliationEntity,
+  OperatorEntity,
+  OperatorSessionEntity,
+  OperatorLoginLinkEntity,
+  OperatorAuditEntity,
 ];

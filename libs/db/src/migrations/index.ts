@@ -22,6 +22,7 @@ import { VoucherExpired1795340000111 } from './1795340000111-voucher-expired';
 import { ClosedPeriods1795340000200 } from './1795340000200-closed-periods';
 import { ClearingFeeSums1795340000201 } from './1795340000201-clearing-fee-sums';
 import { BooksGatewayReconciliation1795340000300 } from './1795340000300-books-gateway-reconciliation';
+import { OperatorConsole1795340000400 } from './1795340000400-operator-console';
 
 /** In order; TypeORM runs the ones not yet recorded in the `migrations` table. */
 export const migrations = [
@@ -49,4 +50,5 @@ export const migrations = [
   ClosedPeriods1795340000200,
   ClearingFeeSums1795340000201,
   BooksGatewayReconciliation1795340000300,
+  OperatorConsole1795340000400,
 ];
