@@ -66,20 +66,20 @@ const paidColumns = (alias: string, name: string): string =>
 
 /**
  * One row per voucher cleared by a run of the period (a cleared gift too, at zero): its line, its redemption
- * operation, our split as cleared, the gateway's fee object beside it, the parties, the pay-off items.
+ * operation, our split as cleared, the gateway's fee object beside it, the parties, the pay-off items. The
+ * clearings are reached from the period's runs by the run index, as the journal's are (a materialized list of
+ * runs hid the run from the planner, which then walked every clearing and line ever written).
  */
 export const REDEMPTIONS_SQL = `
-  WITH runs AS (
-    SELECT id, period_start, period_end FROM settlement_runs WHERE period_end BETWEEN $1::date AND $2::date),
-  paid AS (
+  WITH paid AS (
     SELECT DISTINCT ON (p.run_id, p.party, p.role) p.run_id, p.party, p.role, b.group_id, i.item_id
-      FROM runs rr
+      FROM settlement_runs rr
       JOIN payables p ON p.run_id = rr.id
       JOIN payout_items i ON i.id = p.paid_by_item_id
       JOIN payout_batches b ON b.id = i.batch_id
       JOIN journal_entries e ON e.kind IN ('${EntryKind.payout}', '${EntryKind.settledOutside}') AND e.reference = i.item_id
       LEFT JOIN settlement_runs r ON r.id = e.run_id
-     WHERE ${POSTED_ON} <= $2::date
+     WHERE rr.period_end BETWEEN $1::date AND $2::date AND ${POSTED_ON} <= $2::date
      ORDER BY p.run_id, p.party, p.role, b.group_id COLLATE "C", i.item_id COLLATE "C")
   SELECT CASE WHEN rn.period_start = rn.period_end THEN rn.period_end::text
               ELSE rn.period_start::text || '_' || rn.period_end::text END AS run,
@@ -100,7 +100,7 @@ export const REDEMPTIONS_SQL = `
          c.reimbursement::text AS reimbursement, c.reimbursement_party,
          ${paidColumns('ph', 'headquarters')}, ${paidColumns('ps', 'sales')}, ${paidColumns('pr', 'reimbursement')},
          ${paidColumns('pi', 'issuance')}
-    FROM runs rn
+    FROM settlement_runs rn
     JOIN clearings c ON c.run_id = rn.id
     JOIN redemption_lines rl ON rl.id = c.redemption_line_id
     JOIN partners pa ON pa.id = c.partner_id
@@ -109,6 +109,7 @@ export const REDEMPTIONS_SQL = `
     ${paidBy('ps', 'c.sales', 'c.sales_party', `'sales'`)}
     ${paidBy('pr', 'c.reimbursement', 'c.reimbursement_party', `'reimbursement'`)}
     ${paidBy('pi', 'c.issuance_fee', ISSUANCE_PARTY, `'issuance_l' || c.issuance_layer`)}
+   WHERE rn.period_end BETWEEN $1::date AND $2::date
    ORDER BY rn.period_end, rn.period_start, c.business_date, pa.partner_uid COLLATE "C", c.serial_number COLLATE "C"`;
 
 /**
