@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   GatewayNotificationEntity,
   OperationEntity,
+  OperatorItemEntity,
   PartnerNotificationEntity,
   SAMPLE_PARTNER,
 } from '@tixclear/db';
@@ -97,6 +98,38 @@ describe('payments through /api/init and /v1', () => {
       items: [{ id: 'X', name: 'x', cost: 999, amount: 1, total: 999 }],
     });
     expect(changed.body).toMatchObject({ code: '100', field: 'order_id', error_code: 'ORDER_CONFLICT' });
+  });
+
+  it('a convenience-store payment waits open (260); paid with another amount (290): paid, and an operator item', async () => {
+    const request = { ...paymentRequest(1000), pfn: 'CSTORECODE' };
+    const opened = await stack.call('orders', request);
+    const uid = String(opened.body.uid);
+    const key = String(opened.body.key);
+    expect((await fetch(String(opened.body.url), { method: 'POST' })).status).toBe(200);
+    await eventually(async () =>
+      (await stack.call('queryorder', { uid, key })).body.prc === '260' ? true : undefined,
+    );
+    expect(await operation(request.order_id)).toMatchObject({
+      state: 'awaiting_payment',
+      gatewayCode: '260',
+    });
+    stack.sim.control.endDeferred(Number(uid), 'mismatch');
+    const paid = await eventually(async () => {
+      const row = await operation(request.order_id);
+      return row.state === 'paid' ? row : undefined;
+    });
+    expect(paid.gatewayCode).toBe('290');
+    const items = await stack.db.dataSource
+      .getRepository(OperatorItemEntity)
+      .findBy({ kind: 'paid_mismatch', reference: paid.id });
+    expect(items).toHaveLength(1);
+    expect((await reportsOf(paid.id)).map((r) => r.event)).toEqual(['payment']);
+    // An operator accepts the amount as paid: the item closes, the payment stays paid.
+    await servicesOf(stack).paidMismatch.accept(paid.id, 'operator');
+    expect(
+      await stack.db.dataSource.getRepository(OperatorItemEntity).findOneByOrFail({ id: items[0]!.id }),
+    ).toMatchObject({ state: 'resolved' });
+    expect(await operation(request.order_id)).toMatchObject({ state: 'paid' });
   });
 
   it('refunds part of a payment; an identical repeat is the same refund, answered again', async () => {

@@ -1,4 +1,4 @@
-import type { OperationEntity, PartnerContext } from '@tixclear/db';
+import { raiseOperatorItem, type OperationEntity, type PartnerContext } from '@tixclear/db';
 import { callGateway, resolutionOf, type QueryOrderResponse } from '@tixclear/gateway-client';
 import type { DataSource, EntityManager } from 'typeorm';
 import { gatewayUnavailable, inProgress, type OperationAnswer } from '../answers';
@@ -15,6 +15,9 @@ import {
   PAYMENT_REPORT,
   withPartnerOrderId,
 } from './payment-records';
+
+/** 附錄二 290: paid, but not the amount asked. */
+const PAID_WITH_MISMATCH = '290';
 
 /** Our state of a payment from the gateway's order status (`prc`, seed 001 附錄二, read by the payPage table). */
 function stateOf(prc: string): 'paid' | 'failed' | 'awaiting_payment' {
@@ -121,6 +124,11 @@ export class PaymentService {
           gateway,
           keepStoredAnswer: true,
         });
+        // Still awaiting: its latest status is kept (200 open, 245 authorised, 260–284 a deferred payment waiting).
+        await tx.query(
+          `UPDATE operations SET gateway_code = $2 WHERE id = $1 AND state = 'awaiting_payment'`,
+          [operation.id, state.prc],
+        );
       });
       return;
     }
@@ -167,7 +175,7 @@ export class PaymentService {
     const { reportId } = await this.dataSource.transaction(async (tx) => {
       // The answer an identical repeat of `orders` gets: the call's own (with the payment URL) when we had it.
       if (gateway) await this.keepOpenedAnswer(tx, operation, gateway);
-      return this.recorder.complete(tx, operation, {
+      const completion = await this.recorder.complete(tx, operation, {
         state,
         code,
         body,
@@ -175,6 +183,23 @@ export class PaymentService {
         report: PAYMENT_REPORT,
         keepStoredAnswer: gateway !== undefined || operation.response !== null,
       });
+      // Paid, but not the amount asked (290): the payment is paid as the gateway took it (actual_cost), and a
+      // person looks at the difference (`paid_mismatch`, in the transaction that settles it).
+      if (completion.settled && code === PAID_WITH_MISMATCH) {
+        await raiseOperatorItem(tx, {
+          kind: 'paid_mismatch',
+          reference: operation.id,
+          partnerId: operation.partnerId,
+          details: {
+            command: operation.command,
+            orderId: operation.orderId,
+            upstreamOrderId: operation.upstreamOrderId,
+            cost: body.cost ?? null,
+            actual_cost: body.actual_cost ?? null,
+          },
+        });
+      }
+      return completion;
     });
     this.recorder.dispatch(reportId);
     return body;
