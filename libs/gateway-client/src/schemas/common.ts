@@ -37,6 +37,20 @@ export const looseText = z.codec(
   },
 );
 
+/**
+ * `looseText` for the fields the documents show as JSON numbers (`"state": 2`, `"trans_type": 1`): written back
+ * (our /api/init answers) as that number when it is a plain integer, so the answer keeps the document's JSON type.
+ */
+export const looseNumberText = z.codec(
+  z.union([z.string(), z.number(), z.boolean(), z.null()]),
+  z.string().nullable(),
+  {
+    decode: (wire) => (wire === null ? null : String(wire)),
+    encode: (text): string | number | null =>
+      text !== null && /^(0|[1-9]\d{0,14})$/.test(text) ? Number(text) : text,
+  },
+);
+
 /** 『票券分潤』 in a request: exact decimal ratios, sent as strings as the samples do. */
 export const sharingRequest = z.strictObject({
   headquarters: decimalRatio,

@@ -9,7 +9,7 @@ import {
   nonEmpty,
   optionalTaiwanTimestamp,
   optionalText,
-  optionalTwd,
+  optionalTwdText,
   twd,
 } from '../wire/fields';
 import { paypageItem } from './common';
@@ -43,9 +43,10 @@ export const esvcRefundRow = z.looseObject({
   finishtime: optionalTaiwanTimestamp.optional(),
   order_id: optionalText,
   user_id: optionalText,
-  cost: optionalTwd.optional(),
+  /** The table types these `string`: answered so. */
+  cost: optionalTwdText.optional(),
   currency: optionalText,
-  actual_cost: optionalTwd.optional(),
+  actual_cost: optionalTwdText.optional(),
   actual_currency: optionalText,
   pfn: optionalText,
   ...echoFieldsLoose,

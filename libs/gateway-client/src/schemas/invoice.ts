@@ -2,8 +2,8 @@ import { z } from 'zod';
 import {
   echoFieldsLoose,
   gatewayCode,
-  looseString,
   nonEmpty,
+  numberText,
   optionalText,
   optionalTwd,
 } from '../wire/fields';
@@ -17,7 +17,7 @@ export const invoiceRequestSchema = z.strictObject({
 });
 
 export const invoiceResponseSchema = z.looseObject({
-  uid: looseString,
+  uid: numberText,
   key: optionalText,
   prc: gatewayCode.optional(),
   order_id: optionalText,

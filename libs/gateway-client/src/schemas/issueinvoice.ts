@@ -8,9 +8,10 @@ import {
   nonEmpty,
   optionalText,
   optionalTwd,
+  optionalTwdText,
   taiwanDateOrTimestamp,
 } from '../wire/fields';
-import { looseText } from './common';
+import { looseNumberText, looseText } from './common';
 
 /* api/issueinvoice (seed 001 電子發票開立): issue the e-invoice of a paid order (within 48 hours). */
 
@@ -35,7 +36,7 @@ export const issueInvoiceRequestSchema = z.strictObject({
 /** The invoice fields common to the issue answer and the invoice query. */
 export const invoiceFields = {
   /** 0 none, 1 waiting, 2 issued, 3 failed, 4 void, (query) 5 service error, 6 allowance. */
-  state: looseText.optional(),
+  state: looseNumberText.optional(),
   date: taiwanDateOrTimestamp.optional(),
   wordtrack: looseText.optional(),
   number: looseText.optional(),
@@ -45,14 +46,14 @@ export const invoiceFields = {
   left_qrcode: looseText.optional(),
   middle_barcode: looseText.optional(),
   right_qrcode: looseText.optional(),
-  title_type: looseText.optional(),
+  title_type: looseNumberText.optional(),
   title: looseText.optional(),
-  amount: optionalTwd.optional(),
-  sales_amount: optionalTwd.optional(),
-  tax_amount: optionalTwd.optional(),
+  amount: optionalTwdText.optional(),
+  sales_amount: optionalTwdText.optional(),
+  tax_amount: optionalTwdText.optional(),
   order_detail: jsonText.optional(),
-  ratetype: looseText.optional(),
-  input_type: looseText.optional(),
+  ratetype: looseNumberText.optional(),
+  input_type: looseNumberText.optional(),
 };
 
 export const issueInvoiceResponseSchema = z.looseObject({

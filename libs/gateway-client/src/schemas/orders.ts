@@ -5,7 +5,7 @@ import {
   gatewayCode,
   int,
   intOneOf,
-  looseString,
+  numberText,
   nonEmpty,
   optionalText,
   orderId,
@@ -121,7 +121,7 @@ export const ordersRequestSchema = z.strictObject({
 export const ordersResponseSchema = z.looseObject({
   code: gatewayCode,
   msg: optionalText,
-  uid: looseString,
+  uid: numberText,
   key: z.string(),
   url: z.string(),
 });

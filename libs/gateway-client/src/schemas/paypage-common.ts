@@ -4,13 +4,15 @@ import {
   gatewayCode,
   jsonText,
   looseString,
+  numberText,
   optionalCalendarDate,
   optionalTaiwanTimestamp,
   optionalText,
   optionalTwd,
+  optionalTwdText,
   taiwanDateOrTimestamp,
 } from '../wire/fields';
-import { looseText, paypageItemAnswer } from './common';
+import { looseNumberText, looseText, paypageItemAnswer } from './common';
 
 /*
  * PayPage (seed 001) structures shared by several answers and by the payment report. Everything we compute or
@@ -54,7 +56,7 @@ export const orderVoucher = z.looseObject({
  * status (附錄二: 250 paid, 245 authorised, 230 refunded, A0001 pending confirmation, ...).
  */
 export const orderState = z.looseObject({
-  uid: looseString,
+  uid: numberText,
   key: optionalText,
   prc: gatewayCode,
   finishtime: optionalTaiwanTimestamp.optional(),
@@ -63,8 +65,8 @@ export const orderState = z.looseObject({
   card_type: looseText.optional(),
   issuing_bank: looseText.optional(),
   issuing_bank_uid: looseText.optional(),
-  is_agent_charge: looseText.optional(),
-  transaction_mode: looseText.optional(),
+  is_agent_charge: looseNumberText.optional(),
+  transaction_mode: looseNumberText.optional(),
   supplier_name: looseText.optional(),
   supplier_code: looseText.optional(),
   order_id: optionalText,
@@ -82,7 +84,7 @@ export const orderState = z.looseObject({
   love_cost: optionalTwd.optional(),
   retmsg: optionalText,
   pfn: looseText.optional(),
-  trans_type: looseText.optional(),
+  trans_type: looseNumberText.optional(),
   /** JSON in a string (紅利資訊, 分期資訊). */
   redeem: jsonText.optional(),
   installment: jsonText.optional(),
@@ -92,21 +94,21 @@ export const orderState = z.looseObject({
   bank_id: looseText.optional(),
   expired_date: optionalTaiwanTimestamp.optional(),
   appropriation_date: optionalCalendarDate.optional(),
-  result_type: looseText.optional(),
+  result_type: looseNumberText.optional(),
   result_content_type: looseText.optional(),
   /** JSON in a string: virtual account or convenience-store payment codes. */
   result_content: jsonText.optional(),
   refund_order: z.array(orderSubTransaction).nullish(),
   cancel_order: z.array(orderSubTransaction).nullish(),
-  invoice_state: looseText.optional(),
+  invoice_state: looseNumberText.optional(),
   /** The table says YYYYMMDD; the samples show YYYYMMDDHHmmss. Both read. */
   invoice_date: taiwanDateOrTimestamp.optional(),
   invoice_wordtrack: looseText.optional(),
   invoice_number: looseText.optional(),
   invoice_rand_code: looseText.optional(),
-  invoice_amount: optionalTwd.optional(),
-  invoice_sales_amount: optionalTwd.optional(),
-  invoice_tax_amount: optionalTwd.optional(),
+  invoice_amount: optionalTwdText.optional(),
+  invoice_sales_amount: optionalTwdText.optional(),
+  invoice_tax_amount: optionalTwdText.optional(),
   invoice_order_detail: jsonText.optional(),
   invoice_allowance: z.array(invoiceAllowance).nullish(),
   items: z.array(paypageItemAnswer).nullish(),
@@ -115,8 +117,8 @@ export const orderState = z.looseObject({
 
 /** 『退款完成回傳資訊』: present when a refund completed at once. */
 export const refundRow = z.looseObject({
-  uid: looseString,
-  refund_uid: looseString.optional(),
+  uid: numberText,
+  refund_uid: numberText.optional(),
   key: optionalText,
   prc: gatewayCode.optional(),
   finishtime: optionalTaiwanTimestamp.optional(),
@@ -132,7 +134,7 @@ export const refundRow = z.looseObject({
   nois: looseText.optional(),
   group_id: looseText.optional(),
   /** 1 online, 2 manual (card), 3 manual (cash). */
-  refund_type: looseText.optional(),
+  refund_type: looseNumberText.optional(),
   expected_refund_date: optionalCalendarDate.optional(),
   ...echoFieldsLoose,
 });

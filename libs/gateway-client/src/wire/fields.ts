@@ -39,6 +39,16 @@ export const optionalTwd = z.codec(
   },
 );
 
+/** Whole TWD that a table types `string` (seed 003's esvcrefund row): read like `optionalTwd`, written back as text. */
+export const optionalTwdText = z.codec(
+  z.union([wireWholeAmount, z.literal(''), z.null()]),
+  normalisedTwd.nullable(),
+  {
+    decode: (wire) => (wire === '' || wire === null ? null : (parseWholeTwd(wire) as Twd)),
+    encode: (amount): string => (amount === null ? '' : String(amount)),
+  },
+);
+
 const wireInteger = z.union([z.number().int(), z.string().regex(/^\s*-?\d+\s*$/, 'Expected an integer.')]);
 
 /** An integer (count, flag, enumeration) sent as a number or a numeric string. */
@@ -99,6 +109,16 @@ export const decimalRatioAnswer = z.codec(
 export const looseString = z.codec(z.union([z.string(), z.number()]), z.string(), {
   decode: (wire) => String(wire),
   encode: (text) => text,
+});
+
+/**
+ * Text the documents show as a JSON number (`"uid": 81127` in the orders answer): read like `looseString`, and
+ * written back (our /api/init answers) as that number when it is a plain integer, so the answer keeps the
+ * document's JSON type.
+ */
+export const numberText = z.codec(z.union([z.string(), z.number()]), z.string(), {
+  decode: (wire) => String(wire),
+  encode: (text): string | number => (/^(0|[1-9]\d{0,14})$/.test(text) ? Number(text) : text),
 });
 
 /** A status code (`"250"`, `"B200"`, `"S05"`, `"C2001"`). Numbers are accepted and read as their text. */
