@@ -101,3 +101,4 @@ export {
   type HoldingsBalance,
 } from './state/holdings';
 export { SIMULATED_COMMANDS, type SimulatedCommand } from './validation';
+export { shapeDifferences } from './testing/sample-shape';

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import type { RunningSimulator } from './index';
 import { ManualClock } from './ports';
 import { openPaypageOrder, sendPaypage, startTestSimulator } from './testing/harness';
+import { shapeDifferences } from './testing/sample-shape';
 
 /*
  * Every PayPage command of seed 001 against the document's own sample answer (fixtures/seed-001-clients/answers,
@@ -19,29 +20,6 @@ function sample(command: string): Record<string, Json> {
     'utf8',
   );
   return JSON.parse(text) as Record<string, Json>;
-}
-
-function typeOf(value: Json): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  return typeof value;
-}
-
-/** The fields of `expected` missing from `actual` or of another JSON type, as `path: expected≠actual`. */
-function shapeDifferences(actual: Json, expected: Json, path = ''): string[] {
-  const want = typeOf(expected);
-  const got = typeOf(actual);
-  if (want !== got) return [`${path || '(answer)'}: ${want}≠${got}`];
-  if (want === 'array') {
-    const [a, e] = [actual as Json[], expected as Json[]];
-    return a.length > 0 && e.length > 0 ? shapeDifferences(a[0], e[0], `${path}[0]`) : [];
-  }
-  if (want !== 'object') return [];
-  const a = actual as Record<string, Json>;
-  return Object.entries(expected as Record<string, Json>).flatMap(([key, value]) => {
-    const at = path === '' ? key : `${path}.${key}`;
-    return key in a ? shapeDifferences(a[key], value, at) : [`${at}: missing`];
-  });
 }
 
 const clock = new ManualClock('2026-12-05T10:00:00+08:00');
