@@ -25,7 +25,7 @@ export function ledgerSpec(ledger: Ledger): TableSpec {
   };
 }
 
-/** A ledger line of the period, as ledger.ts needs it (the SQL orders them by party, then date, serial…). */
+/** A ledger line of the period, as ledger.ts needs it (the SQL orders them by party, then in posting order). */
 export interface LedgerLine {
   party: string;
   postedOn: string;
