@@ -1,24 +1,23 @@
 import { rm } from 'node:fs/promises';
-import { OutputFile, type FileDigest } from './output-file';
+import type { OutputFile } from './output-file';
 import type { Cell, TableSpec } from './table';
 import { MAX_SHEET_ROWS, packageParts, SHEET_END, sheetRow, sheetStart } from './xlsx';
-import { writeZip, type ZipEntry } from './zip';
+import { DeflatedFile, writeZip, type DeflatedDigest, type ZipEntry } from './zip';
 
 interface SheetFile {
   name: string;
-  path: string;
-  digest: FileDigest;
+  digest: DeflatedDigest;
 }
 
 /**
- * Streams tables into the sheets of one workbook: each sheet goes to a scratch file as its rows arrive (memory
- * stays flat however long the journal), then `finish` packs them, behind the package parts, into the ZIP.
+ * Streams tables into the sheets of one workbook: each sheet is deflated into a scratch file as its rows arrive
+ * (memory stays flat however long the journal), then `finish` packs them, behind the package parts, into the ZIP.
  * A table longer than a sheet continues on `name (2)`, `name (3)`…, each starting with the header row.
  */
 export class WorkbookWriter {
   readonly #sheets: SheetFile[] = [];
   #table: TableSpec | undefined;
-  #current: { file: OutputFile; name: string; row: number } | undefined;
+  #current: { file: DeflatedFile; name: string; row: number } | undefined;
   #pages = 0;
 
   constructor(
@@ -56,12 +55,7 @@ export class WorkbookWriter {
   async finish(out: OutputFile): Promise<void> {
     const entries: ZipEntry[] = [
       ...packageParts(this.#sheets.map((sheet) => sheet.name)),
-      ...this.#sheets.map((sheet, i) => ({
-        name: `xl/worksheets/sheet${i + 1}.xml`,
-        path: sheet.path,
-        size: sheet.digest.bytes,
-        crc32: sheet.digest.crc32,
-      })),
+      ...this.#sheets.map((sheet, i) => ({ name: `xl/worksheets/sheet${i + 1}.xml`, ...sheet.digest })),
     ];
     try {
       await writeZip(out, entries);
@@ -73,15 +67,15 @@ export class WorkbookWriter {
   async discard(): Promise<void> {
     await this.#current?.file.discard();
     this.#current = undefined;
-    for (const sheet of this.#sheets) await rm(sheet.path, { force: true });
+    for (const sheet of this.#sheets) await rm(sheet.digest.path, { force: true });
   }
 
-  async #openSheet(): Promise<{ file: OutputFile; name: string; row: number }> {
+  async #openSheet(): Promise<{ file: DeflatedFile; name: string; row: number }> {
     const table = this.#table;
     if (!table) throw new Error('no table');
     this.#pages += 1;
     const name = this.#pages === 1 ? table.name : `${table.name} (${this.#pages})`;
-    const file = await OutputFile.create(this.scratch(this.#sheets.length + 1));
+    const file = await DeflatedFile.create(this.scratch(this.#sheets.length + 1));
     file.put(sheetStart(table.columns));
     this.#current = { file, name, row: 1 };
     return this.#current;
@@ -91,7 +85,7 @@ export class WorkbookWriter {
     const current = this.#current;
     if (!current) return;
     current.file.put(SHEET_END);
-    this.#sheets.push({ name: current.name, path: current.file.path, digest: await current.file.close() });
+    this.#sheets.push({ name: current.name, digest: await current.file.close() });
     this.#current = undefined;
   }
 }

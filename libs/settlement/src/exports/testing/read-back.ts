@@ -1,4 +1,4 @@
-import { crc32 } from 'node:zlib';
+import { crc32, inflateRawSync } from 'node:zlib';
 
 /**
  * Readers for the specs: an RFC 4180 CSV parser and a ZIP/SpreadsheetML reader, written small and independent
@@ -36,8 +36,8 @@ export function parseCsv(text: string): string[][] {
 }
 
 /**
- * The entries of a ZIP of stored entries, by name, in archive order; checks each CRC and that the local and
- * central headers agree. Reads ZIP64 records and extra fields where the 32-bit fields say 0xFFFFFFFF.
+ * The entries of a ZIP of stored or deflated entries (inflated by node:zlib, not by the writer's fflate), by name,
+ * in archive order; checks each CRC and size and that the local and central headers agree. Reads ZIP64 records and extra fields where the 32-bit fields say 0xFFFFFFFF.
  */
 export function unzip(zip: Buffer): Map<string, Buffer> {
   const end = zip.length - 22;
@@ -57,6 +57,7 @@ export function unzip(zip: Buffer): Map<string, Buffer> {
     if (zip.readUInt32LE(at) !== 0x02014b50) throw new Error('bad central header');
     const method = zip.readUInt16LE(at + 10);
     const crc = zip.readUInt32LE(at + 16);
+    let compressed = zip.readUInt32LE(at + 20);
     let size = zip.readUInt32LE(at + 24);
     const nameLength = zip.readUInt16LE(at + 28);
     const extraLength = zip.readUInt16LE(at + 30);
@@ -64,24 +65,27 @@ export function unzip(zip: Buffer): Map<string, Buffer> {
     let offset = zip.readUInt32LE(at + 42);
     const name = zip.toString('utf8', at + 46, at + 46 + nameLength);
     const extra = zip.subarray(at + 46 + nameLength, at + 46 + nameLength + extraLength);
-    if (size === 0xffffffff || offset === 0xffffffff) {
+    if (size === 0xffffffff || compressed === 0xffffffff || offset === 0xffffffff) {
       if (extra.readUInt16LE(0) !== 1) throw new Error(`${name}: no zip64 extra`);
+      // Each value too large for its field, in this order: uncompressed, compressed, offset.
       let field = 4;
-      if (size === 0xffffffff) {
-        size = Number(extra.readBigUInt64LE(field));
-        field += 16; // uncompressed, then compressed (the same, stored)
-      }
-      if (offset === 0xffffffff) offset = Number(extra.readBigUInt64LE(field));
+      const next = (): number => Number(extra.readBigUInt64LE((field += 8) - 8));
+      if (size === 0xffffffff) size = next();
+      if (compressed === 0xffffffff) compressed = next();
+      if (offset === 0xffffffff) offset = next();
     }
-    if (method !== 0) throw new Error(`${name}: not stored`);
+    if (method !== 0 && method !== 8) throw new Error(`${name}: method ${method}`);
     if (zip.readUInt32LE(offset) !== 0x04034b50) throw new Error(`${name}: bad local header`);
     if (zip.readUInt32LE(offset + 14) !== crc) throw new Error(`${name}: local CRC differs`);
     const localName = zip.readUInt16LE(offset + 26);
     const localExtra = zip.readUInt16LE(offset + 28);
     if (zip.toString('utf8', offset + 30, offset + 30 + localName) !== name)
       throw new Error(`${name}: local name`);
+    if (zip.readUInt16LE(offset + 8) !== method) throw new Error(`${name}: local method differs`);
     const start = offset + 30 + localName + localExtra;
-    const data = zip.subarray(start, start + size);
+    const raw = zip.subarray(start, start + compressed);
+    const data = method === 8 ? inflateRawSync(raw) : raw;
+    if (data.length !== size) throw new Error(`${name}: size mismatch`);
     if (crc32(data) !== crc) throw new Error(`${name}: CRC mismatch`);
     entries.set(name, data);
     at += 46 + nameLength + extraLength + comment;
