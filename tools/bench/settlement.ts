@@ -6,7 +6,7 @@
  * clearing rows, the balanced journal entry of each), posting the purchases to the trust liability, and
  * building the pay-off batches. In the same run, just before and just after the settlement, it COPYs the same
  * number of journal rows into an empty table over one connection, the bare write rate of this machine (the mean
- * of the two), and prints both rates and their ratio.
+ * of the two), and prints both rates and their ratio. Then it times the run's export and prints each file's size.
  * Targets: N settled in under 60 s; a journal row rate of at least half the bare COPY rate.
  * `BENCH_NIGHTS=3` settles two earlier nights of N first (not timed): the timed night should take no longer.
  */
@@ -30,6 +30,7 @@ import {
 import {
   clearAll,
   Clearing,
+  ExportWriter,
   loadFeeBook,
   loadPayoutAccounts,
   PayoutProcessor,
@@ -184,6 +185,12 @@ try {
   );
   const rows = journalRows + entries;
   const copyRateAfter = await bareCopy(rows);
+
+  // The run's export (CSV files, the workbook, the manifest), after the settlement it follows; the sizes show
+  // what the workbook's deflate buys against the CSVs.
+  t = performance.now();
+  const exported = await new ExportWriter(ds, path.join(scratch, 'exports')).export(runId);
+  const exportSeconds = (performance.now() - t) / 1000;
   await ds.destroy();
 
   const settlementRowRate = rows / settleSeconds;
@@ -202,6 +209,13 @@ try {
       `(the mean of ${Math.round(copyRateBefore).toLocaleString()} before the settlement and ${Math.round(copyRateAfter).toLocaleString()} after)`,
   );
   console.log(`ratio settlement / bare COPY: ${(settlementRowRate / copyRowRate).toFixed(2)} (target ≥ 0.5)`);
+  const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  const csvBytes = exported.files.filter((f) => f.name.endsWith('.csv')).reduce((sum, f) => sum + f.bytes, 0);
+  console.log(
+    `export ${exportSeconds.toFixed(1)} s: ` +
+      exported.files.map((file) => `${file.name} ${mib(file.bytes)}`).join(', ') +
+      `; all CSV files ${mib(csvBytes)}`,
+  );
 } finally {
   await server.stop();
   rmSync(scratch, { recursive: true, force: true });
