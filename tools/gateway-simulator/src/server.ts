@@ -25,13 +25,15 @@ export interface Listening {
 
 export function createSimulatorServer(simulator: Simulator, control: Control): Server {
   const server = createServer((request, response) => {
-    route(request, response, simulator, control).catch((error: unknown) => {
+    const handled = route(request, response, simulator, control).catch((error: unknown) => {
       simulator.settings.log(
         `[simulator] ${request.method} ${request.url}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
       );
       if (!response.headersSent) sendText(response, 'Internal simulator error.', 500);
       else response.destroy();
     });
+    simulator.handling.add(handled);
+    void handled.finally(() => simulator.handling.delete(handled));
   });
   // Faults destroy sockets on purpose; a client that does the same to us is not worth a crash.
   server.on('clientError', (_error, socket) => socket.destroy());

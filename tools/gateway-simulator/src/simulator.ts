@@ -47,6 +47,8 @@ export class Simulator {
   readonly state = new SimulatorState();
   readonly merchants = new MerchantRegistry();
   readonly timers = new Timers();
+  /** Requests being handled (a held `latency` one included): a caller can wait until the gateway is idle. */
+  readonly handling = new Set<Promise<void>>();
   readonly faults: Faults;
   readonly notifier: Notifier;
   readonly services: Services;

@@ -307,7 +307,7 @@ export class Load {
   async #send(request: Sent, record = true): Promise<Record<string, unknown> | undefined> {
     if (record) this.#sent.push(request);
     this.stats.requests += 1;
-    const slow = this.#injectCallFault(request);
+    this.#injectCallFault(request);
     if (this.faults.has('crash') && this.rng.chance(0.04))
       this.world.armCrash(this.rng.chance(0.5) ? 'before' : 'after');
     let body: Record<string, unknown> | undefined;
@@ -327,8 +327,8 @@ export class Load {
     }, request.command);
     this.world.disarm();
     // A slow gateway still applies the request after our client gave up: simulated time stands still until it
-    // has, since the whole of that delay is less than a simulated second.
-    if (slow) await new Promise((resolve) => setTimeout(resolve, LATENCY_MS - GATEWAY_TIMEOUT_MS + 50));
+    // has (a latency rule may also delay a later request than the one it was drawn for).
+    await this.world.gatewayIdle();
     return body;
   }
 
@@ -362,8 +362,8 @@ export class Load {
     this.outcomes.set(key, (this.outcomes.get(key) ?? 0) + 1);
   }
 
-  /** Adds this request's faults; true when it will be slow (answered after our client's timeout). */
-  #injectCallFault(request: Sent): boolean {
+  /** Adds this request's faults (a `latency` one holds it past our client's timeout). */
+  #injectCallFault(request: Sent): void {
     const upstream = request.partner.uid;
     const rules: FaultRuleInput[] = [];
     if (this.faults.has('lost_answer') && this.rng.chance(0.1)) {
@@ -399,7 +399,6 @@ export class Load {
       });
     }
     if (rules.length > 0) this.world.sim.control.addFaults(rules);
-    return rules.some((r) => r.fault === 'latency');
   }
 
   /**

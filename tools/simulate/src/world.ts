@@ -168,8 +168,28 @@ export class World {
    */
   async quiesce(): Promise<void> {
     const waker = (this.ops as { waker?: { drain(): Promise<void> } }).waker;
+    await this.gatewayIdle();
     await this.sim.control.notificationsSettled();
     await waker?.drain();
+    await this.gatewayIdle();
+  }
+
+  /**
+   * Waits until the simulator has finished every request it received, one our client gave up on included (a
+   * `latency` hold past our timeout, or any answer slower than the timeout on a loaded machine): the gateway
+   * applies it then. Simulated time must not move on before: minutes pass in milliseconds here, so the
+   * reconciler's not-found grace would end while the gateway still holds the request, and a redemption the
+   * gateway then makes would have been failed on our side. Two turns of the event loop first, so that a request
+   * already written to the simulator's socket has been read.
+   */
+  async gatewayIdle(): Promise<void> {
+    const { handling } = this.sim.simulator;
+    for (;;) {
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+      if (handling.size === 0) return;
+      await Promise.allSettled([...handling]);
+    }
   }
 
   /** The next partner request's process dies at `point` (drawn by the load before the request, in order). */
