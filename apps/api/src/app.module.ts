@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { dataSourceOptions } from '@tixclear/db';
 import type { Logger } from '@tixclear/logging';
 import { API_CONFIG, type ApiConfig } from './config/api-config';
+import { ConsoleModule } from './console/console.module';
 import { EnvelopeModule } from './envelope/envelope.module';
 import { HealthModule } from './health/health.module';
 import { NotificationsModule } from './notifications/notifications.module';
@@ -31,6 +32,8 @@ export class AppModule {
         RefundsModule,
         PaymentsModule,
         ReportsModule,
+        // The operator API (/console), for the operators' and finance console.
+        ConsoleModule,
       ],
       providers: [{ provide: API_CONFIG, useValue: config }],
       exports: [API_CONFIG],

@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { installBodyBounds } from './common/body-bounds';
 import { answerFrameworkError, HttpErrorsFilter } from './common/http-errors.filter';
+import { serveConsoleOpenApi } from './console/console-openapi';
 import type { ApiConfig } from './config/api-config';
 import { apiLogger } from './observability/logger';
 import { Metrics } from './observability/metrics';
@@ -39,6 +40,7 @@ export async function createApiApp(config: ApiConfig): Promise<NestFastifyApplic
   // Every error, from Fastify's body parsing to Nest's routing, answers JSON with a code.
   app.useGlobalFilters(new HttpErrorsFilter());
   serveOpenApi(app);
+  serveConsoleOpenApi(app);
   app.enableShutdownHooks();
   return app;
 }

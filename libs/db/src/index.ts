@@ -7,6 +7,7 @@ export * from './entities';
 export * from './fee-book';
 export { migrations } from './migrations';
 export * from './operator-items';
+export * from './operators';
 export * from './state-checks';
 export * from './testing/test-database';
 export * from './partners/partner-registry';

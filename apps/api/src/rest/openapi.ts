@@ -16,6 +16,7 @@ import {
 import { commands, type CommandName } from '@tixclear/gateway-client';
 import { OperationErrorCode } from '@tixclear/operations';
 import { z } from 'zod';
+import { isConsolePath } from '../console/console-openapi';
 import { answerExamples, envelopeRefusalExample, errorExamples, requestExamples } from './openapi-examples';
 import { RestErrorCode } from './rest-errors';
 
@@ -475,6 +476,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A partner API key (tix_…).' }, 'apiKey')
     .build();
   const document = SwaggerModule.createDocument(app, config);
+  // The operator API (/console) has its own document (console/console-openapi.ts).
+  document.paths = Object.fromEntries(
+    Object.entries(document.paths).filter(([path]) => !isConsolePath(path)),
+  );
   document.components = {
     ...document.components,
     schemas: { ...document.components?.schemas, ...(restSchemas() as Record<string, object>) },

@@ -1,0 +1,255 @@
+import { applyDecorators, type INestApplication } from '@nestjs/common';
+import {
+  ApiBody,
+  ApiCookieAuth,
+  ApiHeader,
+  ApiOperation,
+  ApiResponse,
+  DocumentBuilder,
+  SwaggerModule,
+  type OpenAPIObject,
+} from '@nestjs/swagger';
+
+/*
+ * The operator API's own OpenAPI document (tag `console`), served at /console/api/docs and
+ * /console/api/docs/openapi.json; the partners' document (/docs) leaves these routes out.
+ */
+
+type Json = Record<string, unknown>;
+const error = { $ref: '#/components/schemas/ConsoleError' };
+const text = (maxLength: number) => ({ type: 'string', maxLength });
+const note = { type: 'object', required: ['note'], properties: { note: text(500) } };
+
+interface Described {
+  summary: string;
+  description?: string;
+  /** What the route needs (roles.ts), or `public`. */
+  needs: 'public' | 'read' | 'money' | 'operations' | 'admin';
+  body?: Json;
+  status?: number;
+  refusals?: Record<number, string>;
+}
+
+const operations = {
+  signIn: {
+    summary: 'Sign in with name and password',
+    description:
+      'Sets the session cookie (HttpOnly, SameSite=Strict, Path=/console, Secure over HTTPS) and answers the CSRF ' +
+      'token. Wrong name or password: one answer (SIGN_IN_FAILED); past 5 failures a minute for a name, or 20 ' +
+      'from an address: 429 RATE_LIMITED.',
+    needs: 'public',
+    status: 201,
+    body: {
+      type: 'object',
+      required: ['name', 'password'],
+      properties: { name: text(64), password: text(1024) },
+    },
+    refusals: { 401: 'SIGN_IN_FAILED', 429: 'RATE_LIMITED' },
+  },
+  loginLink: {
+    summary: 'Sign in with a one-time link',
+    description:
+      'From `npm run operators -- login-link`: usable once within 10 minutes. Sets the session cookie and ' +
+      'redirects (303) to /console; an unknown, used or expired link is 410 LINK_INVALID.',
+    needs: 'public',
+    status: 303,
+    refusals: { 410: 'LINK_INVALID' },
+  },
+  signOut: {
+    summary: 'Sign out',
+    description: 'The session ends; the cookie is cleared.',
+    needs: 'read',
+    status: 204,
+  },
+  me: {
+    summary: 'Who is signed in',
+    description: 'Name, role, capabilities and the CSRF token.',
+    needs: 'read',
+  },
+  listOperators: { summary: 'List operators', needs: 'admin' },
+  addOperator: {
+    summary: 'Add an operator',
+    needs: 'admin',
+    body: {
+      type: 'object',
+      required: ['name', 'role'],
+      properties: {
+        name: text(64),
+        role: { enum: ['viewer', 'finance', 'operator', 'admin'] },
+        password: { type: 'string', minLength: 12, maxLength: 256 },
+      },
+    },
+    refusals: { 409: 'OPERATOR_EXISTS' },
+  },
+  changeOperator: {
+    summary: "Change an operator's role, password, or enablement",
+    description: 'A new password or disabling ends their sessions at once.',
+    needs: 'admin',
+    body: {
+      type: 'object',
+      properties: {
+        role: { enum: ['viewer', 'finance', 'operator', 'admin'] },
+        disabled: { type: 'boolean' },
+        password: { type: 'string', minLength: 12, maxLength: 256 },
+      },
+    },
+    refusals: { 404: 'OPERATOR_NOT_FOUND' },
+  },
+  operatorLoginLink: { summary: 'Make a one-time sign-in link for an operator', needs: 'admin' },
+  audit: {
+    summary: "The operators' audit trail",
+    description: 'Newest first; filter by actor, action, target; page with `before` = the previous `next`.',
+    needs: 'read',
+  },
+  exceptions: {
+    summary: 'The exception queue (operator items)',
+    description: 'Open items by default, oldest first; filter by kind and state; page by offset.',
+    needs: 'read',
+  },
+  holdReclear: {
+    summary: 'Re-clear a held redemption line',
+    description: 'As `npm run settle -- holds reclear`; audited in the same transaction.',
+    needs: 'money',
+    body: { ...note, properties: { ...note.properties, accept: { enum: ['ours', 'gateway'] } } },
+    refusals: { 404: 'HOLD_NOT_FOUND', 409: 'HOLD_NOT_OPEN' },
+  },
+  holdSettleOutside: {
+    summary: 'Settle a held redemption line outside clearing',
+    description: 'As `npm run settle -- holds settle-outside`; audited in the same transaction.',
+    needs: 'money',
+    body: note,
+    refusals: { 404: 'HOLD_NOT_FOUND', 409: 'HOLD_NOT_OPEN, HOLD_CLEARING_BUSY' },
+  },
+  payoutReinclude: {
+    summary: 'Re-include a pay-off exception in the next run',
+    description: 'As `npm run settle -- exceptions reinclude`: asks the gateway first.',
+    needs: 'money',
+    refusals: { 404: 'PAYOUT_ITEM_NOT_FOUND', 409: 'PAYOUT_ITEM_NOT_EXCEPTION, PAYOUT_GATEWAY_UNSURE' },
+  },
+  payoutSettleOutside: {
+    summary: 'Record a pay-off exception as paid by other means',
+    description: 'As `npm run settle -- exceptions settle-outside`: asks the gateway first.',
+    needs: 'money',
+    body: note,
+    refusals: { 404: 'PAYOUT_ITEM_NOT_FOUND', 409: 'PAYOUT_ITEM_NOT_EXCEPTION, PAYOUT_GATEWAY_UNSURE' },
+  },
+  paidMismatchAccept: {
+    summary: 'Accept a purchase paid with a mismatch (290)',
+    description: 'As `npm run settle -- mismatch accept`.',
+    needs: 'money',
+    refusals: { 404: 'ORDER_NOT_FOUND', 409: 'ORDER_CONFLICT' },
+  },
+  paidMismatchRefund: {
+    summary: 'Refund a purchase paid with a mismatch (290)',
+    description: 'As `npm run settle -- mismatch refund` (voucherrefund at the gateway).',
+    needs: 'money',
+    refusals: { 404: 'ORDER_NOT_FOUND', 409: 'ORDER_CONFLICT' },
+  },
+  redemptionMismatchDecide: {
+    summary: 'Decide a voucher of a redemption mismatch',
+    needs: 'operations',
+    body: {
+      type: 'object',
+      required: ['serial', 'verdict'],
+      properties: { serial: text(64), verdict: { enum: ['redeemed', 'not_redeemed'] } },
+    },
+  },
+  redemptionMismatchAcknowledge: {
+    summary: 'Close a redemption mismatch whose vouchers are decided',
+    needs: 'operations',
+  },
+  reportsResend: {
+    summary: "Send an order's partner reports again",
+    description: 'As `npm run partners -- resend-reports`; audited in the same transaction.',
+    needs: 'operations',
+    body: {
+      type: 'object',
+      required: ['partner_uid', 'order_id'],
+      properties: { partner_uid: text(64), order_id: text(64) },
+    },
+    refusals: { 404: 'NOT_FOUND, ORDER_NOT_FOUND', 409: 'CONFLICT (no report yet)' },
+  },
+} satisfies Record<string, Described>;
+
+export type ConsoleOperation = keyof typeof operations;
+
+/** Documents one operator route: what it needs, its body, its refusals. */
+export function ApiConsoleOperation(name: ConsoleOperation) {
+  const d: Described = operations[name];
+  const changing = d.body !== undefined || (d.status ?? 200) !== 200;
+  const decorators = [
+    ApiOperation({
+      operationId: `console_${name}`,
+      summary: d.summary,
+      description: `${d.description ?? ''}${d.description ? ' ' : ''}Needs: ${d.needs}.`,
+    }),
+    ApiResponse({ status: d.status ?? (changing ? 201 : 200), description: 'Done.' }),
+    ...Object.entries(d.refusals ?? {}).map(([status, codes]) =>
+      ApiResponse({ status: Number(status), description: codes, schema: error }),
+    ),
+  ];
+  if (d.body) decorators.push(ApiBody({ schema: d.body }));
+  if (d.needs !== 'public') {
+    decorators.push(
+      ApiCookieAuth('session'),
+      ApiResponse({ status: 401, description: 'UNAUTHENTICATED: no live session.', schema: error }),
+      ApiResponse({
+        status: 403,
+        description: 'ROLE_FORBIDDEN, CSRF_INVALID, ORIGIN_FORBIDDEN',
+        schema: error,
+      }),
+    );
+    if (name !== 'me' && name !== 'audit' && name !== 'exceptions' && name !== 'listOperators')
+      decorators.push(
+        ApiHeader({ name: 'X-CSRF-Token', required: true, description: 'The token of GET /console/api/me.' }),
+      );
+  }
+  return applyDecorators(...decorators);
+}
+
+/** The operator API's document: only the routes under /console. */
+export function buildConsoleOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('tixclear operator API')
+    .setDescription(
+      'The API the operators’ and finance console runs on. A session cookie from POST /console/api/session ' +
+        '(or a one-time link); every state-changing call carries X-CSRF-Token and comes from this origin. ' +
+        'Errors are { error: { code, field?, message } }. Every action is in the audit trail.',
+    )
+    .setVersion('1')
+    .setOpenAPIVersion('3.1.0')
+    .addCookieAuth('tixclear_console', { type: 'apiKey', in: 'cookie', name: 'tixclear_console' }, 'session')
+    .build();
+  const document = SwaggerModule.createDocument(app, config);
+  document.paths = Object.fromEntries(Object.entries(document.paths).filter(([path]) => isConsolePath(path)));
+  document.components = {
+    ...document.components,
+    schemas: {
+      ConsoleError: {
+        type: 'object',
+        required: ['error'],
+        properties: {
+          error: {
+            type: 'object',
+            required: ['code', 'message'],
+            properties: { code: { type: 'string' }, field: { type: 'string' }, message: { type: 'string' } },
+          },
+        },
+      },
+    },
+  };
+  return document;
+}
+
+export function isConsolePath(path: string): boolean {
+  return path === '/console' || path.startsWith('/console/');
+}
+
+/** Serves the operator API's document: Swagger UI at /console/api/docs, the JSON at /console/api/docs/openapi.json. */
+export function serveConsoleOpenApi(app: INestApplication): void {
+  SwaggerModule.setup('console/api/docs', app, buildConsoleOpenApiDocument(app), {
+    jsonDocumentUrl: 'console/api/docs/openapi.json',
+    raw: ['json'],
+    customSiteTitle: 'tixclear operator API',
+  });
+}

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { OperationsModule } from '../operations/operations.module';
+import { PartnersModule } from '../partners/partners.module';
+import { AuditController } from './audit.controller';
+import { Audited } from './audited';
+import { ConsoleGuard } from './console.guard';
+import { ExceptionsController } from './exceptions.controller';
+import { OperatorsController } from './operators.controller';
+import { SessionController } from './session.controller';
+import { ConsoleSessions } from './session.service';
+
+/** The operator API under /console: sessions, roles, the audit trail, operator accounts and exception actions. */
+@Module({
+  imports: [PartnersModule, OperationsModule],
+  controllers: [SessionController, OperatorsController, AuditController, ExceptionsController],
+  providers: [ConsoleSessions, ConsoleGuard, Audited],
+})
+export class ConsoleModule {}

@@ -1,0 +1,4 @@
+export * from './audit';
+export * from './operator-accounts';
+export * from './password';
+export * from './secrets';
