@@ -10,6 +10,8 @@
  *   pay-off pays it (or an operator settles it outside).
  * - `payable_<ledger>`: what we owe each party of the three ledgers, by party.
  * - `paid_outside`: payables an operator marked as settled outside the gateway.
+ * - `payable_payments`: money of PayPage payments the gateway holds for the merchant, owed to the partner that
+ *   took it (party `hq:<partner uid>`), less its refunds (src/payments/).
  * The operator's own account codes for these are configured (src/chart/, config/chart-of-accounts.json).
  */
 export const Account = {
@@ -18,6 +20,7 @@ export const Account = {
   feeEscrow: 'fee_escrow',
   feeGateway: 'fee_gateway',
   paidOutside: 'paid_outside',
+  payablePayments: 'payable_payments',
 } as const;
 
 /** Every account the engine posts to (issuance by layer, payables by ledger included). */
@@ -33,6 +36,7 @@ export const ACCOUNTS: readonly string[] = [
   'payable_sales',
   'payable_reimbursement',
   Account.paidOutside,
+  Account.payablePayments,
 ];
 
 /** Journal entry kinds (`journal_entries.kind`). */
@@ -48,6 +52,12 @@ export const EntryKind = {
   settledOutside: 'settled_outside',
   holdSettled: 'hold_settled',
   correction: 'correction',
+  /** A PayPage payment paid (src/payments/): reference the payment's operation id. */
+  payment: 'payment',
+  /** A money refund (`refund`, `esvcrefund`) that succeeded: reference the refund's operation id. */
+  paymentRefund: 'payment_refund',
+  /** A money refund cancelled (`refundcancel`): reference the cancel's operation id. */
+  refundCancel: 'refund_cancel',
 } as const;
 
 export type Ledger = 'headquarters' | 'sales' | 'reimbursement';

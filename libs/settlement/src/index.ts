@@ -15,4 +15,5 @@ export * from './settlement';
 export * from './periods/index';
 export * from './chart/index';
 export * from './expiry';
+export * from './payments/index';
 export * from './reconciliation';

@@ -5,6 +5,7 @@ import { Clearing, clearAll } from './clearing/index';
 import { closedThrough, PeriodError, PeriodErrorCode, periodRefusal } from './periods/index';
 import { postTrustMovements } from './posting';
 import { postExpiries } from './expiry';
+import { postPayments } from './payments/index';
 import { silentProgress, type ExportStep, type PayoutStep, type Progress } from './ports';
 import { nextState, type RunState } from './run-states';
 
@@ -116,6 +117,7 @@ export class SettlementRunner {
           progress.step('posting purchases and refunds');
           await postTrustMovements(this.dataSource, run.id, run.periodEnd);
           await postExpiries(this.dataSource, run.id, run.periodEnd);
+          await postPayments(this.dataSource, run.id, run.periodEnd);
           break;
         case 'batching':
           progress.step('building pay-off batches');

@@ -19,6 +19,7 @@ import {
   PartnerReportSecretEntity,
 } from './partner.entity';
 import { BooksGatewayReconciliationEntity } from './reconciliation.entity';
+import { PaymentsReconciliationEntity } from './payments-reconciliation.entity';
 import { RedemptionLineEntity } from './redemption-line.entity';
 import {
   AccountingPeriodEntity,
@@ -47,6 +48,7 @@ export * from './operator-session.entity';
 export * from './operator.entity';
 export * from './partner.entity';
 export * from './reconciliation.entity';
+export * from './payments-reconciliation.entity';
 export * from './redemption-line.entity';
 export * from './settlement.entity';
 export * from './voucher.entity';
@@ -81,6 +83,7 @@ export const entities = [
   PayoutItemEntity,
   OperatorItemEntity,
   BooksGatewayReconciliationEntity,
+  PaymentsReconciliationEntity,
   OperatorEntity,
   OperatorSessionEntity,
   OperatorLoginLinkEntity,

@@ -19,6 +19,7 @@ import { PaymentOperations1795340000100 } from './1795340000100-payment-operatio
 import { PayRefundUid1795340000101 } from './1795340000101-pay-refund-uid';
 import { VoucherTrustStart1795340000110 } from './1795340000110-voucher-trust-start';
 import { VoucherExpired1795340000111 } from './1795340000111-voucher-expired';
+import { PaymentsLedger1795340000120 } from './1795340000120-payments-ledger';
 import { ClosedPeriods1795340000200 } from './1795340000200-closed-periods';
 import { ClearingFeeSums1795340000201 } from './1795340000201-clearing-fee-sums';
 import { BooksGatewayReconciliation1795340000300 } from './1795340000300-books-gateway-reconciliation';
@@ -47,6 +48,7 @@ export const migrations = [
   PayRefundUid1795340000101,
   VoucherTrustStart1795340000110,
   VoucherExpired1795340000111,
+  PaymentsLedger1795340000120,
   ClosedPeriods1795340000200,
   ClearingFeeSums1795340000201,
   BooksGatewayReconciliation1795340000300,

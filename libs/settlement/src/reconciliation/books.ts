@@ -100,6 +100,10 @@ const ENTRY_KIND: Readonly<Record<string, MovementKind>> = {
   fee_kept: 'redemption',
   clearing: 'redemption',
   payout: 'payoff_item',
+  // The payments ledger (src/payments/): a payment is money in like a purchase, a refund's cancel nets its refund.
+  payment: 'purchase_paid',
+  payment_refund: 'refund',
+  refund_cancel: 'refund',
 };
 
 /** The books' side of every merchant on `date` (YYYY-MM-DD), read in a handful of queries. */
@@ -141,11 +145,17 @@ export async function readBooks(dataSource: DataSource, date: string): Promise<B
     { merchant: string | null; kind: string; reference: string; gateway_ref: string | null; amount: string }[]
   >(
     `SELECT ${LINE_MERCHANT} AS merchant, e.kind, e.reference,
-            CASE WHEN e.kind IN ('purchase', 'refund') THEN
+            CASE WHEN e.kind IN ('purchase', 'refund', 'payment') THEN
                    (SELECT o.upstream_order_id FROM operations o WHERE o.id = e.reference::uuid)
                  WHEN e.kind = 'payout' THEN
                    (SELECT b.group_id || '/' || i.item_id FROM payout_items i JOIN payout_batches b ON b.id = i.batch_id
-                     WHERE i.item_id = e.reference) END AS gateway_ref,
+                     WHERE i.item_id = e.reference)
+                 -- a money refund and its cancel, by the gateway's refund uid
+                 WHEN e.kind = 'payment_refund' THEN
+                   (SELECT o.gateway_uid FROM operations o WHERE o.id = e.reference::uuid)
+                 WHEN e.kind = 'refund_cancel' THEN
+                   (SELECT coalesce(o.response->'row_data'->>'refund_uid', o.request->>'uid')
+                      FROM operations o WHERE o.id = e.reference::uuid) END AS gateway_ref,
             sum(l.amount)::text AS amount
        FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
       WHERE l.account = $1 AND e.business_date = $2::date

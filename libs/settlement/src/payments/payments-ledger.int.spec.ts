@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { postTrustMovements } from '../posting';
+import { reconcileBooks } from '../reconciliation/reconcile';
+import { simulatorSource } from '../reconciliation/simulator-source';
+import { postPayments } from './posting';
+import {
+  cancelRefund,
+  DATE,
+  esvcRefund,
+  paidPayment,
+  paidPurchase,
+  paymentsStack,
+  refund,
+  STORE,
+  type PaymentsStack,
+} from './testing/payments-day';
+
+/*
+ * The payments ledger over a day made by the engine against the simulator: payments, partial refunds, a
+ * cancelled refund, esvcrefunds of a payment and of a voucher purchase; the journal balances and the receivable
+ * equals what the simulator holds (through the books' reconciliation).
+ */
+
+describe('payments ledger', () => {
+  let stack: PaymentsStack;
+  beforeAll(async () => {
+    stack = await paymentsStack();
+  }, 60_000);
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  const q = <T>(sql: string, params: unknown[] = []) => stack.db.dataSource.query<T>(sql, params);
+  const post = async () => {
+    const run = randomUUID();
+    return (
+      (await postTrustMovements(stack.db.dataSource, run, DATE)) +
+      (await postPayments(stack.db.dataSource, run, DATE))
+    );
+  };
+  const balance = async (account: string, party?: string) =>
+    Number(
+      (
+        await q<[{ sum: string | null }]>(
+          `SELECT sum(amount)::text AS sum FROM journal_lines WHERE account = $1 AND ($2::text IS NULL OR party = $2)`,
+          [account, party ?? null],
+        )
+      )[0].sum ?? 0,
+    );
+
+  it('books a day of payments and refunds once each, balanced, the receivable equal to the gateway', async () => {
+    const a = await paidPayment(stack, 1000);
+    const b = await paidPayment(stack, 600);
+    const c = await paidPayment(stack, 400);
+    expect((await refund(stack, a, 300)).body.code).toBe('B200');
+    expect((await refund(stack, a, 200)).body.code).toBe('B200');
+    const cancelled = await refund(stack, b, 100);
+    const refundUid = String((cancelled.body.row_data as { refund_uid: unknown }).refund_uid);
+    expect((await cancelRefund(stack, refundUid, b.key)).body.code).toBe('B200');
+    expect((await esvcRefund(stack, c, 150)).body.code).toBe('B200');
+    const purchase = await paidPurchase(stack, 3, 50);
+    expect((await esvcRefund(stack, purchase, 100)).body.code).toBe('B200');
+
+    // 3 payments, 3 refunds + 1 cancelled, 1 cancel, the purchase and its esvcrefund.
+    expect(await post()).toBe(3 + 4 + 1 + 1 + 1);
+    expect(await post()).toBe(0);
+
+    const unbalanced = await q(
+      `SELECT entry_id FROM journal_lines GROUP BY entry_id HAVING sum(amount) <> 0`,
+    );
+    expect(unbalanced).toEqual([]);
+    expect(await balance('payable_payments')).toBe(0 - (1000 + 600 + 400 - 300 - 200 - 150));
+    expect(await balance('payable_payments', 'hq:' + STORE)).toBe(-(2000 - 650));
+    expect(await balance('trust_liability')).toBe(-(150 - 100));
+    const gateway = stack.sim.control.holdings(STORE, DATE.replaceAll('-', '')).total;
+    expect(await balance('gateway_receivable', `merchant:${STORE}`)).toBe(gateway);
+    expect(gateway).toBe(2000 - 650 + 150 - 100);
+
+    // The esvcrefund of the purchase released exactly two of its vouchers, held by the refund.
+    const states = await q<{ state: string; n: string }[]>(
+      `SELECT state, count(*)::text AS n FROM vouchers WHERE serial_number = ANY($1) GROUP BY state ORDER BY state`,
+      [purchase.serials],
+    );
+    expect(states).toEqual([
+      { state: 'issued', n: '1' },
+      { state: 'refunded', n: '2' },
+    ]);
+
+    const result = await reconcileBooks(stack.db.dataSource, simulatorSource(stack.sim.url), DATE, {
+      merchants: [STORE],
+    });
+    const mine = result.merchants.find((m) => m.merchantUid === STORE);
+    expect(mine?.gatewayHeld).toBe(gateway);
+    expect(mine?.booksHeld).toBe(gateway);
+    expect(mine?.differences).toEqual([]);
+  }, 60_000);
+
+  it('does not book an esvcrefund of a purchase no set of its unused vouchers makes, and says so', async () => {
+    const purchase = await paidPurchase(stack, 2, 50);
+    expect((await esvcRefund(stack, purchase, 70)).body.code).toBe('B200');
+    await post();
+    const [operation] = await q<[{ id: string }]>(
+      `SELECT id FROM operations WHERE kind = 'pay_refund' AND request->>'uid' = $1`,
+      [purchase.uid],
+    );
+    expect(await q(`SELECT 1 FROM journal_entries WHERE reference = $1`, [operation.id])).toEqual([]);
+    const items = await q<{ reference: string }[]>(
+      `SELECT reference FROM operator_items WHERE kind = 'books_gateway_difference' AND state = 'open'`,
+    );
+    expect(items.map((i) => i.reference)).toContain(`payment:${operation.id}`);
+    const states = await q<{ state: string }[]>(`SELECT state FROM vouchers WHERE serial_number = ANY($1)`, [
+      purchase.serials,
+    ]);
+    expect(states.map((s) => s.state)).toEqual(['issued', 'issued']);
+  }, 60_000);
+});
