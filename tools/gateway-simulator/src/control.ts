@@ -24,7 +24,7 @@ import {
 import { viewOf, type MerchantConfig, type MerchantView } from './merchants';
 import type { NotificationRecord } from './notifier';
 import type { Simulator } from './simulator';
-import type { HoldingMovement, HoldingsBalance } from './state/holdings';
+import { trustedVouchers, type HoldingMovement, type HoldingsBalance } from './state/holdings';
 import type { PayoffBatch, RequestLogEntry } from './state/types';
 
 /*
@@ -184,12 +184,20 @@ export class Control {
     }
     if (!this.#sim.merchants.list().some((m) => m.uid === merchantUid))
       throw new ControlError(404, 'NO_SUCH_MERCHANT', `No merchant ${merchantUid}.`);
+    this.#expireTrusts();
     return this.#sim.state.holdings.balance(merchantUid, date);
   }
 
   /** Every movement of a merchant's holdings, oldest first. */
   holdingMovements(merchantUid: string): HoldingMovement[] {
+    this.#expireTrusts();
     return this.#sim.state.holdings.movements(merchantUid);
+  }
+
+  /** Trusts that ended by now release their unused paid vouchers' value (state/holdings.ts). */
+  #expireTrusts(): void {
+    const { state, settings } = this.#sim;
+    state.holdings.expireTrusts(trustedVouchers(state.vouchers, state.purchases), settings.clock.now());
   }
 
   pay(uid: number, options: { pfn?: string } = {}): { uid: number; code: string; moved: boolean } {

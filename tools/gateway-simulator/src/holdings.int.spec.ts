@@ -79,6 +79,7 @@ describe('money held per merchant', () => {
         refund_cancelled: 0,
         redemption_fees: -4,
         payoff_paid: 0,
+        trust_expiry: 0,
       },
       movements: 4,
     });

@@ -92,6 +92,7 @@ const emptyKinds = (): Record<MovementKind, number> => ({
   redemption: 0,
   refund: 0,
   payoff_item: 0,
+  expiry: 0,
 });
 
 const ENTRY_KIND: Readonly<Record<string, MovementKind>> = {
@@ -100,6 +101,7 @@ const ENTRY_KIND: Readonly<Record<string, MovementKind>> = {
   fee_kept: 'redemption',
   clearing: 'redemption',
   payout: 'payoff_item',
+  expiry: 'expiry',
   // The payments ledger (src/payments/): a payment is money in like a purchase, a refund's cancel nets its refund.
   payment: 'purchase_paid',
   payment_refund: 'refund',
@@ -118,7 +120,7 @@ export async function readBooks(dataSource: DataSource, date: string): Promise<B
         held: 0,
         byKind: emptyKinds(),
         movements: [],
-        operations: { purchase_paid: [], redemption: [], refund: [], payoff_item: [] },
+        operations: { purchase_paid: [], redemption: [], refund: [], payoff_item: [], expiry: [] },
         other: [],
       };
       days.set(merchant, found);
@@ -150,6 +152,8 @@ export async function readBooks(dataSource: DataSource, date: string): Promise<B
                  WHEN e.kind = 'payout' THEN
                    (SELECT b.group_id || '/' || i.item_id FROM payout_items i JOIN payout_batches b ON b.id = i.batch_id
                      WHERE i.item_id = e.reference)
+                 -- a trust's end, by the voucher's serial (one entry per voucher)
+                 WHEN e.kind = 'expiry' THEN l.serial_number
                  -- a money refund and its cancel, by the gateway's refund uid
                  WHEN e.kind = 'payment_refund' THEN
                    (SELECT o.gateway_uid FROM operations o WHERE o.id = e.reference::uuid)

@@ -10,13 +10,13 @@ function books(parts: Partial<BooksDay> = {}): BooksDay {
   return {
     merchantUid: M,
     held: 947,
-    byKind: { purchase_paid: 1000, redemption: -3, refund: -50, payoff_item: 0 },
+    byKind: { purchase_paid: 1000, redemption: -3, refund: -50, payoff_item: 0, expiry: 0 },
     movements: [
       { kind: 'purchase_paid', reference: 'P1', amount: 1000 },
       { kind: 'redemption', reference: 'R1', amount: -3 },
       { kind: 'refund', reference: 'F1', amount: -50 },
     ],
-    operations: { purchase_paid: ['P1'], redemption: ['R1'], refund: ['F1'], payoff_item: [] },
+    operations: { purchase_paid: ['P1'], redemption: ['R1'], refund: ['F1'], payoff_item: [], expiry: [] },
     other: [],
     ...parts,
   };
@@ -27,7 +27,7 @@ function gateway(parts: Partial<GatewayDayFigures> = {}): GatewayDayFigures {
     merchantUid: M,
     date: DATE,
     held: 947,
-    byKind: { purchase_paid: 1000, redemption: -3, refund: -50, payoff_item: 0 },
+    byKind: { purchase_paid: 1000, redemption: -3, refund: -50, payoff_item: 0, expiry: 0 },
     movements: [
       { kind: 'purchase_paid', reference: 'P1', amount: 1000 },
       { kind: 'redemption', reference: 'R1', amount: -2 },
@@ -93,7 +93,7 @@ describe('compareDay', () => {
       source: 's',
       books: books({
         held: 948,
-        byKind: { purchase_paid: 1000, redemption: -2, refund: -50, payoff_item: 0 },
+        byKind: { purchase_paid: 1000, redemption: -2, refund: -50, payoff_item: 0, expiry: 0 },
         movements: [
           { kind: 'purchase_paid', reference: 'P1', amount: 1000 },
           { kind: 'redemption', reference: 'R1', amount: -2 },
@@ -117,7 +117,7 @@ describe('compareDay', () => {
       books: books(),
       gateway: gateway({
         held: 937,
-        byKind: { purchase_paid: 1000, redemption: -13, refund: -50, payoff_item: 0 },
+        byKind: { purchase_paid: 1000, redemption: -13, refund: -50, payoff_item: 0, expiry: 0 },
         movements: [...gateway().movements!, { kind: 'redemption', reference: 'R2', amount: -10 }],
       }),
       ours: new Map([
@@ -143,7 +143,7 @@ describe('compareDay', () => {
   it('lists what the books moved that the gateway has no trace of', () => {
     const booked = books({
       held: 1047,
-      byKind: { purchase_paid: 1100, redemption: -3, refund: -50, payoff_item: 0 },
+      byKind: { purchase_paid: 1100, redemption: -3, refund: -50, payoff_item: 0, expiry: 0 },
       movements: [...books().movements, { kind: 'purchase_paid', reference: 'P2', amount: 100 }],
     });
     const result = compareDay({
@@ -167,9 +167,11 @@ describe('compareDay', () => {
       source: 's',
       books: books({
         held: 900,
-        byKind: { purchase_paid: 1000, redemption: -4, refund: -50, payoff_item: 0 },
+        byKind: { purchase_paid: 1000, redemption: -4, refund: -50, payoff_item: 0, expiry: 0 },
       }),
-      gateway: gateway({ byKind: { purchase_paid: 1000, redemption: -4, refund: -50, payoff_item: 0 } }),
+      gateway: gateway({
+        byKind: { purchase_paid: 1000, redemption: -4, refund: -50, payoff_item: 0, expiry: 0 },
+      }),
       ours: new Map(),
     });
     expect(result.differences.map(shape)).toEqual([
@@ -183,7 +185,7 @@ describe('compareDay', () => {
     delete noList.movements;
     const result = compareDay({ date: DATE, source: 's', books: books(), gateway: noList, ours: new Map() });
     expect(result.differences).toEqual([]);
-    const kinds: MovementKind[] = ['purchase_paid', 'redemption', 'refund', 'payoff_item'];
+    const kinds: MovementKind[] = ['purchase_paid', 'redemption', 'refund', 'payoff_item', 'expiry'];
     for (const kind of kinds) expect(result.kinds[kind].gateway).toBeNull();
     const gift = compareDay({
       date: DATE,

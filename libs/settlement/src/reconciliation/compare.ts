@@ -46,6 +46,7 @@ const LABEL: Readonly<Record<MovementKind, [one: string, many: string]>> = {
   redemption: ['redemption', 'redemptions'],
   refund: ['refund', 'refunds'],
   payoff_item: ['pay-off item', 'pay-off items paid'],
+  expiry: ['voucher expiry', 'vouchers whose trust ended unused'],
 };
 
 const plus = (a: number, b: number): number => addTwd(twd(a), twd(b));

@@ -9,7 +9,7 @@
  */
 
 /** The kinds of operation that move the money the gateway holds for a merchant. */
-export const MOVEMENT_KINDS = ['purchase_paid', 'redemption', 'refund', 'payoff_item'] as const;
+export const MOVEMENT_KINDS = ['purchase_paid', 'redemption', 'refund', 'payoff_item', 'expiry'] as const;
 export type MovementKind = (typeof MOVEMENT_KINDS)[number];
 
 /** One operation's effect on the money held: positive in (a payment), negative out (refunds, fees, pay-offs). */

@@ -51,9 +51,9 @@ export async function reconcileBooks(
     const day = books.days.get(merchantUid) ?? {
       merchantUid,
       held: 0,
-      byKind: { purchase_paid: 0, redemption: 0, refund: 0, payoff_item: 0 },
+      byKind: { purchase_paid: 0, redemption: 0, refund: 0, payoff_item: 0, expiry: 0 },
       movements: [],
-      operations: { purchase_paid: [], redemption: [], refund: [], payoff_item: [] },
+      operations: { purchase_paid: [], redemption: [], refund: [], payoff_item: [], expiry: [] },
       other: [],
     };
     let gateway: GatewayDayFigures | undefined;
@@ -76,16 +76,16 @@ export async function reconcileBooks(
       books: {
         merchantUid: NO_MERCHANT,
         held: books.unattributedHeld,
-        byKind: { purchase_paid: 0, redemption: 0, refund: 0, payoff_item: 0 },
+        byKind: { purchase_paid: 0, redemption: 0, refund: 0, payoff_item: 0, expiry: 0 },
         movements: [],
-        operations: { purchase_paid: [], redemption: [], refund: [], payoff_item: [] },
+        operations: { purchase_paid: [], redemption: [], refund: [], payoff_item: [], expiry: [] },
         other: [],
       },
       gateway: {
         merchantUid: NO_MERCHANT,
         date,
         held: 0,
-        byKind: { purchase_paid: 0, redemption: 0, refund: 0, payoff_item: 0 },
+        byKind: { purchase_paid: 0, redemption: 0, refund: 0, payoff_item: 0, expiry: 0 },
       },
       ours: new Map(),
       unattributed: books.unattributed,

@@ -17,6 +17,7 @@ const HOLDING_KIND: Readonly<Record<string, MovementKind>> = {
   refund_cancelled: 'refund',
   redemption_fees: 'redemption',
   payoff_paid: 'payoff_item',
+  trust_expiry: 'expiry',
 };
 
 const money = z.number().int().refine(Number.isSafeInteger, 'whole TWD');

@@ -15,7 +15,16 @@ export const statementSchema = z
     merchantUid: z.string().min(1).max(32),
     date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
     held: money,
-    byKind: z.object({ purchase_paid: money, redemption: money, refund: money, payoff_item: money }).strict(),
+    byKind: z
+      .object({
+        purchase_paid: money,
+        redemption: money,
+        refund: money,
+        payoff_item: money,
+        // A statement written before trust ends were compared has none.
+        expiry: money.default(0),
+      })
+      .strict(),
     movements: z
       .array(z.object({ kind, reference: z.string().min(1).max(120), amount: money }).strict())
       .optional(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { HOLDING_KINDS, Holdings } from './holdings';
+import { HOLDING_KINDS, Holdings, trustEndsAt, type TrustedVoucher } from './holdings';
 
 describe('Holdings', () => {
   const at = (iso: string) => new Date(iso);
@@ -39,5 +39,67 @@ describe('Holdings', () => {
 
   it('refuses a date that is not YYYYMMDD', () => {
     expect(() => new Holdings().balance('S1', '2026-12-05')).toThrow();
+  });
+
+  describe('the end of a trust (docs/protocol.md §7)', () => {
+    const voucher = (serial: string, extra: Partial<TrustedVoucher> = {}): TrustedVoucher => ({
+      issuerUid: 'S1',
+      serial,
+      isPaid: true,
+      cost: 120,
+      trustEndDate: '20261205',
+      usedAt: null,
+      ...extra,
+    });
+
+    it('ends at the next 00:00 Taiwan time after its last day', () => {
+      expect(trustEndsAt('20261205').toISOString()).toBe('2026-12-05T16:00:00.000Z');
+    });
+
+    it('releases each paid voucher still unused at that instant, −cost, counted on the day after, once', () => {
+      const h = new Holdings();
+      h.record('S1', 'voucher_purchase_paid', 360 + 50, at('2026-12-01T10:00:00+08:00'), 'P1');
+      const vouchers = [
+        voucher('A'),
+        // redeemed on its last day: not released
+        voucher('B', { usedAt: at('2026-12-05T23:59:59+08:00') }),
+        // a gift carries no money
+        voucher('G', { isPaid: false, cost: 50 }),
+        // redeemed after its trust was over (a gateway that let it through): the trust had released it
+        voucher('C', { usedAt: at('2026-12-06T00:00:00+08:00') }),
+        // its trust ends a day later
+        voucher('D', { trustEndDate: '20261206' }),
+        voucher('A', { issuerUid: 'S2' }),
+      ];
+      // Not before the last day is over.
+      expect(h.expireTrusts(vouchers, at('2026-12-05T23:59:59.999+08:00'))).toBe(0);
+      expect(h.expireTrusts(vouchers, at('2026-12-06T00:00:00+08:00'))).toBe(3);
+      expect(h.expireTrusts(vouchers, at('2026-12-06T09:00:00+08:00'))).toBe(0);
+      const released = h.movements('S1').filter((m) => m.kind === 'trust_expiry');
+      expect(released.map((m) => [m.ref, m.amount, m.at.toISOString()])).toEqual([
+        ['A', -120, '2026-12-05T16:00:00.000Z'],
+        ['C', -120, '2026-12-05T16:00:00.000Z'],
+      ]);
+      expect(h.movements('S2').map((m) => [m.kind, m.ref, m.amount])).toEqual([['trust_expiry', 'A', -120]]);
+      // The last day's balance still holds them; the day after does not.
+      expect(h.balance('S1', '20261205').byKind.trust_expiry).toBe(0);
+      expect(h.balance('S1', '20261206')).toMatchObject({ total: 410 - 240 });
+      expect(h.expireTrusts(vouchers, at('2026-12-07T00:00:00+08:00'))).toBe(1);
+      expect(h.balance('S1', '20261207').byKind.trust_expiry).toBe(-360);
+      h.reset();
+      expect(h.expireTrusts(vouchers, at('2026-12-07T00:00:00+08:00'))).toBe(4);
+    });
+
+    it('lists movements oldest first, a trust end recorded late included', () => {
+      const h = new Holdings();
+      h.record('S1', 'voucher_purchase_paid', 120, at('2026-12-01T10:00:00+08:00'), 'P1');
+      h.record('S1', 'paypage_paid', 10, at('2026-12-08T10:00:00+08:00'), 'O1');
+      h.expireTrusts([voucher('A')], at('2026-12-09T10:00:00+08:00'));
+      expect(h.movements('S1').map((m) => m.kind)).toEqual([
+        'voucher_purchase_paid',
+        'trust_expiry',
+        'paypage_paid',
+      ]);
+    });
   });
 });

@@ -83,7 +83,7 @@ export function purchaseRequest(
         total_cost: twd(cost * amount),
         gift_number: gifts,
         trust_start_date: '20250101',
-        trust_end_date: '20251231',
+        trust_end_date: '20271231',
         is_custom_serial: 1,
         serial_numbers: Array.from({ length: amount }, (_, i) => `${prefix}${i + 1}`),
         gift_serial_numbers: Array.from({ length: gifts }, (_, i) => `${prefix}G${i + 1}`),
