@@ -16,6 +16,7 @@ import {
   JOURNAL_SQL,
   LEDGER_LINES_SQL,
   PAYOUTS_SQL,
+  PAYMENTS_LEDGER_SQL,
   runPeriod,
   streamRows,
 } from './queries';
@@ -40,6 +41,8 @@ import {
   ledgerLine,
   PAYOUTS,
   payoutRow,
+  PAYMENTS_LEDGER,
+  paymentsRow,
   TRIAL_BALANCE,
   trialBalanceRows,
 } from './tables';
@@ -139,6 +142,9 @@ export class ExportWriter implements ExportStep {
         }
         await table(PAYOUTS, (emit) =>
           streamRows(tx, PAYOUTS_SQL, params, (rows) => emit(rows.map(payoutRow))),
+        );
+        await table(PAYMENTS_LEDGER, (emit) =>
+          streamRows(tx, PAYMENTS_LEDGER_SQL, [], (rows) => emit(rows.map(paymentsRow))),
         );
         await table(EXCEPTIONS, (emit) =>
           streamRows(tx, EXCEPTIONS_SQL, params, (rows) => emit(rows.map(exceptionRow))),

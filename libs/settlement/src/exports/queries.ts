@@ -125,6 +125,27 @@ export const PAYOUTS_SQL = `
             COALESCE(i.item_id, '') COLLATE "C"`;
 
 /**
+ * The payments ledger's postings of the period (src/payments/), one row each: the receivable's movement, the
+ * operation's partner and order id, the order's gateway uid (a refund names it in its request) and the refund's.
+ */
+export const PAYMENTS_LEDGER_SQL = `
+  SELECT x.posted_on::text AS posted_on, x.business_date::text AS business_date, x.kind, x.reference,
+         p.partner_uid AS partner, o.order_id,
+         CASE WHEN x.kind = '${EntryKind.payment}' THEN COALESCE(o.gateway_uid, '')
+              ELSE COALESCE(o.request->>'uid', '') END AS uid,
+         CASE WHEN x.kind = '${EntryKind.paymentRefund}' THEN COALESCE(o.gateway_uid, '')
+              WHEN x.kind = '${EntryKind.refundCancel}'
+                THEN COALESCE(o.response->'row_data'->>'refund_uid', o.request->>'uid', '')
+              ELSE '' END AS refund_uid,
+         x.amount::text AS amount
+    FROM export_lines x
+    JOIN operations o ON o.id::text = x.reference
+    JOIN partners p ON p.id = o.partner_id
+   WHERE x.account = 'gateway_receivable'
+     AND x.kind IN ('${EntryKind.payment}', '${EntryKind.paymentRefund}', '${EntryKind.refundCancel}')
+   ORDER BY x.posted_on, x.business_date, x.kind COLLATE "C", x.reference COLLATE "C"`;
+
+/**
  * Pay-off items in `exception` and vouchers held, of the runs posted in the period. A held voucher's party is
  * its redemption point and its amount its value.
  */

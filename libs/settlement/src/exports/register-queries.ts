@@ -176,7 +176,8 @@ export const TRUST_SQL = `
           AND COALESCE(xr.period_end, xe.business_date) <= $1::date)
      AND NOT EXISTS (
        SELECT 1 FROM journal_entries fe LEFT JOIN settlement_runs fr ON fr.id = fe.run_id
-        WHERE v.state = 'refunded' AND fe.kind = '${EntryKind.refund}' AND fe.reference = v.holder_operation_id::text
+        WHERE v.state = 'refunded' AND fe.kind IN ('${EntryKind.refund}', '${EntryKind.paymentRefund}')
+          AND fe.reference = v.holder_operation_id::text
           AND COALESCE(fr.period_end, fe.business_date) <= $1::date)
    ORDER BY pa.partner_uid COLLATE "C", pa.issuer_id COLLATE "C", v.item_name COLLATE "C", v.item_id COLLATE "C",
             v.serial_number COLLATE "C"`;

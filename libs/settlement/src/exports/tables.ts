@@ -116,6 +116,32 @@ export function exceptionRow(row: Row): Cell[] {
   );
 }
 
+/**
+ * The payments ledger (src/payments/): one row per posting of a PayPage payment, money refund or refund cancel,
+ * with the partner, its order id, the gateway's uid of the order (and of the refund), and the money the gateway
+ * holds for it (the receivable's movement: + in, − out).
+ */
+export const PAYMENTS_LEDGER: TableSpec = {
+  name: 'payments',
+  columns: [
+    { name: 'posted_on', width: 12 },
+    { name: 'business_date', width: 14 },
+    { name: 'kind', width: 16 },
+    { name: 'reference', width: 38 },
+    { name: 'partner', width: 16 },
+    { name: 'order_id', width: 30 },
+    { name: 'uid', width: 14 },
+    { name: 'refund_uid', width: 14 },
+    { name: 'amount', width: 14 },
+  ],
+};
+
+export function paymentsRow(row: Row): Cell[] {
+  return PAYMENTS_LEDGER.columns.map(({ name }) =>
+    name === 'amount' ? money(row.amount, 'payments.amount') : text(row, name),
+  );
+}
+
 export const TRIAL_BALANCE: TableSpec = {
   name: 'trial-balance',
   columns: [

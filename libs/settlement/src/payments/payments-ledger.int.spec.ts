@@ -1,6 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ExportWriter } from '../exports/export-writer';
 import { postTrustMovements } from '../posting';
+import { buildStatements } from '../statements/statement';
+import { statementPeriod } from '../statements/period';
 import { reconcileBooks } from '../reconciliation/reconcile';
 import { simulatorSource } from '../reconciliation/simulator-source';
 import { postPayments } from './posting';
@@ -33,7 +38,11 @@ describe('payments ledger', () => {
 
   const q = <T>(sql: string, params: unknown[] = []) => stack.db.dataSource.query<T>(sql, params);
   const post = async () => {
-    const run = randomUUID();
+    const [{ id: run }] = await q<[{ id: string }]>(
+      `INSERT INTO settlement_runs (period_start, period_end, state, summary) VALUES ($1, $1, 'exporting', '{}')
+       ON CONFLICT (period_start, period_end) DO UPDATE SET state = EXCLUDED.state RETURNING id`,
+      [DATE],
+    );
     return (
       (await postTrustMovements(stack.db.dataSource, run, DATE)) +
       (await postPayments(stack.db.dataSource, run, DATE))
@@ -94,6 +103,33 @@ describe('payments ledger', () => {
     expect(mine?.gatewayHeld).toBe(gateway);
     expect(mine?.booksHeld).toBe(gateway);
     expect(mine?.differences).toEqual([]);
+
+    // The export: the payments ledger (one row per posting), a trial balance at zero, the partner's statement.
+    const root = mkdtempSync(path.join(tmpdir(), 'tixclear-payments-'));
+    try {
+      const exported = await new ExportWriter(stack.db.dataSource, root).exportRange(DATE, DATE);
+      const csv = (name: string) =>
+        readFileSync(path.join(exported.directory, name), 'utf8').trim().split(/\r?\n/).slice(1);
+      const payments = csv('payments.csv');
+      expect(payments).toHaveLength(3 + 4 + 1 + 1);
+      expect(payments.filter((row) => row.includes(',payment,')).map((row) => row.split(',').at(-1))).toEqual(
+        expect.arrayContaining(['1000', '600', '400']),
+      );
+      const total = csv('trial-balance.csv').find((row) => row.startsWith('TOTAL'));
+      expect(total?.split(',')[4]).toBe('0');
+      expect(csv('trial-balance.csv').some((row) => row.startsWith('payable_payments,'))).toBe(true);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+    const [statement] = await buildStatements(stack.db.dataSource, statementPeriod(DATE), STORE);
+    const payments = statement?.lines.filter((l) => l.section === 'payments');
+    expect(payments?.map((l) => [l.item, l.count, l.amount])).toEqual([
+      ['received', 3, 2000],
+      ['refunded', 4, -(300 + 200 + 100 + 150)],
+      ['refund_cancelled', 1, 100],
+      ['net', '', 2000 - 650],
+    ]);
+    expect(statement?.lines.find((l) => l.section === 'refunds')).toMatchObject({ count: 2, amount: 100 });
   }, 60_000);
 
   it('does not book an esvcrefund of a purchase no set of its unused vouchers makes, and says so', async () => {

@@ -16,6 +16,7 @@ export const SECTION_LABELS: Readonly<Record<Section, Label>> = {
   trust: { zh: '信託餘額', en: 'Held in trust' },
   balance: { zh: '應付餘額', en: 'Balance owed to you' },
   payouts: { zh: '撥付', en: 'Pay-offs' },
+  payments: { zh: '線上付款', en: 'Payments (PayPage)' },
 };
 
 const ITEM_LABELS: Readonly<Record<string, Label>> = {
@@ -37,6 +38,9 @@ const ITEM_LABELS: Readonly<Record<string, Label>> = {
   debited: { zh: '本期已付', en: 'Paid this period' },
   payout: { zh: '已撥付', en: 'Remitted' },
   total: { zh: '合計', en: 'Total' },
+  received: { zh: '收款', en: 'Received' },
+  refund_cancelled: { zh: '取消退款', en: 'Refund cancelled' },
+  net: { zh: '淨額', en: 'Net' },
 };
 
 const ISSUANCE = /^issuance_fee_l([123])$/;

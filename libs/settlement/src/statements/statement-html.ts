@@ -32,6 +32,7 @@ ${summary(statement, 'sales')}
 ${summary(statement, 'refunds')}
 ${summary(statement, 'redemptions')}
 ${summary(statement, 'trust')}
+${summary(statement, 'payments')}
 ${balances(statement)}
 ${payouts(statement)}
 <footer>${label({

@@ -1,4 +1,4 @@
-import { EntryKind } from '../accounts';
+import { Account, EntryKind } from '../accounts';
 import { postedEntries, TRUST_SQL, uuidOf } from '../exports/register-queries';
 
 /**
@@ -31,6 +31,11 @@ export const MOVEMENTS_SQL = `
       UNION ALL
       SELECT 'refunded', v.partner_id, v.is_paid, v.cost
         FROM (${postedEntries(EntryKind.refund)}) f
+        JOIN vouchers v ON v.holder_operation_id = ${uuidOf('f.reference')} AND v.state = 'refunded'
+      UNION ALL
+      -- an esvcrefund of a voucher purchase releases the vouchers it refunded (src/payments/)
+      SELECT 'refunded', v.partner_id, v.is_paid, v.cost
+        FROM (${postedEntries(EntryKind.paymentRefund)}) f
         JOIN vouchers v ON v.holder_operation_id = ${uuidOf('f.reference')} AND v.state = 'refunded'
       UNION ALL
       SELECT 'settled_outside', v.partner_id, v.is_paid, v.cost
@@ -80,3 +85,22 @@ export const PAYOUTS_SQL = `
     JOIN payout_items i ON i.item_id = e.reference
     JOIN payout_batches b ON b.id = i.batch_id
    ORDER BY i.party COLLATE "C", e.posted_on, b.group_id COLLATE "C", i.item_id COLLATE "C"`;
+
+/**
+ * The PayPage payments ledger's entries posted in the period per partner (src/payments/): payments received,
+ * refunded, refunds cancelled, each the movement of what we owe the partner (`payable_payments`, credit +).
+ */
+export const PAYMENTS_SQL = `
+  SELECT x.item, p.id::text AS partner_id, count(*)::text AS count, sum(-l.amount)::text AS amount
+    FROM (
+      SELECT 'received' AS item, e.reference FROM (${postedEntries(EntryKind.payment)}) e
+      UNION ALL
+      SELECT 'refunded', e.reference FROM (${postedEntries(EntryKind.paymentRefund)}) e
+      UNION ALL
+      SELECT 'refund_cancelled', e.reference FROM (${postedEntries(EntryKind.refundCancel)}) e) x
+    JOIN journal_entries je ON je.kind = CASE x.item WHEN 'received' THEN '${EntryKind.payment}'
+                                WHEN 'refunded' THEN '${EntryKind.paymentRefund}' ELSE '${EntryKind.refundCancel}' END
+                           AND je.reference = x.reference
+    JOIN journal_lines l ON l.entry_id = je.id AND l.account = '${Account.payablePayments}'
+    JOIN partners p ON l.party = 'hq:' || p.partner_uid
+   GROUP BY x.item, p.id`;

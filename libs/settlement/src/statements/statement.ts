@@ -4,7 +4,14 @@ import { HEADQUARTERS_PREFIX } from '../accounts';
 import { balanceGroups, gatherPeriodLines, money, type BalanceGroup, type Tx } from '../exports/queries';
 import { PartnerStatementError, PartnerStatementErrorCode } from './errors';
 import { dayBefore, type StatementPeriod } from './period';
-import { MOVEMENTS_SQL, PARTNERS_SQL, PAYOUTS_SQL, REDEEMED_SQL, TRUST_HELD_SQL } from './statement-queries';
+import {
+  MOVEMENTS_SQL,
+  PARTNERS_SQL,
+  PAYMENTS_SQL,
+  PAYOUTS_SQL,
+  REDEEMED_SQL,
+  TRUST_HELD_SQL,
+} from './statement-queries';
 
 /**
  * A partner's statement for a period, as lines (the CSV's rows, the HTML page's tables):
@@ -17,9 +24,11 @@ import { MOVEMENTS_SQL, PARTNERS_SQL, PAYOUTS_SQL, REDEEMED_SQL, TRUST_HELD_SQL 
  * - `balance`: per party of the partner and account, what we owe it (positive): `opening`, `credited` (+,
  *   earned), `debited` (−, paid), `closing` — the journal's balances, so all partners' add up to the ledgers;
  * - `payouts`: the pay-off items paid to its parties (remitted, or settled outside) posted in the period, and
- *   their `total`.
+ *   their `total`;
+ * - `payments`: PayPage payments received, refunded and refunds cancelled (entries and what we owe for them,
+ *   `payable_payments`), and their `net`.
  */
-export type Section = 'sales' | 'refunds' | 'redemptions' | 'trust' | 'balance' | 'payouts';
+export type Section = 'sales' | 'refunds' | 'redemptions' | 'trust' | 'balance' | 'payouts' | 'payments';
 
 export interface StatementLine {
   section: Section;
@@ -103,6 +112,7 @@ interface Figures {
   closing: Rows;
   balances: BalanceGroup[];
   payouts: Rows;
+  payments: Rows;
 }
 
 async function readFigures(tx: Tx, period: StatementPeriod, balances: BalanceGroup[]): Promise<Figures> {
@@ -114,6 +124,7 @@ async function readFigures(tx: Tx, period: StatementPeriod, balances: BalanceGro
     closing: await tx.query<Rows>(TRUST_HELD_SQL, [period.end]),
     balances,
     payouts: await tx.query<Rows>(PAYOUTS_SQL, dates),
+    payments: await tx.query<Rows>(PAYMENTS_SQL, dates),
   };
 }
 
@@ -227,7 +238,20 @@ function statementLines(partnerId: string, uid: string, figures: Figures): State
     );
   }
   lines.push(line('payouts', 'total', items, paidOut));
+  lines.push(...paymentLines(partnerId, figures.payments));
   return lines;
+}
+
+/** The payments section: received (+), refunded (−), refunds cancelled (+), net (what we now owe for them). */
+function paymentLines(partnerId: string, rows: Rows): StatementLine[] {
+  let net = ZERO_TWD;
+  const lines = ['received', 'refunded', 'refund_cancelled'].map((item) => {
+    const row = rows.find((r) => r.partner_id === partnerId && r.item === item);
+    const amount = money(row?.amount, `statement.payments.${item}`);
+    net = addTwd(net, amount);
+    return line('payments', item, count(row?.count), amount);
+  });
+  return [...lines, line('payments', 'net', '', net)];
 }
 
 /**
