@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -236,6 +236,17 @@ describe('the workbook', () => {
       written.length,
       crc32(Buffer.from(text)),
     ]);
+
+    // Streamed: what is deflated reaches the disk at each flush, not at the end.
+    const streamed = await DeflatedFile.create(path.join(dir, 's.deflate'));
+    let noise = '';
+    for (let i = 0; noise.length < 1 << 20; i++) noise += `${(i * 2654435761) % 1000003},`;
+    for (let round = 1; round <= 2; round++) {
+      streamed.put(noise);
+      await streamed.flush();
+      expect((await stat(streamed.path)).size).toBeGreaterThan(round * 100_000);
+    }
+    await streamed.discard();
 
     const dropped = await DeflatedFile.create(path.join(dir, 'y.deflate'));
     dropped.put('abc'.repeat(100_000));
