@@ -1,1 +1,2 @@
 export * from './posting';
+export * from './reconcile-payments';

@@ -8,7 +8,7 @@ import {
   type TestDatabase,
 } from '@tixclear/db';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- spec support only: the engine makes the records
-import { createOperations, gatewayPort, type Operations } from '@tixclear/operations';
+import { createOperations, gatewayPort, type GatewayPort, type Operations } from '@tixclear/operations';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- spec support only: the simulator plays the gateway
 import { ManualClock, startSimulator, type RunningSimulator } from '@tixclear/gateway-simulator';
 
@@ -28,6 +28,9 @@ export interface PaymentsStack {
   clock: ManualClock;
   ops: Operations;
   partner: PartnerContext;
+  registry: PartnerRegistry;
+  /** Our authenticated channel to the simulator, as the worker wires it. */
+  gateway: GatewayPort;
   close(): Promise<void>;
 }
 
@@ -37,12 +40,8 @@ export async function paymentsStack(): Promise<PaymentsStack> {
   await ensureSamplePartner(registry);
   const clock = new ManualClock(NOON);
   const sim = await startSimulator({ clock, notifyUrl: null, log: () => undefined });
-  const ops = createOperations({
-    dataSource: db.dataSource,
-    registry,
-    gateway: gatewayPort({ baseUrl: sim.baseUrl, timeoutMs: 5_000 }),
-    clock,
-  });
+  const gateway = gatewayPort({ baseUrl: sim.baseUrl, timeoutMs: 5_000 });
+  const ops = createOperations({ dataSource: db.dataSource, registry, gateway, clock });
   const partner = await registry.context(STORE);
   if (!partner) throw new Error('no sample partner');
   return {
@@ -51,6 +50,8 @@ export async function paymentsStack(): Promise<PaymentsStack> {
     clock,
     ops,
     partner,
+    registry,
+    gateway,
     close: async () => {
       await sim.close();
       await db.drop();
