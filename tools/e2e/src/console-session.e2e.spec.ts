@@ -185,6 +185,31 @@ describe('console sign-in, sessions, CSRF and roles (operator API over HTTP)', (
     expect((await audit('session.sign_out', 'vera')).length).toBe(1);
   });
 
+  it('never keeps a session id across a sign-in (no fixation), and ends a session idle too long', async () => {
+    const client = new ConsoleClient(stack.apiUrl);
+    await client.signIn('vera', PASSWORD);
+    const before = client.cookie!;
+    // A planted id that is no session is ignored; a live one is replaced and dropped.
+    await client.signIn('vera', PASSWORD);
+    expect(client.cookie).not.toBe(before);
+    expect(
+      (await new ConsoleClient(stack.apiUrl).request('GET', '/console/api/me', undefined, { cookie: before }))
+        .status,
+    ).toBe(401);
+    const planted = `tixclear_console=${'A'.repeat(43)}`;
+    const fresh = new ConsoleClient(stack.apiUrl);
+    fresh.cookie = planted;
+    await fresh.signIn('vera', PASSWORD);
+    expect(fresh.cookie).not.toBe(planted);
+    // 31 minutes without a request: the session is over.
+    const id = client.cookie!.split('=')[1]!;
+    await stack.db.dataSource.query(
+      `UPDATE operator_sessions SET last_seen_at = now() - interval '31 minutes' WHERE id_hash = $1`,
+      [secretHash(id)],
+    );
+    expect((await client.request('GET', '/console/api/me')).status).toBe(401);
+  });
+
   it('requires the session’s CSRF token and this origin on every state-changing call (403)', async () => {
     const client = new ConsoleClient(stack.apiUrl);
     await client.signIn('ada', PASSWORD);
