@@ -32,6 +32,9 @@
  *                                          every partner's), or a printable HTML page
  *   reconcile --date 2026-12-05 [--source statements:<dir>|simulator:<url>]
  *                                          the books against the gateway for that date (exit 1 on a difference)
+ *   reconcile-payments --date 2026-12-05 [--max-queries 1000]
+ *                                          that date's payments and refunds against the gateway's queryorder
+ *                                          (at most that many queries; exit 1 on a difference or unchecked ones)
  *
  * A run resumes where it stood if it was interrupted; running a settled date again changes nothing.
  */
@@ -48,6 +51,7 @@ import { holdsCommand } from './holds-command';
 import { periodCommand } from './period-command';
 import { redemptionMismatchCommand } from './redemption-mismatch-command';
 import { reconcileCommand } from './reconcile-command';
+import { reconcilePaymentsCommand } from './reconcile-payments-command';
 import { statementCommand } from './statement-command';
 import { cliArgs } from '../runtime/cli-args';
 
@@ -61,6 +65,7 @@ const { values, positionals } = cliArgs('settle', {
     by: { type: 'string' },
     accept: { type: 'string' },
     source: { type: 'string' },
+    'max-queries': { type: 'string' },
     partner: { type: 'string' },
     period: { type: 'string' },
     format: { type: 'string' },
@@ -118,6 +123,18 @@ try {
       if (positionals[0] === 'reconcile') {
         const date = values.date ?? taiwanBusinessDate(new Date(Date.now() - 24 * 60 * 60 * 1000));
         process.exitCode = await reconcileCommand(dataSource, { date, source: values.source });
+        return;
+      }
+      if (positionals[0] === 'reconcile-payments') {
+        const date = values.date ?? taiwanBusinessDate(new Date(Date.now() - 24 * 60 * 60 * 1000));
+        const deps = {
+          gateway: gatewayPort({ baseUrl: process.env.GATEWAY_URL ?? 'http://127.0.0.1:4010/api/init' }),
+          partners: new PartnerRegistry(dataSource, resolveMasterKey().key),
+        };
+        process.exitCode = await reconcilePaymentsCommand(dataSource, deps, {
+          date,
+          maxQueries: values['max-queries'],
+        });
         return;
       }
       if (positionals[0] === 'statement') {

@@ -5,6 +5,7 @@ import { createOperations, gatewayPort, openJobQueue, QUEUES, queueDispatcher } 
 import { createSettlement } from '@tixclear/settlement';
 import { loadWorkerConfig, ConfigError } from './config/worker-config';
 import { workSettlement } from './jobs/nightly-settlement';
+import { reconcilePaymentsAfterRun } from './jobs/payments-reconciliation';
 import { sweepPendingReports, workPartnerReports } from './jobs/partner-reports';
 import { serveMetrics } from './metrics-server';
 
@@ -72,6 +73,7 @@ await workSettlement(queue, settlement, log, {
   pollingIntervalSeconds: config.queuePollSeconds,
   cron: config.settlementCron,
   reconcile: { dataSource, source: config.reconcileSource },
+  payments: reconcilePaymentsAfterRun(dataSource, { gateway, partners: registry }, log),
 });
 await queue.schedule(QUEUES.reconcile, '* * * * *');
 await queue.schedule(QUEUES.sweepReports, '* * * * *');

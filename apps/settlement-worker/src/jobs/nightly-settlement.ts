@@ -32,6 +32,8 @@ export async function workSettlement(
     cron: string;
     /** The books' database, and the source of the gateway's figures (RECONCILE_SOURCE; none: not reconciled). */
     reconcile: { dataSource: DataSource; source: string | undefined };
+    /** The payments' reconciliation of a completed run's dates (reconcilePaymentsAfterRun). */
+    payments?: (start: string, end: string) => Promise<void>;
   },
 ): Promise<void> {
   const reconcile = reconcileAfterRun(options.reconcile.dataSource, log, options.reconcile.source);
@@ -55,7 +57,10 @@ export async function workSettlement(
           { start, end, status: result === 'busy' ? 'busy elsewhere' : result.status },
           'settlement run',
         );
-        if (result !== 'busy' && result.status === 'completed') await reconcile(start, end);
+        if (result !== 'busy' && result.status === 'completed') {
+          await reconcile(start, end);
+          await options.payments?.(start, end);
+        }
       }
     },
   );
