@@ -132,6 +132,34 @@ describe('payments ledger', () => {
     expect(statement?.lines.find((l) => l.section === 'refunds')).toMatchObject({ count: 2, amount: 100 });
   }, 60_000);
 
+  it('books a payment paid with another amount (290) as the gateway took it; the operator accepting it posts nothing', async () => {
+    const opened = await stack.ops.payments.open(stack.partner, {
+      store_uid: STORE,
+      user_id: 'phper',
+      cost: 700,
+      currency: 'TWD',
+      order_id: `PM${Date.now().toString(36)}`,
+      ip: '127.0.0.1',
+      pfn: 'CREDITCARD',
+      items: [{ id: 'P01', name: '演唱會門票', cost: 700, amount: 1, total: 700 }],
+    });
+    const order = { uid: String(opened.body.uid), key: String(opened.body.key) };
+    expect(stack.sim.control.endDeferred(Number(order.uid), 'mismatch')).toMatchObject({ code: '290' });
+    await stack.ops.payments.query(stack.partner, order);
+    const [payment] = await q<[{ id: string; state: string; gateway_code: string }]>(
+      `SELECT id, state, gateway_code FROM operations WHERE kind = 'payment' AND gateway_uid = $1`,
+      [order.uid],
+    );
+    expect(payment).toMatchObject({ state: 'paid', gateway_code: '290' });
+    const before = await balance('gateway_receivable', `merchant:${STORE}`);
+    expect(await post()).toBe(1);
+    await stack.ops.paidMismatch.accept(payment.id, 'spec');
+    expect(await post()).toBe(0);
+    const gateway = stack.sim.control.holdings(STORE, DATE.replaceAll('-', '')).total;
+    expect(await balance('gateway_receivable', `merchant:${STORE}`)).toBe(gateway);
+    expect(gateway - before).toBe(700);
+  }, 60_000);
+
   it('does not book an esvcrefund of a purchase no set of its unused vouchers makes, and says so', async () => {
     const purchase = await paidPurchase(stack, 2, 50);
     expect((await esvcRefund(stack, purchase, 70)).body.code).toBe('B200');
