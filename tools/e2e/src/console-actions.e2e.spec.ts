@@ -39,7 +39,7 @@ describe('console exception actions, audited (operator API over HTTP)', () => {
 
   const audit = (action: string) =>
     stack.db.dataSource.query<AuditRow[]>(
-      `SELECT actor, actor_role, target, outcome, before, after FROM operator_audit WHERE action = $1 ORDER BY id`,
+      `SELECT actor, actor_role, target, result AS outcome, before, after FROM operator_audit WHERE action = $1 ORDER BY id`,
       [action],
     );
 

@@ -23,7 +23,7 @@ describe('console sign-in, sessions, CSRF and roles (operator API over HTTP)', (
 
   const audit = (action: string, actor?: string) =>
     stack.db.dataSource.query<{ actor: string; outcome: string; before: unknown; after: unknown }[]>(
-      `SELECT actor, outcome, before, after FROM operator_audit
+      `SELECT actor, result AS outcome, before, after FROM operator_audit
         WHERE action = $1 AND ($2::text IS NULL OR actor = $2) ORDER BY id`,
       [action, actor ?? null],
     );

@@ -35,8 +35,8 @@ export class OperatorAuditEntity {
   @Column({ type: 'jsonb', nullable: true })
   after!: unknown;
 
-  /** `ok`, or the refusal's code. */
-  @Column({ type: 'varchar', length: 60 })
+  /** `ok`, or the refusal's code (an open set of codes, not a state: no CHECK). */
+  @Column({ name: 'result', type: 'varchar', length: 60 })
   outcome!: string;
 
   @Column({ name: 'client_address', type: 'varchar', length: 64, nullable: true })

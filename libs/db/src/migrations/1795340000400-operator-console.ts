@@ -9,7 +9,7 @@ export class OperatorConsole1795340000400 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(
-      'CREATE TABLE "operator_audit" ("id" bigint GENERATED ALWAYS AS IDENTITY NOT NULL, "at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "actor" character varying(64) NOT NULL, "actor_role" character varying(16), "action" character varying(60) NOT NULL, "target" character varying(200), "before" jsonb, "after" jsonb, "outcome" character varying(60) NOT NULL, "client_address" character varying(64), CONSTRAINT "PK_a8b3a0f3ea7cf7e4a0911811655" PRIMARY KEY ("id"))',
+      'CREATE TABLE "operator_audit" ("id" bigint GENERATED ALWAYS AS IDENTITY NOT NULL, "at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "actor" character varying(64) NOT NULL, "actor_role" character varying(16), "action" character varying(60) NOT NULL, "target" character varying(200), "before" jsonb, "after" jsonb, "result" character varying(60) NOT NULL, "client_address" character varying(64), CONSTRAINT "PK_a8b3a0f3ea7cf7e4a0911811655" PRIMARY KEY ("id"))',
     );
     await queryRunner.query(
       'CREATE INDEX "operator_audit_action_idx" ON "operator_audit"  ("action", "at") ',

@@ -17,7 +17,7 @@ export interface AuditEntry {
 /** Appends an entry; call it with the manager of the action's own transaction, so both commit or neither. */
 export async function recordAudit(manager: EntityManager, entry: AuditEntry): Promise<void> {
   await manager.query(
-    `INSERT INTO operator_audit (actor, actor_role, action, target, before, after, outcome, client_address)
+    `INSERT INTO operator_audit (actor, actor_role, action, target, before, after, result, client_address)
      VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8)`,
     [
       entry.actor.slice(0, 64),
@@ -60,7 +60,7 @@ export async function listAudit(
   filter: AuditFilter,
 ): Promise<{ entries: AuditLine[]; next: string | null }> {
   const rows = await manager.query<AuditLine[]>(
-    `SELECT id::text AS id, at, actor, actor_role AS "actorRole", action, target, before, after, outcome,
+    `SELECT id::text AS id, at, actor, actor_role AS "actorRole", action, target, before, after, result AS outcome,
             client_address AS "clientAddress"
        FROM operator_audit
       WHERE ($1::text IS NULL OR actor = $1) AND ($2::text IS NULL OR action = $2)
