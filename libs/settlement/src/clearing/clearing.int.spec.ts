@@ -310,6 +310,51 @@ describe('clearing', () => {
     expect(cleared).toBe(3);
   });
 
+  it('closes the hold item of a line it clears as fresh (held while an older transaction was open)', async () => {
+    // A transaction open elsewhere keeps every run's horizon below the line: it is never left in the backlog,
+    // held again as fresh by each run, and cleared as fresh once its payee has an account.
+    const old = db.dataSource.createQueryRunner();
+    await old.connect();
+    try {
+      await old.startTransaction();
+      await old.query('SELECT txid_current()');
+      await writeSyntheticDay(db.dataSource, {
+        partnerId,
+        businessDate: '2026-12-08',
+        vouchers: 1,
+        prefix: 'FRESH',
+      });
+      await db.dataSource.query(
+        `UPDATE redemption_lines SET redemption_point = 'store:997' WHERE serial_number LIKE 'FRESH%'`,
+      );
+      const [line] = await db.dataSource.query<[{ id: string }]>(
+        `SELECT id FROM redemption_lines WHERE serial_number LIKE 'FRESH%'`,
+      );
+      const item = () =>
+        db.dataSource.query<{ state: string; resolution: string | null }[]>(
+          `SELECT state, resolution FROM operator_items WHERE kind = 'settlement_hold' AND reference = $1`,
+          [line.id],
+        );
+      expect((await clearAll(await runId('2026-12-08'), '2026-12-08')).held).toBeGreaterThanOrEqual(1);
+      expect(await item()).toEqual([{ state: 'open', resolution: null }]);
+      const withAccount = new Clearing(
+        db.dataSource,
+        book,
+        new Map([...accounts, [pointParty(SAMPLE_PARTNER.partnerUid, 'store:997'), 'payee-997']]),
+      );
+      await clearAll(await runId('2026-12-09'), '2026-12-09', withAccount);
+      const [cleared] = await db.dataSource.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM clearings WHERE redemption_line_id = $1`,
+        [line.id],
+      );
+      expect(cleared?.n).toBe(1);
+      expect(await item()).toEqual([{ state: 'resolved', resolution: 'cleared' }]);
+    } finally {
+      await old.rollbackTransaction();
+      await old.release();
+    }
+  });
+
   it('prints a split as PostgreSQL prints its jsonb, so the stored split is compared as text', async () => {
     const split = computeFees({
       cost: 1234,
