@@ -105,6 +105,19 @@ describe('reconcilePayments', () => {
     expect(item?.details.reasons).toHaveLength(2);
   });
 
+  it('lists an order the gateway will not answer about as a difference, and still asks about the others', async () => {
+    stack.sim.control.addFaults({ command: 'queryorder', fault: 'refuse', times: 1 });
+    const result = await reconcilePayments(stack.db.dataSource, deps(), DATE);
+    expect(result.checked).toBe(3);
+    const failed = result.differences.filter((d) => d.subject === 'order');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]?.reason).toMatch(/^order .+ \(uid \d+\): the gateway's queryorder failed: /);
+    // The other orders were still compared: the refund made behind our back is still found.
+    expect(result.differences.some((d) => d.reason.includes('at the gateway, not in our records'))).toBe(
+      true,
+    );
+  });
+
   it('refuses a date that is not one, changing nothing', async () => {
     await expect(reconcilePayments(stack.db.dataSource, deps(), '2026-13-01')).rejects.toMatchObject({
       code: ReconciliationErrorCode.DateInvalid,
