@@ -26,6 +26,9 @@ const TOUCH_EVERY_MS = 60 * 1000;
 export const SIGN_IN_FAILURES_PER_NAME = 5;
 export const SIGN_IN_FAILURES_PER_ADDRESS = 20;
 
+/** The audit's actor for a refused sign-in that names no operator. */
+export const UNKNOWN_ACTOR = '-';
+
 /** A signed-in operator, as read at this request (role and enablement are never cached across requests). */
 export interface ConsoleSession {
   idHash: string;
@@ -66,7 +69,7 @@ export class ConsoleSessions {
     const addressKey = `addr:${address}`;
     if (this.#failures.isLimited(nameKey) || this.#addressFailures.isLimited(addressKey)) {
       await recordAudit(this.dataSource.manager, {
-        actor: name || '-',
+        actor: await this.knownName(name),
         action: 'session.sign_in',
         outcome: ConsoleErrorCode.RateLimited,
         clientAddress: address,
@@ -81,7 +84,8 @@ export class ConsoleSessions {
       this.#failures.recordFailure(nameKey);
       this.#addressFailures.recordFailure(addressKey);
       await recordAudit(this.dataSource.manager, {
-        actor: name.slice(0, 64) || '-',
+        // A name that is no operator's is not kept: people type their password into the name field.
+        actor: operator ? operator.name : UNKNOWN_ACTOR,
         action: 'session.sign_in',
         outcome: ConsoleErrorCode.SignInFailed,
         clientAddress: address,
@@ -123,7 +127,7 @@ export class ConsoleSessions {
     if (!opened) {
       this.#addressFailures.recordFailure(addressKey);
       await recordAudit(this.dataSource.manager, {
-        actor: '-',
+        actor: UNKNOWN_ACTOR,
         action: 'session.login_link',
         outcome: ConsoleErrorCode.LinkInvalid,
         clientAddress: address,
@@ -181,6 +185,13 @@ export class ConsoleSessions {
       await this.dataSource.query('DELETE FROM operator_sessions WHERE id_hash = $1', [
         secretHash(sessionId),
       ]);
+  }
+
+  /** The name if it is an operator's, else UNKNOWN_ACTOR (for the audit of a refused sign-in). */
+  private async knownName(name: string): Promise<string> {
+    if (!OPERATOR_NAME.test(name)) return UNKNOWN_ACTOR;
+    const found = await this.dataSource.getRepository(OperatorEntity).existsBy({ name });
+    return found ? name : UNKNOWN_ACTOR;
   }
 
   private async open(
