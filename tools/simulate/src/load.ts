@@ -3,6 +3,7 @@ import { DomainError } from '@tixclear/domain';
 import { httpBuildQuery } from '@tixclear/gateway-client';
 import type { FaultRuleInput } from '@tixclear/gateway-simulator';
 import { SimulatedCrash } from './crashes';
+import { PaypageLoad } from './paypage-load';
 import type { Rng } from './random';
 import { explain, GATEWAY_TIMEOUT_MS, type SimPartner, type World } from './world';
 
@@ -58,10 +59,14 @@ export class Load {
   /** Answers by command and code, for `--verbose`. */
   readonly outcomes = new Map<string, number>();
 
+  readonly #paypage: PaypageLoad;
+
   constructor(
     private readonly world: World,
     private readonly faults: ReadonlySet<FaultClass>,
-  ) {}
+  ) {
+    this.#paypage = new PaypageLoad(world, faults, this.outcomes, this.stats);
+  }
 
   get rng(): Rng {
     return this.world.rng;
@@ -84,6 +89,8 @@ export class Load {
       this.#buyers.splice(this.#buyers.indexOf(buyer), 1);
       this.world.sim.control.settle(buyer.uid, buyer.action);
     }
+    await this.world.quiesce();
+    await this.#paypage.tick(this.#tick);
     await this.world.quiesce();
     if (this.faults.has('forged') && this.rng.chance(0.15)) await this.#forgeReport();
     if (this.faults.has('reports') && this.rng.chance(0.1)) await this.#replayOldReport();
