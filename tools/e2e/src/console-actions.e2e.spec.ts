@@ -197,6 +197,44 @@ describe('console exception actions, audited (operator API over HTTP)', () => {
     expect(unknown).toMatchObject({ status: 404, body: { error: { code: 'ORDER_NOT_FOUND' } } });
   });
 
+  it('refunds a purchase paid with a mismatch (290) at the gateway (finance), audited before and after', async () => {
+    stack.sim.control.addMerchant({
+      ...sampleMerchant(`${stack.apiUrl}/gateway/notify`),
+      customerType: 'general',
+    });
+    const purchase = purchaseRequest({ amount: 1, gifts: 0 });
+    const { serial_numbers: _paid, gift_serial_numbers: _gift, ...item } = purchase.request.items[0]!;
+    const answer = await stack.call('voucherservicepurchase', {
+      ...purchase.request,
+      items: [{ ...item, is_custom_serial: 0 }],
+    });
+    expect(stack.sim.control.endDeferred(Number(answer.body.uid), 'mismatch')).toMatchObject({ moved: true });
+    const operation = await eventually(async () => {
+      const found = await operationOf(stack, purchase.orderId);
+      return found?.state === 'paid_mismatch' ? found : undefined;
+    });
+    const done = await (
+      await finance()
+    ).request('POST', `/console/api/paid-mismatches/${operation.id}/refund`);
+    expect(done).toMatchObject({ status: 201, body: { data: { action: 'refund_sent' } } });
+    const [line] = await audit('paid_mismatch.refund');
+    expect(line).toMatchObject({ actor: 'fiona', target: operation.id, outcome: 'ok' });
+    expect(line!.before.operation).toMatchObject({ state: 'paid_mismatch' });
+    expect(line!.before.items).toEqual([expect.objectContaining({ state: 'open' })]);
+    expect(line!.after.items).toEqual([
+      expect.objectContaining({ state: 'resolved', resolution: 'refunded' }),
+    ]);
+    // Decided: a second decision is refused, and that refusal is audited too.
+    const again = await (
+      await finance()
+    ).request('POST', `/console/api/paid-mismatches/${operation.id}/accept`);
+    expect(again.status).toBe(404);
+    expect((await audit('paid_mismatch.accept')).at(-1)).toMatchObject({
+      target: operation.id,
+      outcome: 'ORDER_NOT_FOUND',
+    });
+  });
+
   it('refuses a pay-off exception that does not exist (404 with its code), and audits the refusal', async () => {
     const client = await finance();
     const answer = await client.request('POST', '/console/api/payout-exceptions/NO-SUCH-ITEM/reinclude');
