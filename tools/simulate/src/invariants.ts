@@ -427,9 +427,6 @@ async function receivableReconciled(
   const end = new Date(`${day.date}T00:00:00+08:00`).getTime() + 86_400_000;
   for (const merchant of result.merchants) {
     if (merchant.differences.length === 0) continue;
-    // TEMPORARY (World's paypageOutsideReceivable): the journal does not book PayPage money yet.
-    if (world.options.paypageOutsideReceivable !== false && merchant.merchantUid === world.paypage.uid)
-      continue;
     // The gateway's movements, through the day, of operations on the operators' queue that the books never moved.
     const history = world.sim.control
       .holdingMovements(merchant.merchantUid)

@@ -25,8 +25,6 @@ const { values } = cliArgs(PROGRAM, {
     check: { type: 'string' },
     ticks: { type: 'string' },
     verbose: { type: 'boolean', default: false },
-    // TEMPORARY: checks the PayPage store's receivable too (it breaks until the journal books PayPage money).
-    'paypage-receivable': { type: 'boolean', default: false },
   },
 });
 
@@ -75,7 +73,6 @@ try {
       faults: faults as FaultClass[],
       check: check as InvariantId[],
       ticks,
-      paypageOutsideReceivable: !values['paypage-receivable'],
     });
     console.log(summaryLine(result));
     if (values.verbose) console.log(JSON.stringify(result.outcomes));

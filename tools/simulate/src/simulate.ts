@@ -18,8 +18,6 @@ export interface SeedOptions {
   ticks?: number;
   /** Invariants checked (default: all). */
   check?: readonly InvariantId[];
-  /** TEMPORARY, see WorldOptions: the receivable check leaves the PayPage store out (default true). */
-  paypageOutsideReceivable?: boolean;
 }
 
 export interface SeedResult {
@@ -45,7 +43,6 @@ export async function simulateSeed(options: SeedOptions): Promise<SeedResult> {
       partners: options.partners,
       serverUrl: options.serverUrl,
       crashRate: 0,
-      paypageOutsideReceivable: options.paypageOutsideReceivable ?? true,
     },
     exportRoot,
   );

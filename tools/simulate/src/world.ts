@@ -43,11 +43,6 @@ export interface WorldOptions {
   serverUrl: string;
   /** Chance that the process dies around a mutating gateway call. */
   crashRate: number;
-  /**
-   * TEMPORARY, until the journal books PayPage money (the payments ledger): the `receivable` invariant leaves out
-   * the PayPage store, the one merchant PayPage money flows through. Default true; false checks it too.
-   */
-  paypageOutsideReceivable?: boolean;
 }
 
 /**
