@@ -177,5 +177,18 @@ describe('payments ledger', () => {
       purchase.serials,
     ]);
     expect(states.map((s) => s.state)).toEqual(['issued', 'issued']);
+
+    // Resolved by a person: later runs neither book it nor raise it again.
+    await q(
+      `UPDATE operator_items SET state = 'resolved', resolved_at = now(), resolved_by = 'spec', resolution = 'booked'
+        WHERE kind = 'books_gateway_difference' AND reference = $1`,
+      [`payment:${operation.id}`],
+    );
+    await post();
+    const again = await q<{ state: string }[]>(
+      `SELECT state FROM operator_items WHERE kind = 'books_gateway_difference' AND reference = $1`,
+      [`payment:${operation.id}`],
+    );
+    expect(again).toEqual([{ state: 'resolved' }]);
   }, 60_000);
 });

@@ -126,7 +126,8 @@ interface ReleaseCandidate {
  * credits the merchant's `gateway_receivable`, in one transaction. The vouchers are out of the trust, so it can
  * never go negative for the purchase, and none of them is redeemed or expired later. An amount no such set
  * makes is not booked: a `books_gateway_difference` item (reference `payment:<refund operation id>`) asks a
- * person, and the run posts it once they have corrected the vouchers. A cancel of such a refund puts the same
+ * person; each run tries again while it is open, and none once a person resolved it (they booked it by hand,
+ * `settle period correct`, or decided otherwise). A cancel of such a refund puts the same
  * vouchers back to `issued` and reverses the entry.
  */
 export async function postPurchaseReleases(
@@ -145,6 +146,9 @@ export async function postPurchaseReleases(
         AND ${gatewayDate(`r.response->'row_data'->>'finishtime'`, 'r.completed_at')} <= $1::date
         AND NOT EXISTS (SELECT 1 FROM journal_entries j
                          WHERE j.kind = '${EntryKind.paymentRefund}' AND j.reference = r.id::text)
+        AND NOT EXISTS (SELECT 1 FROM operator_items i
+                         WHERE i.kind = 'books_gateway_difference' AND i.reference = 'payment:' || r.id
+                           AND i.state = 'resolved')
       ORDER BY r.completed_at, r.id`,
     [periodEnd],
   );
