@@ -67,6 +67,11 @@ export const INVARIANTS = [
     check: refundsWithinPaid,
   },
   {
+    id: 'reports',
+    name: "every partner report is delivered to the partner's receiver",
+    check: reportsDelivered,
+  },
+  {
     id: 'horizon',
     name: 'no operation stays open past its horizon without an operator item',
     check: nothingOverdue,
@@ -557,4 +562,25 @@ async function onOperatorQueue(world: World, operationId: string): Promise<boole
     [operationId],
   );
   return rows.length > 0;
+}
+
+/**
+ * Every report the outbox holds for a partner (operation outcomes, payments, refunds, corrections) reached the
+ * partner's receiver by the day's end: delivered, signed, answered `8888`, none left pending or flagged.
+ */
+async function reportsDelivered(world: World): Promise<string | undefined> {
+  const [undelivered] = await world.db.dataSource.query<
+    { id: string; event: string; state: string; attempts: number; last_error: string | null }[]
+  >(
+    `SELECT id, event, state, attempts, last_error FROM partner_notifications
+      WHERE state <> 'delivered' ORDER BY created_at, id LIMIT 1`,
+  );
+  if (undelivered !== undefined)
+    return `partner report ${undelivered.id} (${undelivered.event}) is ${undelivered.state} after ${undelivered.attempts} attempt(s): ${undelivered.last_error ?? 'never attempted'}`;
+  const [delivered] = await world.db.dataSource.query<{ id: string }[]>(
+    `SELECT id FROM partner_notifications WHERE state = 'delivered' AND NOT (id::text = ANY($1::text[])) LIMIT 1`,
+    [world.reportsReceived],
+  );
+  if (delivered !== undefined) return `partner report ${delivered.id} is delivered, no receiver ever got it`;
+  return undefined;
 }

@@ -43,6 +43,7 @@ export async function simulateSeed(options: SeedOptions): Promise<SeedResult> {
       partners: options.partners,
       serverUrl: options.serverUrl,
       crashRate: 0,
+      refuseReports: faults.has('reports'),
     },
     exportRoot,
   );

@@ -1,9 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createTestDatabase, PartnerRegistry, type PartnerContext, type TestDatabase } from '@tixclear/db';
+import {
+  createTestDatabase,
+  PartnerRegistry,
+  PartnerReportSettings,
+  type PartnerContext,
+  type TestDatabase,
+} from '@tixclear/db';
 import { startSimulator, type MerchantConfig, type RunningSimulator } from '@tixclear/gateway-simulator';
-import { createOperations, type GatewayPort, type Operations } from '@tixclear/operations';
+import { createOperations, deliverReport, type GatewayPort, type Operations } from '@tixclear/operations';
 import { createSettlement, type Settlement } from '@tixclear/settlement';
 import { CrashingClient, type CrashPlan, type CrashPoint } from './crashes';
 import { Rng } from './random';
@@ -43,6 +49,8 @@ export interface WorldOptions {
   serverUrl: string;
   /** Chance that the process dies around a mutating gateway call. */
   crashRate: number;
+  /** The partners' receivers refuse some report attempts (the `reports` fault class). */
+  refuseReports?: boolean;
 }
 
 /**
@@ -75,7 +83,9 @@ export class World {
     const db = await createTestDatabase(options.serverUrl);
     await installSimulatedTime(db.dataSource, SIM_START);
     const clock = new SimClock(SIM_START, db.dataSource);
-    const registry = new PartnerRegistry(db.dataSource, randomBytes(32));
+    const masterKey = randomBytes(32);
+    const registry = new PartnerRegistry(db.dataSource, masterKey);
+    const reportSettings = new PartnerReportSettings(db.dataSource, masterKey, { allowLoopbackHttp: true });
     // The receiver is listening before the world it serves exists.
     const late: { world?: World } = {};
     const receiver = http.createServer((request, response) => {
@@ -108,7 +118,24 @@ export class World {
       payoff: { approval: 'manual', remitDelayMs: 0 },
       notifications: { attempts: 5, backoffMs: [5], timeoutMs: 5_000 },
     });
+    // The partners' own report receivers (one loopback server, a path per partner): 8888 for a report, except
+    // that with the `reports` fault class some attempts are answered 503 (the next attempt delivers it).
+    const partnerReceiver = http.createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        const refused = late.world?.options.refuseReports === true && late.world.#reportRng.chance(0.2);
+        late.world?.reportsReceived.push(String(request.headers['webhook-id'] ?? ''));
+        response.writeHead(refused ? 503 : 200, { 'content-type': 'text/plain' });
+        response.end(refused ? 'busy' : '8888');
+      });
+    });
+    await new Promise<void>((resolve) => partnerReceiver.listen(0, '127.0.0.1', resolve));
+    const partnerReportUrl = `http://127.0.0.1:${(partnerReceiver.address() as AddressInfo).port}/reports`;
     const world = new World(options, rng, db, clock, registry, sim, receiver, receiverUrl, exportRoot);
+    world.#partnerReceiver = partnerReceiver;
+    world.#reportSettings = reportSettings;
+    world.#partnerReportUrl = partnerReportUrl;
+    world.#reportRng = new Rng(options.seed ^ 0x4e9047);
     late.world = world;
     world.#jitter = new Rng(options.seed ^ 0x5bd1e995);
     await world.#registerPartners();
@@ -156,6 +183,8 @@ export class World {
 
   async close(): Promise<void> {
     await this.sim.close();
+    await new Promise<void>((resolve) => this.#partnerReceiver.close(() => resolve()));
+    this.#partnerReceiver.closeAllConnections();
     await new Promise<void>((resolve) => this.receiver.close(() => resolve()));
     this.receiver.closeAllConnections();
     await this.db.drop();
@@ -163,6 +192,34 @@ export class World {
 
   #armed: CrashPoint[] = [];
   #jitter!: Rng;
+  #partnerReceiver!: http.Server;
+  #reportSettings!: PartnerReportSettings;
+  #partnerReportUrl!: string;
+  #reportRng!: Rng;
+  /** The `webhook-id` of every report attempt the partners' receivers got. */
+  readonly reportsReceived: string[] = [];
+
+  /**
+   * The worker's report delivery: one attempt at each partner report still pending, oldest first (the worker's
+   * queue and sweep, whose backoff is the time between two quiet moments here).
+   */
+  async deliverReports(): Promise<void> {
+    const pending = await this.db.dataSource.query<{ id: string }[]>(
+      `SELECT id FROM partner_notifications WHERE state = 'pending' ORDER BY created_at, id`,
+    );
+    for (const { id } of pending) {
+      try {
+        await deliverReport(this.db.dataSource, id, {
+          signer: this.#reportSettings,
+          reportUrls: { allowLoopbackHttp: true },
+          timeoutMs: 5_000,
+          now: () => this.clock.now(),
+        });
+      } catch (error) {
+        this.unexpected.push(`delivering partner report ${id} threw: ${explain(error)}`);
+      }
+    }
+  }
 
   /**
    * Waits until the gateway's reports are delivered and every wake-up query they caused has been answered and
@@ -174,6 +231,7 @@ export class World {
     await this.sim.control.notificationsSettled();
     await waker?.drain();
     await this.gatewayIdle();
+    await this.deliverReports();
   }
 
   /**
@@ -283,6 +341,8 @@ export class World {
       validFrom: new Date(SIM_START.getTime() - DAY_MS),
     });
     await this.registry.addFeeSchedule({ issuerId, effectiveFrom: '2000-01-01', ...terms });
+    await this.#reportSettings.setUrl(uid, `${this.#partnerReportUrl}/${uid}`, 'form');
+    await this.#reportSettings.rotateSecret(uid, { overlapMs: 0, now: SIM_START });
     if (mode === 'store') {
       await this.registry.setPoint(uid, {
         kind: 'store',
