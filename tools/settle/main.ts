@@ -180,6 +180,9 @@ try {
       await dataSource.destroy();
     }
   });
+  // A command's exit status (reconcile, reconcile-payments) is left on process.exitCode: end with it here, where
+  // it is still set (seen lost by the time the process exits on its own).
+  if (process.exitCode) process.exit(process.exitCode);
 } catch (error) {
   console.error(error instanceof Error ? `error: ${error.message}` : error);
   process.exit(error instanceof UsageError ? 2 : 1);
