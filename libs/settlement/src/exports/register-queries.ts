@@ -131,7 +131,8 @@ export const SALES_SQL = `
 
 /** One row per voucher refunded by the refunds posted in the period, with the purchase it came from. */
 export const REFUNDS_SQL = `
-  WITH refunded AS (${postedEntries(EntryKind.refund)})
+  -- voucher refunds, and an esvcrefund's release of a purchase's vouchers (src/payments/)
+  WITH refunded AS (${postedEntries(EntryKind.refund)} UNION ALL ${postedEntries(EntryKind.paymentRefund)})
   SELECT f.posted_on::text AS posted_on, f.business_date::text AS refund_date, pa.partner_uid AS partner,
          o.order_id, COALESCE(o.gateway_uid, '') AS gateway_uid, v.serial_number, v.item_id, v.item_name AS product,
          CASE WHEN v.is_paid THEN 'paid' ELSE 'gift' END AS paid, v.cost::text AS value,

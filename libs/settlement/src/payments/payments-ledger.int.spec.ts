@@ -118,6 +118,13 @@ describe('payments ledger', () => {
       const total = csv('trial-balance.csv').find((row) => row.startsWith('TOTAL'));
       expect(total?.split(',')[4]).toBe('0');
       expect(csv('trial-balance.csv').some((row) => row.startsWith('payable_payments,'))).toBe(true);
+      // The vouchers the esvcrefund released are in the refunds register, and out of the trust register.
+      const released = csv('register-refunds.csv').filter((row) =>
+        purchase.serials.some((s) => row.includes(s)),
+      );
+      expect(released).toHaveLength(2);
+      const trust = csv('register-trust.csv').filter((row) => purchase.serials.some((s) => row.includes(s)));
+      expect(trust).toHaveLength(1);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
