@@ -4,7 +4,7 @@ import { httpBuildQuery } from '@tixclear/gateway-client';
 import type { FaultRuleInput } from '@tixclear/gateway-simulator';
 import { SimulatedCrash } from './crashes';
 import { PaypageLoad } from './paypage-load';
-import type { Rng } from './random';
+import { Rng } from './random';
 import { explain, GATEWAY_TIMEOUT_MS, type SimPartner, type World } from './world';
 
 /** The `latency` fault's delay: longer than our client waits, so the answer is lost to a timeout. */
@@ -60,12 +60,15 @@ export class Load {
   readonly outcomes = new Map<string, number>();
 
   readonly #paypage: PaypageLoad;
+  /** Whether a purchase leaves the numbering to the gateway: a stream of its own, the load's is drawn as before. */
+  readonly #numbering: Rng;
 
   constructor(
     private readonly world: World,
     private readonly faults: ReadonlySet<FaultClass>,
   ) {
     this.#paypage = new PaypageLoad(world, faults, this.outcomes, this.stats);
+    this.#numbering = new Rng(world.options.seed ^ 0x5e71a1);
   }
 
   get rng(): Rng {
@@ -146,6 +149,7 @@ export class Load {
     const cost = this.rng.pick(COSTS)!;
     const today = this.world.clock.now();
     const end = new Date(today.getTime() + 365 * 86_400_000);
+    const gatewayNumbers = this.#numbering.chance(0.25);
     const wire = {
       store_uid: partner.uid,
       order_id: orderId,
@@ -165,10 +169,17 @@ export class Load {
           gift_number: gifts,
           trust_start_date: taiwanBusinessDate(today).replace(/-/g, ''),
           trust_end_date: taiwanBusinessDate(end).replace(/-/g, ''),
-          is_custom_serial: 1,
-          // JSON in a string, as on the wire.
-          serial_numbers: JSON.stringify(Array.from({ length: amount }, (_, i) => `${orderId}S${i}`)),
-          gift_serial_numbers: JSON.stringify(Array.from({ length: gifts }, (_, i) => `${orderId}G${i}`)),
+          // A general customer's store leaves the numbering to the gateway now and then (docs/protocol.md §8).
+          ...(gatewayNumbers
+            ? { is_custom_serial: 0 }
+            : {
+                is_custom_serial: 1,
+                // JSON in a string, as on the wire.
+                serial_numbers: JSON.stringify(Array.from({ length: amount }, (_, i) => `${orderId}S${i}`)),
+                gift_serial_numbers: JSON.stringify(
+                  Array.from({ length: gifts }, (_, i) => `${orderId}G${i}`),
+                ),
+              }),
           sharing: this.rng.pick(SHARINGS)!,
         },
       ],
@@ -232,7 +243,7 @@ export class Load {
     const [voucher] = this.rng.sample(await this.#issued(owner), 1);
     if (!voucher) return;
     const token = this.world.sim.state.vouchers.find(
-      (v) => v.issuerUid === owner.uid && v.customSerialNo === voucher.serial_number,
+      (v) => v.issuerUid === owner.uid && (v.customSerialNo ?? v.serialNo) === voucher.serial_number,
     )?.payToken;
     if (!token) return;
     // At a store's own till, at one of the partner's redemption points, now and then at a point it never

@@ -325,7 +325,9 @@ export class World {
       key,
       notifyUrl: mode === 'store' ? this.receiverUrl : null,
       notifyFormat: 'form',
-      customerType: 'platform',
+      // The stores are general customers (they may leave the numbering of vouchers to the gateway, §8), the
+      // dealers platform customers (they must number their own).
+      customerType: mode === 'store' ? 'general' : 'platform',
       feeSchedules: [{ ...terms, effectiveFrom: '2000-01-01' }],
     };
     this.sim.control.addMerchant(merchant);
