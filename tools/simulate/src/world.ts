@@ -49,7 +49,7 @@ export interface WorldOptions {
   serverUrl: string;
   /** Chance that the process dies around a mutating gateway call. */
   crashRate: number;
-  /** The partners' receivers refuse some report attempts (the `reports` fault class). */
+  /** The partners' receivers refuse the first attempt of some reports (the `reports` fault class). */
   refuseReports?: boolean;
 }
 
@@ -119,12 +119,18 @@ export class World {
       notifications: { attempts: 5, backoffMs: [5], timeoutMs: 5_000 },
     });
     // The partners' own report receivers (one loopback server, a path per partner): 8888 for a report, except
-    // that with the `reports` fault class some attempts are answered 503 (the next attempt delivers it).
+    // that with the `reports` fault class a fifth of reports have their first attempt answered 503 (the next
+    // delivers it; five refusals in a row would flag it for an operator, the engine's answer to a dead receiver).
     const partnerReceiver = http.createServer((request, response) => {
       request.resume();
       request.on('end', () => {
-        const refused = late.world?.options.refuseReports === true && late.world.#reportRng.chance(0.2);
-        late.world?.reportsReceived.push(String(request.headers['webhook-id'] ?? ''));
+        const id = String(request.headers['webhook-id'] ?? '');
+        const world = late.world;
+        const refused =
+          world?.options.refuseReports === true &&
+          !world.reportsReceived.includes(id) &&
+          world.#reportRng.chance(0.2);
+        world?.reportsReceived.push(id);
         response.writeHead(refused ? 503 : 200, { 'content-type': 'text/plain' });
         response.end(refused ? 'busy' : '8888');
       });
