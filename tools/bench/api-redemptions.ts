@@ -5,6 +5,7 @@
  *   npm run bench:api -- --seconds=20 --concurrency=16 --vouchers=20000
  *   npm run bench:api -- --profile          # CPU profile of the API process, in tmp/bench-profile/
  *   npm run bench:api -- --with-reports     # the simulator also reports each redemption to /gateway/notify
+ *   npm run bench:api -- --concurrency=16,64   # one API phase per client count (the first one is compared)
  *
  * It starts everything itself, in a scratch directory: an embedded PostgreSQL (fresh cluster, migrations), the
  * gateway simulator in this process (no faults; reports off unless --with-reports, so that only redemptions
@@ -14,17 +15,22 @@
  *     simulator, settled by voucherservicequery), so our database and the simulator agree on every voucher.
  *  2. API phase: `--concurrency` clients redeem one voucher each per request through POST /api/init (the
  *     PHP client's form body) for `--seconds`, after a short warm-up; per-request latency is measured here.
- *  3. Bare PostgreSQL phase: the same number of vouchers (inserted directly), redeemed by 8 connections with
+ *  3. Two-phase loop: as many vouchers (also issued through the API, so the simulator knows them) redeemed by
+ *     the same number of clients, in this process, with the engine's own two statements and a real gateway
+ *     call between them, nothing else (two-phase-loop.ts): what the design's durable work and the gateway hop
+ *     cost without the API's layers.
+ *  4. Bare PostgreSQL phase: the same number of vouchers (inserted directly), redeemed by 8 connections with
  *     the smallest correct transaction: the conditional UPDATE of the voucher and the INSERT of its line.
  *
- * Prints API redemptions/s, p50 and p99, the bare rate and the ratio. Targets: API ≥ ½ bare rate, p99 < 50 ms.
+ * Prints API redemptions/s, p50 and p99 (per client count), both loops' rates and the ratios. Targets: API ≥ ½
+ * the two-phase loop, API CPU ≤ 0.35 ms per redemption, p99 < 50 ms at 16 clients and < 150 ms at 64.
  * All processes share this machine's cores: the figures are for this machine, not a capacity plan.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { encryptJson } from '@tixclear/crypto';
@@ -42,6 +48,7 @@ import { startSimulator } from '@tixclear/gateway-simulator';
 import pg from 'pg';
 import { cliArgs, positiveNumber } from '../runtime/cli-args';
 import { cliLogger } from '../runtime/cli-logger';
+import { twoPhaseRedeemer } from './two-phase-loop';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -58,8 +65,11 @@ const { values: args } = cliArgs('bench:api', {
 });
 const SECONDS = positiveNumber('bench:api', args.seconds, 'seconds', 15);
 const WARMUP_SECONDS = positiveNumber('bench:api', args.warmup, 'warmup', 2);
-const CONCURRENCY = positiveNumber('bench:api', args.concurrency, 'concurrency', 16, true);
-const VOUCHERS = positiveNumber('bench:api', args.vouchers, 'vouchers', 15_000, true);
+const CONCURRENCIES = (args.concurrency ?? '16')
+  .split(',')
+  .map((each) => positiveNumber('bench:api', each, 'concurrency', 16, true));
+const CONCURRENCY = CONCURRENCIES[0]!;
+const VOUCHERS = positiveNumber('bench:api', args.vouchers, 'vouchers', 15_000 * CONCURRENCIES.length, true);
 const BARE_CONNECTIONS = positiveNumber('bench:api', args['bare-connections'], 'bare-connections', 8, true);
 const PER_PURCHASE = 500;
 const PROFILE = args.profile === true;
@@ -149,7 +159,7 @@ async function startStackPieces() {
   await waitFor(`${apiUrl}/health`);
   if (PROFILE) log(`profiling the API (pid ${api.pid}) into ${profileDir}`);
   apiPid = api.pid ?? 0;
-  return { dataSource, databaseUrl, sim, apiUrl };
+  return { dataSource, databaseUrl, sim, apiUrl, masterKey };
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
@@ -210,7 +220,7 @@ function redemptionBody(serial: string): string {
 }
 
 /** Keep-alive connections, one per client: what a partner's HTTP client pool does. */
-const loadAgent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+const loadAgent = new http.Agent({ keepAlive: true, maxSockets: Math.max(...CONCURRENCIES) });
 
 /** POST /api/init with node:http (lighter than fetch: the load should cost as little as it can). */
 function postForm(apiUrl: string, body: string): Promise<Record<string, unknown>> {
@@ -378,6 +388,16 @@ function cpuSeconds(): { api: number; postgres: number; bench: number } | undefi
   }
 }
 
+/** The API process's CPU milliseconds per redemption between two readings. */
+function apiCpuMs(
+  before: ReturnType<typeof cpuSeconds>,
+  after: ReturnType<typeof cpuSeconds>,
+  count: number,
+) {
+  if (before === undefined || after === undefined || count === 0) return Number.NaN;
+  return ((after.api - before.api) * 1000) / count;
+}
+
 function cpuPerRedemption(
   before: ReturnType<typeof cpuSeconds>,
   after: ReturnType<typeof cpuSeconds>,
@@ -501,11 +521,50 @@ try {
   };
   log(`warming up for ${WARMUP_SECONDS} s...`);
   await drive(serials, CONCURRENCY, WARMUP_SECONDS, redeemOnline);
-  log(`API phase: ${CONCURRENCY} concurrent clients for ${SECONDS} s (${serials.length} vouchers left)...`);
-  const cpuBefore = cpuSeconds();
-  const apiPhase = describe('API', await drive(serials, CONCURRENCY, SECONDS, redeemOnline));
-  const apiCpu = cpuPerRedemption(cpuBefore, cpuSeconds(), apiPhase.count);
-  if (serials.length === 0) log('warning: the vouchers ran out before the time did; raise --vouchers');
+  const apiPhases: { clients: number; phase: ReturnType<typeof describe>; cpu: string; cpuMs: number }[] = [];
+  for (const clients of CONCURRENCIES) {
+    log(`API phase: ${clients} concurrent clients for ${SECONDS} s (${serials.length} vouchers left)...`);
+    const cpuBefore = cpuSeconds();
+    const phase = describe('API', await drive(serials, clients, SECONDS, redeemOnline));
+    const cpuAfter = cpuSeconds();
+    apiPhases.push({
+      clients,
+      phase,
+      cpu: cpuPerRedemption(cpuBefore, cpuAfter, phase.count),
+      cpuMs: apiCpuMs(cpuBefore, cpuAfter, phase.count),
+    });
+    if (serials.length === 0) log('warning: the vouchers ran out before the time did; raise --vouchers');
+  }
+  const apiPhase = apiPhases[0]!.phase;
+  const apiCpuPerRedemption = apiPhases[0]!.cpuMs;
+
+  // The two-phase loop redeems as many vouchers as the first API phase did: those left over, topped up
+  // through the API (untimed) so that the simulator knows every one of them.
+  if (serials.length < apiPhase.count) {
+    log(`issuing ${apiPhase.count - serials.length} more vouchers for the two-phase loop...`);
+    serials.push(...(await issueVouchers(stack, apiPhase.count - serials.length)));
+  }
+  const loopSerials = serials.splice(0, apiPhase.count);
+  log(`two-phase loop: ${loopSerials.length} redemptions by ${CONCURRENCY} clients in this process...`);
+  const loopSource = await createDataSource(stack.databaseUrl).initialize();
+  const context = await new PartnerRegistry(stack.dataSource, stack.masterKey).context(
+    SAMPLE_PARTNER.partnerUid,
+  );
+  if (!context) throw new Error('no sample partner');
+  const redeemTwoPhase = twoPhaseRedeemer(loopSource, context, stack.sim.baseUrl);
+  let loopPhase: ReturnType<typeof describe>;
+  let loopCpu: string;
+  try {
+    await redeemTwoPhase(loopSerials.shift()!, nextId('BT')); // first call: prepares statements, loads fees
+    const cpuBefore = cpuSeconds();
+    loopPhase = describe(
+      'two-phase',
+      await drive(loopSerials, CONCURRENCY, 3_600, (serial) => redeemTwoPhase(serial, nextId('BT'))),
+    );
+    loopCpu = cpuPerRedemption(cpuBefore, cpuSeconds(), loopPhase.count);
+  } finally {
+    await loopSource.destroy();
+  }
 
   log(`bare PostgreSQL phase: ${apiPhase.count} redemptions on ${BARE_CONNECTIONS} connections...`);
   const bare = await bareDatabasePhase(stack.databaseUrl, partner.id, apiPhase.count);
@@ -513,21 +572,41 @@ try {
   const bareCpu = bare.cpu;
 
   const ratio = apiPhase.rate / barePhase.rate;
+  const loopRatio = apiPhase.rate / loopPhase.rate;
+  const load = loadavg()
+    .map((n) => fmt(n, 2))
+    .join(' ');
+  const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
   console.log('');
+  console.log(`online redemptions through POST /api/init (load average at the end: ${load})`);
+  for (const { clients, phase } of apiPhases) {
+    console.log(
+      `  API, ${clients} clients:  ${fmt(phase.rate)} redemptions/s   p50 ${fmt(phase.p50, 2)} ms   p99 ${fmt(phase.p99, 2)} ms   max ${fmt(phase.max, 1)} ms   (${phase.count} requests)`,
+    );
+  }
   console.log(
-    `online redemptions through POST /api/init (${CONCURRENCY} clients, ${apiPhase.count} requests)`,
-  );
-  console.log(
-    `  API:  ${fmt(apiPhase.rate)} redemptions/s   p50 ${fmt(apiPhase.p50, 2)} ms   p99 ${fmt(apiPhase.p99, 2)} ms   max ${fmt(apiPhase.max, 1)} ms`,
+    `  two-phase loop (${CONCURRENCY} clients, in the bench process): ${fmt(loopPhase.rate)} redemptions/s   p50 ${fmt(loopPhase.p50, 2)} ms   p99 ${fmt(loopPhase.p99, 2)} ms`,
   );
   console.log(
     `  bare PostgreSQL (${BARE_CONNECTIONS} connections): ${fmt(barePhase.rate)} redemptions/s   p50 ${fmt(barePhase.p50, 2)} ms   p99 ${fmt(barePhase.p99, 2)} ms`,
   );
-  console.log(`  CPU per redemption, API phase: ${apiCpu}`);
+  for (const { clients, cpu } of apiPhases)
+    console.log(`  CPU per redemption, API phase (${clients} clients): ${cpu}`);
+  console.log(`  CPU per redemption, two-phase loop (the loop runs in "simulator + load"): ${loopCpu}`);
   console.log(`  CPU per redemption, bare phase: ${bareCpu}`);
-  console.log(`  ratio API / bare: ${fmt(ratio, 3)}   (target ≥ 0.5: ${ratio >= 0.5 ? 'met' : 'NOT met'})`);
-  console.log(`  p99 < 50 ms: ${apiPhase.p99 < 50 ? 'met' : 'NOT met'}`);
-  for (const phase of [apiPhase, barePhase]) {
+  console.log(
+    `  ratio API / two-phase loop: ${fmt(loopRatio, 3)}   (target ≥ 0.5: ${met(loopRatio >= 0.5)})`,
+  );
+  console.log(`  ratio API / bare: ${fmt(ratio, 3)}`);
+  console.log(
+    `  API CPU per redemption ≤ 0.35 ms: ${fmt(apiCpuPerRedemption, 2)} ms, ${met(apiCpuPerRedemption <= 0.35)}`,
+  );
+  for (const { clients, phase } of apiPhases) {
+    const target = clients <= 16 ? 50 : clients <= 64 ? 150 : undefined;
+    if (target !== undefined)
+      console.log(`  p99 < ${target} ms at ${clients} clients: ${met(phase.p99 < target)}`);
+  }
+  for (const phase of [...apiPhases.map((p) => p.phase), loopPhase, barePhase]) {
     if (phase.failed > 0) console.log(`  ${phase.name} failures: ${JSON.stringify([...phase.failures])}`);
   }
 } finally {
