@@ -22,8 +22,11 @@ export class PurchasesController {
   @ApiRestPost({
     summary: 'Buy vouchers',
     description:
-      'Reserves the vouchers (your own serials, is_custom_serial 1) and opens the order at the gateway; send ' +
-      'the buyer to data.url. The vouchers are issued when the payment is reported (GET shows it).',
+      'Reserves the vouchers and opens the order at the gateway; send the buyer to data.url. Each item names its ' +
+      'own serials (is_custom_serial 1, serial_numbers), or, for a partner in store mode only, leaves the ' +
+      'numbering to the gateway (is_custom_serial 0, no serial_numbers: the serials are learnt from our query ' +
+      'once paid; a dealer partner is refused, 400 REQUEST_INVALID on items[i].is_custom_serial). The vouchers ' +
+      'are issued when the payment is confirmed by our query (GET shows it).',
     body: 'PurchaseRequest',
     answer: 'Purchase',
   })

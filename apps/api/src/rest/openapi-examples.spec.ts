@@ -3,7 +3,7 @@ import { SAMPLE_PARTNER } from '@tixclear/db';
 import { commands, type CommandName } from '@tixclear/gateway-client';
 import { operationErrorAnswers } from '@tixclear/operations';
 import type { z } from 'zod';
-import { answerExamples, errorExamples, requestExamples } from './openapi-examples';
+import { answerExamples, errorExamples, moreRequestExamples, requestExamples } from './openapi-examples';
 import { restErrorStatus } from './rest-errors';
 
 /*
@@ -27,6 +27,15 @@ describe('the OpenAPI examples', () => {
     ['DirectDebitStopRequest', 'disabledirectdebit', { store_uid: STORE, order_id: 'QS-PAY1' }],
   ] as const)('%s is a valid %s request', (name, command, added) => {
     const result = parse(command, 'request', { ...added, ...requestExamples[name] });
+    expect(result.error?.issues ?? []).toEqual([]);
+  });
+
+  it('the store-mode purchase leaves the numbering to the gateway and is a valid request', () => {
+    const { value } = moreRequestExamples.PurchaseRequest.PurchaseRequestGatewaySerials;
+    expect(value.items.map((item) => [item.is_custom_serial, 'serial_numbers' in item])).toEqual([
+      [0, false],
+    ]);
+    const result = parse('voucherservicepurchase', 'request', { store_uid: STORE, ...value });
     expect(result.error?.issues ?? []).toEqual([]);
   });
 

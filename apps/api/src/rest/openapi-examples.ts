@@ -229,6 +229,38 @@ export const requestExamples = {
   },
 } as const;
 
+/**
+ * More request bodies, shown beside the one of the same name: a store-mode partner may leave the numbering to
+ * the gateway (is_custom_serial 0, no serial_numbers; docs/protocol.md §8).
+ */
+export const moreRequestExamples = {
+  PurchaseRequest: {
+    PurchaseRequestGatewaySerials: {
+      summary: 'Store mode: the gateway numbers the vouchers (is_custom_serial 0)',
+      value: {
+        ...requestExamples.PurchaseRequest,
+        order_id: 'QS-P2',
+        items: [
+          {
+            id: 'H01',
+            name: 'Lunch voucher',
+            amount: 2,
+            price: 50,
+            cost: 50,
+            total_price: 100,
+            total_cost: 100,
+            gift_number: 0,
+            trust_start_date: '20260101',
+            trust_end_date: '20991231',
+            is_custom_serial: 0,
+            sharing: { headquarters: '0.15', sales: '0.1', reimbursement: '0.75' },
+          },
+        ],
+      },
+    },
+  },
+} as const;
+
 const REDEEMED = {
   order_id: 'QS-R1',
   uid: '101',

@@ -17,7 +17,13 @@ import { commands, type CommandName } from '@tixclear/gateway-client';
 import { OperationErrorCode } from '@tixclear/operations';
 import { z } from 'zod';
 import { isConsolePath } from '../console/console-openapi';
-import { answerExamples, envelopeRefusalExample, errorExamples, requestExamples } from './openapi-examples';
+import {
+  answerExamples,
+  envelopeRefusalExample,
+  errorExamples,
+  moreRequestExamples,
+  requestExamples,
+} from './openapi-examples';
 import { RestErrorCode } from './rest-errors';
 
 /*
@@ -294,7 +300,12 @@ const error = (status: number, description: string, headers?: Record<string, unk
 const body = (name: keyof typeof requestExamples) =>
   ApiBody({
     schema: ref(name),
-    examples: { [name]: { summary: 'From a run', value: requestExamples[name] } },
+    examples: {
+      [name]: { summary: 'From a run', value: requestExamples[name] },
+      ...(
+        moreRequestExamples as Partial<Record<string, Record<string, { summary: string; value: unknown }>>>
+      )[name],
+    },
   });
 
 const example = (name: keyof Examples): unknown => ({ ...answerExamples, ...requestExamples })[name];
