@@ -6,13 +6,22 @@ import { Audited } from './audited';
 import { ConsoleGuard } from './console.guard';
 import { ExceptionsController } from './exceptions.controller';
 import { OperatorsController } from './operators.controller';
+import { DaysController } from './pages/days.controller';
+import { PagesController } from './pages/pages.controller';
 import { SessionController } from './session.controller';
 import { ConsoleSessions } from './session.service';
 
 /** The operator API under /console: sessions, roles, the audit trail, operator accounts and exception actions. */
 @Module({
   imports: [PartnersModule, OperationsModule],
-  controllers: [SessionController, OperatorsController, AuditController, ExceptionsController],
+  controllers: [
+    SessionController,
+    OperatorsController,
+    AuditController,
+    ExceptionsController,
+    DaysController,
+    PagesController,
+  ],
   providers: [ConsoleSessions, ConsoleGuard, Audited],
 })
 export class ConsoleModule {}

@@ -1,0 +1,136 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { Controller, Get, NotFoundException, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { taiwanBusinessDate } from '@tixclear/domain';
+import { listAudit } from '@tixclear/db';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DataSource } from 'typeorm';
+import { readCookie, SESSION_COOKIE } from '../cookies';
+import { roleGrants } from '../roles';
+import { ConsoleSessions } from '../session.service';
+import { daySeries, dayTotals } from './day-totals';
+import { businessDay } from './days.controller';
+import { dictionaries, LANG_COOKIE, requestLang } from './i18n';
+import {
+  auditPage,
+  dayPage,
+  type ExceptionRow,
+  exceptionsPage,
+  type PageContext,
+  signInPage,
+} from './templates';
+
+const uplotDir = path.dirname(createRequire(import.meta.url).resolve('uplot'));
+/** The only files /console/assets serves: a fixed list, so no path from the request reaches the disk. */
+const ASSETS: Record<string, { file: string; type: string }> = {
+  'console.js': { file: path.join(import.meta.dirname, 'assets/console.js'), type: 'text/javascript' },
+  'console.css': { file: path.join(import.meta.dirname, 'assets/console.css'), type: 'text/css' },
+  'uPlot.iife.min.js': { file: path.join(uplotDir, 'uPlot.iife.min.js'), type: 'text/javascript' },
+  'uPlot.min.css': { file: path.join(uplotDir, 'uPlot.min.css'), type: 'text/css' },
+};
+
+/**
+ * The console's pages, server-rendered HTML over the same data the operator API reads. A page without a live
+ * session redirects to the sign-in page; actions are the operator API's routes, called by console.js with the
+ * CSRF token (the guard, not the page, decides who may act).
+ */
+@ApiExcludeController()
+@Controller('console')
+export class PagesController {
+  private readonly assets = new Map<string, Buffer>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly sessions: ConsoleSessions,
+  ) {}
+
+  @Get('assets/:name')
+  asset(@Param('name') name: string, @Res() reply: FastifyReply): void {
+    const asset = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
+    if (!asset) throw new NotFoundException();
+    let body = this.assets.get(name);
+    if (!body) this.assets.set(name, (body = readFileSync(asset.file)));
+    void reply
+      .header('content-type', `${asset.type}; charset=utf-8`)
+      .header('cache-control', 'no-cache')
+      .send(body);
+  }
+
+  @Get('sign-in')
+  signIn(@Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
+    send(reply, signInPage(context(request, reply, '/console/sign-in')));
+  }
+
+  @Get()
+  async day(@Query('date') date: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const ctx = await this.signedIn(request, reply, '/console');
+    if (!ctx) return;
+    const parsed = businessDay.safeParse(date);
+    const day = parsed.success ? parsed.data : taiwanBusinessDate(new Date());
+    const [totals, series] = await Promise.all([
+      dayTotals(this.dataSource, day),
+      daySeries(this.dataSource, day),
+    ]);
+    send(reply, dayPage(ctx, totals, series));
+  }
+
+  @Get('exceptions')
+  async exceptions(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const ctx = await this.signedIn(request, reply, '/console/exceptions');
+    if (!ctx?.operator) return;
+    const rows = await this.dataSource.query<ExceptionRow[]>(
+      `SELECT i.id, i.kind, i.reference, p.partner_uid, i.created_at
+         FROM operator_items i LEFT JOIN partners p ON p.id = i.partner_id
+        WHERE i.state = 'open' ORDER BY i.created_at, i.id LIMIT 200`,
+    );
+    send(reply, exceptionsPage(ctx, rows, roleGrants(ctx.operator.role as never, 'money')));
+  }
+
+  @Get('audit')
+  async audit(@Query('before') before: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const ctx = await this.signedIn(request, reply, '/console/audit');
+    if (!ctx) return;
+    const from = typeof before === 'string' && /^\d{1,18}$/.test(before) ? before : undefined;
+    const { entries, next } = await listAudit(this.dataSource.manager, { before: from, limit: 50 });
+    send(reply, auditPage(ctx, entries, next));
+  }
+
+  /** The page's context, or null after redirecting a request without a live session to the sign-in page. */
+  private async signedIn(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    at: string,
+  ): Promise<PageContext | null> {
+    const session = await this.sessions.resolve(readCookie(request, SESSION_COOKIE));
+    if (!session) {
+      void reply.header('cache-control', 'no-store').redirect('/console/sign-in', 303);
+      return null;
+    }
+    return {
+      ...context(request, reply, at),
+      operator: { name: session.name, role: session.role, csrfToken: session.csrfToken },
+    };
+  }
+}
+
+function context(request: FastifyRequest, reply: FastifyReply, at: string): PageContext {
+  const lang = requestLang(request);
+  const asked = (request.query as Record<string, unknown> | undefined)?.lang;
+  if (asked === lang)
+    void reply.header(
+      'set-cookie',
+      `${LANG_COOKIE}=${lang}; Path=/console; SameSite=Strict; Max-Age=31536000`,
+    );
+  return { lang, t: dictionaries[lang], path: at };
+}
+
+function send(reply: FastifyReply, page: string): void {
+  void reply
+    .header('content-type', 'text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .header('x-frame-options', 'DENY')
+    .header('x-content-type-options', 'nosniff')
+    .send(page);
+}
