@@ -1,8 +1,9 @@
-import { raiseOperatorItem, type PartnerContext } from '@tixclear/db';
+import type { PartnerContext } from '@tixclear/db';
 import { GatewayError, type GatewayClient, type QueryOrderResponse } from '@tixclear/gateway-client';
 import type { DataSource } from 'typeorm';
 import { Account, EntryKind } from '../accounts';
 import { ReconciliationError, ReconciliationErrorCode } from '../reconciliation/errors';
+import { settleDifferenceItem } from '../reconciliation/difference-item';
 
 /** The gateway command the reconciliation uses; a `GatewayClient` is one. */
 export type OrderQueryClient = Pick<GatewayClient, 'orderQuery'>;
@@ -256,26 +257,17 @@ async function store(dataSource: DataSource, result: PaymentsReconciliation): Pr
         result.differences.length,
       ],
     );
-    if (result.differences.length === 0) {
-      await tx.query(
-        `UPDATE operator_items SET state = 'resolved', resolved_at = now(), resolved_by = 'reconciliation',
-                resolution = 'reconciled'
-          WHERE kind = 'books_gateway_difference' AND reference = $1 AND state = 'open'`,
-        [reference],
-      );
-      return;
-    }
-    const details = {
-      date: result.date,
-      differences: result.differences.length,
-      unchecked: result.unchecked,
-      reasons: result.differences.slice(0, MAX_REASONS_IN_ITEM).map((d) => d.reason),
-    };
-    if (!(await raiseOperatorItem(tx, { kind: 'books_gateway_difference', reference, details })))
-      await tx.query(
-        `UPDATE operator_items SET details = $2::jsonb
-          WHERE kind = 'books_gateway_difference' AND reference = $1 AND state = 'open'`,
-        [reference, JSON.stringify(details)],
-      );
+    await settleDifferenceItem(
+      tx,
+      reference,
+      result.differences.length === 0
+        ? null
+        : {
+            date: result.date,
+            differences: result.differences.length,
+            unchecked: result.unchecked,
+            reasons: result.differences.slice(0, MAX_REASONS_IN_ITEM).map((d) => d.reason),
+          },
+    );
   });
 }

@@ -1,5 +1,5 @@
-import { raiseOperatorItem } from '@tixclear/db';
 import type { DataSource, EntityManager } from 'typeorm';
+import { settleDifferenceItem } from './difference-item';
 import { lookUpOperations, readBooks } from './books';
 import { compareDay, type MerchantReconciliation } from './compare';
 import { ReconciliationError, ReconciliationErrorCode } from './errors';
@@ -119,29 +119,19 @@ async function store(tx: EntityManager, result: MerchantReconciliation): Promise
     ],
   );
   const reference = `${result.date}:${result.merchantUid}`;
-  if (differences === 0) {
-    await tx.query(
-      `UPDATE operator_items SET state = 'resolved', resolved_at = now(), resolved_by = 'reconciliation',
-              resolution = 'reconciled'
-        WHERE kind = 'books_gateway_difference' AND reference = $1 AND state = 'open'`,
-      [reference],
-    );
-    return;
-  }
-  const details = {
-    date: result.date,
-    merchant: result.merchantUid,
-    booksHeld: result.booksHeld,
-    gatewayHeld: result.gatewayHeld,
-    differences,
-    // The first ones; every one is in books_gateway_reconciliations.
-    first: result.differences.slice(0, 20).map((d) => d.reason),
-  };
-  const raised = await raiseOperatorItem(tx, { kind: 'books_gateway_difference', reference, details });
-  if (!raised)
-    await tx.query(
-      `UPDATE operator_items SET details = $2::jsonb
-        WHERE kind = 'books_gateway_difference' AND reference = $1 AND state = 'open'`,
-      [reference, JSON.stringify(details)],
-    );
+  await settleDifferenceItem(
+    tx,
+    reference,
+    differences === 0
+      ? null
+      : {
+          date: result.date,
+          merchant: result.merchantUid,
+          booksHeld: result.booksHeld,
+          gatewayHeld: result.gatewayHeld,
+          differences,
+          // The first ones; every one is in books_gateway_reconciliations.
+          first: result.differences.slice(0, 20).map((d) => d.reason),
+        },
+  );
 }
