@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { ReconciliationResultColumns } from './reconciliation-result';
 
 /**
  * The daily reconciliation of our payments with the gateway's records (libs/settlement, payments/): for one
@@ -7,7 +8,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Update
  */
 @Entity({ name: 'payments_reconciliations' })
 @Index('payments_reconciliations_date_uq', ['businessDate'], { unique: true })
-export class PaymentsReconciliationEntity {
+export class PaymentsReconciliationEntity extends ReconciliationResultColumns {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_payments_reconciliations' })
   id!: string;
 
@@ -24,17 +25,4 @@ export class PaymentsReconciliationEntity {
 
   @Column({ type: 'int' })
   unchecked!: number;
-
-  /** Every difference with its reason (empty when our records and the gateway's agree). */
-  @Column({ type: 'jsonb' })
-  differences!: Record<string, unknown>[];
-
-  @Column({ name: 'difference_count', type: 'int' })
-  differenceCount!: number;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt!: Date;
 }

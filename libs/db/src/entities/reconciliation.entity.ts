@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { ReconciliationResultColumns } from './reconciliation-result';
 import { twdColumn } from '../columns';
 
 /**
@@ -9,7 +10,7 @@ import { twdColumn } from '../columns';
  */
 @Entity({ name: 'books_gateway_reconciliations' })
 @Index('books_gateway_reconciliations_date_merchant_uq', ['businessDate', 'merchantUid'], { unique: true })
-export class BooksGatewayReconciliationEntity {
+export class BooksGatewayReconciliationEntity extends ReconciliationResultColumns {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_books_gateway_reconciliations' })
   id!: string;
 
@@ -35,17 +36,4 @@ export class BooksGatewayReconciliationEntity {
   /** Per kind of operation: counted in our operations, booked in the journal, and at the gateway, and money. */
   @Column({ type: 'jsonb' })
   counts!: Record<string, unknown>;
-
-  /** Every difference with its reason (empty when the books and the gateway agree). */
-  @Column({ type: 'jsonb' })
-  differences!: Record<string, unknown>[];
-
-  @Column({ name: 'difference_count', type: 'int' })
-  differenceCount!: number;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt!: Date;
 }
