@@ -167,11 +167,25 @@ describe('console pages in a browser', () => {
   });
 
   it('shows a viewer no action button, and the API refuses the viewer the action', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    // A hostile reference (an exception's text comes from outside) renders as text, never as markup.
+    const hostile = `<img src=x onerror="document.title='owned'">`;
+    await stack.db.dataSource.query(
+      `INSERT INTO operator_items (kind, reference, state, details) VALUES ('late_outcome', $1, 'open', '{}')`,
+      [hostile],
+    );
+    // A tablet, held upright.
+    const context = await browser.newContext({ viewport: { width: 768, height: 1024 } });
     const page = await context.newPage();
     await signInWithPassword(page, 'vera');
     await page.goto(`${stack.apiUrl}/console/exceptions`);
     await expect(page.locator('button[data-action]').count()).resolves.toBe(0);
+    await expect(page.locator('code', { hasText: hostile }).count()).resolves.toBe(1);
+    await expect(page.locator('main img').count()).resolves.toBe(0);
+    expect(await page.title()).not.toBe('owned');
+    await page.screenshot({ path: path.join(SHOTS, 'console-exceptions-tablet.png'), fullPage: true });
+    // Keyboard: the first Tab stops are the navigation's real links.
+    await page.keyboard.press('Tab');
+    await expect(page.evaluate('document.activeElement.textContent')).resolves.toBe('每日總覽');
     const csrf = await page.locator('meta[name="csrf-token"]').getAttribute('content');
     const refused = await page.request.post(`${stack.apiUrl}/console/api/holds/${heldLine}/reclear`, {
       headers: { origin: stack.apiUrl, 'x-csrf-token': csrf ?? '' },
