@@ -7,11 +7,14 @@ import { loadWorkerConfig, ConfigError } from './config/worker-config';
 import { workSettlement } from './jobs/nightly-settlement';
 import { reconcilePaymentsAfterRun } from './jobs/payments-reconciliation';
 import { sweepPendingReports, workPartnerReports } from './jobs/partner-reports';
+import { Registry } from 'prom-client';
+import { watchAlerts } from './jobs/alerts';
 import { serveMetrics } from './metrics-server';
 
 /**
  * The settlement worker: runs nightly settlement, delivers partner reports, reconciles unknown gateway outcomes
- * every minute, and sweeps the report outbox. Work comes from the PostgreSQL-backed queue (pg-boss), so a restart loses none, and two
+ * every minute, sweeps the report outbox, and computes the alerts (gauges, webhook). Work comes from the
+ * PostgreSQL-backed queue (pg-boss), so a restart loses none, and two
  * workers share it without doing anything twice.
  */
 let config;
@@ -27,10 +30,12 @@ const log = createLogger({ name: 'settlement-worker', level: config.logLevel });
 
 const dataSource = createDataSource(config.databaseUrl, { extra: { max: 4 } });
 let boss: Awaited<ReturnType<typeof openJobQueue>> | undefined = undefined;
+let alerts: ReturnType<typeof watchAlerts> | undefined = undefined;
 let stopping = false;
 async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
+  alerts?.stop();
   await boss?.stop({ graceful: true, timeout: 5_000 }).catch(() => undefined);
   if (dataSource.isInitialized) await dataSource.destroy();
   log.info('settlement-worker stopped');
@@ -77,8 +82,17 @@ await workSettlement(queue, settlement, log, {
 });
 await queue.schedule(QUEUES.reconcile, '* * * * *');
 await queue.schedule(QUEUES.sweepReports, '* * * * *');
+// Alerts: gauges in /metrics and the webhook (ALERT_WEBHOOK_URL), refreshed every ALERT_INTERVAL_SECONDS.
+const metricsRegistry = new Registry();
+alerts = watchAlerts(dataSource, {
+  registry: metricsRegistry,
+  intervalMs: config.alerts.intervalMs,
+  thresholds: config.alerts.thresholds,
+  ...(config.alerts.webhook ? { webhook: config.alerts.webhook } : {}),
+  log,
+});
 if (config.metrics) {
-  const { url } = await serveMetrics(config.metrics.port, config.metrics.host);
+  const { url } = await serveMetrics(config.metrics.port, config.metrics.host, metricsRegistry);
   log.info({ url }, 'metrics served');
 }
 log.info(

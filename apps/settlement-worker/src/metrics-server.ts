@@ -4,10 +4,14 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 
 /**
  * The worker's `GET /metrics` for Prometheus: the process's own metrics (CPU, memory, event loop, handles).
- * Counts only, no ids or amounts; anything but GET /metrics is 404.
+ * Counts only, no ids or amounts; anything but GET /metrics is 404. `registry` carries the worker's own gauges
+ * (the alerts, jobs/alerts.ts).
  */
-export async function serveMetrics(port: number, host: string): Promise<{ server: Server; url: string }> {
-  const registry = new Registry();
+export async function serveMetrics(
+  port: number,
+  host: string,
+  registry: Registry = new Registry(),
+): Promise<{ server: Server; url: string }> {
   collectDefaultMetrics({ register: registry });
   const server = createServer((request, response) => {
     if (request.method !== 'GET' || request.url !== '/metrics') {

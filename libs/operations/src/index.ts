@@ -25,6 +25,7 @@ export * from './job-queue';
 export * from './reports/report-delivery';
 export * from './reports/report-resend';
 export * from './reports/report-signature';
+export * from './alerts';
 export * from './reconcile/redemption-mismatch';
 export * from './payments/payment-records';
 export * from './payments/payment-service';

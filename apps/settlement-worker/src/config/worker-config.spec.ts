@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { loadWorkerConfig, ConfigError } from './worker-config';
 
 /* The worker's reconciler settings: derived from the gateway's timeout, validated against it. */
@@ -69,4 +72,67 @@ it('reconciles the books after each run only with RECONCILE_SOURCE, refused at s
   );
   for (const source of ['statements:', 'bank:x', 'simulator:ftp://x'])
     expect(() => loadWorkerConfig({ ...base, RECONCILE_SOURCE: source })).toThrow(/RECONCILE_SOURCE/);
+});
+
+it('alerts: thresholds with defaults, a webhook only with a readable whsec_ secret file, every bad variable named', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'alert-secret-'));
+  const good = path.join(dir, 'good');
+  writeFileSync(good, `whsec_${Buffer.alloc(32, 7).toString('base64')}\n`);
+  const bad = path.join(dir, 'bad');
+  writeFileSync(bad, 'hunter2\n');
+  try {
+    const plain = loadWorkerConfig(base).alerts;
+    expect(plain).toEqual({
+      intervalMs: 30_000,
+      thresholds: {
+        staleExceptionHours: 24,
+        staleExceptionCriticalHours: 72,
+        backlogWarnCount: 1,
+        backlogCriticalCount: 1_000,
+      },
+    });
+    const hook = {
+      ...base,
+      ALERT_WEBHOOK_URL: 'https://alerts.example/hook',
+      ALERT_WEBHOOK_SECRET_FILE: good,
+    };
+    expect(loadWorkerConfig(hook).alerts.webhook).toEqual({
+      url: new URL('https://alerts.example/hook'),
+      secret: `whsec_${Buffer.alloc(32, 7).toString('base64')}`,
+    });
+    expect(() => loadWorkerConfig({ ...hook, ALERT_WEBHOOK_URL: 'http://alerts.example/hook' })).toThrow(
+      /ALERT_WEBHOOK_URL: must be https/,
+    );
+    expect(() => loadWorkerConfig({ ...hook, ALERT_WEBHOOK_URL: 'not a url' })).toThrow(/ALERT_WEBHOOK_URL/);
+    expect(
+      loadWorkerConfig({
+        ...hook,
+        ALERT_WEBHOOK_URL: 'http://127.0.0.1:9/x',
+        REPORT_URLS_ALLOW_LOOPBACK: 'true',
+      }).alerts.webhook?.url.href,
+    ).toBe('http://127.0.0.1:9/x');
+    expect(() => loadWorkerConfig({ ...base, ALERT_WEBHOOK_URL: 'https://alerts.example/hook' })).toThrow(
+      /ALERT_WEBHOOK_SECRET_FILE: required/,
+    );
+    expect(() => loadWorkerConfig({ ...hook, ALERT_WEBHOOK_SECRET_FILE: bad })).toThrow(
+      /ALERT_WEBHOOK_SECRET_FILE: not whsec_/,
+    );
+    expect(() => loadWorkerConfig({ ...hook, ALERT_WEBHOOK_SECRET_FILE: path.join(dir, 'none') })).toThrow(
+      /ALERT_WEBHOOK_SECRET_FILE: cannot be read \(ENOENT\)/,
+    );
+    expect(() => loadWorkerConfig({ ...base, ALERT_WEBHOOK_SECRET_FILE: good })).toThrow(
+      /ALERT_WEBHOOK_SECRET_FILE: set without ALERT_WEBHOOK_URL/,
+    );
+    expect(() => loadWorkerConfig({ ...base, ALERT_STALE_EXCEPTION_HOURS: '0' })).toThrow(
+      /ALERT_STALE_EXCEPTION_HOURS/,
+    );
+    expect(() => loadWorkerConfig({ ...base, ALERT_STALE_EXCEPTION_CRITICAL_HOURS: '12' })).toThrow(
+      /ALERT_STALE_EXCEPTION_CRITICAL_HOURS/,
+    );
+    expect(() => loadWorkerConfig({ ...base, ALERT_INTERVAL_SECONDS: 'soon' })).toThrow(
+      /ALERT_INTERVAL_SECONDS/,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

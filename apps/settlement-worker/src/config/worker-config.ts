@@ -10,6 +10,9 @@ import {
   type ReconcilerOptions,
 } from '@tixclear/operations';
 import { figuresSourceFrom, ReconciliationError } from '@tixclear/settlement';
+import { readFileSync } from 'node:fs';
+import { checkReportUrl, reportSecretKey, ReportSecretError, ReportUrlError } from '@tixclear/db';
+import { DEFAULT_ALERT_THRESHOLDS, type AlertThresholds } from '@tixclear/operations';
 import { z } from 'zod';
 
 /** The worker's configuration, validated once at start; every bad variable is named. */
@@ -59,6 +62,18 @@ const schema = engineEnvSchema.extend({
     .min(1)
     .max(7 * 24 * 60)
     .default(60),
+  /** How often the alerts are computed (gauges refreshed, webhook told of changes). */
+  ALERT_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
+  /** An open operator item older than this is a stale exception; critical past the second figure. */
+  ALERT_STALE_EXCEPTION_HOURS: z.coerce.number().int().min(1).max(720).default(24),
+  ALERT_STALE_EXCEPTION_CRITICAL_HOURS: z.coerce.number().int().min(1).max(2_160).default(72),
+  /** Unreleased lines in the clearing backlog that make a warning, and a critical alert. */
+  ALERT_BACKLOG_WARN_COUNT: z.coerce.number().int().min(1).default(1),
+  ALERT_BACKLOG_CRITICAL_COUNT: z.coerce.number().int().min(1).default(1_000),
+  /** Receives a signed JSON POST when an alert appears, changes severity or clears; unset: none sent. */
+  ALERT_WEBHOOK_URL: z.string().min(1).optional(),
+  /** File holding the webhook's `whsec_` signing secret (never on the command line). */
+  ALERT_WEBHOOK_SECRET_FILE: z.string().min(1).optional(),
 });
 
 export interface WorkerConfig extends EngineConfig {
@@ -75,6 +90,12 @@ export interface WorkerConfig extends EngineConfig {
   gatewayReportRetentionDays: number;
   /** Validated against each other and the gateway calls (validateReconcilerOptions). */
   reconciler: ReconcilerOptions;
+  alerts: {
+    intervalMs: number;
+    thresholds: AlertThresholds;
+    /** Where changes are POSTed, and the secret they are signed with; undefined: no webhook. */
+    webhook?: { url: URL; secret: string };
+  };
 }
 
 export { ConfigError };
@@ -112,7 +133,67 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     ...(e.RECONCILE_SOURCE === undefined ? {} : { reconcileSource: reconcileSourceOf(e.RECONCILE_SOURCE) }),
     gatewayReportRetentionDays: e.GATEWAY_REPORT_RETENTION_DAYS,
     reconciler,
+    alerts: {
+      intervalMs: e.ALERT_INTERVAL_SECONDS * 1000,
+      thresholds: alertThresholdsOf(e),
+      ...alertWebhookOf(e.ALERT_WEBHOOK_URL, e.ALERT_WEBHOOK_SECRET_FILE, e.REPORT_URLS_ALLOW_LOOPBACK),
+    },
   };
+}
+
+function alertThresholdsOf(e: z.infer<typeof schema>): AlertThresholds {
+  if (e.ALERT_STALE_EXCEPTION_CRITICAL_HOURS < e.ALERT_STALE_EXCEPTION_HOURS)
+    throw new ConfigError('✖ ALERT_STALE_EXCEPTION_CRITICAL_HOURS: below ALERT_STALE_EXCEPTION_HOURS');
+  if (e.ALERT_BACKLOG_CRITICAL_COUNT < e.ALERT_BACKLOG_WARN_COUNT)
+    throw new ConfigError('✖ ALERT_BACKLOG_CRITICAL_COUNT: below ALERT_BACKLOG_WARN_COUNT');
+  return {
+    ...DEFAULT_ALERT_THRESHOLDS,
+    staleExceptionHours: e.ALERT_STALE_EXCEPTION_HOURS,
+    staleExceptionCriticalHours: e.ALERT_STALE_EXCEPTION_CRITICAL_HOURS,
+    backlogWarnCount: e.ALERT_BACKLOG_WARN_COUNT,
+    backlogCriticalCount: e.ALERT_BACKLOG_CRITICAL_COUNT,
+  };
+}
+
+/** ALERT_WEBHOOK_URL and its secret file, checked at start: https (http to loopback in development), a whsec_ secret. */
+function alertWebhookOf(
+  url: string | undefined,
+  secretFile: string | undefined,
+  allowLoopbackHttp: boolean,
+): { webhook?: { url: URL; secret: string } } {
+  if (url === undefined) {
+    if (secretFile !== undefined)
+      throw new ConfigError('✖ ALERT_WEBHOOK_SECRET_FILE: set without ALERT_WEBHOOK_URL');
+    return {};
+  }
+  let checked: URL;
+  try {
+    checked = checkReportUrl(url, { allowLoopbackHttp });
+  } catch (error) {
+    if (!(error instanceof ReportUrlError)) throw error;
+    throw new ConfigError(`✖ ALERT_WEBHOOK_URL: ${error.message.replace(/^report URL refused: /, '')}`);
+  }
+  if (secretFile === undefined)
+    throw new ConfigError(
+      '✖ ALERT_WEBHOOK_SECRET_FILE: required with ALERT_WEBHOOK_URL (a file holding a whsec_ secret)',
+    );
+  let secret: string;
+  try {
+    secret = readFileSync(secretFile, 'utf8').trim();
+  } catch (error) {
+    throw new ConfigError(
+      `✖ ALERT_WEBHOOK_SECRET_FILE: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
+  try {
+    reportSecretKey(secret);
+  } catch (error) {
+    if (!(error instanceof ReportSecretError)) throw error;
+    throw new ConfigError(
+      `✖ ALERT_WEBHOOK_SECRET_FILE: ${error.message.replace(/^report secret refused: /, '')}`,
+    );
+  }
+  return { webhook: { url: checked, secret } };
 }
 
 /** RECONCILE_SOURCE, checked at start: a source that cannot be is named now, not at night. */

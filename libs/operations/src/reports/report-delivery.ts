@@ -152,7 +152,7 @@ async function raiseFlagged(
 }
 
 /** The answer's text, or null once it exceeds `maxBytes` (the rest is never read: the stream is cancelled). */
-async function readCapped(response: Response, maxBytes: number): Promise<string | null> {
+export async function readCapped(response: Response, maxBytes: number): Promise<string | null> {
   if (!response.body) return '';
   if (Number(response.headers.get('content-length') ?? 0) > maxBytes) {
     await response.body.cancel().catch(() => undefined);
