@@ -101,6 +101,15 @@ const operations = {
     description: 'Newest first; filter by actor, action, target; page with `before` = the previous `next`.',
     needs: 'read',
   },
+  alerts: {
+    summary: 'The alerts in force',
+    description:
+      'Late outcomes after a verdict, parked pay-off batches, exceptions older than 24 h, the clearing backlog and ' +
+      'failing partner reports: each with kind, severity (warning, critical), count, oldest age in seconds and ' +
+      'a link (page, operator item kind). Clear kinds are left out. The worker exposes the same as ' +
+      '`tixclear_alert_*` gauges.',
+    needs: 'read',
+  },
   exceptions: {
     summary: 'The exception queue (operator items)',
     description: 'Open items by default, oldest first; filter by kind and state; page by offset.',
@@ -199,7 +208,13 @@ export function ApiConsoleOperation(name: ConsoleOperation) {
         schema: error,
       }),
     );
-    if (name !== 'me' && name !== 'audit' && name !== 'exceptions' && name !== 'listOperators')
+    if (
+      name !== 'me' &&
+      name !== 'audit' &&
+      name !== 'exceptions' &&
+      name !== 'alerts' &&
+      name !== 'listOperators'
+    )
       decorators.push(
         ApiHeader({ name: 'X-CSRF-Token', required: true, description: 'The token of GET /console/api/me.' }),
       );

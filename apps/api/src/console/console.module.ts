@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { OperationsModule } from '../operations/operations.module';
 import { PartnersModule } from '../partners/partners.module';
+import { AlertsController } from './alerts.controller';
 import { AuditController } from './audit.controller';
 import { Audited } from './audited';
 import { ConsoleGuard } from './console.guard';
@@ -19,6 +20,7 @@ import { ConsoleSessions } from './session.service';
     OperatorsController,
     AuditController,
     ExceptionsController,
+    AlertsController,
     DaysController,
     PagesController,
   ],
