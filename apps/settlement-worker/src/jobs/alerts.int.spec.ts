@@ -193,6 +193,60 @@ describe('currentAlerts', () => {
   });
 });
 
+describe('currentAlerts: the clearing backlog', () => {
+  /** A redemption line `hoursAgo` old that a run left uncleared in the backlog. */
+  async function backlogged(runId: string, hoursAgo: number): Promise<string> {
+    const [operation] = await db.dataSource.query<{ id: string }[]>(
+      `INSERT INTO operations (partner_id, order_id, upstream_order_id, kind, command, request_hash, request, state)
+       VALUES ($1, $2, $3, 'redemption', 'vouchertransaction', $4, '{}', 'succeeded') RETURNING id`,
+      [partnerId, randomUUID().slice(0, 20), randomUUID().slice(0, 30), 'h'.repeat(64)],
+    );
+    const [line] = await db.dataSource.query<{ id: string }[]>(
+      `INSERT INTO redemption_lines (operation_id, partner_id, serial_number, item_id, is_paid, cost, sales_point,
+                                     redemption_point, redeemed_at, business_date, created_at)
+       VALUES ($1, $2, $3, 'ITEM1', true, 100, 'S', 'R', now(), current_date, now() - make_interval(hours => $4))
+       RETURNING id`,
+      [operation!.id, partnerId, randomUUID().slice(0, 16), hoursAgo],
+    );
+    await db.dataSource.query('INSERT INTO clearing_backlog (redemption_line_id, run_id) VALUES ($1, $2)', [
+      line!.id,
+      runId,
+    ]);
+    return line!.id;
+  }
+
+  it('counts unreleased backlog lines from the warning count on, critical from the critical count', async () => {
+    const [run] = await db.dataSource.query<{ id: string }[]>(
+      `INSERT INTO settlement_runs (period_start, period_end, state, summary)
+       VALUES (current_date, current_date, 'completed', '{}') RETURNING id`,
+    );
+    const first = await backlogged(run!.id, 5);
+    await backlogged(run!.id, 1);
+    expect(await currentAlerts(db.dataSource)).toMatchObject([
+      {
+        kind: 'clearing_backlog',
+        severity: 'warning',
+        count: 2,
+        link: { operator_item_kind: 'settlement_hold' },
+      },
+    ]);
+    const [alert] = await currentAlerts(db.dataSource);
+    expect(Math.round(alert!.oldest_age_seconds / 3600)).toBe(5);
+    const tight = { ...DEFAULT_ALERT_THRESHOLDS, backlogWarnCount: 1, backlogCriticalCount: 2 };
+    expect(await currentAlerts(db.dataSource, tight)).toMatchObject([{ severity: 'critical' }]);
+    const loose = { ...DEFAULT_ALERT_THRESHOLDS, backlogWarnCount: 3, backlogCriticalCount: 10 };
+    expect(await currentAlerts(db.dataSource, loose)).toEqual([]);
+    // A line settled outside clearing stays in the backlog, released: no longer counted.
+    await db.dataSource.query(
+      'UPDATE clearing_backlog SET released_at = now() WHERE redemption_line_id = $1',
+      [first],
+    );
+    expect(await currentAlerts(db.dataSource)).toMatchObject([{ kind: 'clearing_backlog', count: 1 }]);
+    expect(Math.round((await currentAlerts(db.dataSource))[0]!.oldest_age_seconds / 3600)).toBe(1);
+    await db.dataSource.query('UPDATE clearing_backlog SET released_at = now()');
+  });
+});
+
 describe('the worker: gauges in /metrics, the webhook', () => {
   afterEach(() => resolveAll());
 
