@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   GatewayNotificationEntity,
   OperationEntity,
@@ -105,4 +106,45 @@ export function simVoucherOf(stack: Stack, serial: string) {
   );
   if (!voucher) throw new Error(`the simulator has no voucher ${serial}`);
   return voucher;
+}
+
+/**
+ * Registers another platform (store mode) on the sample partner's upstream merchant: the specs show it never
+ * reaches the sample partner's orders.
+ */
+export async function addPlatformOnSampleMerchant(stack: Stack, other: { uid: string; key: string }) {
+  await stack.registry.add({
+    partnerUid: other.uid,
+    mode: 'store',
+    name: 'another platform',
+    notifyUrl: null,
+    issuerId: SAMPLE_PARTNER.issuerId,
+    key: other.key,
+    upstream: { mode: 'store', uid: SAMPLE_PARTNER.partnerUid, key: SAMPLE_PARTNER.key },
+    validFrom: new Date(Date.now() - 86_400_000),
+  });
+}
+
+/** One call of the REST door with `apiKey`; a POST carries its JSON body and an Idempotency-Key (`key`). */
+export async function restCall(
+  stack: Stack,
+  apiKey: string,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+  key: string = randomUUID(),
+) {
+  const response = await fetch(`${stack.apiUrl}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${apiKey}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json', 'idempotency-key': key }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as Record<string, unknown>,
+  };
 }

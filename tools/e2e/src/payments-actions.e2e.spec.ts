@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { OperationEntity, SAMPLE_PARTNER } from '@tixclear/db';
-import { servicesOf, simRequests } from './flows';
+import { addPlatformOnSampleMerchant, servicesOf, simRequests, restCall } from './flows';
 import { moneyRefundRequest, paymentRequest } from './payments-requests';
 import { callApi, eventually } from './stack';
 import { stackForSuite } from './suite';
@@ -19,34 +18,14 @@ describe('PayPage actions through /api/init and /v1', () => {
   let apiKey: string;
   beforeAll(async () => {
     apiKey = await stack.registry.issueApiKey(STORE);
-    await stack.registry.add({
-      partnerUid: OTHER.uid,
-      mode: 'store',
-      name: 'another platform',
-      notifyUrl: null,
-      issuerId: SAMPLE_PARTNER.issuerId,
-      key: OTHER.key,
-      upstream: { mode: 'store', uid: STORE, key: SAMPLE_PARTNER.key },
-      validFrom: new Date(Date.now() - 86_400_000),
-    });
+    await addPlatformOnSampleMerchant(stack, OTHER);
   });
 
   const operation = (orderId: string) =>
     stack.db.dataSource.getRepository(OperationEntity).findOneByOrFail({ orderId });
 
-  async function rest(method: 'GET' | 'POST', path: string, body?: unknown) {
-    const response = await fetch(`${stack.apiUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${apiKey}`,
-        ...(body === undefined
-          ? {}
-          : { 'content-type': 'application/json', 'idempotency-key': randomUUID() }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  }
+  const rest = (method: 'GET' | 'POST', path: string, body?: unknown) =>
+    restCall(stack, apiKey, method, path, body);
 
   /** A payment opened through /api/init and paid on the page; `authorise` stops it at 245 (manual capture). */
   async function paid(options: { authorise?: boolean; cost?: number } = {}) {

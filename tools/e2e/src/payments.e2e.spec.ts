@@ -6,7 +6,14 @@ import {
   PartnerNotificationEntity,
   SAMPLE_PARTNER,
 } from '@tixclear/db';
-import { paidPurchase, reportsSettled, servicesOf, simRequests } from './flows';
+import {
+  addPlatformOnSampleMerchant,
+  paidPurchase,
+  reportsSettled,
+  servicesOf,
+  simRequests,
+  restCall,
+} from './flows';
 import { moneyRefundRequest, paymentRequest } from './payments-requests';
 import { callApi, eventually } from './stack';
 import { stackForSuite } from './suite';
@@ -25,17 +32,7 @@ describe('payments through /api/init and /v1', () => {
   let apiKey: string;
   beforeAll(async () => {
     apiKey = await stack.registry.issueApiKey(STORE);
-    // Another platform on the same upstream merchant: it must never reach the sample partner's orders.
-    await stack.registry.add({
-      partnerUid: OTHER.uid,
-      mode: 'store',
-      name: 'another platform',
-      notifyUrl: null,
-      issuerId: SAMPLE_PARTNER.issuerId,
-      key: OTHER.key,
-      upstream: { mode: 'store', uid: STORE, key: SAMPLE_PARTNER.key },
-      validFrom: new Date(Date.now() - 86_400_000),
-    });
+    await addPlatformOnSampleMerchant(stack, OTHER);
   });
 
   const operation = (orderId: string) =>
@@ -43,21 +40,8 @@ describe('payments through /api/init and /v1', () => {
   const reportsOf = (operationId: string) =>
     stack.db.dataSource.getRepository(PartnerNotificationEntity).findBy({ operationId });
 
-  async function rest(method: 'GET' | 'POST', path: string, body?: unknown, key = randomUUID()) {
-    const response = await fetch(`${stack.apiUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${apiKey}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json', 'idempotency-key': key }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return {
-      status: response.status,
-      headers: response.headers,
-      body: (await response.json()) as Record<string, unknown>,
-    };
-  }
+  const rest = (method: 'GET' | 'POST', path: string, body?: unknown, key?: string) =>
+    restCall(stack, apiKey, method, path, body, key);
 
   /** Opens a payment through /api/init and pays it on the simulator's page; waits until our query settled it. */
   async function paidPayment(cost = 1000) {
