@@ -362,7 +362,7 @@ function describe(name: string, result: PhaseResult) {
  * CPU seconds used so far by the API, by our PostgreSQL (its postmaster and backends) and by this process (the
  * simulator and the load), from /proc: where the machine's time goes. Undefined off Linux.
  */
-function cpuSeconds(): { api: number; postgres: number; bench: number } | undefined {
+function cpuSeconds(): { api: number; postgres: Map<number, number>; bench: number } | undefined {
   const tick = 100; // USER_HZ on Linux
   const statOf = (pid: number | string): string[] | undefined => {
     try {
@@ -375,11 +375,11 @@ function cpuSeconds(): { api: number; postgres: number; bench: number } | undefi
   const cpu = (fields: string[] | undefined) =>
     fields ? (Number(fields[11]) + Number(fields[12])) / tick : 0;
   try {
-    let postgres = cpu(statOf(postmasterPid));
+    const postgres = new Map([[postmasterPid, cpu(statOf(postmasterPid))]]);
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
       const fields = statOf(entry);
-      if (fields && Number(fields[1]) === postmasterPid) postgres += cpu(fields);
+      if (fields && Number(fields[1]) === postmasterPid) postgres.set(Number(entry), cpu(fields));
     }
     const own = process.cpuUsage();
     return { api: cpu(statOf(apiPid)), postgres, bench: (own.user + own.system) / 1e6 };
@@ -404,7 +404,12 @@ function cpuPerRedemption(
   count: number,
 ): string {
   if (before === undefined || after === undefined || count === 0) return 'n/a';
-  const ms = (key: 'api' | 'postgres' | 'bench') => fmt(((after[key] - before[key]) * 1000) / count, 2);
+  // PostgreSQL: the backends alive at the end, each from its first reading (0 if it started since). One that
+  // exited meanwhile (e.g. an idle pool connection) took its counters with it: left out, not subtracted.
+  let postgres = 0;
+  for (const [pid, seconds] of after.postgres) postgres += seconds - (before.postgres.get(pid) ?? 0);
+  const delta = { api: after.api - before.api, postgres, bench: after.bench - before.bench };
+  const ms = (key: 'api' | 'postgres' | 'bench') => fmt((delta[key] * 1000) / count, 2);
   return `API ${ms('api')} ms, PostgreSQL ${ms('postgres')} ms, simulator + load ${ms('bench')} ms`;
 }
 
