@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { Account, ESCROW_PARTY, EntryKind, GATEWAY_PARTY, MERCHANT_PREFIX } from './accounts';
+import { postingSql } from './journal-posting';
 
 /**
  * Money in and out of the gateway's hands, for a run:
@@ -25,29 +26,17 @@ export async function postTrustMovements(
       select: `v.holder_operation_id = o.id AND v.state = 'refunded'`,
     },
   ] as const) {
+    const moved = `
+      SELECT o.id, o.order_id, sum(v.cost) AS amount, '${MERCHANT_PREFIX}' || p.upstream_uid AS merchant,
+             (o.completed_at AT TIME ZONE 'Asia/Taipei')::date AS moved_on
+        FROM operations o JOIN vouchers v ON ${movement.select} JOIN partners p ON p.id = o.partner_id
+       WHERE o.kind = '${movement.kind}' AND o.state = '${movement.state}' AND v.is_paid
+       GROUP BY o.id, p.upstream_uid`;
     const rows = await dataSource.query<{ count: string }[]>(
-      `WITH moved AS (
-         SELECT o.id, o.order_id, sum(v.cost) AS cost, '${MERCHANT_PREFIX}' || p.upstream_uid AS merchant,
-                GREATEST((o.completed_at AT TIME ZONE 'Asia/Taipei')::date, books_open_from()) AS business_date
-           FROM operations o JOIN vouchers v ON ${movement.select} JOIN partners p ON p.id = o.partner_id
-          WHERE o.kind = '${movement.kind}' AND o.state = '${movement.state}' AND v.is_paid
-            AND (o.completed_at AT TIME ZONE 'Asia/Taipei')::date <= $2::date
-          GROUP BY o.id, p.upstream_uid),
-       entries AS (
-         INSERT INTO journal_entries (run_id, kind, reference, business_date, description)
-         SELECT $1::uuid, '${movement.kind}', m.id::text, m.business_date, '${movement.kind} order ' || m.order_id
-           FROM moved m
-         ON CONFLICT (kind, reference) WHERE kind <> 'clearing' DO NOTHING
-         RETURNING id, reference),
-       lines AS (
-         INSERT INTO journal_lines (entry_id, account, ledger, party, amount, serial_number)
-         SELECT e.id, l.account, NULL, l.party, l.amount, NULL
-           FROM entries e JOIN moved m ON m.id::text = e.reference
-           CROSS JOIN LATERAL (VALUES
-             ('${Account.trustLiability}', NULL, ${movement.sign} * m.cost),
-             ('${Account.gatewayReceivable}', m.merchant, ${-movement.sign} * m.cost)) AS l(account, party, amount)
-         RETURNING 1)
-       SELECT count(*)::text AS count FROM entries`,
+      postingSql(movement.kind, moved, [
+        [Account.trustLiability, 'NULL', movement.sign],
+        [Account.gatewayReceivable, 'm.merchant', movement.sign === 1 ? -1 : 1],
+      ]),
       [runId, periodEnd],
     );
     posted += Number(rows[0]?.count ?? 0);

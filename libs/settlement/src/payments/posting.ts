@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { raiseOperatorItem } from '@tixclear/db';
 import { Account, EntryKind, HEADQUARTERS_PREFIX, MERCHANT_PREFIX } from '../accounts';
+import { postingSql } from '../journal-posting';
 
 /**
  * The Taiwan business date a gateway instant (`finishtime`, YYYYMMDDHHmmss Taiwan time, in whatever separators)
@@ -14,39 +15,13 @@ const gatewayDate = (finishtime: string, completed: string) =>
 /** A whole-TWD amount from a JSON text or number, null when it is not one. */
 const twdOf = (value: string) => `CASE WHEN trim(${value}) ~ '^\\d{1,15}$' THEN trim(${value})::bigint END`;
 
-/**
- * One posting per operation: `moved` (id, order_id, business_date, merchant, party, amount) → an entry of `kind`
- * with two lines, `debit` and `credit` (account, party expression over `m`). `(kind, reference)` unique.
- */
-function postingSql(kind: string, moved: string, debit: [string, string], credit: [string, string]) {
-  return `WITH moved AS (${moved}),
-     dated AS (
-       SELECT m.*, GREATEST(m.gateway_date, books_open_from()) AS business_date
-         FROM moved m WHERE m.gateway_date <= $2::date AND m.amount > 0),
-     entries AS (
-       INSERT INTO journal_entries (run_id, kind, reference, business_date, description)
-       SELECT $1::uuid, '${kind}', d.id::text, d.business_date, '${kind} order ' || d.order_id
-         FROM dated d
-       ON CONFLICT (kind, reference) WHERE kind <> 'clearing' DO NOTHING
-       RETURNING id, reference),
-     lines AS (
-       INSERT INTO journal_lines (entry_id, account, ledger, party, amount, serial_number)
-       SELECT e.id, l.account, NULL, l.party, l.amount, NULL
-         FROM entries e JOIN dated m ON m.id::text = e.reference
-         CROSS JOIN LATERAL (VALUES
-           ('${debit[0]}', ${debit[1]}, m.amount),
-           ('${credit[0]}', ${credit[1]}, -m.amount)) AS l(account, party, amount)
-       RETURNING 1)
-     SELECT count(*)::text AS count FROM entries`;
-}
-
 const MERCHANT = `'${MERCHANT_PREFIX}' || p.upstream_uid AS merchant, '${HEADQUARTERS_PREFIX}' || p.partner_uid AS party`;
 
 /** Payments paid: the amount the gateway says was paid (`actual_cost` of our query, 290 included). */
 const PAYMENTS = `
   SELECT o.id, o.order_id, ${MERCHANT},
          coalesce(${twdOf(`n.payload->>'actual_cost'`)}, ${twdOf(`o.request->>'cost'`)}) AS amount,
-         ${gatewayDate(`n.payload->>'finishtime'`, 'o.completed_at')} AS gateway_date
+         ${gatewayDate(`n.payload->>'finishtime'`, 'o.completed_at')} AS moved_on
     FROM operations o JOIN partners p ON p.id = o.partner_id
     LEFT JOIN partner_notifications n ON n.operation_id = o.id AND n.event = 'payment'
    WHERE o.kind = 'payment' AND o.state = 'paid'
@@ -55,7 +30,7 @@ const PAYMENTS = `
 /** Money refunds that succeeded, of a payment (`refund`, or `esvcrefund` of a PayPage order). */
 const REFUNDS_OF_PAYMENTS = `
   SELECT r.id, r.order_id, ${MERCHANT}, ${twdOf(`r.request->>'cost'`)} AS amount,
-         ${gatewayDate(`r.response->'row_data'->>'finishtime'`, 'r.completed_at')} AS gateway_date
+         ${gatewayDate(`r.response->'row_data'->>'finishtime'`, 'r.completed_at')} AS moved_on
     FROM operations r JOIN partners p ON p.id = r.partner_id
    WHERE r.kind = 'pay_refund' AND r.state = 'succeeded'
      AND EXISTS (SELECT 1 FROM operations o WHERE o.partner_id = r.partner_id AND o.command = 'orders'
@@ -69,7 +44,7 @@ const CANCELLED_REFUND = `coalesce(c.response->'row_data'->>'refund_uid', c.requ
 /** Refund cancels that succeeded, of a payment's refund already posted: the refund reversed. */
 const CANCELS_OF_PAYMENT_REFUNDS = `
   SELECT c.id, c.order_id, ${MERCHANT}, ${twdOf(`r.request->>'cost'`)} AS amount,
-         ${gatewayDate(`c.response->'row_data'->>'finishtime'`, 'c.completed_at')} AS gateway_date
+         ${gatewayDate(`c.response->'row_data'->>'finishtime'`, 'c.completed_at')} AS moved_on
     FROM operations c JOIN partners p ON p.id = c.partner_id
     JOIN operations r ON r.partner_id = c.partner_id AND r.kind = 'pay_refund' AND r.gateway_uid = ${CANCELLED_REFUND}
     JOIN journal_entries rj ON rj.kind = '${EntryKind.paymentRefund}' AND rj.reference = r.id::text
@@ -100,10 +75,13 @@ export async function postPayments(
     [EntryKind.paymentRefund, REFUNDS_OF_PAYMENTS, payable, receivable],
     [EntryKind.refundCancel, CANCELS_OF_PAYMENT_REFUNDS, receivable, payable],
   ] as const) {
-    const rows = await dataSource.query<{ count: string }[]>(postingSql(kind, moved, debit, credit), [
-      runId,
-      periodEnd,
-    ]);
+    const rows = await dataSource.query<{ count: string }[]>(
+      postingSql(kind, moved, [
+        [...debit, 1],
+        [...credit, -1],
+      ]),
+      [runId, periodEnd],
+    );
     posted += Number(rows[0]?.count ?? 0);
   }
   return posted + (await postPurchaseReleases(dataSource, runId, periodEnd));
