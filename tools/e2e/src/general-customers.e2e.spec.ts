@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { OperationEntity, SAMPLE_PARTNER, VoucherEntity } from '@tixclear/db';
 import { httpBuildQuery } from '@tixclear/gateway-client';
 import { sampleMerchant } from '@tixclear/gateway-simulator';
 import { OperationErrorCode } from '@tixclear/operations';
-import { linesOf, operationOf, reportsSettled, servicesOf, simRequests } from './flows';
+import { linesOf, operationOf, reportsSettled, servicesOf, simRequests, restCall } from './flows';
 import { purchaseReport, purchaseRequest, redeemRequest, uniqueId } from './requests';
 import { eventually } from './stack';
 import { stackForSuite } from './suite';
@@ -41,18 +40,7 @@ describe('general customers: vouchers numbered by the gateway, through /api/init
     });
   });
 
-  async function post(path: string, body: unknown) {
-    const response = await fetch(`${stack.apiUrl}${path}`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${apiKey}`,
-        'content-type': 'application/json',
-        'idempotency-key': randomUUID(),
-      },
-      body: JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  }
+  const post = (path: string, body: unknown) => restCall(stack, apiKey, 'POST', path, body);
 
   async function vouchersOf(orderId: string): Promise<VoucherEntity[]> {
     const operation = await operationOf(stack, orderId);

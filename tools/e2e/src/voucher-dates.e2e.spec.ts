@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { taiwanBusinessDate } from '@tixclear/domain';
 import { OperatorItemEntity, SAMPLE_PARTNER, VoucherEntity } from '@tixclear/db';
-import { linesOf, operationOf, simRequests, simVoucherOf, voucherOf } from './flows';
+import { linesOf, operationOf, simRequests, simVoucherOf, voucherOf, restCall } from './flows';
 import { gatewayPort } from '@tixclear/operations';
 import { createSettlement } from '@tixclear/settlement';
 import { offlineRequest, purchaseRequest, redeemRequest, refundRequest } from './requests';
@@ -54,18 +53,7 @@ describe('voucher dates enforced at redemption, through /api/init and /v1', () =
     apiKey = await stack.registry.issueApiKey(STORE);
   });
 
-  async function post(path: string, body: unknown) {
-    const response = await fetch(`${stack.apiUrl}${path}`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${apiKey}`,
-        'content-type': 'application/json',
-        'idempotency-key': randomUUID(),
-      },
-      body: JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  }
+  const post = (path: string, body: unknown) => restCall(stack, apiKey, 'POST', path, body);
 
   /** Buys one voucher with these dates through /api/init, pays it on the simulator, waits until issued. */
   async function paidVoucher(dates: Dates): Promise<string> {
