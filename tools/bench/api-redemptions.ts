@@ -16,9 +16,9 @@
  *  2. API phase: `--concurrency` clients redeem one voucher each per request through POST /api/init (the
  *     PHP client's form body) for `--seconds`, after a short warm-up; per-request latency is measured here.
  *  3. Two-phase loop: as many vouchers (also issued through the API, so the simulator knows them) redeemed by
- *     the same number of clients, in this process, with the engine's own two statements and a real gateway
- *     call between them, nothing else (two-phase-loop.ts): what the design's durable work and the gateway hop
- *     cost without the API's layers.
+ *     the same number of clients in a process of its own, as the API has one (two-phase-child.ts), with the
+ *     engine's own two statements and a real gateway call between them, nothing else (two-phase-loop.ts):
+ *     what the design's durable work and the gateway hop cost without the API's layers.
  *  4. Bare PostgreSQL phase: the same number of vouchers (inserted directly), redeemed by 8 connections with
  *     the smallest correct transaction: the conditional UPDATE of the voucher and the INSERT of its line.
  *
@@ -48,7 +48,7 @@ import { startSimulator } from '@tixclear/gateway-simulator';
 import pg from 'pg';
 import { cliArgs, positiveNumber } from '../runtime/cli-args';
 import { cliLogger } from '../runtime/cli-logger';
-import { twoPhaseRedeemer } from './two-phase-loop';
+import { drive, type PhaseResult } from './drive';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -79,6 +79,7 @@ const logger = cliLogger('bench:api');
 const log = (line: string) => logger.info(line);
 const cleanups: (() => Promise<void>)[] = [];
 let apiPid = 0;
+let loopPid = 0;
 let postmasterPid = 0;
 async function cleanup(): Promise<void> {
   for (const step of cleanups.reverse()) await step().catch(() => undefined);
@@ -305,38 +306,6 @@ async function issueVouchers(stack: Awaited<ReturnType<typeof startStackPieces>>
 
 // --- measuring ---------------------------------------------------------------------------------------
 
-interface PhaseResult {
-  count: number;
-  seconds: number;
-  latenciesMs: number[];
-  failures: Map<string, number>;
-}
-
-/** `workers` loops taking the next serial until the time is up or the serials run out. */
-async function drive(
-  serials: string[],
-  workers: number,
-  seconds: number,
-  redeem: (serial: string, worker: number) => Promise<string | undefined>,
-): Promise<PhaseResult> {
-  const latenciesMs: number[] = [];
-  const failures = new Map<string, number>();
-  const deadline = performance.now() + seconds * 1000;
-  const started = performance.now();
-  const loop = async (worker: number) => {
-    while (performance.now() < deadline) {
-      const serial = serials.shift();
-      if (serial === undefined) return;
-      const t0 = performance.now();
-      const failure = await redeem(serial, worker).catch((error: unknown) => String(error).slice(0, 80));
-      latenciesMs.push(performance.now() - t0);
-      if (failure !== undefined) failures.set(failure, (failures.get(failure) ?? 0) + 1);
-    }
-  };
-  await Promise.all(Array.from({ length: workers }, (_, i) => loop(i)));
-  return { count: latenciesMs.length, seconds: (performance.now() - started) / 1000, latenciesMs, failures };
-}
-
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -362,7 +331,8 @@ function describe(name: string, result: PhaseResult) {
  * CPU seconds used so far by the API, by our PostgreSQL (its postmaster and backends) and by this process (the
  * simulator and the load), from /proc: where the machine's time goes. Undefined off Linux.
  */
-function cpuSeconds(): { api: number; postgres: Map<number, number>; bench: number } | undefined {
+function cpuSeconds():
+  { api: number; postgres: Map<number, number>; bench: number; loop: number } | undefined {
   const tick = 100; // USER_HZ on Linux
   const statOf = (pid: number | string): string[] | undefined => {
     try {
@@ -382,7 +352,8 @@ function cpuSeconds(): { api: number; postgres: Map<number, number>; bench: numb
       if (fields && Number(fields[1]) === postmasterPid) postgres.set(Number(entry), cpu(fields));
     }
     const own = process.cpuUsage();
-    return { api: cpu(statOf(apiPid)), postgres, bench: (own.user + own.system) / 1e6 };
+    const loop = loopPid === 0 ? 0 : cpu(statOf(loopPid));
+    return { api: cpu(statOf(apiPid)), postgres, bench: (own.user + own.system) / 1e6, loop };
   } catch {
     return undefined;
   }
@@ -408,9 +379,72 @@ function cpuPerRedemption(
   // exited meanwhile (e.g. an idle pool connection) took its counters with it: left out, not subtracted.
   let postgres = 0;
   for (const [pid, seconds] of after.postgres) postgres += seconds - (before.postgres.get(pid) ?? 0);
-  const delta = { api: after.api - before.api, postgres, bench: after.bench - before.bench };
-  const ms = (key: 'api' | 'postgres' | 'bench') => fmt((delta[key] * 1000) / count, 2);
-  return `API ${ms('api')} ms, PostgreSQL ${ms('postgres')} ms, simulator + load ${ms('bench')} ms`;
+  const delta = {
+    api: after.api - before.api,
+    postgres,
+    bench: after.bench - before.bench,
+    loop: after.loop - before.loop,
+  };
+  const ms = (key: keyof typeof delta) => fmt((delta[key] * 1000) / count, 2);
+  const loop = delta.loop > 0 ? `, two-phase loop process ${ms('loop')} ms` : '';
+  return `API ${ms('api')} ms, PostgreSQL ${ms('postgres')} ms, simulator + load ${ms('bench')} ms${loop}`;
+}
+
+// --- the two-phase loop ---------------------------------------------------------------------------
+
+/** The two-phase loop in its own process (two-phase-child.ts), timed there; its CPU read from here. */
+async function twoPhaseLoop(
+  stack: Awaited<ReturnType<typeof startStackPieces>>,
+  serials: string[],
+): Promise<PhaseResult & { cpu: string }> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      path.join(REPO_ROOT, 'tools/runtime/register.mjs'),
+      path.join(import.meta.dirname, 'two-phase-child.ts'),
+    ],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    },
+  );
+  cleanups.push(() => stopChild(child));
+  const messages: unknown[] = [];
+  let wake: (() => void) | undefined;
+  child.on('message', (message) => {
+    messages.push(message);
+    wake?.();
+  });
+  child.once('exit', () => wake?.());
+  const next = async (): Promise<Record<string, unknown>> => {
+    while (messages.length === 0) {
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error('the two-phase loop exited');
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+    const message = messages.shift() as Record<string, unknown>;
+    if (typeof message.error === 'string') throw new Error(`two-phase loop: ${message.error}`);
+    return message;
+  };
+  child.send({
+    databaseUrl: stack.databaseUrl,
+    masterKey: stack.masterKey.toString('hex'),
+    gatewayUrl: stack.sim.baseUrl,
+    partnerUid: SAMPLE_PARTNER.partnerUid,
+    serials,
+    clients: CONCURRENCY,
+  });
+  await next(); // ready: connected, statements prepared
+  loopPid = child.pid ?? 0;
+  const cpuBefore = cpuSeconds();
+  child.send({ go: true });
+  const result = (await next()) as unknown as Omit<PhaseResult, 'failures'> & {
+    failures: [string, number][];
+  };
+  const cpu = cpuPerRedemption(cpuBefore, cpuSeconds(), result.count);
+  loopPid = 0;
+  return { ...result, failures: new Map(result.failures), cpu };
 }
 
 // --- the bare database loop --------------------------------------------------------------------------
@@ -550,26 +584,12 @@ try {
     serials.push(...(await issueVouchers(stack, apiPhase.count - serials.length)));
   }
   const loopSerials = serials.splice(0, apiPhase.count);
-  log(`two-phase loop: ${loopSerials.length} redemptions by ${CONCURRENCY} clients in this process...`);
-  const loopSource = await createDataSource(stack.databaseUrl).initialize();
-  const context = await new PartnerRegistry(stack.dataSource, stack.masterKey).context(
-    SAMPLE_PARTNER.partnerUid,
+  log(
+    `two-phase loop: ${loopSerials.length} redemptions by ${CONCURRENCY} clients in a process of its own...`,
   );
-  if (!context) throw new Error('no sample partner');
-  const redeemTwoPhase = twoPhaseRedeemer(loopSource, context, stack.sim.baseUrl);
-  let loopPhase: ReturnType<typeof describe>;
-  let loopCpu: string;
-  try {
-    await redeemTwoPhase(loopSerials.shift()!, nextId('BT')); // first call: prepares statements, loads fees
-    const cpuBefore = cpuSeconds();
-    loopPhase = describe(
-      'two-phase',
-      await drive(loopSerials, CONCURRENCY, 3_600, (serial) => redeemTwoPhase(serial, nextId('BT'))),
-    );
-    loopCpu = cpuPerRedemption(cpuBefore, cpuSeconds(), loopPhase.count);
-  } finally {
-    await loopSource.destroy();
-  }
+  const loop = await twoPhaseLoop(stack, loopSerials);
+  const loopPhase = describe('two-phase', loop);
+  const loopCpu = loop.cpu;
 
   log(`bare PostgreSQL phase: ${apiPhase.count} redemptions on ${BARE_CONNECTIONS} connections...`);
   const bare = await bareDatabasePhase(stack.databaseUrl, partner.id, apiPhase.count);
@@ -590,14 +610,14 @@ try {
     );
   }
   console.log(
-    `  two-phase loop (${CONCURRENCY} clients, in the bench process): ${fmt(loopPhase.rate)} redemptions/s   p50 ${fmt(loopPhase.p50, 2)} ms   p99 ${fmt(loopPhase.p99, 2)} ms`,
+    `  two-phase loop (${CONCURRENCY} clients, own process): ${fmt(loopPhase.rate)} redemptions/s   p50 ${fmt(loopPhase.p50, 2)} ms   p99 ${fmt(loopPhase.p99, 2)} ms`,
   );
   console.log(
     `  bare PostgreSQL (${BARE_CONNECTIONS} connections): ${fmt(barePhase.rate)} redemptions/s   p50 ${fmt(barePhase.p50, 2)} ms   p99 ${fmt(barePhase.p99, 2)} ms`,
   );
   for (const { clients, cpu } of apiPhases)
     console.log(`  CPU per redemption, API phase (${clients} clients): ${cpu}`);
-  console.log(`  CPU per redemption, two-phase loop (the loop runs in "simulator + load"): ${loopCpu}`);
+  console.log(`  CPU per redemption, two-phase loop: ${loopCpu}`);
   console.log(`  CPU per redemption, bare phase: ${bareCpu}`);
   console.log(
     `  ratio API / two-phase loop: ${fmt(loopRatio, 3)}   (target ≥ 0.5: ${met(loopRatio >= 0.5)})`,
