@@ -1,6 +1,4 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import {
   createTestDatabase,
   ensureSamplePartner,
@@ -9,13 +7,13 @@ import {
   type TestDatabase,
 } from '@tixclear/db';
 import { startSimulator, type RunningSimulator } from '@tixclear/gateway-simulator';
+import { runSettle } from './settle-child';
 
 /**
  * `npm run settle -- reconcile-payments …` run as an operator runs it: a child process on a real PostgreSQL and
  * the simulator over HTTP. A clean date exits 0; a refund of ours on an order the gateway does not know is a
  * difference (exit 1, its reason printed, the result stored); a bad date or bound exits 1 with its reason.
  */
-const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 const DAY = '2026-12-04';
 
 let db: TestDatabase;
@@ -39,18 +37,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-function settle(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', path.join(REPO_ROOT, 'tools/runtime/register.mjs'), 'tools/settle/main.ts', ...args],
-    { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, out, err })));
-}
+const settle = (...args: string[]) => runSettle(env, ...args);
 
 it('exits 0 on a date with nothing to differ, 1 with the reason when the gateway does not know our refund', async () => {
   const clean = await settle('reconcile-payments', '--date', DAY);

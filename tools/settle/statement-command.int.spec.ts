@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,13 +12,13 @@ import {
 } from '@tixclear/db';
 import { FeeScheduleBook } from '@tixclear/fee-engine';
 import { clearAll, Clearing, pointParty, postTrustMovements, writeSyntheticDay } from '@tixclear/settlement';
+import { runSettle } from './settle-child';
 
 /**
  * `npm run settle -- statement …` run as an operator runs it: a child process on a real PostgreSQL holding a
  * cleared synthetic day. CSV to standard output, HTML to a file; a refusal exits 1 with its code, a malformed
  * command 2, and neither writes a file.
  */
-const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 const DAY = '2026-09-15';
 const UID = SAMPLE_PARTNER.partnerUid;
 
@@ -54,18 +53,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-function settle(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', path.join(REPO_ROOT, 'tools/runtime/register.mjs'), 'tools/settle/main.ts', ...args],
-    { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, out, err })));
-}
+const settle = (...args: string[]) => runSettle(env, ...args);
 
 it('prints a month’s statement as CSV, and writes the day’s as a printable page', async () => {
   const csv = await settle('statement', '--partner', UID, '--period', '2026-09');
