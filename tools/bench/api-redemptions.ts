@@ -6,6 +6,7 @@
  *   npm run bench:api -- --profile          # CPU profile of the API process, in tmp/bench-profile/
  *   npm run bench:api -- --with-reports     # the simulator also reports each redemption to /gateway/notify
  *   npm run bench:api -- --concurrency=16,64   # one API phase per client count (the first one is compared)
+ *   npm run bench:api -- --processes=2         # two API processes (clients spread over them) and two workers
  *
  * It starts everything itself, in a scratch directory: an embedded PostgreSQL (fresh cluster, migrations), the
  * gateway simulator in this process (no faults; reports off unless --with-reports, so that only redemptions
@@ -61,6 +62,7 @@ const { values: args } = cliArgs('bench:api', {
     'bare-connections': { type: 'string' },
     profile: { type: 'boolean' },
     'with-reports': { type: 'boolean' },
+    processes: { type: 'string' },
   },
 });
 const SECONDS = positiveNumber('bench:api', args.seconds, 'seconds', 15);
@@ -74,11 +76,16 @@ const BARE_CONNECTIONS = positiveNumber('bench:api', args['bare-connections'], '
 const PER_PURCHASE = 500;
 const PROFILE = args.profile === true;
 const WITH_REPORTS = args['with-reports'] === true;
+/** `--processes N`: N API processes (clients spread over them) and N settlement workers; unset: one API only. */
+const PROCESSES =
+  args.processes === undefined
+    ? undefined
+    : positiveNumber('bench:api', args.processes, 'processes', 1, true);
 
 const logger = cliLogger('bench:api');
 const log = (line: string) => logger.info(line);
 const cleanups: (() => Promise<void>)[] = [];
-let apiPid = 0;
+const apiPids: number[] = [];
 let loopPid = 0;
 let postmasterPid = 0;
 async function cleanup(): Promise<void> {
@@ -117,8 +124,9 @@ async function startStackPieces() {
   const masterKey = randomBytes(32);
   await ensureSamplePartner(new PartnerRegistry(dataSource, masterKey));
 
-  const apiPort = await freePort();
-  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const apiPorts = await Promise.all(Array.from({ length: PROCESSES ?? 1 }, () => freePort()));
+  const apiUrls = apiPorts.map((port) => `http://127.0.0.1:${port}`);
+  const apiUrl = apiUrls[0]!;
   const sim = await startSimulator({
     notifyUrl: WITH_REPORTS ? `${apiUrl}/gateway/notify` : null,
     log: () => undefined,
@@ -144,23 +152,48 @@ async function startStackPieces() {
       'data:text/javascript,process.prependListener("SIGTERM",()=>process.exit(0))',
     );
   }
-  const api = spawn(process.execPath, [...nodeArgs, path.join(REPO_ROOT, 'apps/api/src/main.ts')], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      TIXCLEAR_MASTER_KEY: masterKey.toString('hex'),
-      GATEWAY_URL: sim.baseUrl,
-      PORT: String(apiPort),
-      LOG_LEVEL: 'silent',
-    },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
-  cleanups.push(() => stopChild(api));
-  await waitFor(`${apiUrl}/health`);
-  if (PROFILE) log(`profiling the API (pid ${api.pid}) into ${profileDir}`);
-  apiPid = api.pid ?? 0;
-  return { dataSource, databaseUrl, sim, apiUrl, masterKey };
+  const env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    TIXCLEAR_MASTER_KEY: masterKey.toString('hex'),
+    GATEWAY_URL: sim.baseUrl,
+    LOG_LEVEL: 'silent',
+  };
+  for (const port of apiPorts) {
+    const api = spawn(process.execPath, [...nodeArgs, path.join(REPO_ROOT, 'apps/api/src/main.ts')], {
+      cwd: REPO_ROOT,
+      env: { ...env, PORT: String(port) },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
+    cleanups.push(() => stopChild(api));
+    await waitFor(`http://127.0.0.1:${port}/health`);
+    if (PROFILE) log(`profiling the API (pid ${api.pid}) into ${profileDir}`);
+    apiPids.push(api.pid ?? 0);
+  }
+  // Workers as `npm start` runs them, sharing the queue and the locks (docs/scaling.md): not timed, their CPU
+  // is left out of the API's.
+  for (let i = 0; i < (PROCESSES ?? 0); i++) {
+    const worker = spawn(
+      process.execPath,
+      [
+        '--import',
+        path.join(REPO_ROOT, 'tools/runtime/register.mjs'),
+        path.join(REPO_ROOT, 'apps/settlement-worker/src/main.ts'),
+      ],
+      {
+        cwd: REPO_ROOT,
+        env: { ...env, EXPORT_DIR: path.join(scratch, `exports-${i}`) },
+        stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      },
+    );
+    cleanups.push(() => stopChild(worker));
+    // Started one after the other: two workers creating pg-boss's queues at once on a fresh database can
+    // deadlock in createQueue and one of them exits (seen with --processes 2; docs/benchmarks.md).
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    if (worker.exitCode !== null)
+      throw new Error(`worker ${i + 1} exited at start (code ${worker.exitCode})`);
+  }
+  return { dataSource, databaseUrl, sim, apiUrl, apiUrls, masterKey };
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
@@ -353,7 +386,8 @@ function cpuSeconds():
     }
     const own = process.cpuUsage();
     const loop = loopPid === 0 ? 0 : cpu(statOf(loopPid));
-    return { api: cpu(statOf(apiPid)), postgres, bench: (own.user + own.system) / 1e6, loop };
+    const api = apiPids.reduce((sum, pid) => sum + cpu(statOf(pid)), 0);
+    return { api, postgres, bench: (own.user + own.system) / 1e6, loop };
   } catch {
     return undefined;
   }
@@ -554,8 +588,8 @@ try {
   // measures, so the less it does inside the window, the more of the machine the API gets.
   log(`sealing ${serials.length} redemption requests...`);
   const bodies = new Map(serials.map((serial) => [serial, redemptionBody(serial)]));
-  const redeemOnline = async (serial: string): Promise<string | undefined> => {
-    const answer = await postForm(stack.apiUrl, bodies.get(serial)!);
+  const redeemOnline = async (serial: string, client: number): Promise<string | undefined> => {
+    const answer = await postForm(stack.apiUrls[client % stack.apiUrls.length]!, bodies.get(serial)!);
     return answer.code === '250' ? undefined : JSON.stringify([answer.code, answer.error_code]);
   };
   log(`warming up for ${WARMUP_SECONDS} s...`);
@@ -603,7 +637,9 @@ try {
     .join(' ');
   const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
   console.log('');
-  console.log(`online redemptions through POST /api/init (load average at the end: ${load})`);
+  const processes =
+    PROCESSES === undefined ? '1 API process, no worker' : `${PROCESSES} API processes, ${PROCESSES} workers`;
+  console.log(`online redemptions through POST /api/init (${processes}; load average at the end: ${load})`);
   for (const { clients, phase } of apiPhases) {
     console.log(
       `  API, ${clients} clients:  ${fmt(phase.rate)} redemptions/s   p50 ${fmt(phase.p50, 2)} ms   p99 ${fmt(phase.p99, 2)} ms   max ${fmt(phase.max, 1)} ms   (${phase.count} requests)`,
