@@ -477,6 +477,7 @@ async function twoPhaseLoop(
     failures: [string, number][];
   };
   const cpu = cpuPerRedemption(cpuBefore, cpuSeconds(), result.count);
+  child.send({ done: true });
   loopPid = 0;
   return { ...result, failures: new Map(result.failures), cpu };
 }

@@ -39,6 +39,8 @@ process.once('message', (job: Job) => {
       await new Promise((resolve) => process.once('message', resolve));
       const result = await drive(serials, job.clients, 3_600, (serial) => redeem(serial, orderId()));
       await send({ ...result, failures: [...result.failures] });
+      // The connections stay open until the bench has read their backends' CPU (an exited one takes it along).
+      await new Promise((resolve) => process.once('message', resolve));
     } catch (error) {
       await send({ error: String(error) });
     } finally {
