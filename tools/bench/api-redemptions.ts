@@ -639,7 +639,11 @@ try {
   const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
   console.log('');
   const processes =
-    PROCESSES === undefined ? '1 API process, no worker' : `${PROCESSES} API processes, ${PROCESSES} workers`;
+    PROCESSES === undefined
+      ? '1 API process, no worker'
+      : PROCESSES === 1
+        ? '1 API process, 1 worker'
+        : `${PROCESSES} API processes, ${PROCESSES} workers`;
   console.log(`online redemptions through POST /api/init (${processes}; load average at the end: ${load})`);
   for (const { clients, phase } of apiPhases) {
     console.log(
