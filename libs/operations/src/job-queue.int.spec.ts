@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '@tixclear/db';
 import type PgBoss from 'pg-boss';
-import { openJobQueue, QUEUES, queueDispatcher, REPORT_BATCH } from './job-queue';
+import { createQueues, openJobQueue, QUEUES, queueDispatcher, REPORT_BATCH } from './job-queue';
 import { REPORT_ATTEMPTS } from './reports/report-delivery';
 
 /* The API's report dispatcher against pg-boss on a real PostgreSQL: batched, every report queued once. */
@@ -65,4 +65,40 @@ it("logs pg-boss's errors with the error as a field, and the queue goes on", asy
   const id = randomUUID();
   await queueDispatcher(boss, { reportRetryDelaySeconds: 30 }).dispatch([id]);
   expect(await queuedFor([id])).toEqual([id]);
+});
+
+// Seen in a bench starting two workers at once on a fresh database; too rare to reproduce on demand here.
+describe('queues created by several processes at once', () => {
+  it('asks again only after a deadlock, and gives up after its attempts', async () => {
+    const deadlock = Object.assign(new Error('deadlock detected'), { code: '40P01' });
+    const calls: string[] = [];
+    let failures = 2;
+    await createQueues(
+      {
+        createQueue: (name: string) => {
+          calls.push(name);
+          return failures-- > 0 ? Promise.reject(deadlock) : Promise.resolve();
+        },
+      },
+      ['a', 'b'],
+    );
+    expect(calls).toEqual(['a', 'a', 'a', 'b']);
+
+    const other = Object.assign(new Error('permission denied'), { code: '42501' });
+    await expect(createQueues({ createQueue: () => Promise.reject(other) }, ['a'])).rejects.toBe(other);
+    let tries = 0;
+    await expect(
+      createQueues(
+        {
+          createQueue: () => {
+            tries += 1;
+            return Promise.reject(deadlock);
+          },
+        },
+        ['a'],
+        3,
+      ),
+    ).rejects.toBe(deadlock);
+    expect(tries).toBe(3);
+  });
 });

@@ -38,8 +38,30 @@ export async function openJobQueue(
   });
   boss.on('error', (error) => log.error({ err: error }, 'job queue error'));
   await boss.start();
-  for (const name of Object.values(QUEUES)) await boss.createQueue(name);
+  await createQueues(boss, Object.values(QUEUES));
   return boss;
+}
+
+/**
+ * Creates the queues (a no-op for one that exists). Two processes creating the same queue at once on a fresh
+ * database can deadlock inside pg-boss (PostgreSQL aborts one with 40P01); the aborted one only has to ask again.
+ */
+export async function createQueues(
+  boss: Pick<PgBoss, 'createQueue'>,
+  names: readonly string[],
+  attempts = 5,
+): Promise<void> {
+  for (const name of names) {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await boss.createQueue(name);
+        break;
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== '40P01' || attempt >= attempts) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      }
+    }
+  }
 }
 
 /** How long a report waits for others to share its insert, and the most one insert carries. */

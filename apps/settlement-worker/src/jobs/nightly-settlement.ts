@@ -1,5 +1,6 @@
 import { taiwanBusinessDate } from '@tixclear/domain';
 import type { Logger } from '@tixclear/logging';
+import { createQueues } from '@tixclear/operations';
 import {
   figuresSourceFrom,
   reconcileBooks,
@@ -37,7 +38,7 @@ export async function workSettlement(
   },
 ): Promise<void> {
   const reconcile = reconcileAfterRun(options.reconcile.dataSource, log, options.reconcile.source);
-  await boss.createQueue(SETTLEMENT_QUEUE);
+  await createQueues(boss, [SETTLEMENT_QUEUE]);
   await boss.work<SettlementJob>(
     SETTLEMENT_QUEUE,
     { pollingIntervalSeconds: options.pollingIntervalSeconds },
