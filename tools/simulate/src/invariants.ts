@@ -102,6 +102,8 @@ interface VoucherRow {
   state: string;
   upstream_order_id: string;
   purchase_state: string;
+  /** Set when an esvcrefund's posting moved the voucher to refunded (the gateway leaves it active). */
+  esvc_state: string | null;
 }
 
 /** Settled states on our side and the gateway's status each must match. */
@@ -113,7 +115,9 @@ const GATEWAY_STATUS: Record<string, string> = {
 
 async function vouchersAgree(world: World): Promise<string | undefined> {
   const ours = await world.db.dataSource.query<VoucherRow[]>(
-    `SELECT v.id, p.partner_uid, v.item_id, v.serial_number, v.state, o.upstream_order_id, o.state AS purchase_state
+    `SELECT v.id, p.partner_uid, v.item_id, v.serial_number, v.state, o.upstream_order_id, o.state AS purchase_state,
+            (SELECT h.state FROM operations h WHERE h.id = v.holder_operation_id
+                AND h.kind = 'pay_refund' AND h.command = 'esvcrefund') AS esvc_state
        FROM vouchers v JOIN partners p ON p.id = v.partner_id JOIN operations o ON o.id = v.purchase_operation_id
       ORDER BY v.serial_number`,
   );
@@ -126,6 +130,22 @@ async function vouchersAgree(world: World): Promise<string | undefined> {
     seen.add(key);
     const theirs = gateway.get(key);
     const expected = GATEWAY_STATUS[v.state];
+    // A money refund by amount (esvcrefund) leaves the gateway's vouchers alone; our books release the vouchers
+    // worth exactly that amount (libs/settlement, "Payments in the books"): refunded here, active there.
+    if (v.state === 'refunded' && v.esvc_state !== null) {
+      const by = theirs?.redeemedBy?.orderId;
+      const [op] = by
+        ? await world.db.dataSource.query<{ id: string; command: string; state: string }[]>(
+            `SELECT id, command, state FROM operations WHERE upstream_order_id = $1`,
+            [by],
+          )
+        : [];
+      // Redeemed at a till after we released it: the redemption must be on the operators' queue.
+      if (v.esvc_state === 'succeeded' && op !== undefined && (await onOperatorQueue(world, op.id))) continue;
+      if (v.esvc_state !== 'succeeded' || theirs?.status !== 'active')
+        return `voucher ${v.serial_number} of ${v.partner_uid}: released by an esvcrefund (${v.esvc_state}), the gateway's ${theirs?.status ?? 'none'}${op ? ` by ${op.command} ${by} (ours ${op.state})` : by ? ` by ${by} (not ours)` : ''}`;
+      continue;
+    }
     if (expected !== undefined) {
       if (theirs?.status !== expected) {
         if (await redeemedElsewhere(world, v, theirs?.redeemedBy?.orderId)) continue;
@@ -440,27 +460,62 @@ async function receivableReconciled(
     const queued = new Map<string, number>();
     for (const m of history) {
       const op = ours.get(m.ref);
-      if (op !== undefined && op.items.length > 0 && op.cleared === 0 && op.kind === 'redemption')
+      // A redemption at another partner's till, or a purchase or payment paid after we closed it (late_outcome).
+      if (
+        op !== undefined &&
+        op.items.length > 0 &&
+        op.cleared === 0 &&
+        ['redemption', 'purchase', 'payment'].includes(op.kind)
+      )
         queued.set(m.ref, (queued.get(m.ref) ?? 0) + m.amount);
     }
+    // An esvcrefund of a voucher purchase that no set of unused vouchers makes is not booked: it waits for a
+    // person (books_gateway_difference, reference payment:<id>); the gateway names it by its refund uid.
+    const parked = await parkedEsvcRefunds(ds, [
+      ...new Set(history.filter((m) => m.kind === 'esvc_refund').map((m) => m.ref)),
+    ]);
+    for (const m of history) if (parked.has(m.ref)) queued.set(m.ref, (queued.get(m.ref) ?? 0) + m.amount);
     const onQueue = [...queued.values()].reduce((a, b) => a + b, 0);
     const gap = (merchant.gatewayHeld ?? Number.NaN) - merchant.booksHeld;
     const todays = merchant.differences.filter((d) => d.reference !== undefined && d.queued !== undefined);
-    const todaysGap = todays.reduce((a, d) => a + (d.gateway ?? 0), 0);
+    const todaysParked = merchant.differences.filter(
+      (d) => d.subject === 'refund' && d.reference !== undefined && parked.has(d.reference),
+    );
+    const parkedGap = todaysParked.reduce((a, d) => a + (d.gateway ?? 0), 0);
     const unexplained = merchant.differences.filter((d) => {
       if (d.queued !== undefined) return !queued.has(d.reference ?? '');
       if (d.subject === 'held') return gap !== onQueue;
-      if (d.subject !== 'redemption' || d.reference !== undefined) return true;
-      // A redemption count or total off by exactly the day's queued operations.
+      if (d.subject === 'refund' && d.reference !== undefined) return !parked.has(d.reference);
+      if (d.subject === 'refund')
+        return d.gateway === undefined || d.books === undefined
+          ? true
+          : d.gateway - d.books !== (d.measure === 'count' ? todaysParked.length : parkedGap);
+      if (!['redemption', 'purchase_paid'].includes(d.subject) || d.reference !== undefined) return true;
+      // A redemption (or purchase) count or total off by exactly the day's queued operations of that kind.
+      const same = todays.filter((t) => t.subject === d.subject);
       return d.gateway === undefined || d.books === undefined
         ? true
-        : d.gateway - d.books !== (d.measure === 'count' ? todays.length : todaysGap);
+        : d.gateway - d.books !==
+            (d.measure === 'count' ? same.length : same.reduce((a, t) => a + (t.gateway ?? 0), 0));
     });
     if (unexplained.length === 0) continue;
     const reasons = unexplained.slice(0, 3).map((d) => d.reason);
     return `merchant ${merchant.merchantUid}: gateway_receivable ${merchant.booksHeld}, the gateway holds ${merchant.gatewayHeld ?? 'unknown'} (${onQueue} of it on the operators' queue); ${unexplained.length} difference(s): ${reasons.join('; ')}`;
   }
   return undefined;
+}
+
+/** The refund uids of esvcrefunds that the books left to a person (an open books_gateway_difference item). */
+async function parkedEsvcRefunds(ds: World['db']['dataSource'], refundUids: string[]): Promise<Set<string>> {
+  if (refundUids.length === 0) return new Set();
+  const rows = await ds.query<{ uid: string }[]>(
+    `SELECT r.gateway_uid AS uid FROM operations r
+      WHERE r.kind = 'pay_refund' AND r.command = 'esvcrefund' AND r.gateway_uid = ANY($1::text[])
+        AND EXISTS (SELECT 1 FROM operator_items i WHERE i.state = 'open' AND i.kind = 'books_gateway_difference'
+                      AND i.reference = 'payment:' || r.id::text)`,
+    [refundUids],
+  );
+  return new Set(rows.map((r) => r.uid));
 }
 
 /** Our payments (kind `payment`) with what they paid and the refunds and refund cancels that name them. */
@@ -552,6 +607,37 @@ async function refundsWithinPaid(world: World): Promise<string | undefined> {
     const open = mine.some((r) => !['succeeded', 'failed'].includes(r.state));
     if (!open && ours !== theirs)
       return `payment ${payment.order_id}: our refunds total ${ours}, the gateway's ${theirs}`;
+  }
+  return purchaseRefundsWithinPaid(world);
+}
+
+/** The same for the stores' voucher purchases, which only esvcrefund refunds by amount. */
+async function purchaseRefundsWithinPaid(world: World): Promise<string | undefined> {
+  const rows = await world.db.dataSource.query<
+    { order_id: string; uid: string; state: string; cost: number; ours: number; open: boolean }[]
+  >(
+    `SELECT p.order_id, p.gateway_uid AS uid, p.state, (p.request->>'cost')::int AS cost,
+            coalesce(sum((r.request->>'cost')::int) FILTER (
+              WHERE r.state = 'succeeded' AND NOT EXISTS (
+                SELECT 1 FROM operations c WHERE c.partner_id = r.partner_id AND c.command = 'refundcancel'
+                   AND c.state = 'succeeded' AND c.request->>'uid' = r.gateway_uid)), 0)::int AS ours,
+            bool_or(r.state NOT IN ('succeeded', 'failed')) AS open
+       FROM operations p JOIN operations r ON r.kind = 'pay_refund' AND r.partner_id = p.partner_id
+                                         AND r.request->>'uid' = p.gateway_uid
+      WHERE p.kind = 'purchase' AND p.gateway_uid IS NOT NULL
+      GROUP BY p.id ORDER BY p.order_id`,
+  );
+  for (const row of rows) {
+    const purchase = world.sim.state.purchases.get(Number(row.uid));
+    const theirs = (purchase?.refunds ?? [])
+      .filter((r) => r.cancelledAt === null)
+      .reduce((sum, r) => sum + r.cost, 0);
+    const paid = purchase !== undefined && ['250', '290'].includes(purchase.code) ? purchase.cost : 0;
+    if (theirs > paid) return `purchase ${row.order_id}: the gateway refunded ${theirs} of ${paid} paid`;
+    if (row.ours > (row.state === 'paid' ? row.cost : 0))
+      return `purchase ${row.order_id} (${row.state}): our esvcrefunds total ${row.ours}, more than it paid`;
+    if (!row.open && row.ours !== theirs)
+      return `purchase ${row.order_id}: our esvcrefunds total ${row.ours}, the gateway's ${theirs}`;
   }
   return undefined;
 }

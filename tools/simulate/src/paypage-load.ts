@@ -18,7 +18,7 @@ const COSTS = [300, 500, 1000, 1990];
  */
 export class PaypageLoad {
   readonly #rng: Rng;
-  readonly #buyers: { uid: number; tick: number; action: 'pay' | 'cancel' }[] = [];
+  readonly #buyers: { uid: number; tick: number; action: 'pay' | 'cancel' | 'expire'; pfn: string }[] = [];
   #seq = 0;
 
   constructor(
@@ -35,10 +35,31 @@ export class PaypageLoad {
     if (rng.chance(0.6)) await this.#open(tick);
     if (rng.chance(0.35)) await this.#refund();
     if (rng.chance(0.15)) await this.#cancelRefund();
+    if (rng.chance(0.25)) await this.#esvcRefund();
     for (const buyer of this.#buyers.filter((b) => b.tick <= tick)) {
       this.#buyers.splice(this.#buyers.indexOf(buyer), 1);
-      this.world.sim.control.settle(buyer.uid, buyer.action);
+      this.#settle(buyer, tick);
     }
+  }
+
+  /**
+   * The buyer on the page. With a deferred tool (ATM 270, convenience store 260) paying only opens the wait: the
+   * money arrives later (a second pay, 250) or never (380 at the deadline), a few ticks on or another day.
+   */
+  #settle(buyer: { uid: number; action: 'pay' | 'cancel' | 'expire'; pfn: string }, tick: number): void {
+    const control = this.world.sim.control;
+    if (buyer.action === 'expire') {
+      control.endDeferred(buyer.uid, 'expire');
+      return;
+    }
+    const { code } = control.settle(buyer.uid, buyer.action, { pfn: buyer.pfn });
+    if (buyer.action === 'pay' && (code === '260' || code === '270'))
+      this.#buyers.push({
+        uid: buyer.uid,
+        tick: tick + this.#rng.between(1, 6),
+        action: this.#rng.chance(0.7) ? 'pay' : 'expire',
+        pfn: buyer.pfn,
+      });
   }
 
   async #open(tick: number): Promise<void> {
@@ -46,6 +67,9 @@ export class PaypageLoad {
     this.#seq += 1;
     const cost = this.#rng.pick(COSTS)!;
     const half = Math.floor(cost / 2);
+    const pfn = this.#rng.chance(0.25)
+      ? this.#rng.pick(['E_COLLECTION', 'CSTORECODE'] as const)!
+      : 'CREDITCARD';
     const wire = {
       store_uid: partner.uid,
       user_id: `payer${this.#rng.int(20)}`,
@@ -54,7 +78,7 @@ export class PaypageLoad {
       currency: 'TWD',
       order_id: `Y${this.world.options.seed}X${this.#seq}`,
       ip: '127.0.0.1',
-      pfn: 'CREDITCARD',
+      pfn,
       items: [
         { id: 'P01', name: '演唱會門票', cost: half, amount: 1, total: half },
         { id: 'P02', name: '周邊商品', cost: cost - half, amount: 1, total: cost - half },
@@ -68,7 +92,8 @@ export class PaypageLoad {
     if (!body || !Number.isSafeInteger(uid) || uid <= 0) return;
     const roll = this.#rng.float();
     if (roll < 0.15) return; // walks away: open until the payment deadline
-    this.#buyers.push({ uid, tick: tick + this.#rng.int(3), action: roll < 0.25 ? 'cancel' : 'pay' });
+    const action = roll < 0.25 && pfn === 'CREDITCARD' ? 'cancel' : 'pay';
+    this.#buyers.push({ uid, tick: tick + this.#rng.int(3), action, pfn });
   }
 
   /** A partial refund of a paid payment; now and then more than is left, or an identical one again. */
@@ -102,6 +127,59 @@ export class PaypageLoad {
     }
   }
 
+  /**
+   * An e-ticket refund (esvcrefund, seed 003) by the order's uid: of a PayPage payment, or of a store's voucher
+   * purchase. Amounts that are whole unused vouchers (booked by moving them to refunded), part of one (an
+   * operator item), or more than is left (B500).
+   */
+  async #esvcRefund(): Promise<void> {
+    const purchase = this.#rng.chance(0.6);
+    const rows = await this.world.db.dataSource.query<
+      {
+        partner_id: string;
+        uid: string;
+        key: string;
+        cost: number;
+        refunded: number;
+        unused: number[] | null;
+      }[]
+    >(
+      `SELECT p.partner_id, p.gateway_uid AS uid, p.gateway_key AS key,
+              coalesce(nullif(p.response->>'actual_cost', '')::int, (p.request->>'cost')::int) AS cost,
+              coalesce((SELECT sum((r.request->>'cost')::int) FROM operations r
+                         WHERE r.kind = 'pay_refund' AND r.partner_id = p.partner_id
+                           AND r.request->>'uid' = p.gateway_uid AND r.state <> 'failed'), 0)::int AS refunded,
+              (SELECT array_agg(v.cost ORDER BY v.serial_number) FROM vouchers v
+                WHERE v.purchase_operation_id = p.id AND v.is_paid AND v.state = 'issued') AS unused
+         FROM operations p
+        WHERE p.kind = $1 AND p.state = 'paid' AND p.gateway_key IS NOT NULL AND p.gateway_uid IS NOT NULL
+          AND (p.partner_id = $2) = $3
+        ORDER BY p.order_id`,
+      [purchase ? 'purchase' : 'payment', this.world.paypage.id, !purchase],
+    );
+    const order = this.#rng.pick(rows);
+    if (!order) return;
+    const partner = this.world.partners.find((p) => p.id === order.partner_id) ?? this.world.paypage;
+    const left = order.cost - order.refunded;
+    const unused = (order.unused ?? []).map(Number);
+    const roll = this.#rng.float();
+    let cost: number;
+    if (roll < 0.45 && unused.length > 0) {
+      // Whole vouchers: a random non-empty subset of the unused ones.
+      cost = unused.filter(() => this.#rng.chance(0.5)).reduce((a, b) => a + b, 0) || unused[0]!;
+    } else if (roll < 0.85 && left > 0) cost = this.#rng.between(1, left);
+    else cost = Math.max(left, 0) + this.#rng.between(1, 50);
+    const wire = { store_uid: partner.uid, uid: order.uid, key: order.key, cost };
+    await this.#send(
+      'esvcrefund',
+      async () => {
+        const answer = await this.world.ops.moneyRefunds.esvcRefund(await this.world.context(partner), wire);
+        return answer.body;
+      },
+      partner.uid,
+    );
+  }
+
   /** A refund taken back before its upload (the next Taiwan midnight); after it, the gateway refuses. */
   async #cancelRefund(): Promise<void> {
     const partner = this.world.paypage;
@@ -124,11 +202,12 @@ export class PaypageLoad {
 
   /** One request with this seed's faults around it; ends in an answer, a coded refusal or a simulated crash. */
   async #send(
-    command: 'orders' | 'refund' | 'refundcancel',
+    command: 'orders' | 'refund' | 'refundcancel' | 'esvcrefund',
     work: () => Promise<Record<string, unknown>>,
+    merchant = this.world.paypage.uid,
   ): Promise<Record<string, unknown> | undefined> {
     this.stats.requests += 1;
-    this.#injectFault(command);
+    this.#injectFault(command, merchant);
     if (this.faults.has('crash') && this.#rng.chance(0.04))
       this.world.armCrash(this.#rng.chance(0.5) ? 'before' : 'after');
     let body: Record<string, unknown> | undefined;
@@ -151,8 +230,7 @@ export class PaypageLoad {
     return body;
   }
 
-  #injectFault(command: string): void {
-    const merchant = this.world.paypage.uid;
+  #injectFault(command: string, merchant: string): void {
     const rules: FaultRuleInput[] = [];
     if (this.faults.has('lost_answer') && this.#rng.chance(0.1))
       rules.push({
