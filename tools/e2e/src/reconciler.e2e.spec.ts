@@ -196,6 +196,25 @@ describe('the payment deadline', () => {
     }
   });
 
+  it('leaves a deferred payment the gateway still collects open past the deadline; the money arriving pays it', async () => {
+    const purchase = await openPurchase(w, { amount: 1 });
+    // The buyer takes a convenience-store code (260): the gateway waits for the money, for days.
+    expect(sim.control.pay(purchase.uid, { pfn: 'CSTORECODE' }).code).toBe('260');
+    await w.ops.reconciler.runOnce();
+    w.clock.ms += paymentDeadlineMs + MINUTE;
+    await w.ops.reconciler.runOnce();
+    const waiting = await operationOf(w, purchase.orderId);
+    expect(waiting.state).toBe('awaiting_payment');
+    expect((await vouchersOf(w, waiting.id))[0]?.state).not.toBe('void');
+
+    sim.control.pay(purchase.uid); // the money arrives at the store after our deadline
+    w.clock.ms += DEFAULT_RECONCILER_OPTIONS.awaitingPaymentMs + MINUTE;
+    await w.ops.reconciler.runOnce();
+    const operation = await operationOf(w, purchase.orderId);
+    expect(operation.state).toBe('paid');
+    expect((await vouchersOf(w, operation.id))[0]?.state).toBe('issued');
+  });
+
   it('asks before closing: paid at the gateway by the deadline, it is applied as paid', async () => {
     const purchase = await openPurchase(w, { amount: 1 });
     await w.ops.reconciler.runOnce();

@@ -1,5 +1,6 @@
 import { OperationEntity, raiseOperatorItem, type PartnerRegistry } from '@tixclear/db';
 import { longestCallMs } from '@tixclear/gateway-client';
+import { PurchaseCode } from '@tixclear/domain';
 import { In, type DataSource } from 'typeorm';
 import type { OfflineRedemptionService } from '../flows/offline-service';
 import type { Clock, GatewayPort } from '../ports';
@@ -14,6 +15,13 @@ import type { RefundService } from '../flows/refund-service';
 import type { PaymentResolver } from '../payments/payment-resolver';
 import { resolutionWire, resolveOperation, type OperationResolution } from './resolve-operation';
 import type { ResultApplier } from './result-applier';
+
+/** A payment the buyer has started and the gateway still collects (seed 000/001: 260, 270, 280). */
+const DEFERRED_PAYMENT_CODES: ReadonlySet<string> = new Set([
+  PurchaseCode.AwaitingConvenienceStore,
+  PurchaseCode.AwaitingVirtualAccount,
+  PurchaseCode.AwaitingWebAtm,
+]);
 
 export {
   DEFAULT_RECONCILER_OPTIONS,
@@ -172,8 +180,15 @@ export class Reconciler {
     if (resolution.status === 'not_found') return this.notFound(operation, now);
     await this.results.apply(partner, operation, resolution, resolutionWire(operation, resolution));
     const verdict = await this.settledNow(operation);
-    if (verdict === 'open' && resolution.status !== 'committed' && this.pastDeadline(operation, now)) {
+    if (
+      verdict === 'open' &&
+      resolution.status !== 'committed' &&
+      !DEFERRED_PAYMENT_CODES.has(resolution.result.code) &&
+      this.pastDeadline(operation, now)
+    ) {
       // Still unpaid (awaiting, expired, interrupted) at the payment deadline: closed as failed, vouchers void.
+      // A deferred payment the gateway still collects (convenience store, virtual account, WebATM) is not:
+      // its code stays payable for days, so only the gateway's own end of it closes it (or the horizon's item).
       if (operation.command === 'orders')
         await this.services.payments?.closeUnpaid(operation, resolution.result.code);
       else await this.services.purchases.closeUnpaid(operation, resolution.result.code);
