@@ -77,7 +77,7 @@ async function run(accounts: OperatorAccounts): Promise<void> {
         { name: required('name'), role: required('role'), password: passwordFromFile() ?? null },
         by,
       );
-      log.info({ name: added.name, role: added.role, hasPassword: added.hasPassword }, 'operator added');
+      log.info({ operator: added.name, role: added.role, hasPassword: added.hasPassword }, 'operator added');
       return;
     }
     case 'list':
@@ -85,28 +85,28 @@ async function run(accounts: OperatorAccounts): Promise<void> {
       return;
     case 'set-role': {
       const changed = await accounts.setRole(required('name'), required('role'), by);
-      log.info({ name: changed.name, role: changed.role }, 'role set');
+      log.info({ operator: changed.name, role: changed.role }, 'role set');
       return;
     }
     case 'set-password': {
       const password = passwordFromFile();
       if (password === undefined) throw new UsageError('--password-file PATH|- is required');
       await accounts.setPassword(required('name'), password, by);
-      log.info({ name: values.name }, 'password set; the operator’s sessions ended');
+      log.info({ operator: values.name }, 'password set; the operator’s sessions ended');
       return;
     }
     case 'disable':
       await accounts.disable(required('name'), by);
-      log.info({ name: values.name }, 'operator disabled; their sessions ended');
+      log.info({ operator: values.name }, 'operator disabled; their sessions ended');
       return;
     case 'enable':
       await accounts.enable(required('name'), by);
-      log.info({ name: values.name }, 'operator enabled');
+      log.info({ operator: values.name }, 'operator enabled');
       return;
     case 'login-link': {
       const { token, expiresAt } = await accounts.loginLink(required('name'), by);
       out(`${publicUrl()}/console/login/${token}`);
-      log.info({ name: values.name, expiresAt }, 'one-time sign-in link: usable once, until it expires');
+      log.info({ operator: values.name, expiresAt }, 'one-time sign-in link: usable once, until it expires');
       return;
     }
     default:
