@@ -1,3 +1,4 @@
+import { fromDbString, subTwd, ZERO_TWD } from '@tixclear/domain';
 import type { DataSource, EntityManager } from 'typeorm';
 import { raiseOperatorItem } from '@tixclear/db';
 import { Account, EntryKind, HEADQUARTERS_PREFIX, MERCHANT_PREFIX } from '../accounts';
@@ -138,7 +139,7 @@ export async function postPurchaseReleases(
 }
 
 async function releaseOne(tx: EntityManager, runId: string, c: ReleaseCandidate): Promise<boolean> {
-  const amount = c.amount === null ? 0 : Number(c.amount);
+  const amount = c.amount === null ? ZERO_TWD : fromDbString(c.amount, 'amount');
   const vouchers = await tx.query<{ id: string; cost: string }[]>(
     `SELECT v.id, v.cost::text AS cost FROM vouchers v
       WHERE v.purchase_operation_id = $1 AND v.state = 'issued' AND v.is_paid AND v.cost > 0
@@ -150,10 +151,10 @@ async function releaseOne(tx: EntityManager, runId: string, c: ReleaseCandidate)
   const chosen: string[] = [];
   let left = amount;
   for (const v of vouchers) {
-    const cost = Number(v.cost);
+    const cost = fromDbString(v.cost, 'cost');
     if (cost <= left) {
       chosen.push(v.id);
-      left -= cost;
+      left = subTwd(left, cost);
     }
     if (left === 0) break;
   }

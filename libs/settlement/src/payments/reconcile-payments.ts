@@ -1,4 +1,5 @@
 import type { PartnerContext } from '@tixclear/db';
+import { twd } from '@tixclear/domain';
 import { GatewayError, type GatewayClient, type QueryOrderResponse } from '@tixclear/gateway-client';
 import type { DataSource } from 'typeorm';
 import { Account, EntryKind } from '../accounts';
@@ -188,7 +189,7 @@ function compareOrder(
     if (paidHere && paidThere) {
       if (ours.booked === null)
         found('payment', `payment ${ours.order_id}: ${took ?? '?'} paid at the gateway, not booked`);
-      else if (took !== null && Number(ours.booked) !== Number(took))
+      else if (took !== null && !sameTwd(ours.booked, took))
         found('payment', `payment ${ours.order_id}: ${took} paid at the gateway, ${ours.booked} booked`);
     }
   }
@@ -213,7 +214,7 @@ function compareOrder(
         `refund ${uid}: at the gateway (prc ${entry.prc ?? '?'}), ${mine.state} in our records`,
         uid,
       );
-    if (entry.cost !== undefined && entry.cost !== null && Number(mine.cost) !== Number(entry.cost))
+    if (entry.cost !== undefined && entry.cost !== null && !sameTwd(mine.cost, entry.cost))
       found('refund', `refund ${uid}: ${entry.cost} at the gateway, ${mine.cost ?? '?'} in our records`, uid);
     if (cancelledThere && !mine.cancelled)
       found('refund', `refund ${uid}: cancelled at the gateway, not in our records`, uid);
@@ -270,4 +271,14 @@ async function store(dataSource: DataSource, result: PaymentsReconciliation): Pr
           },
     );
   });
+}
+
+/** Two amounts (our text, the gateway's text or number) are the same whole TWD; one that is not an amount differs. */
+function sameTwd(ours: string | number | null, theirs: string | number): boolean {
+  if (ours === null) return false;
+  try {
+    return twd(ours) === twd(theirs);
+  } catch {
+    return false;
+  }
 }

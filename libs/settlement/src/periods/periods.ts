@@ -1,4 +1,4 @@
-import { taiwanBusinessDate } from '@tixclear/domain';
+import { fromDbString, subTwd, taiwanBusinessDate, ZERO_TWD } from '@tixclear/domain';
 import type { DataSource } from 'typeorm';
 import { EntryKind } from '../accounts';
 import { PeriodError, PeriodErrorCode, periodRefusal } from './errors';
@@ -196,7 +196,7 @@ export async function postCorrection(
           account: line.account,
           ledger: line.ledger,
           party: line.party,
-          amount: -Number(line.amount),
+          amount: subTwd(ZERO_TWD, fromDbString(line.amount, 'amount')),
           serialNumber: line.serial,
         }));
       if (
