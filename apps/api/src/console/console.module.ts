@@ -8,6 +8,7 @@ import { ConsoleGuard } from './console.guard';
 import { ExceptionsController } from './exceptions.controller';
 import { OperatorsController } from './operators.controller';
 import { DaysController } from './pages/days.controller';
+import { PageSessions } from './pages/page-session';
 import { PagesController } from './pages/pages.controller';
 import { SessionController } from './session.controller';
 import { ConsoleSessions } from './session.service';
@@ -24,6 +25,6 @@ import { ConsoleSessions } from './session.service';
     DaysController,
     PagesController,
   ],
-  providers: [ConsoleSessions, ConsoleGuard, Audited],
+  providers: [ConsoleSessions, ConsoleGuard, Audited, PageSessions],
 })
 export class ConsoleModule {}

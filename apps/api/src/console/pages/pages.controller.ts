@@ -7,20 +7,11 @@ import { taiwanBusinessDate } from '@tixclear/domain';
 import { listAudit } from '@tixclear/db';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
-import { readCookie, SESSION_COOKIE } from '../cookies';
 import { roleGrants } from '../roles';
-import { ConsoleSessions } from '../session.service';
 import { daySeries, dayTotals } from './day-totals';
 import { businessDay } from './days.controller';
-import { dictionaries, LANG_COOKIE, requestLang } from './i18n';
-import {
-  auditPage,
-  dayPage,
-  type ExceptionRow,
-  exceptionsPage,
-  type PageContext,
-  signInPage,
-} from './templates';
+import { pageContext, PageSessions, sendPage } from './page-session';
+import { auditPage, dayPage, type ExceptionRow, exceptionsPage, signInPage } from './templates';
 
 const uplotDir = path.dirname(createRequire(import.meta.url).resolve('uplot'));
 /** The only files /console/assets serves: a fixed list, so no path from the request reaches the disk. */
@@ -43,7 +34,7 @@ export class PagesController {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly sessions: ConsoleSessions,
+    private readonly pages: PageSessions,
   ) {}
 
   @Get('assets/:name')
@@ -60,12 +51,12 @@ export class PagesController {
 
   @Get('sign-in')
   signIn(@Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
-    send(reply, signInPage(context(request, reply, '/console/sign-in')));
+    sendPage(reply, signInPage(pageContext(request, reply, '/console/sign-in')));
   }
 
   @Get()
   async day(@Query('date') date: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
-    const ctx = await this.signedIn(request, reply, '/console');
+    const ctx = await this.pages.signedIn(request, reply, '/console');
     if (!ctx) return;
     const parsed = businessDay.safeParse(date);
     const day = parsed.success ? parsed.data : taiwanBusinessDate(new Date());
@@ -73,64 +64,27 @@ export class PagesController {
       dayTotals(this.dataSource, day),
       daySeries(this.dataSource, day),
     ]);
-    send(reply, dayPage(ctx, totals, series));
+    sendPage(reply, dayPage(ctx, totals, series));
   }
 
   @Get('exceptions')
   async exceptions(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
-    const ctx = await this.signedIn(request, reply, '/console/exceptions');
+    const ctx = await this.pages.signedIn(request, reply, '/console/exceptions');
     if (!ctx?.operator) return;
     const rows = await this.dataSource.query<ExceptionRow[]>(
       `SELECT i.id, i.kind, i.reference, p.partner_uid, i.created_at
          FROM operator_items i LEFT JOIN partners p ON p.id = i.partner_id
         WHERE i.state = 'open' ORDER BY i.created_at, i.id LIMIT 200`,
     );
-    send(reply, exceptionsPage(ctx, rows, roleGrants(ctx.operator.role as never, 'money')));
+    sendPage(reply, exceptionsPage(ctx, rows, roleGrants(ctx.operator.role as never, 'money')));
   }
 
   @Get('audit')
   async audit(@Query('before') before: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
-    const ctx = await this.signedIn(request, reply, '/console/audit');
+    const ctx = await this.pages.signedIn(request, reply, '/console/audit');
     if (!ctx) return;
     const from = typeof before === 'string' && /^\d{1,18}$/.test(before) ? before : undefined;
     const { entries, next } = await listAudit(this.dataSource.manager, { before: from, limit: 50 });
-    send(reply, auditPage(ctx, entries, next));
+    sendPage(reply, auditPage(ctx, entries, next));
   }
-
-  /** The page's context, or null after redirecting a request without a live session to the sign-in page. */
-  private async signedIn(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    at: string,
-  ): Promise<PageContext | null> {
-    const session = await this.sessions.resolve(readCookie(request, SESSION_COOKIE));
-    if (!session) {
-      void reply.header('cache-control', 'no-store').redirect('/console/sign-in', 303);
-      return null;
-    }
-    return {
-      ...context(request, reply, at),
-      operator: { name: session.name, role: session.role, csrfToken: session.csrfToken },
-    };
-  }
-}
-
-function context(request: FastifyRequest, reply: FastifyReply, at: string): PageContext {
-  const lang = requestLang(request);
-  const asked = (request.query as Record<string, unknown> | undefined)?.lang;
-  if (asked === lang)
-    void reply.header(
-      'set-cookie',
-      `${LANG_COOKIE}=${lang}; Path=/console; SameSite=Strict; Max-Age=31536000`,
-    );
-  return { lang, t: dictionaries[lang], path: at };
-}
-
-function send(reply: FastifyReply, page: string): void {
-  void reply
-    .header('content-type', 'text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .header('x-frame-options', 'DENY')
-    .header('x-content-type-options', 'nosniff')
-    .send(page);
 }

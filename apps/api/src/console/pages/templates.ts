@@ -1,15 +1,7 @@
 import type { AuditLine } from '@tixclear/db';
 import type { DayPoint, DayTotals } from './day-totals';
 import { count, Html, html, ntd, taipeiTime } from './format';
-import type { Dictionary, Lang } from './i18n';
-
-export interface PageContext {
-  lang: Lang;
-  t: Dictionary;
-  /** Absent on the sign-in page. */
-  operator?: { name: string; role: string; csrfToken: string };
-  path: string;
-}
+import { confirmDialog, layout, type PageContext } from './layout';
 
 export interface ExceptionRow {
   id: string;
@@ -17,52 +9,6 @@ export interface ExceptionRow {
   reference: string;
   partner_uid: string | null;
   created_at: Date;
-}
-
-function layout(ctx: PageContext, title: string, body: Html, scripts: Html = html``): string {
-  const { t, operator } = ctx;
-  const other = ctx.lang === 'en' ? 'zh-TW' : 'en';
-  const nav = operator
-    ? html`<nav aria-label="main">
-          <a href="/console" ${ctx.path === '/console' ? html` aria-current="page"` : html``}>${t.nav_day}</a>
-          <a
-            href="/console/exceptions"
-            ${ctx.path === '/console/exceptions' ? html` aria-current="page"` : html``}
-            >${t.nav_exceptions}</a
-          >
-          <a href="/console/audit" ${ctx.path === '/console/audit' ? html` aria-current="page"` : html``}
-            >${t.nav_audit}</a
-          >
-        </nav>
-        <div class="who">
-          ${t.signed_in_as} <strong id="who">${operator.name}</strong> (<span id="role">${operator.role}</span
-          >) <button type="button" id="sign-out">${t.sign_out}</button>
-        </div>`
-    : html``;
-  return `<!doctype html>${
-    html`<html lang="${ctx.lang}">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        ${operator ? html`<meta name="csrf-token" content="${operator.csrfToken}" />` : html``}
-        <title>${title} · tixclear</title>
-        <link rel="stylesheet" href="/console/assets/console.css" />
-        <link rel="stylesheet" href="/console/assets/uPlot.min.css" />
-      </head>
-      <body>
-        <header>
-          <span class="brand">${t.title}</span>${nav}<a class="lang" href="?lang=${other}">${t.language}</a>
-        </header>
-        <main id="main">
-          <h1>${title}</h1>
-          ${body}
-        </main>
-        <div id="result" role="status" aria-live="polite"></div>
-        ${scripts}
-        <script src="/console/assets/console.js" defer></script>
-      </body>
-    </html>`.value
-  }`;
 }
 
 export function signInPage(ctx: PageContext): string {
@@ -160,17 +106,7 @@ export function exceptionsPage(ctx: PageContext, rows: ExceptionRow[], canMoney:
               )}
             </tbody>
           </table>
-          <dialog id="confirm">
-            <form method="dialog">
-              <p id="confirm-what"></p>
-              <label>${t.note} <textarea name="note" required maxlength="500"></textarea></label>
-              <div class="buttons">
-                <button value="cancel" formnovalidate>${t.cancel}</button
-                ><button value="confirm" id="confirm-ok">${t.confirm}</button>
-              </div>
-            </form>
-          </dialog>
-          <template id="words" data-ok="${t.result_ok}" data-failed="${t.result_failed}"></template>`,
+          ${confirmDialog(t)}`,
   );
 }
 
