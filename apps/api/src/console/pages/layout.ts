@@ -19,6 +19,7 @@ const NAV: ReadonlyArray<{ path: string; label: keyof Dictionary }> = [
   { path: '/console/payments', label: 'nav_payments' },
   { path: '/console/exceptions', label: 'nav_exceptions' },
   { path: '/console/partners', label: 'nav_partners' },
+  { path: '/console/operators', label: 'nav_operators' },
   { path: '/console/audit', label: 'nav_audit' },
 ];
 
