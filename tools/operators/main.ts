@@ -8,6 +8,7 @@
  *   set-role --name N --role R
  *   set-password --name N --password-file PATH|-     ends the operator's sessions
  *   disable --name N               ends their sessions and unused links; they can no longer sign in
+ *                                  (set-role and disable refuse to leave no enabled admin: OPERATOR_LAST_ADMIN)
  *   enable --name N
  *   login-link --name N            prints <API_PUBLIC_URL>/console/login/<token>: one use, within 10 minutes
  *

@@ -16,7 +16,13 @@ export const LOGIN_LINK_TTL_MS = 10 * 60 * 1000;
 
 export class OperatorAccountError extends Error {
   constructor(
-    readonly code: 'OPERATOR_NOT_FOUND' | 'OPERATOR_EXISTS' | 'OPERATOR_INVALID' | 'OPERATOR_DISABLED',
+    readonly code:
+      | 'OPERATOR_NOT_FOUND'
+      | 'OPERATOR_EXISTS'
+      | 'OPERATOR_INVALID'
+      | 'OPERATOR_DISABLED'
+      /** The change would leave no enabled admin (disabling or demoting the last one). */
+      | 'OPERATOR_LAST_ADMIN',
     message: string,
     readonly field?: string,
   ) {
@@ -71,6 +77,16 @@ function checkRole(role: string): asserts role is OperatorRole {
     );
 }
 
+/**
+ * The transaction-scoped advisory lock every change that can take an admin away holds first (demotion,
+ * disabling): two such changes run one after the other, so each counts the admins the other left.
+ */
+const ADMINS_LOCK = "SELECT pg_advisory_xact_lock(hashtext('tixclear.operators.admins'))";
+
+function enabledAdmin(operator: Pick<OperatorView, 'role' | 'disabledAt'>): boolean {
+  return operator.role === 'admin' && operator.disabledAt === null;
+}
+
 async function lockByName(tx: EntityManager, name: string): Promise<OperatorEntity> {
   const operator = await tx
     .getRepository(OperatorEntity)
@@ -113,8 +129,12 @@ export class OperatorAccounts {
 
   setRole(name: string, role: string, by: AccountActor): Promise<OperatorView> {
     checkRole(role);
-    return this.change(name, 'operator.set_role', by, (tx, op) =>
-      tx.update(OperatorEntity, { id: op.id }, { role }),
+    return this.change(
+      name,
+      'operator.set_role',
+      by,
+      (tx, op) => tx.update(OperatorEntity, { id: op.id }, { role }),
+      true,
     );
   }
 
@@ -128,11 +148,20 @@ export class OperatorAccounts {
 
   /** Disables an operator and ends their sessions at once; they can no longer sign in. */
   disable(name: string, by: AccountActor): Promise<OperatorView> {
-    return this.change(name, 'operator.disable', by, async (tx, op) => {
-      if (op.disabledAt === null) await tx.update(OperatorEntity, { id: op.id }, { disabledAt: new Date() });
-      await tx.query('DELETE FROM operator_sessions WHERE operator_id = $1', [op.id]);
-      await tx.query('DELETE FROM operator_login_links WHERE operator_id = $1 AND used_at IS NULL', [op.id]);
-    });
+    return this.change(
+      name,
+      'operator.disable',
+      by,
+      async (tx, op) => {
+        if (op.disabledAt === null)
+          await tx.update(OperatorEntity, { id: op.id }, { disabledAt: new Date() });
+        await tx.query('DELETE FROM operator_sessions WHERE operator_id = $1', [op.id]);
+        await tx.query('DELETE FROM operator_login_links WHERE operator_id = $1 AND used_at IS NULL', [
+          op.id,
+        ]);
+      },
+      true,
+    );
   }
 
   enable(name: string, by: AccountActor): Promise<OperatorView> {
@@ -175,14 +204,47 @@ export class OperatorAccounts {
     action: string,
     by: AccountActor,
     apply: (tx: EntityManager, operator: OperatorEntity) => Promise<unknown>,
+    /** The change may take an admin away: serialised under ADMINS_LOCK, refused if it leaves none enabled. */
+    keepsAnAdmin = false,
   ): Promise<OperatorView> {
-    return this.dataSource.transaction(async (tx) => {
+    const changed = this.dataSource.transaction(async (tx) => {
+      if (keepsAnAdmin) await tx.query(ADMINS_LOCK);
       const operator = await lockByName(tx, name);
       const before = viewOf(operator);
       await apply(tx, operator);
       const after = viewOf(await tx.getRepository(OperatorEntity).findOneByOrFail({ id: operator.id }));
+      if (keepsAnAdmin && enabledAdmin(before) && !enabledAdmin(after)) {
+        const [others] = await tx.query<{ n: number }[]>(
+          `SELECT count(*)::int AS n FROM operators WHERE role = 'admin' AND disabled_at IS NULL AND id <> $1`,
+          [operator.id],
+        );
+        if ((others?.n ?? 0) === 0)
+          throw new OperatorAccountError(
+            'OPERATOR_LAST_ADMIN',
+            `${name} is the last enabled admin: add or enable another admin first`,
+            'name',
+          );
+      }
       await recordAudit(tx, { ...by, action, target: name, before, after });
       return after;
     });
+    return keepsAnAdmin ? changed.catch((error: unknown) => this.refused(error, name, action, by)) : changed;
+  }
+
+  /** A refusal of the last-admin guard is audited too (the change itself rolled back), then thrown on. */
+  private async refused(error: unknown, name: string, action: string, by: AccountActor): Promise<never> {
+    if (error instanceof OperatorAccountError && error.code === 'OPERATOR_LAST_ADMIN') {
+      const operator = await this.dataSource.getRepository(OperatorEntity).findOneBy({ name });
+      const view = operator ? viewOf(operator) : null;
+      await recordAudit(this.dataSource.manager, {
+        ...by,
+        action,
+        target: name,
+        before: view,
+        after: view,
+        outcome: error.code,
+      });
+    }
+    throw error;
   }
 }
