@@ -10,10 +10,10 @@ import {
   recordAudit,
   SECRET_SHAPE,
   secretHash,
+  SignInLimits,
   verifyPassword,
 } from '@tixclear/db';
 import { DataSource, type EntityManager } from 'typeorm';
-import { FailureLimiter } from '../envelope/failure-limiter';
 import { ConsoleError, ConsoleErrorCode } from './console-errors';
 
 /** A session ends this long after sign-in whatever happens, */
@@ -25,6 +25,7 @@ const TOUCH_EVERY_MS = 60 * 1000;
 /** Failed sign-ins per minute, per name tried and per client address, before `429`. */
 export const SIGN_IN_FAILURES_PER_NAME = 5;
 export const SIGN_IN_FAILURES_PER_ADDRESS = 20;
+export const SIGN_IN_WINDOW_SECONDS = 60;
 
 /** The audit's actor for a refused sign-in that names no operator. */
 export const UNKNOWN_ACTOR = '-';
@@ -50,10 +51,16 @@ export function csrfTokenOf(sessionId: string): string {
  */
 @Injectable()
 export class ConsoleSessions {
-  readonly #failures = new FailureLimiter(SIGN_IN_FAILURES_PER_NAME);
-  readonly #addressFailures = new FailureLimiter(SIGN_IN_FAILURES_PER_ADDRESS);
+  /** Counted in the database (operator_sign_in_failures): the limits hold across API replicas. */
+  readonly #limits: SignInLimits;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly dataSource: DataSource) {
+    this.#limits = new SignInLimits(dataSource, {
+      perName: SIGN_IN_FAILURES_PER_NAME,
+      perAddress: SIGN_IN_FAILURES_PER_ADDRESS,
+      windowSeconds: SIGN_IN_WINDOW_SECONDS,
+    });
+  }
 
   /**
    * Name and password → a new session id. Unknown name, wrong password, no password set, or disabled: one
@@ -65,9 +72,8 @@ export class ConsoleSessions {
     password: string,
     address: string,
   ): Promise<{ sessionId: string; session: ConsoleSession }> {
-    const nameKey = `name:${name.slice(0, 64)}`;
-    const addressKey = `addr:${address}`;
-    if (this.#failures.isLimited(nameKey) || this.#addressFailures.isLimited(addressKey)) {
+    const keys = { name, address };
+    if (await this.#limits.isLimited(keys)) {
       await recordAudit(this.dataSource.manager, {
         actor: await this.knownName(name),
         action: 'session.sign_in',
@@ -81,8 +87,7 @@ export class ConsoleSessions {
       : null;
     const matches = await verifyPassword(password, operator?.passwordHash ?? null);
     if (!operator || !matches || operator.disabledAt !== null) {
-      this.#failures.recordFailure(nameKey);
-      this.#addressFailures.recordFailure(addressKey);
+      await this.#limits.recordFailure(keys);
       await recordAudit(this.dataSource.manager, {
         // A name that is no operator's is not kept: people type their password into the name field.
         actor: operator ? operator.name : UNKNOWN_ACTOR,
@@ -105,8 +110,7 @@ export class ConsoleSessions {
    * two uses at once open one session; unknown, used and expired tokens get one answer.
    */
   async redeemLink(token: string, address: string): Promise<{ sessionId: string; session: ConsoleSession }> {
-    const addressKey = `addr:${address}`;
-    if (this.#addressFailures.isLimited(addressKey))
+    if (await this.#limits.isLimited({ address }))
       throw new ConsoleError(ConsoleErrorCode.RateLimited, 'too many failed sign-ins; try again in a minute');
     const opened = SECRET_SHAPE.test(token)
       ? await this.dataSource.transaction(async (tx) => {
@@ -125,7 +129,7 @@ export class ConsoleSessions {
         })
       : null;
     if (!opened) {
-      this.#addressFailures.recordFailure(addressKey);
+      await this.#limits.recordFailure({ address });
       await recordAudit(this.dataSource.manager, {
         actor: UNKNOWN_ACTOR,
         action: 'session.login_link',

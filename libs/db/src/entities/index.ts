@@ -10,6 +10,7 @@ import { OperatorItemEntity } from './operator-item.entity';
 import { OperatorAuditEntity } from './operator-audit.entity';
 import { OperatorLoginLinkEntity } from './operator-login-link.entity';
 import { OperatorSessionEntity } from './operator-session.entity';
+import { OperatorSignInFailureEntity } from './operator-sign-in-failure.entity';
 import { OperatorEntity } from './operator.entity';
 import {
   PartnerApiKeyEntity,
@@ -45,6 +46,7 @@ export * from './operator-item.entity';
 export * from './operator-audit.entity';
 export * from './operator-login-link.entity';
 export * from './operator-session.entity';
+export * from './operator-sign-in-failure.entity';
 export * from './operator.entity';
 export * from './partner.entity';
 export * from './reconciliation.entity';
@@ -88,4 +90,5 @@ export const entities = [
   OperatorSessionEntity,
   OperatorLoginLinkEntity,
   OperatorAuditEntity,
+  OperatorSignInFailureEntity,
 ];
