@@ -15,6 +15,7 @@ import {
   esvcRefund,
   paidPayment,
   paidPurchase,
+  paidPurchaseOf,
   paymentsStack,
   refund,
   STORE,
@@ -197,5 +198,37 @@ describe('payments ledger', () => {
       [`payment:${operation.id}`],
     );
     expect(again).toEqual([{ state: 'resolved' }]);
+  }, 60_000);
+  it('releases the fewest vouchers worth exactly the refund, not the largest first (60, 50, 50 refunding 100)', async () => {
+    const purchase = await paidPurchaseOf(stack, [60, 50, 50]);
+    expect((await esvcRefund(stack, purchase, 100)).body.code).toBe('B200');
+    await post();
+    const [operation] = await q<[{ id: string }]>(
+      `SELECT id FROM operations WHERE kind = 'pay_refund' AND request->>'uid' = $1`,
+      [purchase.uid],
+    );
+    const states = await q<{ serial_number: string; state: string; holder_operation_id: string | null }[]>(
+      `SELECT serial_number, state, holder_operation_id FROM vouchers WHERE serial_number = ANY($1) ORDER BY serial_number`,
+      [purchase.serials],
+    );
+    expect(states).toEqual([
+      { serial_number: purchase.serials[0], state: 'issued', holder_operation_id: null },
+      { serial_number: purchase.serials[1], state: 'refunded', holder_operation_id: operation.id },
+      { serial_number: purchase.serials[2], state: 'refunded', holder_operation_id: operation.id },
+    ]);
+    const lines = await q<{ account: string; amount: string }[]>(
+      `SELECT l.account, l.amount::text AS amount FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
+        WHERE e.kind = 'payment_refund' AND e.reference = $1 ORDER BY l.account`,
+      [operation.id],
+    );
+    expect(lines).toEqual([
+      { account: 'gateway_receivable', amount: '-100' },
+      { account: 'trust_liability', amount: '100' },
+    ]);
+    const raised = await q(
+      `SELECT 1 FROM operator_items WHERE kind = 'books_gateway_difference' AND reference = $1`,
+      [`payment:${operation.id}`],
+    );
+    expect(raised).toEqual([]);
   }, 60_000);
 });

@@ -1,8 +1,9 @@
-import { fromDbString, subTwd, ZERO_TWD } from '@tixclear/domain';
+import { fromDbString, ZERO_TWD } from '@tixclear/domain';
 import type { DataSource, EntityManager } from 'typeorm';
 import { raiseOperatorItem } from '@tixclear/db';
 import { Account, EntryKind, HEADQUARTERS_PREFIX, MERCHANT_PREFIX } from '../accounts';
 import { postingSql } from '../journal-posting';
+import { chooseVouchers } from './voucher-choice';
 
 /**
  * The Taiwan business date a gateway instant (`finishtime`, YYYYMMDDHHmmss Taiwan time, in whatever separators)
@@ -100,8 +101,8 @@ interface ReleaseCandidate {
 
 /**
  * An `esvcrefund` of a voucher purchase releases exactly what it refunds: it takes the fewest of the purchase's
- * unused paid vouchers (`issued`, posted to the trust), largest first, whose values sum to exactly the refunded
- * amount, moves them to `refunded` (held by the refund's operation), debits `trust_liability` by that amount and
+ * unused paid vouchers (`issued`, posted to the trust) whose values sum to exactly the refunded amount
+ * ({@link chooseVouchers}: ties to the most of the largest value, then the lowest serials; a bounded search), moves them to `refunded` (held by the refund's operation), debits `trust_liability` by that amount and
  * credits the merchant's `gateway_receivable`, in one transaction. The vouchers are out of the trust, so it can
  * never go negative for the purchase, and none of them is redeemed or expired later. An amount no such set
  * makes is not booked: a `books_gateway_difference` item (reference `payment:<refund operation id>`) asks a
@@ -140,31 +141,29 @@ export async function postPurchaseReleases(
 
 async function releaseOne(tx: EntityManager, runId: string, c: ReleaseCandidate): Promise<boolean> {
   const amount = c.amount === null ? ZERO_TWD : fromDbString(c.amount, 'amount');
-  const vouchers = await tx.query<{ id: string; cost: string }[]>(
-    `SELECT v.id, v.cost::text AS cost FROM vouchers v
+  const vouchers = await tx.query<{ id: string; cost: string; serial_number: string }[]>(
+    `SELECT v.id, v.cost::text AS cost, v.serial_number FROM vouchers v
       WHERE v.purchase_operation_id = $1 AND v.state = 'issued' AND v.is_paid AND v.cost > 0
         AND EXISTS (SELECT 1 FROM journal_entries p WHERE p.kind = 'purchase' AND p.reference = $1::text)
       ORDER BY v.cost DESC, v.serial_number
       FOR UPDATE`,
     [c.purchase_id],
   );
-  const chosen: string[] = [];
-  let left = amount;
-  for (const v of vouchers) {
-    const cost = fromDbString(v.cost, 'cost');
-    if (cost <= left) {
-      chosen.push(v.id);
-      left = subTwd(left, cost);
-    }
-    if (left === 0) break;
-  }
-  if (amount <= 0 || left !== 0) {
+  const choice = chooseVouchers(
+    vouchers.map((v) => ({ id: v.id, cost: fromDbString(v.cost, 'cost'), serial: v.serial_number })),
+    amount,
+  );
+  if (choice.kind !== 'chosen') {
+    const why =
+      choice.kind === 'bound'
+        ? `the search for the fewest of its unused paid vouchers worth exactly that stopped at its bound (${choice.visited} tries)`
+        : 'no set of its unused paid vouchers is worth exactly that';
     await raiseOperatorItem(tx, {
       kind: 'books_gateway_difference',
       reference: `payment:${c.id}`,
       partnerId: c.partner_id,
       details: {
-        reason: `esvcrefund ${c.order_id} refunded ${c.amount ?? '?'} of a voucher purchase: no set of its unused paid vouchers is worth exactly that, not booked`,
+        reason: `esvcrefund ${c.order_id} refunded ${c.amount ?? '?'} of a voucher purchase: ${why}, not booked`,
         refund: c.id,
         purchase: c.purchase_id,
         unusedPaid: vouchers.length,
@@ -172,6 +171,7 @@ async function releaseOne(tx: EntityManager, runId: string, c: ReleaseCandidate)
     });
     return false;
   }
+  const chosen = choice.ids;
   const [entry] = await tx.query<{ id: string }[]>(
     `INSERT INTO journal_entries (run_id, kind, reference, business_date, description)
      VALUES ($1::uuid, '${EntryKind.paymentRefund}', $2, $3::date, 'esvcrefund of a voucher purchase, order ' || $4)

@@ -87,36 +87,50 @@ export async function paidPayment(stack: PaymentsStack, cost: number) {
 }
 
 /** A purchase of `count` paid vouchers of `cost`, paid on the simulator and settled by our query. */
-export async function paidPurchase(stack: PaymentsStack, count: number, cost: number) {
+export function paidPurchase(stack: PaymentsStack, count: number, cost: number) {
+  return paidPurchaseOf(
+    stack,
+    Array.from({ length: count }, () => cost),
+  );
+}
+
+/**
+ * A purchase of paid vouchers worth `costs` (one item per distinct value, serials in the order given), paid on
+ * the simulator and settled by our query.
+ */
+export async function paidPurchaseOf(stack: PaymentsStack, costs: readonly number[]) {
   const orderId = uniqueId('VS');
-  const serials = Array.from({ length: count }, (_, i) => `${orderId.slice(2, 26)}P${i}`);
+  const serials = costs.map((_, i) => `${orderId.slice(2, 26)}P${i}`);
   const ymd = (d: Date) => d.toISOString().slice(0, 10).replaceAll('-', '');
+  const values = [...new Set(costs)];
+  const items = values.map((cost, n) => {
+    const mine = serials.filter((_, i) => costs[i] === cost);
+    return {
+      id: `H0${n + 1}`,
+      name: `用餐券${n + 1}`,
+      amount: mine.length,
+      price: cost,
+      cost,
+      total_price: cost * mine.length,
+      total_cost: cost * mine.length,
+      gift_number: 0,
+      trust_start_date: ymd(new Date(NOON.getTime() - 86_400_000)),
+      trust_end_date: ymd(new Date(NOON.getTime() + 364 * 86_400_000)),
+      is_custom_serial: 1,
+      serial_numbers: JSON.stringify(mine),
+      gift_serial_numbers: '[]',
+      sharing: { headquarters: '0.15', sales: '0.1', reimbursement: '0.75' },
+    };
+  });
   const opened = await stack.ops.purchases.purchase(stack.partner, {
     store_uid: STORE,
     order_id: orderId,
     pfn: '0',
     user_data: { user_id: 'phper', user_name: '金城武', ip: '127.0.0.1' },
-    cost: cost * count,
+    cost: costs.reduce((a, b) => a + b, 0),
     currency: 'TWD',
-    items: [
-      {
-        id: 'H01',
-        name: '用餐券',
-        amount: count,
-        price: cost,
-        cost,
-        total_price: cost * count,
-        total_cost: cost * count,
-        gift_number: 0,
-        trust_start_date: ymd(new Date(NOON.getTime() - 86_400_000)),
-        trust_end_date: ymd(new Date(NOON.getTime() + 364 * 86_400_000)),
-        is_custom_serial: 1,
-        serial_numbers: JSON.stringify(serials),
-        gift_serial_numbers: '[]',
-        sharing: { headquarters: '0.15', sales: '0.1', reimbursement: '0.75' },
-      },
-    ],
-    declarations: [{ name: '用餐券', content: '<h6>使用需知</h6>' }],
+    items,
+    declarations: items.map((item) => ({ name: item.name, content: '<h6>使用需知</h6>' })),
   });
   const order = { uid: String(opened.body.uid), key: String(opened.body.key) };
   if (!stack.sim.control.pay(Number(order.uid)).moved)
