@@ -186,6 +186,26 @@ describe('payments ledger', () => {
     ]);
     expect(states.map((s) => s.state)).toEqual(['issued', 'issued']);
 
+    // The books' reconciliation names it by the gateway's refund uid: our esvcrefund, on an operator's queue.
+    const [{ gateway_uid: refundUid }] = await q<[{ gateway_uid: string }]>(
+      `SELECT gateway_uid FROM operations WHERE id = $1`,
+      [operation.id],
+    );
+    const result = await reconcileBooks(stack.db.dataSource, simulatorSource(stack.sim.url), DATE, {
+      merchants: [STORE],
+    });
+    const unbooked = result.merchants
+      .find((m) => m.merchantUid === STORE)
+      ?.differences.filter((d) => d.reference === refundUid);
+    expect(unbooked).toEqual([
+      expect.objectContaining({
+        subject: 'refund',
+        gateway: -70,
+        operation: operation.id,
+        queued: ['books_gateway_difference'],
+      }),
+    ]);
+
     // Resolved by a person: later runs neither book it nor raise it again.
     await q(
       `UPDATE operator_items SET state = 'resolved', resolved_at = now(), resolved_by = 'spec', resolution = 'booked'

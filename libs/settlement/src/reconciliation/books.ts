@@ -46,18 +46,39 @@ export interface Books {
 /** Our record of an operation the gateway names: for the reason of a difference. */
 export interface OurOperation {
   reference: string;
+  /** Our operation's id. */
+  id: string;
   kind: string;
   state: string;
   /** Taiwan date it completed, when it did. */
   completedOn: string | null;
-  /** The gateway command it went through (`vouchertransaction`, `voucheroffline`, ...). */
+  /** The gateway command it went through (`vouchertransaction`, `voucheroffline`, `esvcrefund`, ...). */
   command: string;
+  /** The partner's `order_id` of the operation. */
+  orderId: string;
+  /** Set when the gateway named it by its refund uid (a money refund, `refund` or `esvcrefund`). */
+  refundUid: string | null;
   /** Open operator items naming it (their kinds): an operator has it in hand. */
   items: string[];
   /** A redemption's lines: written, cleared, held. */
   lines: number;
   cleared: number;
   held: number;
+}
+
+/** The key of an operation {@link lookUpOperations} found by a money refund's refund uid. */
+export const refundUidKey = (refundUid: string) => `refund-uid:${refundUid}`;
+
+/**
+ * Our operation the gateway names by `reference` for a movement of `kind`: a refund by its refund uid first
+ * (the gateway names a money refund so, seed 001 `refund_uid`), else by the `order_id` we sent.
+ */
+export function ourOperation(
+  ours: ReadonlyMap<string, OurOperation>,
+  kind: MovementKind,
+  reference: string,
+): OurOperation | undefined {
+  return (kind === 'refund' ? ours.get(refundUidKey(reference)) : undefined) ?? ours.get(reference);
 }
 
 const RECEIVABLE = Account.gatewayReceivable;
@@ -236,7 +257,11 @@ export async function readBooks(dataSource: DataSource, date: string): Promise<B
   return { days, unattributed, unattributedHeld };
 }
 
-/** Our records of the operations the gateway names by these references (for the reason of a difference). */
+/**
+ * Our records of the operations the gateway names by these references (for the reason of a difference): by the
+ * `order_id` we sent (key: the reference), and money refunds also by their refund uid (key:
+ * {@link refundUidKey}), which is how the gateway names a refund and its cancel. Read with {@link ourOperation}.
+ */
 export async function lookUpOperations(
   dataSource: DataSource,
   references: readonly string[],
@@ -244,9 +269,13 @@ export async function lookUpOperations(
   if (references.length === 0) return new Map();
   const rows = await dataSource.query<
     {
+      key: string;
       reference: string;
+      id: string;
       kind: string;
       command: string;
+      order_id: string;
+      refund_uid: string | null;
       items: string[];
       state: string;
       completed_on: string | null;
@@ -255,9 +284,16 @@ export async function lookUpOperations(
       held: number;
     }[]
   >(
-    `SELECT o.upstream_order_id AS reference, o.kind, o.command, o.state,
+    `WITH found AS (
+       SELECT o.upstream_order_id AS key, o.upstream_order_id AS reference, NULL::text AS refund_uid, o.*
+         FROM operations o WHERE o.upstream_order_id = ANY($1::text[])
+       UNION ALL
+       SELECT 'refund-uid:' || o.gateway_uid, o.gateway_uid, o.gateway_uid, o.*
+         FROM operations o WHERE o.kind = 'pay_refund' AND o.gateway_uid = ANY($1::text[]))
+     SELECT o.key, o.reference, o.id, o.kind, o.command, o.order_id, o.refund_uid, o.state,
             ARRAY(SELECT DISTINCT i.kind FROM operator_items i
-                   WHERE i.state = 'open' AND i.reference IN (o.id::text, o.upstream_order_id)) AS items,
+                   WHERE i.state = 'open'
+                     AND i.reference IN (o.id::text, o.upstream_order_id, 'payment:' || o.id)) AS items,
             ${taipeiDate('o.completed_at')}::text AS completed_on,
             (SELECT count(*)::int FROM redemption_lines l WHERE l.operation_id = o.id) AS lines,
             (SELECT count(*)::int FROM redemption_lines l JOIN clearings c ON c.redemption_line_id = l.id
@@ -265,16 +301,19 @@ export async function lookUpOperations(
             (SELECT count(*)::int FROM redemption_lines l JOIN clearing_backlog b ON b.redemption_line_id = l.id
               WHERE l.operation_id = o.id
                 AND EXISTS (SELECT 1 FROM settlement_holds h WHERE h.redemption_line_id = l.id)) AS held
-       FROM operations o WHERE o.upstream_order_id = ANY($1::text[])`,
+       FROM found o ORDER BY o.key, o.created_at, o.id`,
     [[...references]],
   );
   return new Map(
     rows.map((r) => [
-      r.reference,
+      r.key,
       {
         reference: r.reference,
+        id: r.id,
         kind: r.kind,
         command: r.command,
+        orderId: r.order_id,
+        refundUid: r.refund_uid,
         items: r.items,
         state: r.state,
         completedOn: r.completed_on,

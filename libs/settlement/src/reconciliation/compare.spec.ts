@@ -42,8 +42,11 @@ const ours = (reference: string, parts: Partial<OurOperation> = {}): [string, Ou
   reference,
   {
     reference,
+    id: `op-${reference}`,
     kind: 'redemption',
     command: 'vouchertransaction',
+    orderId: reference,
+    refundUid: null,
     items: [],
     state: 'succeeded',
     completedOn: DATE,

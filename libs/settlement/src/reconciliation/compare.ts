@@ -1,5 +1,5 @@
 import { addTwd, twd } from '@tixclear/domain';
-import type { BooksDay, EntryRef, OurOperation } from './books';
+import { ourOperation, type BooksDay, type EntryRef, type OurOperation } from './books';
 import { MOVEMENT_KINDS, type GatewayDayFigures, type MovementKind } from './ports';
 
 /** One way the books and the gateway disagree, with its reason. */
@@ -16,6 +16,8 @@ export interface ReconciliationDifference {
   measure?: 'money' | 'count';
   /** Open operator items naming the operation (their kinds): a person has it in hand. */
   queued?: string[];
+  /** Our operation the gateway's reference names (its id), when we have one. */
+  operation?: string;
 }
 
 export interface KindFigures {
@@ -72,7 +74,16 @@ function whyUnbooked(kind: MovementKind, ours: OurOperation | undefined, date: s
 
 function whyUnbookedBare(kind: MovementKind, ours: OurOperation | undefined, date: string): string {
   if (kind === 'payoff_item') return 'not booked as paid';
-  if (ours === undefined) return 'we have no such operation';
+  if (ours === undefined)
+    return kind === 'refund'
+      ? 'we have no such operation (no refund of ours has that refund uid or order id)'
+      : 'we have no such operation';
+  if (ours.refundUid !== null)
+    return `our ${ours.command} of order ${ours.orderId}: ${whyBare(kind, ours, date)}`;
+  return whyBare(kind, ours, date);
+}
+
+function whyBare(kind: MovementKind, ours: OurOperation, date: string): string {
   if (ours.state !== 'succeeded' && ours.state !== 'paid') return `ours is ${ours.state}`;
   if (ours.completedOn !== null && ours.completedOn !== date) return `ours completed on ${ours.completedOn}`;
   if (kind === 'redemption' && ours.lines === 0)
@@ -131,13 +142,14 @@ export function compareDay(input: {
       const [one] = LABEL[g.kind];
       if (b === undefined) {
         if (g.amount === 0) continue; // nothing to book (gift vouchers only)
-        const ours = input.ours.get(g.reference);
+        const ours = ourOperation(input.ours, g.kind, g.reference);
         differences.push({
           subject: g.kind,
           reference: g.reference,
           gateway: g.amount,
           reason: `${one} ${g.reference} moved ${g.amount} at the gateway, not booked: ${whyUnbooked(g.kind, ours, date)}`,
           ...(ours !== undefined && ours.items.length > 0 ? { queued: ours.items } : {}),
+          ...(ours !== undefined ? { operation: ours.id } : {}),
         });
       } else if (b.amount !== g.amount) {
         differences.push({

@@ -1,4 +1,13 @@
-export { lookUpOperations, merchantsOf, readBooks, type BookedMovement, type BooksDay } from './books';
+export {
+  lookUpOperations,
+  merchantsOf,
+  ourOperation,
+  readBooks,
+  refundUidKey,
+  type BookedMovement,
+  type BooksDay,
+  type OurOperation,
+} from './books';
 export { compareDay, type MerchantReconciliation, type ReconciliationDifference } from './compare';
 export { ReconciliationError, ReconciliationErrorCode } from './errors';
 export { formatReconciliation } from './format';
