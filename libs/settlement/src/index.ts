@@ -1,4 +1,5 @@
 export * from './accounts';
+export * from './balances/index';
 export * from './clearing/index';
 export * from './holds/index';
 export * from './ports';

@@ -1,6 +1,7 @@
 import { SettlementRunEntity } from '@tixclear/db';
 import type { FeeScheduleBook } from '@tixclear/fee-engine';
 import type { DataSource } from 'typeorm';
+import { refreshSnapshots } from './balances/index';
 import { Clearing, clearAll } from './clearing/index';
 import { closedThrough, PeriodError, PeriodErrorCode, periodRefusal } from './periods/index';
 import { postTrustMovements } from './posting';
@@ -118,6 +119,8 @@ export class SettlementRunner {
           await postTrustMovements(this.dataSource, run.id, run.periodEnd);
           await postExpiries(this.dataSource, run.id, run.periodEnd);
           await postPayments(this.dataSource, run.id, run.periodEnd);
+          // The night's balance snapshot, once its postings are in (src/balances/: idempotent, all or nothing).
+          await refreshSnapshots(this.dataSource);
           break;
         case 'batching':
           progress.step('building pay-off batches');

@@ -1,3 +1,4 @@
+import { BalanceSnapshotDayEntity, BalanceSnapshotEntity } from './balance-snapshot.entity';
 import { FeeScheduleEntity } from './fee-schedule.entity';
 import {
   GatewayNotificationEntity,
@@ -39,6 +40,7 @@ import {
 } from './settlement.entity';
 import { VoucherEntity } from './voucher.entity';
 
+export * from './balance-snapshot.entity';
 export * from './fee-schedule.entity';
 export * from './notification.entity';
 export * from './operation.entity';
@@ -90,5 +92,7 @@ export const entities = [
   OperatorSessionEntity,
   OperatorLoginLinkEntity,
   OperatorAuditEntity,
+  BalanceSnapshotDayEntity,
+  BalanceSnapshotEntity,
   OperatorSignInFailureEntity,
 ];

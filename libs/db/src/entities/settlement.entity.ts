@@ -262,6 +262,8 @@ export class JournalEntryEntity {
 // No foreign key to its entry: written by COPY, a few million a night (see migration ForeignKeys).
 // No secondary index: lines are written in the millions each night and read in bulk (hash joins on entry_id
 // by the exports and checks); each index would cost a large share of the posting time (docs/benchmarks.md).
+// A BRIN index on entry_id finds a night's lines by its entries' id ranges (migration BalanceSnapshots).
+@Index('journal_lines_entry_brin', { synchronize: false })
 export class JournalLineEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id!: string;

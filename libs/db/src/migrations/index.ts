@@ -24,6 +24,7 @@ import { ClosedPeriods1795340000200 } from './1795340000200-closed-periods';
 import { ClearingFeeSums1795340000201 } from './1795340000201-clearing-fee-sums';
 import { BooksGatewayReconciliation1795340000300 } from './1795340000300-books-gateway-reconciliation';
 import { OperatorConsole1795340000400 } from './1795340000400-operator-console';
+import { BalanceSnapshots1795340000510 } from './1795340000510-balance-snapshots';
 import { SignInFailures1795340000530 } from './1795340000530-sign-in-failures';
 
 /** In order; TypeORM runs the ones not yet recorded in the `migrations` table. */
@@ -54,5 +55,6 @@ export const migrations = [
   ClearingFeeSums1795340000201,
   BooksGatewayReconciliation1795340000300,
   OperatorConsole1795340000400,
+  BalanceSnapshots1795340000510,
   SignInFailures1795340000530,
 ];

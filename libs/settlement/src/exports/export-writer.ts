@@ -9,8 +9,8 @@ import { ExportError, ExportErrorCode } from './errors';
 import { LedgerRows, ledgerSpec } from './ledgers';
 import { MANIFEST_NAME, manifestBytes } from './manifest';
 import { OutputFile } from './output-file';
+import { balancesOver, BalancesError, BalancesErrorCode, refreshSnapshots } from '../balances/index';
 import {
-  balanceGroups,
   EXCEPTIONS_SQL,
   gatherPeriodLines,
   JOURNAL_SQL,
@@ -119,63 +119,68 @@ export class ExportWriter implements ExportStep {
       written.push({ name, file: await writeTable(spec, scratch(name), workbook, fill) });
     };
     try {
-      await this.dataSource.transaction('REPEATABLE READ', async (tx) => {
-        await gatherPeriodLines(tx, period.start, period.end);
-        const balances = await balanceGroups(tx, period.end);
-        // Checked before anything is written: a journal that does not balance leaves no files at all.
-        const trialBalance = trialBalanceRows(balances);
-        await mkdir(directory, { recursive: true });
+      await this.#withCurrentSnapshots(() =>
+        this.dataSource.transaction('REPEATABLE READ', async (tx) => {
+          // The balances first: a day still stale in this transaction's snapshot refuses before anything is read.
+          const balances = await balancesOver(tx, period.start, period.end);
+          await gatherPeriodLines(tx, period.start, period.end);
+          // Checked before anything is written: a journal that does not balance leaves no files at all.
+          const trialBalance = trialBalanceRows(balances);
+          await mkdir(directory, { recursive: true });
 
-        const params = [period.start, period.end];
-        await table(JOURNAL, (emit) => streamRows(tx, JOURNAL_SQL, [], (rows) => emit(rows.map(journalRow))));
-        for (const ledger of LEDGERS) {
-          const openings = balances.filter((group) => group.ledger === ledger);
-          const rows = new LedgerRows(
-            openings.map((group) => ({ party: group.party, balance: group.opening })),
+          const params = [period.start, period.end];
+          await table(JOURNAL, (emit) =>
+            streamRows(tx, JOURNAL_SQL, [], (rows) => emit(rows.map(journalRow))),
           );
-          await table(ledgerSpec(ledger), async (emit) => {
-            await streamRows(tx, LEDGER_LINES_SQL, [ledger], (lines) =>
-              emit(lines.flatMap((line) => rows.add(ledgerLine(line)))),
+          for (const ledger of LEDGERS) {
+            const openings = balances.filter((group) => group.ledger === ledger);
+            const rows = new LedgerRows(
+              openings.map((group) => ({ party: group.party, balance: group.opening })),
             );
-            await emit(rows.finish());
+            await table(ledgerSpec(ledger), async (emit) => {
+              await streamRows(tx, LEDGER_LINES_SQL, [ledger], (lines) =>
+                emit(lines.flatMap((line) => rows.add(ledgerLine(line)))),
+              );
+              await emit(rows.finish());
+            });
+          }
+          await table(PAYOUTS, (emit) =>
+            streamRows(tx, PAYOUTS_SQL, params, (rows) => emit(rows.map(payoutRow))),
+          );
+          await table(PAYMENTS_LEDGER, (emit) =>
+            streamRows(tx, PAYMENTS_LEDGER_SQL, [], (rows) => emit(rows.map(paymentsRow))),
+          );
+          await table(EXCEPTIONS, (emit) =>
+            streamRows(tx, EXCEPTIONS_SQL, params, (rows) => emit(rows.map(exceptionRow))),
+          );
+          await table(TRIAL_BALANCE, (emit) => emit(trialBalance));
+          for (const [spec, sql] of [
+            [REDEMPTIONS_REGISTER, REDEMPTIONS_SQL],
+            [SALES_REGISTER, SALES_SQL],
+            [REFUNDS_REGISTER, REFUNDS_SQL],
+          ] as Array<[RegisterSpec, string]>) {
+            await table(spec, (emit) =>
+              streamRows(tx, sql, params, (rows) => emit(rows.map((row) => registerRow(spec, row)))),
+            );
+          }
+          const trust = new TrustRows();
+          await table(TRUST_REGISTER, async (emit) => {
+            await streamRows(tx, TRUST_SQL, [period.end], (rows) =>
+              emit(rows.flatMap((row) => trust.add(row))),
+            );
+            await emit(trust.finish());
           });
-        }
-        await table(PAYOUTS, (emit) =>
-          streamRows(tx, PAYOUTS_SQL, params, (rows) => emit(rows.map(payoutRow))),
-        );
-        await table(PAYMENTS_LEDGER, (emit) =>
-          streamRows(tx, PAYMENTS_LEDGER_SQL, [], (rows) => emit(rows.map(paymentsRow))),
-        );
-        await table(EXCEPTIONS, (emit) =>
-          streamRows(tx, EXCEPTIONS_SQL, params, (rows) => emit(rows.map(exceptionRow))),
-        );
-        await table(TRIAL_BALANCE, (emit) => emit(trialBalance));
-        for (const [spec, sql] of [
-          [REDEMPTIONS_REGISTER, REDEMPTIONS_SQL],
-          [SALES_REGISTER, SALES_SQL],
-          [REFUNDS_REGISTER, REFUNDS_SQL],
-        ] as Array<[RegisterSpec, string]>) {
-          await table(spec, (emit) =>
-            streamRows(tx, sql, params, (rows) => emit(rows.map((row) => registerRow(spec, row)))),
+          // Every partner's statement, from this snapshot: they sum to the ledgers above.
+          const statements = await statementsOfPeriod(
+            tx,
+            { label: directoryName(period), ...period },
+            balances,
           );
-        }
-        const trust = new TrustRows();
-        await table(TRUST_REGISTER, async (emit) => {
-          await streamRows(tx, TRUST_SQL, [period.end], (rows) =>
-            emit(rows.flatMap((row) => trust.add(row))),
+          await table({ ...STATEMENT_TABLE, name: 'statements' }, (emit) =>
+            emit(statements.flatMap(statementRows)),
           );
-          await emit(trust.finish());
-        });
-        // Every partner's statement, from this snapshot: they sum to the ledgers above.
-        const statements = await statementsOfPeriod(
-          tx,
-          { label: directoryName(period), ...period },
-          balances,
-        );
-        await table({ ...STATEMENT_TABLE, name: 'statements' }, (emit) =>
-          emit(statements.flatMap(statementRows)),
-        );
-      });
+        }),
+      );
       const xlsx = await OutputFile.create(scratch(XLSX_NAME));
       written.push({ name: XLSX_NAME, file: xlsx });
       await workbook.finish(xlsx);
@@ -184,6 +189,22 @@ export class ExportWriter implements ExportStep {
       await workbook.discard();
       for (const { file } of written) await file.discard();
       throw error;
+    }
+  }
+
+  /**
+   * Brings the balance snapshots up to date, then runs `read`; a writer that posted in between (its day stale
+   * again in the read's snapshot: `BALANCES_STALE`, before any file is written) makes it try again.
+   */
+  async #withCurrentSnapshots(read: () => Promise<void>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      await refreshSnapshots(this.dataSource);
+      try {
+        return await read();
+      } catch (error) {
+        if (!(error instanceof BalancesError) || error.code !== BalancesErrorCode.Stale || attempt >= 3)
+          throw error;
+      }
     }
   }
 

@@ -1,4 +1,5 @@
 import { twd, type Twd } from '@tixclear/domain';
+import { linesOfEntries, withIndexScans } from '../balances/index';
 import type { EntityManager } from 'typeorm';
 import { EntryKind } from '../accounts';
 import { currentChart } from '../chart/index';
@@ -12,8 +13,9 @@ import { currentChart } from '../chart/index';
  * - Every ORDER BY runs down to a full key of what is printed, text under `COLLATE "C"` (byte order, no
  *   locale), so rows come out in the same order on every run and every server. Identity ids (entries, lines)
  *   are never printed nor ordered by: a resumed run numbers them differently from an uninterrupted one.
- * - journal_lines has no secondary index (posting speed): the period's lines are gathered by one scan into a
- *   temporary table that the journal and ledger queries then sort, and the balances are summed by one more.
+ * - journal_lines has no B-tree on entry_id (posting speed): the period's lines are gathered once, by the BRIN
+ *   ranges of its entries' ids (src/balances/night-lines.ts), into a temporary table that the journal and
+ *   ledger queries then sort; the balances are the day snapshots' (src/balances/), not a sum of the journal.
  */
 export type Tx = Pick<EntityManager, 'query'>;
 
@@ -56,9 +58,10 @@ export async function gatherPeriodLines(
   to: string,
   codes: ReadonlyArray<readonly [account: string, code: string]> = [...currentChart().codes],
 ): Promise<void> {
-  await tx.query(
-    `CREATE TEMPORARY TABLE export_lines ON COMMIT DROP AS
-     WITH entries AS (${ENTRIES_POSTED_BETWEEN}),
+  await withIndexScans(tx, () =>
+    tx.query(
+      `CREATE TEMPORARY TABLE export_lines ON COMMIT DROP AS
+     WITH entries AS MATERIALIZED (${ENTRIES_POSTED_BETWEEN}),
      corrected AS (
        SELECT e.id, c.kind || ':' || c.reference AS corrects, cc.product, cc.business_date,
               cc.sales_party, cc.reimbursement_party
@@ -81,11 +84,12 @@ export async function gatherPeriodLines(
             COALESCE(v.sales_party, k.sales_party, '') AS sales_point,
             COALESCE(v.reimbursement_party, k.reimbursement_party, '') AS redemption_point
        FROM entries e
-       JOIN journal_lines l ON l.entry_id = e.id
+       JOIN ${linesOfEntries('entries')} l ON l.entry_id = e.id
        LEFT JOIN corrected k ON k.id = e.id
        LEFT JOIN cleared v ON e.kind = 'clearing' AND l.ledger IS NOT NULL AND v.reference = e.reference
        LEFT JOIN unnest($3::text[], $4::text[]) AS chart(account, code) ON chart.account = l.account`,
-    [from, to, codes.map(([account]) => account), codes.map(([, code]) => code)],
+      [from, to, codes.map(([account]) => account), codes.map(([, code]) => code)],
+    ),
   );
 }
 
@@ -171,53 +175,8 @@ export const EXCEPTIONS_SQL = `
             x.serial_number COLLATE "C", x.party COLLATE "C", x.business_date COLLATE "C", x.reason COLLATE "C",
             x.amount COLLATE "C", x.code COLLATE "C"`;
 
-export interface BalanceGroup {
-  account: string;
-  ledger: string;
-  party: string;
-  opening: Twd;
-  debits: Twd;
-  credits: Twd;
-  closing: Twd;
-}
-
-/**
- * Balances by account, ledger and party: before the period, the period's debits and credits, after it. One
- * scan of the whole journal sums everything and what was posted after the period (found by the run index);
- * closing is the difference, opening is closing less the period's movement (from the gathered lines).
- */
-export async function balanceGroups(tx: Tx, to: string): Promise<BalanceGroup[]> {
-  const rows = await tx.query<
-    Array<Record<'account' | 'ledger' | 'party' | 'closing' | 'debits' | 'credits', string>>
-  >(
-    `WITH later AS (
-       SELECT e.id FROM settlement_runs r JOIN journal_entries e ON e.run_id = r.id WHERE r.period_end > $1::date
-       UNION ALL
-       SELECT e.id FROM journal_entries e WHERE e.run_id IS NULL AND e.business_date > $1::date),
-     closing AS (
-       SELECT l.account, COALESCE(l.ledger, '') AS ledger, COALESCE(l.party, '') AS party, sum(l.amount) AS closing
-         FROM journal_lines l LEFT JOIN later ON later.id = l.entry_id
-        WHERE later.id IS NULL
-        GROUP BY 1, 2, 3),
-     period AS (
-       SELECT account, ledger, party, COALESCE(sum(amount) FILTER (WHERE amount > 0), 0) AS debits,
-              COALESCE(sum(-amount) FILTER (WHERE amount < 0), 0) AS credits
-         FROM export_lines GROUP BY 1, 2, 3)
-     SELECT account, ledger, party, COALESCE(c.closing, 0)::text AS closing, COALESCE(p.debits, 0)::text AS debits,
-            COALESCE(p.credits, 0)::text AS credits
-       FROM closing c FULL JOIN period p USING (account, ledger, party)
-      ORDER BY account COLLATE "C", ledger COLLATE "C", party COLLATE "C"`,
-    [to],
-  );
-  return rows.map((row) => {
-    const closing = money(row.closing, 'balance.closing');
-    const debits = money(row.debits, 'balance.debits');
-    const credits = money(row.credits, 'balance.credits');
-    // opening = closing − (debits − credits), in exact integers.
-    const opening = twd(BigInt(closing) - BigInt(debits) + BigInt(credits), 'balance.opening');
-    return { account: row.account, ledger: row.ledger, party: row.party, opening, debits, credits, closing };
-  });
-}
+/** Balances by account, ledger and party over the period: read from the day snapshots (src/balances/). */
+export type { BalanceGroup } from '../balances/index';
 
 /** A row as the queries above return it: every column aliased, text or null. */
 export type Row = Record<string, string | null>;

@@ -1,7 +1,8 @@
 import { addTwd, subTwd, twd, ZERO_TWD, type Twd } from '@tixclear/domain';
 import type { DataSource } from 'typeorm';
 import { HEADQUARTERS_PREFIX } from '../accounts';
-import { balanceGroups, gatherPeriodLines, money, type BalanceGroup, type Tx } from '../exports/queries';
+import { balancesOver, refreshSnapshots } from '../balances/index';
+import { gatherPeriodLines, money, type BalanceGroup, type Tx } from '../exports/queries';
 import { PartnerStatementError, PartnerStatementErrorCode } from './errors';
 import { dayBefore, type StatementPeriod } from './period';
 import {
@@ -64,15 +65,17 @@ export async function buildStatements(
   period: StatementPeriod,
   partnerUid?: string,
 ): Promise<Statement[]> {
+  await refreshSnapshots(dataSource);
   return dataSource.transaction('REPEATABLE READ', async (tx) => {
+    const balances = await balancesOver(tx, period.start, period.end);
     await gatherPeriodLines(tx, period.start, period.end);
-    return statementsOfPeriod(tx, period, await balanceGroups(tx, period.end), partnerUid);
+    return statementsOfPeriod(tx, period, balances, partnerUid);
   });
 }
 
 /**
  * The statements inside a transaction that has gathered the period's lines (`gatherPeriodLines`) and summed
- * its balances (`balanceGroups`), as the export does: the nightly export writes every partner's from its own
+ * its balances (`balancesOver`, the day snapshots), as the export does: the nightly export writes every partner's from its own
  * snapshot, so they agree with its ledgers by construction.
  */
 export async function statementsOfPeriod(

@@ -1,0 +1,12 @@
+export { BalancesError, BalancesErrorCode } from './errors';
+export { ENTRIES_POSTED_ON, linesOfEntries, withIndexScans } from './night-lines';
+export {
+  balancesAsOf,
+  balancesOver,
+  currentBalancesAsOf,
+  journalBalancesAsOf,
+  refreshSnapshots,
+  staleDays,
+  type Balance,
+  type BalanceGroup,
+} from './snapshots';

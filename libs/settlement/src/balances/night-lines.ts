@@ -1,0 +1,40 @@
+/**
+ * The journal lines of a set of entries without a scan of every line ever posted. `journal_lines` has no
+ * B-tree on `entry_id` (its upkeep cost the posting 40 %, docs/benchmarks.md) but a BRIN index on it (migration
+ * BalanceSnapshots): lines go in with their entries, so a night's entry ids fall in a few dense ranges, and each
+ * range (ids that share their high bits) is looked up by the index. An entry whose id a long-idle session had
+ * cached costs one more small range, never the whole table. The caller still joins on `entry_id`: a range also
+ * holds other entries' lines.
+ */
+export const ENTRY_ID_RANGE_BITS = 14;
+
+/**
+ * A FROM item (alias it) of the journal lines whose entry id lies in a range of the entries of the CTE named
+ * `entries` (a column `id`). Run it with sequential scans off (`withIndexScans`): the lookups are per range.
+ */
+export function linesOfEntries(entries: string): string {
+  return `(SELECT l.entry_id, l.account, l.ledger, l.party, l.amount, l.serial_number
+             FROM (SELECT min(id) AS lo, max(id) AS hi FROM ${entries}
+                    GROUP BY id >> ${ENTRY_ID_RANGE_BITS}) ranges
+             CROSS JOIN LATERAL (
+               SELECT * FROM journal_lines jl WHERE jl.entry_id BETWEEN ranges.lo AND ranges.hi) l)`;
+}
+
+/** The entries posted on $1 (the exports' rule: the run's end date, else the entry's own business date). */
+export const ENTRIES_POSTED_ON = `
+  SELECT e.id FROM settlement_runs r JOIN journal_entries e ON e.run_id = r.id WHERE r.period_end = $1::date
+  UNION ALL
+  SELECT e.id FROM journal_entries e WHERE e.run_id IS NULL AND e.business_date = $1::date`;
+
+type Queryable = { query<T = unknown>(sql: string, params?: unknown[]): Promise<T> };
+
+/**
+ * Runs `work` with sequential scans priced out: the planner, which cannot see how few ranges a night has, would
+ * otherwise hash every line of the journal. Restored after, for the other queries of the transaction.
+ */
+export async function withIndexScans<T>(tx: Queryable, work: () => Promise<T>): Promise<T> {
+  await tx.query(`SELECT set_config('enable_seqscan', 'off', true)`);
+  const result = await work();
+  await tx.query(`SELECT set_config('enable_seqscan', 'on', true)`);
+  return result;
+}
