@@ -8,6 +8,8 @@ export const QUEUES = {
   partnerReport: 'partner-report',
   reconcile: 'reconcile',
   sweepReports: 'sweep-reports',
+  /** Settlement runs of a period (`{ start, end }`): the worker's nightly schedule and the console send them. */
+  settlement: 'settlement',
 } as const;
 
 export interface QueueTiming {

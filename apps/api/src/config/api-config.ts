@@ -46,6 +46,8 @@ const schema = engineEnvSchema.extend({
     .min(1024)
     .max(1024 * 1024)
     .default(64 * 1024),
+  /** Where the settlement worker writes its finance exports (the console serves them): as the worker's. */
+  EXPORT_DIR: z.string().min(1).default('exports'),
 });
 
 export interface ApiConfig extends EngineConfig {
@@ -58,6 +60,7 @@ export interface ApiConfig extends EngineConfig {
   notifyBodyLimitBytes: number;
   /** Trusted proxies' addresses and ranges; empty: X-Forwarded-For is ignored. */
   trustProxy: string[];
+  exportDir: string;
 }
 
 export { ConfigError } from '@tixclear/operations';
@@ -74,6 +77,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     notifyAllowedSources: allowListEntries(e.NOTIFY_ALLOWED_SOURCES),
     notifyBodyLimitBytes: e.NOTIFY_BODY_LIMIT_BYTES,
     trustProxy: e.TRUST_PROXY.trim() === 'off' ? [] : allowListEntries(e.TRUST_PROXY),
+    exportDir: e.EXPORT_DIR,
   };
 }
 

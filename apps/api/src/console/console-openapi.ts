@@ -178,9 +178,72 @@ const operations = {
     },
     refusals: { 404: 'NOT_FOUND, ORDER_NOT_FOUND', 409: 'CONFLICT (no report yet)' },
   },
+  runs: {
+    summary: 'Settlement runs, newest first',
+    description:
+      'Each with its state (the next step to do), steps done of five, created and last-moved times, duration, ' +
+      'vouchers held, batches and items by state, and its live settlement-queue job. Page with `before` = the ' +
+      'previous `next` (keyset on created_at, id); `limit` 1–100.',
+    needs: 'read',
+    refusals: { 400: 'BODY_INVALID (before, limit)' },
+  },
+  run: {
+    summary: 'One settlement run',
+    description: 'As in the list, with vouchers cleared and their value, hold reasons, and its export files (manifest).',
+    needs: 'read',
+    refusals: { 404: 'NOT_FOUND' },
+  },
+  runStart: {
+    summary: "Start (or resume) a period's settlement run",
+    description:
+      'A job on the settlement queue, as the nightly schedule sends it; the worker runs it. `period` is ' +
+      '`YYYY-MM-DD` or `YYYY-MM-DD_YYYY-MM-DD`, ended before today (Asia/Taipei), at most 92 days. Idempotent ' +
+      'on the period: a completed run or a live job of the period queues nothing (`queued: false`). Audited.',
+    needs: 'operations',
+    status: 202,
+    body: note,
+    refusals: { 400: 'BODY_INVALID (period, note)', 409: 'PERIOD_CLOSED' },
+  },
+  runFile: {
+    summary: "Download a file of a run's export (CSV, XLSX, manifest.json)",
+    description:
+      "Streamed; the name must be one the run's own manifest lists (or `manifest.json`), and the file of the size " +
+      'it states. `Content-Disposition: attachment` named `<period>-<name>`.',
+    needs: 'read',
+    refusals: { 404: 'NOT_FOUND' },
+  },
+  payoffs: {
+    summary: 'Pay-off batches, newest run first',
+    description:
+      'Each with its run, paying merchant, group_id, state, S-code, covering attempts and items by state. Filter ' +
+      'by `state`; page with `before` = the previous `next`.',
+    needs: 'read',
+    refusals: { 400: 'BODY_INVALID (state, before, limit)' },
+  },
+  payoff: {
+    summary: 'One pay-off batch and its items',
+    description:
+      'Items in item id order with party, payee account, amount, state, C-code and message; page with `after` = ' +
+      'the previous `next`.',
+    needs: 'read',
+    refusals: { 404: 'NOT_FOUND' },
+  },
+  payments: {
+    summary: "A business day's payments",
+    description:
+      'PayPage payments, money refunds (refund, esvcrefund), refund cancels and other payment actions made that ' +
+      'day (Asia/Taipei), and purchases paid with a mismatch (`290`), with state, gateway code and amount; page ' +
+      'with `after` = the previous `next`. With the day’s totals from the payments ledger (entries posted for ' +
+      'that business date, by kind).',
+    needs: 'read',
+    refusals: { 400: 'BODY_INVALID (date, after, limit)' },
+  },
 } satisfies Record<string, Described>;
 
 export type ConsoleOperation = keyof typeof operations;
+
+/** Read routes besides those named below: no CSRF header. */
+const READS = new Set<ConsoleOperation>(['runs', 'run', 'runFile', 'payoffs', 'payoff', 'payments']);
 
 /** Documents one operator route: what it needs, its body, its refusals. */
 export function ApiConsoleOperation(name: ConsoleOperation) {
@@ -213,7 +276,8 @@ export function ApiConsoleOperation(name: ConsoleOperation) {
       name !== 'audit' &&
       name !== 'exceptions' &&
       name !== 'alerts' &&
-      name !== 'listOperators'
+      name !== 'listOperators' &&
+      !READS.has(name)
     )
       decorators.push(
         ApiHeader({ name: 'X-CSRF-Token', required: true, description: 'The token of GET /console/api/me.' }),

@@ -10,6 +10,12 @@ import { OperatorsController } from './operators.controller';
 import { DaysController } from './pages/days.controller';
 import { PageSessions } from './pages/page-session';
 import { PagesController } from './pages/pages.controller';
+import { PaymentsController } from './pages/payments/payments.controller';
+import { PaymentsPage } from './pages/payments/payments.page';
+import { PayoffsController } from './pages/payoffs/payoffs.controller';
+import { PayoffsPage } from './pages/payoffs/payoffs.page';
+import { RunsPage } from './pages/runs/runs.page';
+import { RunsController } from './runs.controller';
 import { SessionController } from './session.controller';
 import { ConsoleSessions } from './session.service';
 
@@ -24,6 +30,12 @@ import { ConsoleSessions } from './session.service';
     AlertsController,
     DaysController,
     PagesController,
+    RunsController,
+    RunsPage,
+    PayoffsController,
+    PayoffsPage,
+    PaymentsController,
+    PaymentsPage,
   ],
   providers: [ConsoleSessions, ConsoleGuard, Audited, PageSessions],
 })

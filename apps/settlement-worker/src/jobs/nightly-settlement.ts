@@ -1,6 +1,6 @@
 import { taiwanBusinessDate } from '@tixclear/domain';
 import type { Logger } from '@tixclear/logging';
-import { createQueues } from '@tixclear/operations';
+import { createQueues, QUEUES } from '@tixclear/operations';
 import {
   figuresSourceFrom,
   reconcileBooks,
@@ -10,7 +10,7 @@ import {
 import type PgBoss from 'pg-boss';
 import type { DataSource } from 'typeorm';
 
-export const SETTLEMENT_QUEUE = 'settlement';
+export const SETTLEMENT_QUEUE = QUEUES.settlement;
 
 export interface SettlementJob {
   /** YYYY-MM-DD; absent for the nightly schedule: yesterday in Taiwan. */

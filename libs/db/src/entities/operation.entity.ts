@@ -38,6 +38,10 @@ export type OperationKind = (typeof operationKinds)[number];
   unique: true,
   where: `"kind" = 'pay_refund'`,
 })
+// The console's payments of a day (migration ConsolePaymentsIndexes).
+@Index('operations_payments_day_idx', ['createdAt', 'id'], {
+  where: `kind IN ('payment', 'pay_refund', 'pay_action') OR gateway_code = '290'`,
+})
 @Index('operations_next_check_idx', ['nextCheckAt'], {
   where: `state IN ('submitted', 'outcome_unknown', 'awaiting_payment', 'expired')`,
 })

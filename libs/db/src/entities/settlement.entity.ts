@@ -225,6 +225,10 @@ export class SettlementHoldActionEntity {
 })
 // A BRIN bloom index on run_id, which TypeORM cannot declare (see migration ClearingWriteIndexes).
 @Index('journal_entries_run_idx', { synchronize: false })
+// The payments ledger's entries of a day, for the console (migration ConsolePaymentsIndexes).
+@Index('journal_entries_payments_day_idx', ['businessDate'], {
+  where: `kind IN ('payment', 'payment_refund', 'refund_cancel')`,
+})
 export class JournalEntryEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id!: string;
@@ -264,6 +268,8 @@ export class JournalEntryEntity {
 // by the exports and checks); each index would cost a large share of the posting time (docs/benchmarks.md).
 // A BRIN index on entry_id finds a night's lines by its entries' id ranges (migration BalanceSnapshots).
 @Index('journal_lines_entry_brin', { synchronize: false })
+// Only the payments ledger's lines (`payable_payments`) by entry, for the console (migration ConsolePaymentsIndexes).
+@Index('journal_lines_payments_entry_idx', ['entryId'], { where: `account = 'payable_payments'` })
 export class JournalLineEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id!: string;

@@ -26,6 +26,7 @@ import { BooksGatewayReconciliation1795340000300 } from './1795340000300-books-g
 import { OperatorConsole1795340000400 } from './1795340000400-operator-console';
 import { BalanceSnapshots1795340000510 } from './1795340000510-balance-snapshots';
 import { SignInFailures1795340000530 } from './1795340000530-sign-in-failures';
+import { ConsolePaymentsIndexes1795340000550 } from './1795340000550-console-payments-indexes';
 
 /** In order; TypeORM runs the ones not yet recorded in the `migrations` table. */
 export const migrations = [
@@ -57,4 +58,5 @@ export const migrations = [
   OperatorConsole1795340000400,
   BalanceSnapshots1795340000510,
   SignInFailures1795340000530,
+  ConsolePaymentsIndexes1795340000550,
 ];
