@@ -148,7 +148,7 @@ try {
     function* lines() {
       const chunk: string[] = [];
       for (let i = 1; i <= rows; i++) {
-        chunk.push(`${i}\tpayable_sales\tsales\tstore:289151880142\t-5\tB0X${i}\n`);
+        chunk.push(`${i}\tpayable_sales\tsales\tstore:289151880142\t-5\tB0X${i}\t${DAY}\n`);
         if (chunk.length === 10_000) yield chunk.splice(0).join('');
       }
       if (chunk.length > 0) yield chunk.join('');
@@ -157,7 +157,7 @@ try {
       Readable.from(lines()),
       client.query(
         copyFrom(
-          `COPY bare_journal_lines (entry_id, account, ledger, party, amount, serial_number) FROM STDIN`,
+          `COPY bare_journal_lines (entry_id, account, ledger, party, amount, serial_number, business_date) FROM STDIN`,
         ),
       ),
     );

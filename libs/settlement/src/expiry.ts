@@ -43,11 +43,11 @@ export async function postExpiries(
               GREATEST(p.trust_end_date + 1, (SELECT period_start FROM settlement_runs WHERE id = $1::uuid)),
               'trust ended unused: voucher ' || p.serial_number
          FROM paid p
-       ON CONFLICT (kind, reference) WHERE kind <> 'clearing' DO NOTHING
-       RETURNING id, reference),
+       ON CONFLICT DO NOTHING
+       RETURNING id, reference, business_date),
      lines AS (
-       INSERT INTO journal_lines (entry_id, account, ledger, party, amount, serial_number)
-       SELECT e.id, l.account, NULL, l.party, l.amount, p.serial_number
+       INSERT INTO journal_lines (entry_id, account, ledger, party, amount, serial_number, business_date)
+       SELECT e.id, l.account, NULL, l.party, l.amount, p.serial_number, e.business_date
          FROM entries e JOIN paid p ON p.id::text = e.reference
          CROSS JOIN LATERAL (VALUES
            ('${Account.trustLiability}', NULL, p.cost),

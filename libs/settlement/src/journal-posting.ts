@@ -20,11 +20,11 @@ export function postingSql(kind: string, moved: string, lines: readonly PostingL
        INSERT INTO journal_entries (run_id, kind, reference, business_date, description)
        SELECT $1::uuid, '${kind}', d.id::text, d.business_date, '${kind} order ' || d.order_id
          FROM dated d
-       ON CONFLICT (kind, reference) WHERE kind <> 'clearing' DO NOTHING
-       RETURNING id, reference),
+       ON CONFLICT DO NOTHING
+       RETURNING id, reference, business_date),
      lines AS (
-       INSERT INTO journal_lines (entry_id, account, ledger, party, amount, serial_number)
-       SELECT e.id, l.account, NULL, l.party, l.amount, NULL
+       INSERT INTO journal_lines (entry_id, account, ledger, party, amount, serial_number, business_date)
+       SELECT e.id, l.account, NULL, l.party, l.amount, NULL, e.business_date
          FROM entries e JOIN dated m ON m.id::text = e.reference
          CROSS JOIN LATERAL (VALUES ${values}) AS l(account, party, amount)
        RETURNING 1)

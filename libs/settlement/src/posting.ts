@@ -71,11 +71,11 @@ export async function postFeesKept(dataSource: DataSource, runId: string): Promi
        SELECT $1::uuid, '${EntryKind.feeKept}', $1::text || ':' || k.business_date || ':' || k.merchant,
               k.business_date, 'fees kept by the gateway, merchant ' || k.merchant
          FROM kept k
-       ON CONFLICT (kind, reference) WHERE kind <> 'clearing' DO NOTHING
-       RETURNING id, reference),
+       ON CONFLICT DO NOTHING
+       RETURNING id, reference, business_date),
      lines AS (
-       INSERT INTO journal_lines (entry_id, account, ledger, party, amount, serial_number)
-       SELECT e.id, l.account, NULL, l.party, l.amount, NULL
+       INSERT INTO journal_lines (entry_id, account, ledger, party, amount, serial_number, business_date)
+       SELECT e.id, l.account, NULL, l.party, l.amount, NULL, e.business_date
          FROM entries e JOIN kept k ON $1::text || ':' || k.business_date || ':' || k.merchant = e.reference
          CROSS JOIN LATERAL (VALUES
            ('${Account.feeEscrow}', '${ESCROW_PARTY}', k.escrow_fee),

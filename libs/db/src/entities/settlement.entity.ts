@@ -219,7 +219,9 @@ export class SettlementHoldActionEntity {
  */
 @Entity({ name: 'journal_entries' })
 // No foreign keys (run, corrected entry): written by COPY with the clearings (see migration ForeignKeys).
-@Index('journal_entries_kind_reference_uq', ['kind', 'reference'], {
+// Partitioned by month on business_date (migration JournalPartitions): a unique key includes the month, and
+// `(kind, reference)` alone is kept unique by `journal_entry_keys`, claimed by a trigger on insert.
+@Index('journal_entries_kind_reference_uq', ['kind', 'reference', 'businessDate'], {
   unique: true,
   where: `kind <> 'clearing'`,
 })
@@ -244,7 +246,8 @@ export class JournalEntryEntity {
   @Column({ type: 'varchar', length: 80 })
   reference!: string;
 
-  @Column({ name: 'business_date', type: 'date' })
+  /** The partition key: an entry and its lines live in the month of this date. */
+  @PrimaryColumn({ name: 'business_date', type: 'date' })
   businessDate!: string;
 
   @Column({ name: 'corrects_entry_id', type: 'bigint', nullable: true })
@@ -294,6 +297,10 @@ export class JournalLineEntity {
 
   @Column({ name: 'serial_number', type: 'varchar', length: 32, nullable: true })
   serialNumber!: string | null;
+
+  /** Its entry's business date, the partition key (migration JournalPartitions): set by every writer. */
+  @PrimaryColumn({ name: 'business_date', type: 'date' })
+  businessDate!: string;
 }
 
 /** What a run owes one payee in one role, to be paid by a pay-off item (at most one successful). */

@@ -25,6 +25,7 @@ import { ClearingFeeSums1795340000201 } from './1795340000201-clearing-fee-sums'
 import { BooksGatewayReconciliation1795340000300 } from './1795340000300-books-gateway-reconciliation';
 import { OperatorConsole1795340000400 } from './1795340000400-operator-console';
 import { BalanceSnapshots1795340000510 } from './1795340000510-balance-snapshots';
+import { JournalPartitions1795340000520 } from './1795340000520-journal-partitions';
 import { SignInFailures1795340000530 } from './1795340000530-sign-in-failures';
 import { ConsolePaymentsIndexes1795340000550 } from './1795340000550-console-payments-indexes';
 
@@ -57,6 +58,7 @@ export const migrations = [
   BooksGatewayReconciliation1795340000300,
   OperatorConsole1795340000400,
   BalanceSnapshots1795340000510,
+  JournalPartitions1795340000520,
   SignInFailures1795340000530,
   ConsolePaymentsIndexes1795340000550,
 ];

@@ -108,8 +108,8 @@ describe('the chart of accounts', () => {
          VALUES ('correction', 'c1', '2026-11-20', 'fix') RETURNING id`,
       );
       await db.dataSource.query(
-        `INSERT INTO journal_lines (entry_id, account, ledger, party, amount)
-         VALUES ($1, 'trust_liability', NULL, NULL, 9), ($1, 'gateway_receivable', NULL, 'merchant:M', -9)`,
+        `INSERT INTO journal_lines (entry_id, account, ledger, party, amount, business_date)
+         VALUES ($1, 'trust_liability', NULL, NULL, 9, '2026-11-20'), ($1, 'gateway_receivable', NULL, 'merchant:M', -9, '2026-11-20')`,
         [id],
       );
       const rows = await db.dataSource.transaction('REPEATABLE READ', async (tx) => {

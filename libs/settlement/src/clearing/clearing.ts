@@ -90,6 +90,12 @@ export class Clearing {
 
   /** Starts a run's clearing: where its fresh lines begin, and its horizon. */
   async open(runId: string, periodEnd: string): Promise<ClearingPass> {
+    // The journal's months (migration JournalPartitions): the period's, this one and the two after exist
+    // before anything posts. A month created here once; a row of a month without one goes to the DEFAULT.
+    await this.dataSource.query(
+      `SELECT journal_add_months(LEAST($1::date, current_date), (date_trunc('month', current_date) + interval '2 months')::date)`,
+      [periodEnd],
+    );
     const [{ from, horizon, openFrom }] = await this.dataSource.query<
       [{ from: string; horizon: string; openFrom: string | null }]
     >(

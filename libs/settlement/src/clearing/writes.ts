@@ -65,8 +65,10 @@ export async function writeClearings(
   );
   await copyRows(
     tx,
-    `journal_lines (entry_id, account, ledger, party, amount, serial_number)`,
-    inPieces(paid.length, (i) => entryLines(entryIds[i]!, paid[i]!)),
+    `journal_lines (entry_id, account, ledger, party, amount, serial_number, business_date)`,
+    inPieces(paid.length, (i) =>
+      entryLines(entryIds[i]!, paid[i]!, postedOn(paid[i]!.row.business_date, openFrom)),
+    ),
   );
   await insertFeeSums(tx, runId, paid);
 }
@@ -135,12 +137,13 @@ const ESCROW_COLUMNS = `\\N\t${copyText(ESCROW_PARTY)}`;
 const GATEWAY_COLUMNS = `\\N\t${copyText(GATEWAY_PARTY)}`;
 
 /**
- * The lines of a voucher's clearing entry, in COPY's text format: debit positive and credit negative, so that
+ * The lines of a voucher's clearing entry, in COPY's text format, each with its entry's date (the journal's
+ * partition key): debit positive and credit negative, so that
  * they sum to zero; zero lines are left out. Every fee line names its collector: the escrow fee the trust
  * institution, the gateway fee the gateway, the issuance fee the party of its layer (`issuanceParty`).
  */
-function entryLines(entryId: string, { row, fee }: Cleared): string {
-  const tail = `\t${copyText(row.serial_number)}\n`;
+function entryLines(entryId: string, { row, fee }: Cleared, postedOn: string): string {
+  const tail = `\t${copyText(row.serial_number)}\t${postedOn}\n`;
   const noParty = '\\N\t\\N';
   const headquarters = headquartersParty(row.partner_uid);
   // The split's parts are whole TWD already (the fee engine's Twd): negating them is exact.

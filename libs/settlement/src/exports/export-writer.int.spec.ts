@@ -73,7 +73,8 @@ describe('ExportWriter', () => {
     );
     for (const [account, ledger, party, amount, serial] of lines) {
       await query(
-        `INSERT INTO journal_lines (entry_id, account, ledger, party, amount, serial_number) VALUES ($1, $2, $3, $4, $5, $6)`,
+        `INSERT INTO journal_lines (entry_id, account, ledger, party, amount, serial_number, business_date)
+         VALUES ($1, $2, $3, $4, $5, $6, (SELECT business_date FROM journal_entries WHERE id = $1))`,
         [entry!.id, account, ledger, party, amount, serial],
       );
     }

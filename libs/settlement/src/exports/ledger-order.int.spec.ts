@@ -38,9 +38,9 @@ describe('ledger rows in posting order', () => {
         [runId, kind, reference, date],
       );
       await db.dataSource.query(
-        `INSERT INTO journal_lines (entry_id, account, ledger, party, amount, serial_number)
-         VALUES ($1, 'payable_sales', 'sales', $2, $3, $4),
-                ($1, $5, NULL, NULL, $6, $4)`,
+        `INSERT INTO journal_lines (entry_id, account, ledger, party, amount, serial_number, business_date)
+         SELECT $1, account, ledger, party, amount, $4, (SELECT business_date FROM journal_entries WHERE id = $1)
+           FROM (VALUES ('payable_sales', 'sales', $2, $3::bigint), ($5, NULL, NULL, $6::bigint)) AS l(account, ledger, party, amount)`,
         [id, PARTY, amount, serial, kind === 'clearing' ? 'trust_liability' : 'gateway_receivable', -amount],
       );
     };

@@ -217,18 +217,25 @@ export async function settleHoldOutside(
     // Our record of the sale says what the trust holds for it: a paid voucher's value, nothing for a gift.
     const posted = line.sold_paid === true ? line.sold_cost : 0;
     if (posted > 0) {
-      const [entry] = await tx.query<{ id: string }[]>(
+      const [entry] = await tx.query<{ id: string; business_date: string }[]>(
         `INSERT INTO journal_entries (run_id, kind, reference, business_date, description)
          VALUES (NULL, 'hold_settled', $1, $2, $3)
-         ON CONFLICT (kind, reference) WHERE kind <> 'clearing' DO NOTHING
-         RETURNING id`,
+         ON CONFLICT DO NOTHING
+         RETURNING id, business_date::text AS business_date`,
         [lineId, taiwanBusinessDate(now), `settled outside ${line.serial_number}: ${who.note}`.slice(0, 200)],
       );
       if (entry) {
         await tx.query(
-          `INSERT INTO journal_lines (entry_id, account, ledger, party, amount, serial_number)
-           VALUES ($1, $2, NULL, NULL, $4, $5), ($1, $3, NULL, NULL, -$4::bigint, $5)`,
-          [entry.id, Account.trustLiability, Account.paidOutside, posted, line.serial_number],
+          `INSERT INTO journal_lines (entry_id, account, ledger, party, amount, serial_number, business_date)
+           VALUES ($1, $2, NULL, NULL, $4, $5, $6), ($1, $3, NULL, NULL, -$4::bigint, $5, $6)`,
+          [
+            entry.id,
+            Account.trustLiability,
+            Account.paidOutside,
+            posted,
+            line.serial_number,
+            entry.business_date,
+          ],
         );
       }
     }

@@ -175,7 +175,7 @@ async function releaseOne(tx: EntityManager, runId: string, c: ReleaseCandidate)
   const [entry] = await tx.query<{ id: string }[]>(
     `INSERT INTO journal_entries (run_id, kind, reference, business_date, description)
      VALUES ($1::uuid, '${EntryKind.paymentRefund}', $2, $3::date, 'esvcrefund of a voucher purchase, order ' || $4)
-     ON CONFLICT (kind, reference) WHERE kind <> 'clearing' DO NOTHING RETURNING id`,
+     ON CONFLICT DO NOTHING RETURNING id`,
     [runId, c.id, c.gateway_date, c.order_id],
   );
   if (!entry) return false;
@@ -184,10 +184,10 @@ async function releaseOne(tx: EntityManager, runId: string, c: ReleaseCandidate)
     [chosen, c.id],
   );
   await tx.query(
-    `INSERT INTO journal_lines (entry_id, account, ledger, party, amount, serial_number)
-     VALUES ($1, '${Account.trustLiability}', NULL, NULL, $3::bigint, NULL),
-            ($1, '${Account.gatewayReceivable}', NULL, $2, -$3::bigint, NULL)`,
-    [entry.id, c.merchant, amount],
+    `INSERT INTO journal_lines (entry_id, account, ledger, party, amount, serial_number, business_date)
+     VALUES ($1, '${Account.trustLiability}', NULL, NULL, $3::bigint, NULL, $4::date),
+            ($1, '${Account.gatewayReceivable}', NULL, $2, -$3::bigint, NULL, $4::date)`,
+    [entry.id, c.merchant, amount, c.gateway_date],
   );
   return true;
 }
@@ -210,16 +210,16 @@ async function postReleaseCancels(dataSource: DataSource, runId: string, periodE
        INSERT INTO journal_entries (run_id, kind, reference, business_date, description)
        SELECT $1::uuid, '${EntryKind.refundCancel}', m.id::text, m.business_date, 'refund cancelled, order ' || m.order_id
          FROM moved m
-       ON CONFLICT (kind, reference) WHERE kind <> 'clearing' DO NOTHING
-       RETURNING id, reference),
+       ON CONFLICT DO NOTHING
+       RETURNING id, reference, business_date),
      back AS (
        UPDATE vouchers v SET state = 'issued', holder_operation_id = NULL, updated_at = now()
          FROM entries e JOIN moved m ON m.id::text = e.reference
         WHERE v.holder_operation_id = m.refund_id AND v.state = 'refunded'
        RETURNING 1),
      lines AS (
-       INSERT INTO journal_lines (entry_id, account, ledger, party, amount, serial_number)
-       SELECT e.id, l.account, NULL, l.party, l.amount, NULL
+       INSERT INTO journal_lines (entry_id, account, ledger, party, amount, serial_number, business_date)
+       SELECT e.id, l.account, NULL, l.party, l.amount, NULL, e.business_date
          FROM entries e JOIN moved m ON m.id::text = e.reference
          CROSS JOIN LATERAL (VALUES
            ('${Account.gatewayReceivable}', m.merchant, m.amount),

@@ -54,11 +54,11 @@ export async function postItemSettlement(
       `item ${item.itemId} of ${item.amount} claims ${total} in ${claimed.length} of ${linked} payables`,
     );
   }
-  const [entry] = await tx.query<{ id: string }[]>(
+  const [entry] = await tx.query<{ id: string; business_date: string }[]>(
     `INSERT INTO journal_entries (run_id, kind, reference, business_date, description)
      VALUES ($1, $2, $3, GREATEST($4::date, books_open_from()), $5)
-     ON CONFLICT (kind, reference) WHERE kind <> 'clearing' DO NOTHING
-     RETURNING id`,
+     ON CONFLICT DO NOTHING
+     RETURNING id, business_date::text AS business_date`,
     [runId, settlement.kind, item.itemId, businessDate, settlement.description.slice(0, 200)],
   );
   if (!entry) {
@@ -67,8 +67,8 @@ export async function postItemSettlement(
   const roles = [...byRole.keys()];
   const creditedParty = settlement.kind === 'payout' ? await merchantOf(tx, item) : null;
   await tx.query(
-    `INSERT INTO journal_lines (entry_id, account, ledger, party, amount)
-     SELECT $1, account, ledger, party, amount
+    `INSERT INTO journal_lines (entry_id, account, ledger, party, amount, business_date)
+     SELECT $1, account, ledger, party, amount, $6::date
        FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[]) AS l(account, ledger, party, amount)`,
     [
       entry.id,
@@ -76,6 +76,7 @@ export async function postItemSettlement(
       [...roles.map(roleLedger), null],
       [...roles.map(() => item.party), creditedParty],
       [...roles.map((role) => byRole.get(role) ?? 0), -total],
+      entry.business_date,
     ],
   );
 }

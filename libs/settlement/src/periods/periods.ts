@@ -208,15 +208,15 @@ export async function postCorrection(
       const [entry] = await tx.query<{ id: string; business_date: string }[]>(
         `INSERT INTO journal_entries (run_id, kind, reference, business_date, description, corrects_entry_id)
          VALUES (NULL, '${EntryKind.correction}', $1, GREATEST($2::date, books_open_from()), $3, $4)
-         ON CONFLICT (kind, reference) WHERE kind <> 'clearing' DO NOTHING
+         ON CONFLICT DO NOTHING
          RETURNING id::text AS id, business_date::text AS business_date`,
         [reference, taiwanBusinessDate(now), `correction by ${by}: ${note}`.slice(0, 200), corrected.id],
       );
       if (!entry)
         throw new PeriodError(PeriodErrorCode.Duplicate, `${reference} was posted already`, 'reference');
       await tx.query(
-        `INSERT INTO journal_lines (entry_id, account, ledger, party, amount, serial_number)
-         SELECT $1, account, ledger, party, amount, serial
+        `INSERT INTO journal_lines (entry_id, account, ledger, party, amount, serial_number, business_date)
+         SELECT $1, account, ledger, party, amount, serial, $7::date
            FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[])
              AS l(account, ledger, party, amount, serial)`,
         [
@@ -226,6 +226,7 @@ export async function postCorrection(
           lines.map((line) => line.party ?? null),
           lines.map((line) => line.amount),
           lines.map((line) => line.serialNumber ?? null),
+          entry.business_date,
         ],
       );
       return { entryId: entry.id, reference, businessDate: entry.business_date };

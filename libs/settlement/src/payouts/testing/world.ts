@@ -236,8 +236,8 @@ export async function createWorld(sim: RunningSimulator): Promise<World> {
         // Zero shares are written too (the clearing step leaves them out): the build must not care. The
         // issuance fee (layer 2) is owed to headquarters, as the clearing step posts it.
         await rows(
-          `INSERT INTO journal_lines (entry_id, account, ledger, party, amount, serial_number)
-           SELECT $1, account, ledger, party, amount, $2
+          `INSERT INTO journal_lines (entry_id, account, ledger, party, amount, serial_number, business_date)
+           SELECT $1, account, ledger, party, amount, $2, (SELECT business_date FROM journal_entries WHERE id = $1)
              FROM unnest($3::text[], $4::text[], $5::text[], $6::bigint[]) AS l(account, ledger, party, amount)`,
           [
             entry?.id,
