@@ -1,3 +1,4 @@
+import { DayTotalEntity } from './day-total.entity';
 import { BalanceSnapshotDayEntity, BalanceSnapshotEntity } from './balance-snapshot.entity';
 import { FeeScheduleEntity } from './fee-schedule.entity';
 import {
@@ -40,6 +41,7 @@ import {
 } from './settlement.entity';
 import { VoucherEntity } from './voucher.entity';
 
+export * from './day-total.entity';
 export * from './balance-snapshot.entity';
 export * from './fee-schedule.entity';
 export * from './notification.entity';
@@ -95,4 +97,5 @@ export const entities = [
   BalanceSnapshotDayEntity,
   BalanceSnapshotEntity,
   OperatorSignInFailureEntity,
+  DayTotalEntity,
 ];

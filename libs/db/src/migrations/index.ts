@@ -27,6 +27,7 @@ import { OperatorConsole1795340000400 } from './1795340000400-operator-console';
 import { BalanceSnapshots1795340000510 } from './1795340000510-balance-snapshots';
 import { JournalPartitions1795340000520 } from './1795340000520-journal-partitions';
 import { SignInFailures1795340000530 } from './1795340000530-sign-in-failures';
+import { DayTotals1795340000540 } from './1795340000540-day-totals';
 import { ConsolePaymentsIndexes1795340000550 } from './1795340000550-console-payments-indexes';
 
 /** In order; TypeORM runs the ones not yet recorded in the `migrations` table. */
@@ -60,5 +61,6 @@ export const migrations = [
   BalanceSnapshots1795340000510,
   JournalPartitions1795340000520,
   SignInFailures1795340000530,
+  DayTotals1795340000540,
   ConsolePaymentsIndexes1795340000550,
 ];
