@@ -69,31 +69,46 @@ const operations = {
   listOperators: { summary: 'List operators', needs: 'admin' },
   addOperator: {
     summary: 'Add an operator',
+    description:
+      'Without a password: the answer carries a one-time sign-in link (login_link) to hand over; the operator ' +
+      'sets their own password (PUT /console/api/me/password).',
     needs: 'admin',
     body: {
       type: 'object',
       required: ['name', 'role'],
-      properties: {
-        name: text(64),
-        role: { enum: ['viewer', 'finance', 'operator', 'admin'] },
-        password: { type: 'string', minLength: 12, maxLength: 256 },
-      },
+      properties: { name: text(64), role: { enum: ['viewer', 'finance', 'operator', 'admin'] } },
     },
-    refusals: { 409: 'OPERATOR_EXISTS' },
+    refusals: { 400: 'BODY_INVALID, OPERATOR_INVALID', 409: 'OPERATOR_EXISTS' },
   },
   changeOperator: {
-    summary: "Change an operator's role, password, or enablement",
-    description: 'A new password or disabling ends their sessions at once.',
+    summary: "Change an operator's role or enablement",
+    description:
+      'Disabling ends their sessions at once. The last enabled admin can be neither disabled nor demoted.',
     needs: 'admin',
     body: {
       type: 'object',
       properties: {
         role: { enum: ['viewer', 'finance', 'operator', 'admin'] },
         disabled: { type: 'boolean' },
+      },
+    },
+    refusals: { 404: 'OPERATOR_NOT_FOUND', 409: 'OPERATOR_LAST_ADMIN' },
+  },
+  ownPassword: {
+    summary: 'Set your own password',
+    description:
+      'The current password is needed once one is set (a wrong one counts as a failed sign-in). Every session ' +
+      'of yours ends, this one too.',
+    needs: 'read',
+    body: {
+      type: 'object',
+      required: ['password'],
+      properties: {
+        current_password: text(1024),
         password: { type: 'string', minLength: 12, maxLength: 256 },
       },
     },
-    refusals: { 404: 'OPERATOR_NOT_FOUND' },
+    refusals: { 400: 'BODY_INVALID (current_password), PASSWORD_POLICY', 429: 'RATE_LIMITED' },
   },
   operatorLoginLink: { summary: 'Make a one-time sign-in link for an operator', needs: 'admin' },
   audit: {

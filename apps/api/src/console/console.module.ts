@@ -7,6 +7,10 @@ import { Audited } from './audited';
 import { ConsoleGuard } from './console.guard';
 import { ExceptionsController } from './exceptions.controller';
 import { OperatorsController } from './operators.controller';
+import { OwnAccountController } from './operators.controller';
+import { OperatorsPage } from './pages/operators/operators.page';
+import { PartnersPage } from './pages/partners/partners.page';
+import { PartnersConsoleController } from './partners.controller';
 import { DaysController } from './pages/days.controller';
 import { PageSessions } from './pages/page-session';
 import { PagesController } from './pages/pages.controller';
@@ -25,6 +29,10 @@ import { ConsoleSessions } from './session.service';
   controllers: [
     SessionController,
     OperatorsController,
+    OwnAccountController,
+    OperatorsPage,
+    PartnersConsoleController,
+    PartnersPage,
     AuditController,
     ExceptionsController,
     AlertsController,

@@ -141,6 +141,24 @@ export class ConsoleSessions {
     return opened;
   }
 
+  /**
+   * Whether `password` is the signed-in operator's own, before they change it (true when they have none yet,
+   * as after a first one-time link). A wrong one counts as a failed sign-in of their name and address, under the
+   * same limits (`RATE_LIMITED`).
+   */
+  async confirmOwnPassword(session: ConsoleSession, password: string, address: string): Promise<boolean> {
+    const keys = { name: session.name, address };
+    if (await this.#limits.isLimited(keys))
+      throw new ConsoleError(ConsoleErrorCode.RateLimited, 'too many failed sign-ins; try again in a minute');
+    const operator = await this.dataSource
+      .getRepository(OperatorEntity)
+      .findOneByOrFail({ id: session.operatorId });
+    if (operator.passwordHash === null) return true;
+    if (await verifyPassword(password, operator.passwordHash)) return true;
+    await this.#limits.recordFailure(keys);
+    return false;
+  }
+
   /** The live session of a cookie's id, or null: expired, idle too long, signed out, or its operator disabled. */
   async resolve(sessionId: string | undefined, now = new Date()): Promise<ConsoleSession | null> {
     if (!sessionId || !SECRET_SHAPE.test(sessionId)) return null;

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { DomainError } from '@tixclear/domain';
 import { KeyRing, openSecret, sealSecret, successorKeyWindow, type MerchantKey } from '@tixclear/crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { FeeScheduleEntity } from '../entities/fee-schedule.entity';
@@ -11,6 +12,23 @@ import {
 import { checkReportUrl, type ReportUrlPolicy } from './report-url';
 
 const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
+/** The longest a rotated REST API key keeps working beside its successor. */
+export const MAX_API_KEY_OVERLAP_MS = 7 * 24 * 3_600_000;
+
+/** A REST API key as listed and audited: never its hash. `revokedAt` in the future: it works until then. */
+export interface ApiKeyView {
+  id: string;
+  prefix: string;
+  createdAt: Date;
+  revokedAt: Date | null;
+}
+
+/** A key just issued: the clear secret, for the caller to show once. */
+export interface IssuedApiKey {
+  id: string;
+  prefix: string;
+  secret: string;
+}
 
 export interface NewPartner {
   partnerUid: string;
@@ -140,23 +158,58 @@ export class PartnerRegistry {
 
   /** Issues a REST API key; the clear key is returned once and only its hash is kept. */
   async issueApiKey(partnerUid: string): Promise<string> {
-    const partner = await this.requirePartner(partnerUid);
-    const secret = `tix_${randomBytes(24).toString('base64url')}`;
-    await this.dataSource.getRepository(PartnerApiKeyEntity).insert({
-      partnerId: partner.id,
-      prefix: secret.slice(0, 12),
-      keyHash: hashApiKey(secret),
-      revokedAt: null,
-    });
-    return secret;
+    return (await this.newApiKey(partnerUid)).secret;
   }
 
-  /** The partner holding a (non-revoked) API key, or null. */
-  async partnerForApiKey(secret: string): Promise<PartnerEntity | null> {
+  /** As issueApiKey, with the new key's id and prefix. */
+  async newApiKey(partnerUid: string): Promise<IssuedApiKey> {
+    const partner = await this.requirePartner(partnerUid);
+    return this.dataSource.transaction((tx) => insertApiKey(tx, partner.id));
+  }
+
+  /** A partner's REST API keys, newest first (hashes left out). */
+  async apiKeys(partnerUid: string): Promise<ApiKeyView[]> {
+    const partner = await this.requirePartner(partnerUid);
+    const keys = await this.dataSource
+      .getRepository(PartnerApiKeyEntity)
+      .find({ where: { partnerId: partner.id }, order: { createdAt: 'DESC', id: 'ASC' } });
+    return keys.map(({ id, prefix, createdAt, revokedAt }) => ({ id, prefix, createdAt, revokedAt }));
+  }
+
+  /** Revokes a key now (one still working through a rotation's overlap too). */
+  async revokeApiKey(partnerUid: string, keyId: string, now = new Date()): Promise<ApiKeyView> {
+    const partner = await this.requirePartner(partnerUid);
+    return this.dataSource.transaction((tx) =>
+      endApiKey(tx, partner.id, keyId, now, (key) => key.revokedAt === null || key.revokedAt > now),
+    );
+  }
+
+  /**
+   * Rotates an active key: a new one is issued, and the old one keeps working for `overlapMs` (at most
+   * MAX_API_KEY_OVERLAP_MS), then is refused. The new key's secret is returned once.
+   */
+  async rotateApiKey(
+    partnerUid: string,
+    keyId: string,
+    overlapMs: number,
+    now = new Date(),
+  ): Promise<{ issued: IssuedApiKey; previous: ApiKeyView }> {
+    if (!Number.isSafeInteger(overlapMs) || overlapMs < 0 || overlapMs > MAX_API_KEY_OVERLAP_MS)
+      throw new ApiKeyError('API_KEY_OVERLAP_INVALID', 'the overlap is 0 to 7 days', 'overlap_hours');
+    const partner = await this.requirePartner(partnerUid);
+    return this.dataSource.transaction(async (tx) => {
+      const until = new Date(now.getTime() + overlapMs);
+      const previous = await endApiKey(tx, partner.id, keyId, until, (key) => key.revokedAt === null);
+      return { issued: await insertApiKey(tx, partner.id), previous };
+    });
+  }
+
+  /** The partner holding an API key not revoked (or revoked from a moment still to come), or null. */
+  async partnerForApiKey(secret: string, now = new Date()): Promise<PartnerEntity | null> {
     const key = await this.dataSource
       .getRepository(PartnerApiKeyEntity)
       .findOneBy({ keyHash: hashApiKey(secret) });
-    if (!key || key.revokedAt) return null;
+    if (!key || (key.revokedAt && key.revokedAt <= now)) return null;
     return this.dataSource.getRepository(PartnerEntity).findOneBy({ id: key.partnerId });
   }
 
@@ -219,6 +272,48 @@ export class UnknownPartnerError extends Error {
   constructor(readonly partnerUid: string) {
     super(`no partner ${partnerUid}`);
     this.name = 'UnknownPartnerError';
+  }
+}
+
+async function insertApiKey(manager: EntityManager, partnerId: string): Promise<IssuedApiKey> {
+  const secret = `tix_${randomBytes(24).toString('base64url')}`;
+  const prefix = secret.slice(0, 12);
+  const inserted = await manager.getRepository(PartnerApiKeyEntity).insert({
+    partnerId,
+    prefix,
+    keyHash: hashApiKey(secret),
+    revokedAt: null,
+  });
+  return { id: String(inserted.identifiers[0]?.id), prefix, secret };
+}
+
+/** Sets a key's end under its row lock, if `may` holds for it (else API_KEY_NOT_ACTIVE). */
+async function endApiKey(
+  tx: EntityManager,
+  partnerId: string,
+  keyId: string,
+  at: Date,
+  may: (key: PartnerApiKeyEntity) => boolean,
+): Promise<ApiKeyView> {
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(keyId);
+  const key = uuid
+    ? await tx
+        .getRepository(PartnerApiKeyEntity)
+        .findOne({ where: { id: keyId, partnerId }, lock: { mode: 'pessimistic_write' } })
+    : null;
+  if (!key) throw new ApiKeyError('API_KEY_NOT_FOUND', 'no such API key of this partner', 'key');
+  if (!may(key)) throw new ApiKeyError('API_KEY_NOT_ACTIVE', 'this API key is revoked or rotated already');
+  await tx.getRepository(PartnerApiKeyEntity).update({ id: key.id }, { revokedAt: at });
+  return { id: key.id, prefix: key.prefix, createdAt: key.createdAt, revokedAt: at };
+}
+
+export class ApiKeyError extends DomainError {
+  constructor(
+    readonly code: 'API_KEY_NOT_FOUND' | 'API_KEY_NOT_ACTIVE' | 'API_KEY_OVERLAP_INVALID',
+    message: string,
+    field?: string,
+  ) {
+    super(message, field);
   }
 }
 

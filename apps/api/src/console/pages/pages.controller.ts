@@ -18,6 +18,7 @@ const uplotDir = path.dirname(createRequire(import.meta.url).resolve('uplot'));
 const ASSETS: Record<string, { file: string; type: string }> = {
   'console.js': { file: path.join(import.meta.dirname, 'assets/console.js'), type: 'text/javascript' },
   'console.css': { file: path.join(import.meta.dirname, 'assets/console.css'), type: 'text/css' },
+  'admin.js': { file: path.join(import.meta.dirname, 'assets/admin.js'), type: 'text/javascript' },
   'uPlot.iife.min.js': { file: path.join(uplotDir, 'uPlot.iife.min.js'), type: 'text/javascript' },
   'uPlot.min.css': { file: path.join(uplotDir, 'uPlot.min.css'), type: 'text/css' },
 };
