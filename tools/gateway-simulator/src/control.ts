@@ -11,6 +11,7 @@ import { parseTaiwanDate } from '@tixclear/domain';
 import {
   approveBatch,
   batchState,
+  chargeDue,
   chargeRecurring,
   completeBatch,
   endDeferred,
@@ -148,13 +149,28 @@ export class Control {
     return { uid, code: order.prc, moved };
   }
 
-  /** The next charge of a recurring (direct debit) PayPage order; `moved` false when stopped, unpaid or complete. */
-  charge(uid: number): { uid: number; code: string; moved: boolean; nois: number } {
+  /**
+   * The next charge of a recurring (direct debit) PayPage order; `moved` false when stopped, unpaid or complete.
+   * `ignoreStop` plays a gateway that charges after the stop day anyway (a fault, for the engine's guard).
+   */
+  charge(
+    uid: number,
+    options: { ignoreStop?: boolean } = {},
+  ): { uid: number; code: string; moved: boolean; nois: number; chargeUid: number | null } {
     const order = this.#sim.state.orders.get(uid);
     if (order === undefined)
       throw new ControlError(404, 'NO_SUCH_ORDER', `No PayPage order with uid ${uid}.`);
-    const { moved, nois } = chargeRecurring(this.#sim.services, order);
-    return { uid, code: order.prc, moved, nois };
+    const { moved, nois } = chargeRecurring(this.#sim.services, order, options.ignoreStop === true);
+    const chargeUid = moved ? (order.recurring?.charges.at(-1)?.uid ?? null) : null;
+    return { uid, code: order.prc, moved, nois, chargeUid };
+  }
+
+  /**
+   * What the gateway does each period: every recurring order's charges due by the simulator's clock (a period
+   * after the first charge, until stopped or complete), each a transaction of its own uid, reported.
+   */
+  chargeDue(): { uid: number; nois: number; chargeUid: number }[] {
+    return chargeDue(this.#sim.services);
   }
 
   /** What the e-wallet binding page does: `bind` the buyer's card (reported) or `fail`. */

@@ -245,12 +245,48 @@ describe('recurring (direct debit) orders', () => {
     clock.set('2026-12-10T00:00:00+08:00');
     expect(sim.control.charge(order.uid)).toMatchObject({ moved: false, nois: 3 });
     expect(held()).toBe(900);
-    const reports = await reportsOf(order.uid);
+    const all = await sim.control.notificationsSettled();
+    const reports = all.filter((n) => n.payload.order_id === 'DD1').map((n) => n.payload);
     expect(reports.map((r) => [r.nois, r.actual_cost])).toEqual([
       ['1', 300],
       ['2', 300],
       ['3', 300],
     ]);
+    // Each charge is a transaction of its own uid (the first the order's), asked with the order's key.
+    const uids = reports.map((r) => Number(r.uid));
+    expect(uids[0]).toBe(order.uid);
+    expect(new Set(uids).size).toBe(3);
+    const second = await query({ uid: uids[1]!, key: order.key });
+    expect(second).toMatchObject({ uid: uids[1], prc: '250', nois: '2', actual_cost: 300, order_id: 'DD1' });
+    expect(second.refund_order).toEqual([]);
+    expect(await query({ uid: uids[1]!, key: 'wrong' })).toMatchObject({ code: 'B500' });
+    // The order's own uid still answers its first charge.
+    expect(await query(order)).toMatchObject({ uid: order.uid, nois: '1' });
+  });
+
+  it('charges on its clock: each period after the first charge, never twice, never after the stop day', async () => {
+    const order = await openPaypageOrder(sim, 'DD3', 200, { regular: 'W', regular_total: '0' });
+    sim.control.pay(order.uid);
+    expect(sim.control.chargeDue()).toEqual([]);
+    clock.set('2026-12-12T09:59:59+08:00');
+    expect(sim.control.chargeDue()).toEqual([]);
+    clock.set('2026-12-12T10:00:00+08:00');
+    expect(sim.control.chargeDue()).toEqual([expect.objectContaining({ uid: order.uid, nois: 2 })]);
+    expect(sim.control.chargeDue()).toEqual([]);
+    // Two periods passed at once: both charges.
+    clock.set('2026-12-26T10:00:00+08:00');
+    expect(sim.control.chargeDue().map((c) => c.nois)).toEqual([3, 4]);
+    expect(
+      await sendPaypage(sim, 'disabledirectdebit', {
+        order_id: 'DD3',
+        group_id: `D${String(order.uid).padStart(10, '0')}`,
+        stop_time: '20261228',
+        stop_reason: 'test',
+      }),
+    ).toMatchObject({ code: 'B200' });
+    clock.set('2027-01-02T10:00:00+08:00');
+    expect(sim.control.chargeDue()).toEqual([]);
+    expect(held()).toBe(4 * 200);
   });
 
   it('stops by itself after regular_total charges; an unpaid or one-off order has nothing to charge', async () => {

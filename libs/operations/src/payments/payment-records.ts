@@ -5,6 +5,8 @@ import { OperationError, OperationErrorCode } from '../errors';
 
 /** The PayPage commands the engine drives, by the operation kind that records them. */
 export const PAYMENT_COMMAND = 'orders';
+/** A later charge of a recurring agreement (kind `payment` too): no command we send, a charge the gateway made. */
+export const RECURRING_CHARGE_COMMAND = 'recurring_charge';
 export const MONEY_REFUND_COMMANDS = ['refund', 'esvcrefund'] as const;
 /** The other PayPage writes on an order named by uid and key (kind `pay_action`). */
 export const PAYMENT_ACTION_COMMANDS = [

@@ -18,6 +18,7 @@ import {
   type MoneyRefundCommand,
 } from './payment-records';
 import type { PaymentService } from './payment-service';
+import { RecurringCharges } from './recurring-charges';
 
 /** The most candidate (uid, key) pairs taken from stored reports for one payment. */
 const MAX_REPORTED_PAIRS = 5;
@@ -35,12 +36,16 @@ const MAX_REPORTED_PAIRS = 5;
  *   other refund of ours has claimed is this one. None, after the reconciler's not-found grace: never arrived.
  */
 export class PaymentResolver {
+  readonly #charges: RecurringCharges;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly payments: PaymentService,
     private readonly refunds: MoneyRefundService,
     private readonly actions: PaymentActionService,
-  ) {}
+  ) {
+    this.#charges = new RecurringCharges(dataSource, payments);
+  }
 
   private isAction(command: string): boolean {
     return (PAYMENT_ACTION_COMMANDS as readonly string[]).includes(command);
@@ -98,6 +103,8 @@ export class PaymentResolver {
   ): Promise<OperationResolution> {
     if (operation.gatewayUid && operation.gatewayKey) {
       const state = await client.orderQuery({ uid: operation.gatewayUid, key: operation.gatewayKey });
+      // A paid recurring agreement woken by a report: the later charges its reports name, each asked by its uid.
+      await this.#charges.settleReported(client, operation, state);
       return resolutionOf('payPage', { ...state, code: state.prc });
     }
     for (const { uid, key } of await this.reportedPairs(operation)) {

@@ -6,6 +6,7 @@ import { runOperation } from '../flows/operation-flow';
 import type { GatewayPort } from '../ports';
 import { OPEN_STATES, type OperationRecorder } from '../records/operation-recorder';
 import { assertOwnStore } from '../requests/partner-rules';
+import { requestHash } from '../requests/request-hash';
 import { parseRequest, toWire } from '../requests/validation';
 import {
   NO_HOLD,
@@ -13,6 +14,7 @@ import {
   ownPayment,
   PAYMENT_COMMAND,
   PAYMENT_REPORT,
+  RECURRING_CHARGE_COMMAND,
   withPartnerOrderId,
 } from './payment-records';
 
@@ -133,6 +135,73 @@ export class PaymentService {
       return;
     }
     await this.recordClosed(operation, to, state.prc, wire, gateway);
+  }
+
+  /**
+   * A later charge of a recurring agreement that our own query found paid (RecurringCharges): an operation of
+   * its own (kind `payment`, command `recurring_charge`, the charge's uid and the agreement's key), written
+   * open and settled `paid` at once by the recorder, which reports it to the partner (with the partner's order
+   * id of the agreement). Once per charge uid: the ids are the uid's, so a second call inserts and settles
+   * nothing. Returns whether this call recorded it.
+   */
+  async recordCharge(
+    agreement: OperationEntity,
+    state: QueryOrderResponse,
+    orderId: string,
+    upstreamOrderId: string,
+  ): Promise<boolean> {
+    const wire = withPartnerOrderId(toWire('queryorder', state), agreement);
+    const request = {
+      agreement: agreement.id,
+      uid: String(state.uid),
+      key: state.key ?? agreement.gatewayKey,
+      nois: state.nois ?? '',
+      group_id: state.group_id ?? '',
+      cost: state.actual_cost ?? null,
+    };
+    const { settled, reportId } = await this.dataSource.transaction(async (tx) => {
+      const inserted = await tx.query<OperationEntity[]>(
+        `INSERT INTO operations (partner_id, order_id, upstream_order_id, kind, command, request_hash, request, state,
+                                 gateway_uid, gateway_key)
+         VALUES ($1, $2, $3, 'payment', '${RECURRING_CHARGE_COMMAND}', $4, $5::jsonb, 'awaiting_payment', $6, $7)
+         ON CONFLICT DO NOTHING
+         RETURNING id, partner_id AS "partnerId", order_id AS "orderId", response`,
+        [
+          agreement.partnerId,
+          orderId,
+          upstreamOrderId,
+          requestHash({ command: RECURRING_CHARGE_COMMAND, request }),
+          JSON.stringify(request),
+          request.uid,
+          request.key,
+        ],
+      );
+      const operation = inserted[0];
+      if (!operation) return { settled: false };
+      const completion = await this.recorder.complete(tx, operation, {
+        state: 'paid',
+        code: state.prc,
+        body: wire,
+        report: PAYMENT_REPORT,
+      });
+      if (completion.settled && state.prc === PAID_WITH_MISMATCH) {
+        await raiseOperatorItem(tx, {
+          kind: 'paid_mismatch',
+          reference: operation.id,
+          partnerId: agreement.partnerId,
+          details: {
+            command: RECURRING_CHARGE_COMMAND,
+            orderId: agreement.orderId,
+            upstreamOrderId: agreement.upstreamOrderId,
+            cost: wire.cost ?? null,
+            actual_cost: wire.actual_cost ?? null,
+          },
+        });
+      }
+      return completion;
+    });
+    this.recorder.dispatch(reportId);
+    return settled;
   }
 
   /** A payment still unpaid at the payment deadline: failed with the gateway's last code, the partner told. */

@@ -102,7 +102,8 @@ const OUR_ORDER_SQL = `
            WHERE j.kind = '${EntryKind.payment}' AND j.reference = o.id::text
              AND l.account = '${Account.gatewayReceivable}') AS booked
     FROM operations o
-   WHERE o.partner_id = $1::uuid AND o.gateway_uid = $2 AND o.command IN ('orders', 'voucherservicepurchase')`;
+   WHERE o.partner_id = $1::uuid AND o.gateway_uid = $2
+     AND o.command IN ('orders', 'voucherservicepurchase', 'recurring_charge')`;
 
 const OUR_REFUNDS_SQL = `
   SELECT r.id::text, r.order_id, r.state, r.gateway_uid, r.request->>'cost' AS cost,

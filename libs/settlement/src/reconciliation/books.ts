@@ -96,6 +96,15 @@ const LINE_MERCHANT = `CASE WHEN l.party LIKE '${MERCHANT_PREFIX}%' THEN substr(
 
 const taipeiDate = (column: string) => `(${column} AT TIME ZONE 'Asia/Taipei')::date`;
 
+/**
+ * The `order_id` the gateway names operation `o` by: ours upstream, or for a later charge of a recurring agreement
+ * (command `recurring_charge`, libs/operations) its agreement's, which the gateway charges under.
+ */
+const GATEWAY_ORDER_ID = `CASE WHEN o.command = 'recurring_charge' THEN
+    coalesce((SELECT a.upstream_order_id FROM operations a
+               WHERE a.id::text = o.request->>'agreement' AND a.partner_id = o.partner_id), o.upstream_order_id)
+    ELSE o.upstream_order_id END`;
+
 /** Every merchant our partners go through at the gateway, and those the receivable names. */
 export async function merchantsOf(dataSource: DataSource): Promise<string[]> {
   const rows = await dataSource.query<{ merchant: string }[]>(
@@ -169,7 +178,7 @@ export async function readBooks(dataSource: DataSource, date: string): Promise<B
   >(
     `SELECT ${LINE_MERCHANT} AS merchant, e.kind, e.reference,
             CASE WHEN e.kind IN ('purchase', 'refund', 'payment') THEN
-                   (SELECT o.upstream_order_id FROM operations o WHERE o.id = e.reference::uuid)
+                   (SELECT ${GATEWAY_ORDER_ID} FROM operations o WHERE o.id = e.reference::uuid)
                  WHEN e.kind = 'payout' THEN
                    (SELECT b.group_id || '/' || i.item_id FROM payout_items i JOIN payout_batches b ON b.id = i.batch_id
                      WHERE i.item_id = e.reference)
@@ -229,7 +238,7 @@ export async function readBooks(dataSource: DataSource, date: string): Promise<B
 
   // The date's operations in our records, by the merchant they went through.
   const operations = await dataSource.query<{ merchant: string; kind: string; reference: string }[]>(
-    `SELECT p.upstream_uid AS merchant, o.kind, o.upstream_order_id AS reference
+    `SELECT p.upstream_uid AS merchant, o.kind, ${GATEWAY_ORDER_ID} AS reference
        FROM operations o JOIN partners p ON p.id = o.partner_id
       WHERE o.completed_at IS NOT NULL AND ${taipeiDate('o.completed_at')} = $1::date
         AND ((o.kind IN ('purchase', 'payment') AND o.state IN ('paid', 'paid_mismatch'))

@@ -19,7 +19,7 @@ export type { FlowResult, PayoffSettings, Services } from './context';
 export { approveBatch, batchState, completeBatch, forceOutcomes } from './payoff';
 export { endDeferred, settlePurchase, type DeferredEnd, type PaymentAction } from './purchase';
 export { endOrderDeferred, settleOrder } from './paypage';
-export { chargeRecurring } from './recurring';
+export { chargeDue, chargeRecurring } from './recurring';
 export { settleBinding } from './ewallet';
 
 type Handler<C extends SimulatedCommand> = (

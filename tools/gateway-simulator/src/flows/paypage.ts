@@ -2,7 +2,7 @@ import { formatTaiwanTimestamp } from '@tixclear/domain';
 import { echoOf, executionFailed, invalidData, MSG } from '../answers';
 import type { Merchant } from '../merchants';
 import { isAnyPfn, paidWith, pfnCode } from '../pfn';
-import type { MoneyRefund, OrderCode, PayPageOrder, VoucherPurchase } from '../state/types';
+import type { MoneyRefund, OrderCode, PayPageOrder, RecurringCharge, VoucherPurchase } from '../state/types';
 import type { RequestFor } from '../validation';
 import { changed, unchanged, type FlowResult, type Services } from './context';
 import { DEFAULT_LIMIT_PAY_DAYS, deferredPayment } from './deferred';
@@ -198,15 +198,22 @@ export function markPaid(
   setPrc(order, prc);
   order.finishedAt = now;
   order.paidCost += amount;
-  order.recurring?.charges.push({ nois: order.recurring.charges.length + 1, at: now, cost: amount });
+  const recurring = order.recurring;
+  if (recurring !== null) {
+    // The first charge is the order's own transaction; each later one is a transaction with its own uid.
+    const nois = recurring.charges.length + 1;
+    const uid = nois === 1 ? order.uid : services.ids().uid();
+    services.state.addCharge(order, { uid, nois, at: now, cost: amount });
+  }
   services.state.holdings.record(order.merchantUid, 'paypage_paid', amount, now, order.orderId);
   if (order.invoiceOnPayment !== null && order.invoice === null)
     issueFor(services, order, order.invoiceOnPayment);
 }
 
-export function reportOrder(services: Services, order: PayPageOrder): void {
+/** The payment report of an order, or of one charge of a recurring order (its own uid, nois and amount). */
+export function reportOrder(services: Services, order: PayPageOrder, charge?: RecurringCharge): void {
   const merchant = services.merchants.find('store', order.merchantUid);
-  if (merchant !== undefined) services.report(merchant, 'orders', paymentReport(order));
+  if (merchant !== undefined) services.report(merchant, 'orders', paymentReport(order, charge));
 }
 
 export function queryOrder(
@@ -214,6 +221,12 @@ export function queryOrder(
   merchant: Merchant,
   request: RequestFor<'queryorder'>,
 ): FlowResult {
+  // A later charge of a recurring order is asked by its own uid and the order's key.
+  const charge = /^\d+$/.test(request.uid) ? services.state.orderByChargeUid(Number(request.uid)) : undefined;
+  if (charge !== undefined && charge.order.merchantUid === merchant.uid) {
+    if (charge.order.key !== request.key) return unchanged(executionFailed('uid/key (no such order)'));
+    return unchanged(orderState(services, charge.order, charge.charge));
+  }
   const order = findOrder(services, merchant.uid, request.uid, ['paypage_order', 'voucher_purchase']);
   if (order === undefined || order.key !== request.key)
     return unchanged(executionFailed('uid/key (no such order)'));
@@ -222,16 +235,22 @@ export function queryOrder(
   );
 }
 
-/** 『交易完成回傳資訊』 (and 『非即時交易回傳資訊』 while a deferred payment waits): the payment report. */
-export function paymentReport(order: PayPageOrder): Record<string, unknown> {
+/**
+ * 『交易完成回傳資訊』 (and 『非即時交易回傳資訊』 while a deferred payment waits): the payment report. A recurring
+ * order's is of one charge: the first (the order's own uid) unless a later `charge` is named (its uid, nois, amount,
+ * time).
+ */
+export function paymentReport(order: PayPageOrder, later?: RecurringCharge): Record<string, unknown> {
   const paid = order.paidCost > 0 || order.prc === '245';
+  const charge = later ?? order.recurring?.charges[0];
+  const finishedAt = later?.at ?? order.finishedAt;
   const card = CARD_TOOLS.has(order.pfn) && paid;
   const waitingFor = order.deferred;
   return {
-    uid: order.uid,
+    uid: later?.uid ?? order.uid,
     key: order.key,
-    prc: order.prc,
-    finishtime: order.finishedAt === null ? '' : formatTaiwanTimestamp(order.finishedAt),
+    prc: later === undefined ? order.prc : '250',
+    finishtime: finishedAt === null ? '' : formatTaiwanTimestamp(finishedAt),
     cardno: card ? '493817******0003' : '',
     acode: order.acode,
     card_type: card ? '1' : '0',
@@ -246,7 +265,7 @@ export function paymentReport(order: PayPageOrder): Record<string, unknown> {
     cost: order.cost,
     currency: order.currency,
     // A recurring order's report is of one charge (its `nois`); otherwise what was paid.
-    actual_cost: order.recurring === null ? order.paidCost : (order.recurring.charges.at(-1)?.cost ?? 0),
+    actual_cost: order.recurring === null ? order.paidCost : (charge?.cost ?? 0),
     actual_currency: order.currency,
     price: 0,
     actual_price: 0,
@@ -258,7 +277,7 @@ export function paymentReport(order: PayPageOrder): Record<string, unknown> {
     redeem: '',
     installment: '',
     payment_name: order.recurring === null ? '' : `simulated ${order.recurring.period}`,
-    nois: order.recurring === null ? '' : String(order.recurring.charges.length),
+    nois: order.recurring === null ? '' : String(charge?.nois ?? 0),
     group_id: order.recurring?.groupId ?? '',
     bank_id: waitingFor?.bankId ?? '',
     expired_date: waitingFor === null ? '' : formatTaiwanTimestamp(waitingFor.expiresAt),
@@ -269,9 +288,16 @@ export function paymentReport(order: PayPageOrder): Record<string, unknown> {
   };
 }
 
-/** 『交易查詢』 answer of a PayPage order; also the `content` of the capture and cancel answers. */
-export function orderState(services: Services, order: PayPageOrder): Record<string, unknown> {
-  const { echo_0, echo_1, echo_2, echo_3, echo_4, ...report } = paymentReport(order);
+/**
+ * 『交易查詢』 answer of a PayPage order; also the `content` of the capture and cancel answers. Of a later
+ * `charge` of a recurring order: that charge (the order's refunds and cancels are listed on the order).
+ */
+export function orderState(
+  services: Services,
+  order: PayPageOrder,
+  charge?: RecurringCharge,
+): Record<string, unknown> {
+  const { echo_0, echo_1, echo_2, echo_3, echo_4, ...report } = paymentReport(order, charge);
   const invoice = invoiceFields(order, order.invoice);
   // The buyer's carrier is known from the order on, before the invoice exists (the seed's samples show it).
   const carrier = order.invoice?.carrier ?? order.invoiceOnPayment;
@@ -313,9 +339,9 @@ export function orderState(services: Services, order: PayPageOrder): Record<stri
     invoice_b2b_post_zone: carrier?.b2bPostZone ?? '',
     invoice_b2b_address: carrier?.b2bAddress ?? '',
     invoice_allowance: allowancesOf(order.invoice),
-    refund_order: order.refunds.map((r) => refundEntry(order, r, now)),
+    refund_order: charge === undefined ? order.refunds.map((r) => refundEntry(order, r, now)) : [],
     cancel_order:
-      order.cancelledAt === null
+      order.cancelledAt === null || charge !== undefined
         ? []
         : [
             {

@@ -65,6 +65,7 @@ export async function handleControl(
       ({ match }) => control.endDeferred(Number(part(match, 1)), part(match, 2) as 'expire' | 'mismatch'),
     ],
     ['POST', /^\/_control\/orders\/(\d+)\/charge$/, ({ match }) => control.charge(Number(part(match, 1)))],
+    ['POST', /^\/_control\/recurring\/charge-due$/, () => ({ charged: control.chargeDue() })],
     [
       'POST',
       /^\/_control\/ewallet\/(\d+)\/(bind|fail)$/,

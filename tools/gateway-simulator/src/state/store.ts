@@ -5,6 +5,7 @@ import type {
   OfflineRedemption,
   PayoffBatch,
   PayPageOrder,
+  RecurringCharge,
   Redemption,
   RequestLogEntry,
   Voucher,
@@ -39,6 +40,8 @@ export class SimulatorState {
 
   readonly #purchaseByOrder = new Map<string, number>();
   readonly #orderByOrderId = new Map<string, number>();
+  /** A later recurring charge's own uid → its order's uid. */
+  readonly #orderByChargeUid = new Map<number, number>();
   /** merchant + item id + custom serial → the purchase holding it. */
   readonly #reservedSerials = new Map<string, number>();
   /** issuer + serial (system or custom) → its vouchers: redemptions look vouchers up by serial, at any volume. */
@@ -59,6 +62,7 @@ export class SimulatorState {
     this.invoiceSeq = 0;
     this.#purchaseByOrder.clear();
     this.#orderByOrderId.clear();
+    this.#orderByChargeUid.clear();
     this.#reservedSerials.clear();
     this.#vouchersBySerial.clear();
     this.#requestSeq = 0;
@@ -138,6 +142,18 @@ export class SimulatorState {
   addOrder(order: PayPageOrder): void {
     this.orders.set(order.uid, order);
     this.#orderByOrderId.set(join(order.merchantUid, order.orderId), order.uid);
+  }
+
+  /** A later charge of a recurring order, by the charge's own uid: the order and the charge. */
+  orderByChargeUid(uid: number): { order: PayPageOrder; charge: RecurringCharge } | undefined {
+    const order = this.orders.get(this.#orderByChargeUid.get(uid) ?? -1);
+    const charge = order?.recurring?.charges.find((c) => c.uid === uid);
+    return order === undefined || charge === undefined ? undefined : { order, charge };
+  }
+
+  addCharge(order: PayPageOrder, charge: RecurringCharge): void {
+    order.recurring?.charges.push(charge);
+    if (charge.uid !== order.uid) this.#orderByChargeUid.set(charge.uid, order.uid);
   }
 
   // --- keyed by merchant and order id

@@ -209,8 +209,12 @@ export interface InvoiceRecord {
   readonly allowances: { readonly uid: number; readonly amount: number; readonly lines: InvoiceLine[] }[];
 }
 
-/** One charge of a recurring (direct debit) order: 期數 `nois`. */
+/**
+ * One charge of a recurring (direct debit) order: 期數 `nois`. Each charge is a transaction of its own at the
+ * gateway, with its own `uid` (the first is the order's), reported and queried (`queryorder`, the order's key).
+ */
 export interface RecurringCharge {
+  readonly uid: number;
   readonly nois: number;
   readonly at: Date;
   readonly cost: number;

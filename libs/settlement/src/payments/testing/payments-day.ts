@@ -1,4 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   createTestDatabase,
   ensureSamplePartner,
@@ -34,14 +36,41 @@ export interface PaymentsStack {
   close(): Promise<void>;
 }
 
-export async function paymentsStack(): Promise<PaymentsStack> {
+/**
+ * With `reports`, the simulator's reports reach the engine's intake over HTTP, as apps/api's /gateway/notify
+ * takes them (8888 once stored); without, it sends none.
+ */
+export async function paymentsStack(options: { reports?: boolean } = {}): Promise<PaymentsStack> {
   const db = await createTestDatabase();
   const registry = new PartnerRegistry(db.dataSource, randomBytes(32));
   await ensureSamplePartner(registry);
   const clock = new ManualClock(NOON);
-  const sim = await startSimulator({ clock, notifyUrl: null, log: () => undefined });
+  const late: { ops?: Operations } = {};
+  let receiver: Server | undefined;
+  let notifyUrl: string | null = null;
+  if (options.reports === true) {
+    receiver = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        void (late.ops?.notifications.receive(body, request.headers['content-type']) ?? Promise.resolve(null))
+          .then((result) => response.end(result?.ack === true ? '8888' : 'refused'))
+          .catch(() => response.end('error'));
+      });
+    });
+    await new Promise<void>((resolve) => receiver?.listen(0, '127.0.0.1', resolve));
+    notifyUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/gateway/notify`;
+  }
+  const sim = await startSimulator({
+    clock,
+    notifyUrl,
+    log: () => undefined,
+    notifications: { backoffMs: [5], timeoutMs: 5_000 },
+  });
   const gateway = gatewayPort({ baseUrl: sim.baseUrl, timeoutMs: 5_000 });
   const ops = createOperations({ dataSource: db.dataSource, registry, gateway, clock });
+  late.ops = ops;
   const partner = await registry.context(STORE);
   if (!partner) throw new Error('no sample partner');
   return {
@@ -54,6 +83,8 @@ export async function paymentsStack(): Promise<PaymentsStack> {
     gateway,
     close: async () => {
       await sim.close();
+      receiver?.closeAllConnections();
+      await new Promise((resolve) => receiver?.close(resolve) ?? resolve(undefined));
       await db.drop();
     },
   };
@@ -140,6 +171,28 @@ export async function paidPurchaseOf(stack: PaymentsStack, costs: readonly numbe
     order_id: orderId,
   });
   return { ...order, orderId, serials };
+}
+
+/** A recurring agreement (`regular`, seed 001 定期定額) of `cost` a period, paid (its first charge) and settled by our query. */
+export async function paidAgreement(stack: PaymentsStack, cost: number, regular: 'W' | 'M' = 'M') {
+  const orderId = uniqueId('RA');
+  const opened = await stack.ops.payments.open(stack.partner, {
+    store_uid: STORE,
+    user_id: 'phper',
+    cost,
+    currency: 'TWD',
+    order_id: orderId,
+    ip: '127.0.0.1',
+    pfn: 'CREDITCARD',
+    regular,
+    regular_total: '0',
+    items: [{ id: 'S01', name: '月費', cost, amount: 1, total: cost }],
+  });
+  const order = { uid: String(opened.body.uid), key: String(opened.body.key) };
+  if (!stack.sim.control.pay(Number(order.uid)).moved)
+    throw new Error('the simulator did not take the payment');
+  await stack.ops.payments.query(stack.partner, order);
+  return { ...order, orderId };
 }
 
 export function refund(stack: PaymentsStack, order: { uid: string; key: string }, cost: number) {
