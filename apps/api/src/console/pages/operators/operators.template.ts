@@ -78,7 +78,7 @@ export function operatorsPage(ctx: PageContext, me: OperatorView, all: OperatorV
         <section aria-labelledby="all-title">
           <h2 id="all-title">${w.title}</h2>
           <p class="note">${w.last_admin_note}</p>
-          <table class="operators">
+          <table class="operators admin-table">
             <thead>
               <tr>
                 <th>${w.name}</th>

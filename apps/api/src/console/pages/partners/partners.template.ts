@@ -21,7 +21,7 @@ export function partnersListPage(ctx: PageContext, rows: PartnerSummary[]): stri
     w.title,
     rows.length === 0
       ? html`<p>${w.none}</p>`
-      : html`<table class="partners">
+      : html`<table class="partners admin-table">
           <thead>
             <tr>
               <th>${w.uid}</th>
@@ -66,7 +66,7 @@ export function partnerPage(ctx: PageContext, d: PartnerDetail, canAdmin: boolea
   const table = (head: Html, body: Html[]) =>
     body.length === 0
       ? html`<p>${w.none_rows}</p>`
-      : html`<table>
+      : html`<table class="admin-table">
           <thead>
             <tr>
               ${head}
