@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { cursorParams, cursorSql, isKeysetCursor } from '../runs/keyset';
 
 /** An operation of the payments door (or a `290` purchase) as the payments page lists it. */
 export interface PaymentRow {
@@ -39,9 +40,8 @@ export const LEDGER_KINDS = ['payment', 'payment_refund', 'refund_cancel'] as co
 /** The partial index's predicate (migration ConsolePaymentsIndexes), repeated so the planner uses it. */
 const PAYMENTS_DOOR = `(o.kind IN ('payment', 'pay_refund', 'pay_action') OR o.gateway_code = '290')`;
 
-/** Keyset cursor over (created_at, id): `<ISO instant>_<uuid>`. */
-const CURSOR = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)_([0-9a-f-]{36})$/;
-export const isPaymentsCursor = (value: string) => CURSOR.test(value);
+/** Keyset cursor over (created_at, id), oldest first. */
+export const isPaymentsCursor = isKeysetCursor;
 
 /**
  * The payments made on a Taiwan day (created between its midnights, Asia/Taipei), oldest first, `after` the
@@ -54,40 +54,40 @@ export async function listPayments(
   options: { after?: string; limit?: number } = {},
 ): Promise<{ payments: PaymentRow[]; next: string | null }> {
   const limit = options.limit ?? PAYMENTS_PAGE;
-  const cursor = options.after ? CURSOR.exec(options.after) : null;
-  const rows = await dataSource.query<PaymentRow[]>(
+  const rows = await dataSource.query<(PaymentRow & { cursor: string })[]>(
     `SELECT o.id, o.kind, o.command, p.partner_uid AS partner, o.order_id, o.state, o.gateway_code, o.gateway_uid,
             CASE WHEN trim(o.request->>'cost') ~ '^\\d{1,15}$' THEN trim(o.request->>'cost') END AS amount,
             (SELECT i.details->>'actual_cost' FROM operator_items i
               WHERE o.gateway_code = '290' AND i.kind = 'paid_mismatch' AND i.reference = o.id::text
               ORDER BY i.created_at DESC LIMIT 1) AS paid,
-            o.created_at, o.completed_at
+            o.created_at, o.completed_at, ${cursorSql('o.created_at', 'o.id')} AS cursor
        FROM operations o LEFT JOIN partners p ON p.id = o.partner_id
       WHERE ${PAYMENTS_DOOR}
         AND o.created_at >= ($1::date::timestamp AT TIME ZONE 'Asia/Taipei')
         AND o.created_at < (($1::date + 1)::timestamp AT TIME ZONE 'Asia/Taipei')
         AND ($2::timestamptz IS NULL OR (o.created_at, o.id) > ($2::timestamptz, $3::uuid))
       ORDER BY o.created_at, o.id LIMIT $4`,
-    [date, cursor?.[1] ?? null, cursor?.[2] ?? null, limit + 1],
+    [date, ...cursorParams(options.after), limit + 1],
   );
-  const payments = rows.slice(0, limit);
-  const last = payments.at(-1);
+  const page = rows.slice(0, limit);
   return {
-    payments,
-    next: rows.length > limit && last ? `${new Date(last.created_at).toISOString()}_${last.id}` : null,
+    payments: page.map(({ cursor: _, ...row }) => row),
+    next: rows.length > limit ? (page.at(-1)?.cursor ?? null) : null,
   };
 }
 
 /**
  * The payments ledger on a business day (libs/settlement payments/): its entries dated that day by kind, and
  * what they moved on `payable_payments` (a payment credits it, its refund debits it, a cancel credits it
- * again), signed + for money in. Two partial indexes: the day's entries, then their lines.
+ * again), signed + for money in. Two partial indexes, in the day's month partition: the day's entries, then
+ * their lines (a line carries its entry's date).
  */
 export async function paymentsDay(dataSource: DataSource, date: string): Promise<PaymentsDay> {
   const rows = await dataSource.query<{ kind: string; entries: string; amount: string }[]>(
     `SELECT j.kind, count(DISTINCT j.id)::text AS entries, coalesce(-sum(l.amount), 0)::text AS amount
        FROM journal_entries j
-       LEFT JOIN journal_lines l ON l.entry_id = j.id AND l.account = 'payable_payments'
+       LEFT JOIN journal_lines l
+              ON l.entry_id = j.id AND l.business_date = $1::date AND l.account = 'payable_payments'
       WHERE j.kind IN ('payment', 'payment_refund', 'refund_cancel') AND j.business_date = $1::date
       GROUP BY j.kind`,
     [date],

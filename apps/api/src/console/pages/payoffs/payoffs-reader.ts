@@ -1,5 +1,6 @@
 import { payoutBatchStates } from '@tixclear/domain';
 import type { DataSource } from 'typeorm';
+import { cursorParams, cursorSql, isKeysetCursor } from '../runs/keyset';
 
 export interface BatchRow {
   id: string;
@@ -35,13 +36,12 @@ export const BATCH_STATES = payoutBatchStates;
 export const BATCHES_PAGE = 30;
 export const ITEMS_PAGE = 100;
 
-/** Keyset cursor over (the run's created_at, batch id), newest run first: `<ISO instant>_<uuid>`. */
-const CURSOR = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)_([0-9a-f-]{36})$/;
-export const isBatchCursor = (value: string) => CURSOR.test(value);
+/** Keyset cursor over (the run's created_at, batch id), newest run first. */
+export const isBatchCursor = isKeysetCursor;
 
 const BATCH_COLUMNS = `
   b.id, b.run_id, r.period_start::text AS period_start, r.period_end::text AS period_end, b.paying_merchant,
-  b.group_id, b.state, b.gateway_code, b.covering_attempts, b.revision, b.updated_at, r.created_at AS run_created_at,
+  b.group_id, b.state, b.gateway_code, b.covering_attempts, b.revision, b.updated_at,
   coalesce((SELECT jsonb_object_agg(s, n) FROM (SELECT i.state AS s, count(*) AS n FROM payout_items i
             WHERE i.batch_id = b.id GROUP BY i.state) x), '{}') AS items,
   (SELECT coalesce(sum(i.amount), 0)::text FROM payout_items i WHERE i.batch_id = b.id) AS amount`;
@@ -55,34 +55,30 @@ export async function listBatches(
   options: { state?: string; before?: string; limit?: number } = {},
 ): Promise<{ batches: BatchRow[]; next: string | null }> {
   const limit = options.limit ?? BATCHES_PAGE;
-  const cursor = options.before ? CURSOR.exec(options.before) : null;
-  const rows = await dataSource.query<(BatchRow & { run_created_at: Date })[]>(
-    `SELECT ${BATCH_COLUMNS}
+  const rows = await dataSource.query<(BatchRow & { cursor: string })[]>(
+    `SELECT ${BATCH_COLUMNS}, ${cursorSql('r.created_at', 'b.id')} AS cursor
        FROM payout_batches b JOIN settlement_runs r ON r.id = b.run_id
       WHERE ($1::text IS NULL OR b.state = $1)
         AND ($2::timestamptz IS NULL OR (r.created_at, b.id) < ($2::timestamptz, $3::uuid))
       ORDER BY r.created_at DESC, b.id DESC LIMIT $4`,
-    [options.state ?? null, cursor?.[1] ?? null, cursor?.[2] ?? null, limit + 1],
+    [options.state ?? null, ...cursorParams(options.before), limit + 1],
   );
   const page = rows.slice(0, limit);
-  const last = page.at(-1);
   return {
-    batches: page.map(({ run_created_at: _, ...batch }) => batch),
-    next: rows.length > limit && last ? `${last.run_created_at.toISOString()}_${last.id}` : null,
+    batches: page.map(({ cursor: _, ...batch }) => batch),
+    next: rows.length > limit ? (page.at(-1)?.cursor ?? null) : null,
   };
 }
 
 /** One batch (by id or group_id), or null. */
 export async function readBatch(dataSource: DataSource, key: string): Promise<BatchRow | null> {
   const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(key);
-  const [row] = await dataSource.query<(BatchRow & { run_created_at: Date })[]>(
+  const [row] = await dataSource.query<BatchRow[]>(
     `SELECT ${BATCH_COLUMNS} FROM payout_batches b JOIN settlement_runs r ON r.id = b.run_id
       WHERE ${uuid ? 'b.id = $1::uuid' : 'b.group_id = $1'}`,
     [key],
   );
-  if (!row) return null;
-  const { run_created_at: _, ...batch } = row;
-  return batch;
+  return row ?? null;
 }
 
 /** A batch's items in item id order, `after` the previous page's `next` (the payout_items batch index). */

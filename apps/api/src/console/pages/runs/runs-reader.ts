@@ -1,6 +1,7 @@
 import { settlementRunStates } from '@tixclear/db';
 import { QUEUES } from '@tixclear/operations';
 import type { DataSource } from 'typeorm';
+import { cursorParams, cursorSql, isKeysetCursor } from './keyset';
 
 /** A settlement run as the console lists it: its step, times and the counts that are cheap to read. */
 export interface RunRow {
@@ -69,34 +70,26 @@ function withSteps(row: RawRun): RunRow {
   };
 }
 
-/** A keyset cursor over (created_at, id), newest first: `<ISO instant>_<uuid>`. */
-export function runsCursor(row: { created_at: Date; id: string }): string {
-  return `${row.created_at.toISOString()}_${row.id}`;
-}
-
-const CURSOR = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)_([0-9a-f-]{36})$/;
-
 /** Runs newest first, a page at a time (`before` = the previous page's `next`); bounded, indexed reads. */
 export async function listRuns(
   dataSource: DataSource,
   options: { before?: string; limit?: number } = {},
 ): Promise<{ runs: RunRow[]; next: string | null }> {
   const limit = options.limit ?? RUNS_PAGE;
-  const cursor = options.before ? CURSOR.exec(options.before) : null;
-  const rows = await dataSource.query<RawRun[]>(
-    `SELECT ${RUN_COLUMNS} FROM settlement_runs r
+  const rows = await dataSource.query<(RawRun & { cursor: string })[]>(
+    `SELECT ${RUN_COLUMNS}, ${cursorSql('r.created_at', 'r.id')} AS cursor FROM settlement_runs r
       WHERE ($1::timestamptz IS NULL OR (r.created_at, r.id) < ($1::timestamptz, $2::uuid))
       ORDER BY r.created_at DESC, r.id DESC LIMIT $3`,
-    [cursor?.[1] ?? null, cursor?.[2] ?? null, limit + 1],
+    [...cursorParams(options.before), limit + 1],
   );
-  const runs = rows.slice(0, limit).map(withSteps);
-  const last = runs.at(-1);
-  return { runs, next: rows.length > limit && last ? runsCursor(last) : null };
+  const page = rows.slice(0, limit);
+  return {
+    runs: page.map(({ cursor: _, ...row }) => withSteps(row)),
+    next: rows.length > limit ? (page.at(-1)?.cursor ?? null) : null,
+  };
 }
 
-export function isCursor(value: string): boolean {
-  return CURSOR.test(value);
-}
+export const isCursor = isKeysetCursor;
 
 /** One run with its clearing's counts, or null. */
 export async function readRun(dataSource: DataSource, id: string): Promise<RunDetail | null> {
