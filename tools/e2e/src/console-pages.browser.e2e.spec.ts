@@ -102,7 +102,12 @@ describe('console pages in a browser', () => {
         ),
       );
     const { vouchers_cleared, ...money } = sums!;
+    // The day's 6 redemptions were online; nothing of it was posted as a sale or refund (no posting step ran).
     expect(shown).toEqual({
+      vouchers_sold: '0',
+      redeemed_online: '6',
+      redeemed_offline: '0',
+      vouchers_refunded: '0',
       vouchers_cleared,
       ...Object.fromEntries(Object.entries(money).map(([k, v]) => [k, ntd(v)])),
     });

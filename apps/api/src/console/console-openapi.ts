@@ -127,7 +127,9 @@ const operations = {
   },
   exceptions: {
     summary: 'The exception queue (operator items)',
-    description: 'Open items by default, oldest first; filter by kind and state; page by offset.',
+    description:
+      'Open items by default, oldest first; filter by kind (or `outcome_unknown`: operations only our query ' +
+      "decides, oldest first with their age) and state; keyset pages: `after` is the previous answer's `next`.",
     needs: 'read',
   },
   holdReclear: {
@@ -168,6 +170,23 @@ const operations = {
     description: 'As `npm run settle -- mismatch refund` (voucherrefund at the gateway).',
     needs: 'money',
     refusals: { 404: 'ORDER_NOT_FOUND', 409: 'ORDER_CONFLICT' },
+  },
+  reportResend: {
+    summary: "Send a flagged partner report's order's reports again",
+    description:
+      "The exception queue's resend, by report id; audited in the same transaction, with the note.",
+    needs: 'operations',
+    body: note,
+    refusals: { 404: 'NOT_FOUND', 409: 'CONFLICT (no report yet)' },
+  },
+  operationQuery: {
+    summary: 'Ask the gateway now about an operation of unknown outcome',
+    description:
+      "Makes the operation due and runs one reconciler pass: settled on our own query's evidence only, else " +
+      'left open. Audited with the operation before and after, and the note.',
+    needs: 'operations',
+    body: note,
+    refusals: { 404: 'NOT_FOUND', 409: 'CONFLICT (the outcome is no longer unknown)' },
   },
   redemptionMismatchDecide: {
     summary: 'Decide a voucher of a redemption mismatch',

@@ -12,6 +12,7 @@ import { OperatorsPage } from './pages/operators/operators.page';
 import { PartnersPage } from './pages/partners/partners.page';
 import { PartnersConsoleController } from './partners.controller';
 import { DaysController } from './pages/days.controller';
+import { ExceptionsPage } from './pages/exceptions/exceptions.page';
 import { PageSessions } from './pages/page-session';
 import { PagesController } from './pages/pages.controller';
 import { PaymentsController } from './pages/payments/payments.controller';
@@ -38,6 +39,7 @@ import { ConsoleSessions } from './session.service';
     AlertsController,
     DaysController,
     PagesController,
+    ExceptionsPage,
     RunsController,
     RunsPage,
     PayoffsController,

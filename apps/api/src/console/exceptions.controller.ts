@@ -11,7 +11,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { operatorItemKinds, operatorItemStates, type PartnerRegistry } from '@tixclear/db';
+import type { PartnerRegistry } from '@tixclear/db';
 import {
   gatewayPort,
   OperationError,
@@ -40,34 +40,23 @@ import { parseInput, subjectId } from './console-body';
 import { ConsoleError, ConsoleErrorCode, ConsoleErrorsFilter } from './console-errors';
 import { ConsoleGuard, sessionOf } from './console.guard';
 import { ApiConsoleOperation } from './console-openapi';
+import {
+  queueItems,
+  queueQuery,
+  UNKNOWN_OUTCOME,
+  unknownOperations,
+} from './pages/exceptions/exceptions.reader';
 import { Requires } from './roles';
 
-const itemsQuery = z.object({
-  kind: z.enum(operatorItemKinds).optional(),
-  state: z.enum(operatorItemStates).default('open'),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-});
 const noteBody = z.object({ note: z.string().trim().min(1).max(500) });
+/** The actions that took no note before the console page: a note is recorded in the audit line when given. */
+const optionalNote = z.object({ note: z.string().trim().min(1).max(500).optional() });
 const reclearBody = noteBody.extend({ accept: z.enum(['ours', 'gateway']).optional() });
 const resendBody = z.object({ partner_uid: z.string().min(1).max(64), order_id: z.string().min(1).max(64) });
 const decideBody = z.object({
   serial: z.string().min(1).max(64),
   verdict: z.enum(['redeemed', 'not_redeemed']),
 });
-
-interface OperatorItemRow {
-  id: string;
-  kind: string;
-  reference: string;
-  partner_uid: string | null;
-  state: string;
-  details: unknown;
-  created_at: Date;
-  resolved_at: Date | null;
-  resolved_by: string | null;
-  resolution: string | null;
-}
 
 /**
  * The exception queue (operator_items) and the actions on it. Each action calls the very library function the
@@ -92,17 +81,13 @@ export class ExceptionsController {
   @Get('exceptions')
   @Requires('read')
   @ApiConsoleOperation('exceptions')
-  async list(@Query() query: unknown): Promise<{ data: OperatorItemRow[] }> {
-    const filter = parseInput(itemsQuery, query);
-    const rows = await this.dataSource.query<OperatorItemRow[]>(
-      `SELECT i.id, i.kind, i.reference, p.partner_uid, i.state, i.details, i.created_at, i.resolved_at,
-              i.resolved_by, i.resolution
-         FROM operator_items i LEFT JOIN partners p ON p.id = i.partner_id
-        WHERE i.state = $1 AND ($2::text IS NULL OR i.kind = $2)
-        ORDER BY i.created_at, i.id OFFSET $3 LIMIT $4`,
-      [filter.state, filter.kind ?? null, filter.offset, filter.limit],
-    );
-    return { data: rows };
+  async list(@Query() query: unknown): Promise<{ data: unknown[]; next: string | null }> {
+    const filter = parseInput(queueQuery, query);
+    const page =
+      filter.kind === UNKNOWN_OUTCOME
+        ? await unknownOperations(this.dataSource, filter)
+        : await queueItems(this.dataSource, filter);
+    return { data: page.rows, next: page.next };
   }
 
   @Post('holds/:lineId/reclear')
@@ -134,8 +119,9 @@ export class ExceptionsController {
   @Post('payout-exceptions/:itemId/reinclude')
   @Requires('money')
   @ApiConsoleOperation('payoutReinclude')
-  async reinclude(@Param('itemId') itemId: string, @Req() request: FastifyRequest) {
-    const action = this.payoutAction(request, 'payout_exception.reinclude', subjectId(itemId));
+  async reinclude(@Param('itemId') itemId: string, @Body() body: unknown, @Req() request: FastifyRequest) {
+    const { note } = parseInput(optionalNote, body);
+    const action = noted(this.payoutAction(request, 'payout_exception.reinclude', subjectId(itemId)), note);
     return {
       data: await this.audited.around(action, () =>
         reincludeException(this.dataSource, this.payoffGateway(), itemId),
@@ -164,8 +150,13 @@ export class ExceptionsController {
   @Post('paid-mismatches/:operationId/accept')
   @Requires('money')
   @ApiConsoleOperation('paidMismatchAccept')
-  async accept(@Param('operationId') operationId: string, @Req() request: FastifyRequest) {
-    const action = this.mismatchAction(request, 'paid_mismatch.accept', uuidOf(operationId));
+  async accept(
+    @Param('operationId') operationId: string,
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+  ) {
+    const { note } = parseInput(optionalNote, body);
+    const action = noted(this.mismatchAction(request, 'paid_mismatch.accept', uuidOf(operationId)), note);
     return {
       data: await this.audited.around(action, () =>
         this.operations.paidMismatch.accept(operationId, action.session.name),
@@ -176,8 +167,13 @@ export class ExceptionsController {
   @Post('paid-mismatches/:operationId/refund')
   @Requires('money')
   @ApiConsoleOperation('paidMismatchRefund')
-  async refund(@Param('operationId') operationId: string, @Req() request: FastifyRequest) {
-    const action = this.mismatchAction(request, 'paid_mismatch.refund', uuidOf(operationId));
+  async refund(
+    @Param('operationId') operationId: string,
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+  ) {
+    const { note } = parseInput(optionalNote, body);
+    const action = noted(this.mismatchAction(request, 'paid_mismatch.refund', uuidOf(operationId)), note);
     return {
       data: await this.audited.around(action, () =>
         this.operations.paidMismatch.refund(operationId, action.session.name),
@@ -205,8 +201,16 @@ export class ExceptionsController {
   @Post('redemption-mismatches/:operationId/acknowledge')
   @Requires('operations')
   @ApiConsoleOperation('redemptionMismatchAcknowledge')
-  async acknowledge(@Param('operationId') operationId: string, @Req() request: FastifyRequest) {
-    const action = this.redemptionAction(request, 'redemption_mismatch.acknowledge', uuidOf(operationId));
+  async acknowledge(
+    @Param('operationId') operationId: string,
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+  ) {
+    const { note } = parseInput(optionalNote, body);
+    const action = noted(
+      this.redemptionAction(request, 'redemption_mismatch.acknowledge', uuidOf(operationId)),
+      note,
+    );
     return {
       data: await this.audited.around(action, () =>
         this.operations.redemptionMismatch.acknowledge(operationId, action.session.name),
@@ -219,22 +223,98 @@ export class ExceptionsController {
   @ApiConsoleOperation('reportsResend')
   async resend(@Body() body: unknown, @Req() request: FastifyRequest) {
     const { partner_uid: partnerUid, order_id: orderId } = parseInput(resendBody, body);
+    return this.resendOrder(request, partnerUid, orderId, undefined);
+  }
+
+  /** The exception queue's resend of a flagged report: its order's reports, as the route above by order. */
+  @Post('partner-reports/:reportId/resend')
+  @Requires('operations')
+  @ApiConsoleOperation('reportResend')
+  async resendReport(
+    @Param('reportId') reportId: string,
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+  ) {
+    const { note } = parseInput(noteBody, body);
+    const [found] = await this.dataSource.query<{ partner_uid: string; order_id: string }[]>(
+      `SELECT p.partner_uid, o.order_id FROM partner_notifications n
+         JOIN operations o ON o.id = n.operation_id JOIN partners p ON p.id = o.partner_id
+        WHERE n.id = $1`,
+      [uuidOf(reportId, 'no such report')],
+    );
+    if (!found) throw new ConsoleError(ConsoleErrorCode.NotFound, 'no such report');
+    return this.resendOrder(request, found.partner_uid, found.order_id, note);
+  }
+
+  /**
+   * Asks the gateway now about an operation of unknown outcome: it is made due first (`next_check_at`), then one
+   * pass of the reconciler runs, which settles it on our own authenticated query's evidence only (or leaves it
+   * open, checked again later). Audited with the operation before and after.
+   */
+  @Post('operations/:operationId/query')
+  @Requires('operations')
+  @ApiConsoleOperation('operationQuery')
+  async query(
+    @Param('operationId') operationId: string,
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+  ) {
+    const { note } = parseInput(noteBody, body);
+    const id = uuidOf(operationId);
+    const action = noted(
+      this.action(request, 'operation.query', id, async (manager) => ({
+        operation: await operationState(manager, id),
+      })),
+      note,
+    );
+    return {
+      data: await this.audited.around(action, async () => {
+        const [, due] = await this.dataSource.query<[unknown, number]>(
+          `UPDATE operations SET next_check_at = '-infinity' WHERE id = $1 AND state = 'outcome_unknown'`,
+          [id],
+        );
+        if (due === 0) {
+          const [known] = await this.dataSource.query<unknown[]>(`SELECT 1 FROM operations WHERE id = $1`, [
+            id,
+          ]);
+          if (!known) throw new ConsoleError(ConsoleErrorCode.NotFound, 'no such operation');
+          throw new ConsoleError(ConsoleErrorCode.Conflict, 'the outcome is no longer unknown');
+        }
+        const report = await this.operations.reconciler.runOnce();
+        const [now] = await this.dataSource.query<{ state: string }[]>(
+          `SELECT state FROM operations WHERE id = $1`,
+          [id],
+        );
+        return { state: now?.state ?? null, pass: report };
+      }),
+    };
+  }
+
+  private async resendOrder(
+    request: FastifyRequest,
+    partnerUid: string,
+    orderId: string,
+    note: string | undefined,
+  ) {
     const partner = await this.registry.findByUid(partnerUid);
     if (!partner) throw new ConsoleError(ConsoleErrorCode.NotFound, 'no such partner', 'partner_uid');
     const session = sessionOf(request);
-    const action: AuditedAction = {
-      session,
-      clientAddress: clientAddress(request),
-      action: 'partner_report.resend',
-      target: `${partnerUid}:${orderId}`,
-      snapshot: (manager) =>
-        manager.query<unknown[]>(
-          `SELECT n.id, n.event, n.state, n.attempts FROM partner_notifications n
-             JOIN operations o ON o.id = n.operation_id
-            WHERE o.partner_id = $1 AND o.order_id = $2 ORDER BY n.id`,
-          [partner.id, orderId],
-        ),
-    };
+    const action: AuditedAction = noted(
+      {
+        session,
+        clientAddress: clientAddress(request),
+        action: 'partner_report.resend',
+        target: `${partnerUid}:${orderId}`,
+        snapshot: (manager) =>
+          manager.query<unknown[]>(
+            `SELECT n.id, n.event, n.state, n.attempts FROM partner_notifications n
+               JOIN operations o ON o.id = n.operation_id
+              WHERE o.partner_id = $1 AND o.order_id = $2 ORDER BY n.id`,
+            [partner.id, orderId],
+          ),
+      },
+      note,
+    );
     const reports = await this.audited.inTransaction(action, async (tx) => {
       const resent = await resendReports(withinTransaction(tx), partner.id, orderId, session.name);
       if (resent === null)
@@ -315,8 +395,20 @@ async function operationState(manager: import('typeorm').EntityManager, id: stri
   return row ?? null;
 }
 
-function uuidOf(value: string): string {
+function uuidOf(value: string, missing = 'no such operation'): string {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value))
-    throw new ConsoleError(ConsoleErrorCode.NotFound, 'no such operation');
+    throw new ConsoleError(ConsoleErrorCode.NotFound, missing);
   return value;
+}
+
+/** The action with the operator's note in its audit line (before and after), when a note was given. */
+function noted(action: AuditedAction, note: string | undefined): AuditedAction {
+  if (note === undefined) return action;
+  return {
+    ...action,
+    snapshot: async (manager) => {
+      const state = await action.snapshot(manager);
+      return Array.isArray(state) ? { note, rows: state } : { note, ...(state as object) };
+    },
+  };
 }

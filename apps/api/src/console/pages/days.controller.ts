@@ -6,7 +6,7 @@ import { parseInput } from '../console-body';
 import { ConsoleErrorsFilter } from '../console-errors';
 import { ConsoleGuard } from '../console.guard';
 import { Requires } from '../roles';
-import { type DayPoint, daySeries, type DayTotals, dayTotals } from './day-totals';
+import { type DayPoint, daySeries, type DayTotals, dayTotals } from './day/day-totals';
 
 /** A calendar date that exists (2026-02-30 is refused): a business day. */
 export const businessDay = z

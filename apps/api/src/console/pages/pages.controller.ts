@@ -7,8 +7,8 @@ import { taiwanBusinessDate } from '@tixclear/domain';
 import { listAudit } from '@tixclear/db';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
-import { roleGrants } from '../roles';
-import { daySeries, dayTotals } from './day-totals';
+import { daySeries, dayTotals } from './day/day-totals';
+import { dayPage } from './day/day.template';
 import { businessDay } from './days.controller';
 import { pageContext, PageSessions, sendPage } from './page-session';
 import { auditPage, dayPage, type ExceptionRow, exceptionsPage, signInPage } from './templates';
@@ -66,18 +66,6 @@ export class PagesController {
       daySeries(this.dataSource, day),
     ]);
     sendPage(reply, dayPage(ctx, totals, series));
-  }
-
-  @Get('exceptions')
-  async exceptions(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
-    const ctx = await this.pages.signedIn(request, reply, '/console/exceptions');
-    if (!ctx?.operator) return;
-    const rows = await this.dataSource.query<ExceptionRow[]>(
-      `SELECT i.id, i.kind, i.reference, p.partner_uid, i.created_at
-         FROM operator_items i LEFT JOIN partners p ON p.id = i.partner_id
-        WHERE i.state = 'open' ORDER BY i.created_at, i.id LIMIT 200`,
-    );
-    sendPage(reply, exceptionsPage(ctx, rows, roleGrants(ctx.operator.role as never, 'money')));
   }
 
   @Get('audit')
