@@ -32,3 +32,5 @@ export * from './payments/payment-service';
 export * from './payments/money-refund-service';
 export * from './payments/payment-resolver';
 export * from './payments/payment-action-service';
+export * from './payments/ewallet-bindings';
+export * from './payments/recurring-charges';

@@ -19,6 +19,7 @@ import { ResultApplier } from './reconcile/result-applier';
 import { MoneyRefundService } from './payments/money-refund-service';
 import { PaymentActionService } from './payments/payment-action-service';
 import { PaymentResolver } from './payments/payment-resolver';
+import { EwalletBindings } from './payments/ewallet-bindings';
 import { PaymentService } from './payments/payment-service';
 
 export interface OperationsDeps {
@@ -75,10 +76,14 @@ export function createOperations(deps: OperationsDeps) {
     ...DEFAULT_WAKER_OPTIONS,
     ...deps.waker,
   });
-  const notifications = new NotificationIntake(deps.dataSource, waker, clock, {
-    ...DEFAULT_INTAKE_OPTIONS,
-    ...deps.notifications,
-  });
+  const ewalletBindings = new EwalletBindings(deps.dataSource, clock);
+  const notifications = new NotificationIntake(
+    deps.dataSource,
+    waker,
+    clock,
+    { ...DEFAULT_INTAKE_OPTIONS, ...deps.notifications },
+    ewalletBindings,
+  );
   return {
     purchases,
     redemptions,
@@ -87,6 +92,7 @@ export function createOperations(deps: OperationsDeps) {
     payments,
     moneyRefunds,
     paymentActions,
+    ewalletBindings,
     queries,
     results,
     reconciler,

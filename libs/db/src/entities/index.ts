@@ -1,5 +1,6 @@
 import { DayTotalEntity } from './day-total.entity';
 import { BalanceSnapshotDayEntity, BalanceSnapshotEntity } from './balance-snapshot.entity';
+import { EwalletBindingEntity } from './ewallet-binding.entity';
 import { FeeScheduleEntity } from './fee-schedule.entity';
 import {
   GatewayNotificationEntity,
@@ -43,6 +44,7 @@ import { VoucherEntity } from './voucher.entity';
 
 export * from './day-total.entity';
 export * from './balance-snapshot.entity';
+export * from './ewallet-binding.entity';
 export * from './fee-schedule.entity';
 export * from './notification.entity';
 export * from './operation.entity';
@@ -98,4 +100,5 @@ export const entities = [
   BalanceSnapshotEntity,
   OperatorSignInFailureEntity,
   DayTotalEntity,
+  EwalletBindingEntity,
 ];

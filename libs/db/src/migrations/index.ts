@@ -28,6 +28,7 @@ import { BalanceSnapshots1795340000510 } from './1795340000510-balance-snapshots
 import { JournalPartitions1795340000520 } from './1795340000520-journal-partitions';
 import { SignInFailures1795340000530 } from './1795340000530-sign-in-failures';
 import { DayTotals1795340000540 } from './1795340000540-day-totals';
+import { EwalletBindings1795340000500 } from './1795340000500-ewallet-bindings';
 import { ConsolePaymentsIndexes1795340000550 } from './1795340000550-console-payments-indexes';
 
 /** In order; TypeORM runs the ones not yet recorded in the `migrations` table. */
@@ -58,6 +59,7 @@ export const migrations = [
   ClearingFeeSums1795340000201,
   BooksGatewayReconciliation1795340000300,
   OperatorConsole1795340000400,
+  EwalletBindings1795340000500,
   BalanceSnapshots1795340000510,
   JournalPartitions1795340000520,
   SignInFailures1795340000530,

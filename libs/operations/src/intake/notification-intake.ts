@@ -8,6 +8,7 @@ import {
 } from '@tixclear/gateway-client';
 import type { DataSource } from 'typeorm';
 import type { OperationWaker } from './operation-waker';
+import type { EwalletBindings } from '../payments/ewallet-bindings';
 import type { Clock } from '../ports';
 import { canonicalJson } from '../requests/request-hash';
 import { unstorableField } from '../requests/storable';
@@ -72,6 +73,8 @@ export class NotificationIntake {
     private readonly waker: OperationWaker,
     private readonly clock: Clock,
     private readonly options: IntakeOptions = DEFAULT_INTAKE_OPTIONS,
+    /** Where e-wallet binding reports are kept (they name no operation); without it they are counted only. */
+    private readonly ewallet?: EwalletBindings,
   ) {}
 
   async receive(body: string, contentType: string | undefined): Promise<IntakeOutcome> {
@@ -98,6 +101,10 @@ export class NotificationIntake {
       (code?.length ?? 0) > CODE_COLUMN
     ) {
       return { ack: false, reason: 'unstorable' };
+    }
+    if (notification.kind === 'ewallet' && this.ewallet !== undefined) {
+      const kept = await this.ewallet.record(fields);
+      return kept === 'stored' ? { ack: true, outcome: 'stored' } : this.counted(notification.kind, kept);
     }
     if (!OPERATION_KINDS.has(notification.kind) || !orderId)
       return this.counted(notification.kind, 'not_applicable');
