@@ -74,6 +74,28 @@ describe('console partners (operator API over HTTP)', () => {
     expect((await new ConsoleClient(stack.apiUrl).request('GET', '/console/api/partners')).status).toBe(401);
   });
 
+  it('documents the partner routes in the operator API’s OpenAPI document, not the partners’ one', async () => {
+    const console = (await (await fetch(`${stack.apiUrl}/console/api/docs/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { operationId: string }>>;
+    };
+    const ids = Object.values(console.paths).flatMap((ops) => Object.values(ops).map((op) => op.operationId));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'console_partners',
+        'console_partner',
+        'console_partnerApiKeyIssue',
+        'console_partnerApiKeyRevoke',
+        'console_partnerApiKeyRotate',
+        'console_partnerMerchantKeyAdd',
+        'console_ownPassword',
+      ]),
+    );
+    const partnersDoc = (await (await fetch(`${stack.apiUrl}/docs/openapi.json`)).json()) as {
+      paths: Record<string, unknown>;
+    };
+    expect(Object.keys(partnersDoc.paths).filter((path) => path.startsWith('/console'))).toEqual([]);
+  });
+
   it('a viewer changes no key (403), nor does a request without the CSRF token', async () => {
     for (const [path, body] of [
       [`/console/api/partners/${UID}/api-keys`, undefined],
