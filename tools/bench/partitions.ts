@@ -72,9 +72,19 @@ try {
     await q(`CREATE TABLE u_lines${suffix} (LIKE journal_lines INCLUDING ALL)`);
     await q(`CREATE TABLE u_rlines${suffix} (LIKE redemption_lines INCLUDING ALL)`);
   };
+  /** The real table's indexes that are not unique (BRIN, partial, by date), made on `to` as they are. */
+  const sameIndexes = async (from: string, to: string) => {
+    const defs = await ds.query<{ sql: string }[]>(
+      `SELECT indexdef AS sql FROM pg_indexes
+        WHERE schemaname = 'public' AND tablename = $1 AND indexdef NOT LIKE 'CREATE UNIQUE%'`,
+      [from],
+    );
+    for (const { sql } of defs)
+      await q(sql.replace(/^CREATE INDEX \S+ ON (ONLY )?public\.\S+ /, `CREATE INDEX ON ${to} `));
+  };
   /**
    * The partitioned copies: a unique key includes the month (PostgreSQL's rule for a partitioned table), the
-   * lines carry their entry's date, and a DEFAULT partition takes a row whose month has none.
+   * other indexes are the real tables', and a DEFAULT partition takes a row whose month has none.
    */
   const partitioned = async (suffix = '', monthsOf: string[] = months(FIRST_MONTH, END)) => {
     const like = 'INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS';
@@ -85,9 +95,6 @@ try {
     await q(
       `CREATE UNIQUE INDEX ON p_entries${suffix} (kind, reference, business_date) WHERE kind <> 'clearing'`,
     );
-    await q(
-      `CREATE INDEX ON p_entries${suffix} USING brin (run_id uuid_bloom_ops (n_distinct_per_range = 16)) WITH (autosummarize = on)`,
-    );
     await q(`CREATE TABLE p_lines${suffix} (LIKE journal_lines ${like}) PARTITION BY RANGE (business_date)`);
     await q(`ALTER TABLE p_lines${suffix} ADD PRIMARY KEY (id, business_date)`);
     await q(
@@ -95,7 +102,12 @@ try {
     );
     await q(`ALTER TABLE p_rlines${suffix} ADD PRIMARY KEY (id, business_date)`);
     await q(`CREATE UNIQUE INDEX ON p_rlines${suffix} (partner_id, serial_number, business_date)`);
-    await q(`CREATE INDEX ON p_rlines${suffix} (created_xid, id)`);
+    for (const [from, to] of [
+      ['journal_entries', 'p_entries'],
+      ['journal_lines', 'p_lines'],
+      ['redemption_lines', 'p_rlines'],
+    ] as const)
+      await sameIndexes(from, `${to}${suffix}`);
     for (const table of ['p_entries', 'p_lines', 'p_rlines']) {
       for (const first of monthsOf)
         await q(
