@@ -71,9 +71,10 @@ export type KnownFees = readonly string[];
 
 // Sharing as the text the fee schedule parses; the product as sold, or the item id of a voucher not sold here.
 // $1 is the run's end date, $2 the known splits.
+// The stored split's place among the known ones is computed once per line (kf, kept from being inlined twice by
+// OFFSET 0): each place is a jsonb comparison with every known split (docs/benchmarks.md).
 const COLUMNS = `rl.id, rl.partner_id, rl.serial_number, rl.is_paid, rl.cost::text AS cost,
-  array_position($2::jsonb[], rl.our_fee) AS known_fee,
-  CASE WHEN array_position($2::jsonb[], rl.our_fee) IS NULL THEN rl.our_fee::text END AS our_fee,
+  kf.known AS known_fee, CASE WHEN kf.known IS NULL THEN rl.our_fee::text END AS our_fee,
   rl.fee_issue, rl.fee_accepted, rl.business_date::text AS business_date, rl.sales_point, rl.redemption_point,
   coalesce(rl.item_name, rl.item_id) AS product, rl.sharing_headquarters::text AS sharing_headquarters,
   rl.sharing_sales::text AS sharing_sales, rl.sharing_reimbursement::text AS sharing_reimbursement,
@@ -114,9 +115,13 @@ export async function freshLines(
     `SELECT ${COLUMNS}, rl.created_xid < $3::bigint AS below_horizon
        FROM redemption_lines rl
        JOIN partners p ON p.id = rl.partner_id
+       CROSS JOIN LATERAL (SELECT array_position($2::jsonb[], rl.our_fee) AS known OFFSET 0) kf
       WHERE (rl.created_xid, rl.id) > ($4::bigint, $5::uuid) AND (rl.created_xid, rl.id) <= ($6::bigint, $7::uuid)
         AND NOT EXISTS (SELECT 1 FROM clearings c WHERE c.redemption_line_id = rl.id)
-        AND NOT EXISTS (SELECT 1 FROM clearing_backlog b WHERE b.redemption_line_id = rl.id)`,
+        AND NOT EXISTS (SELECT 1 FROM clearing_backlog b WHERE b.redemption_line_id = rl.id)
+      -- In the range's own order: the planner then walks (created_xid, id) over the range. Without it, it guessed
+      -- the range at most of the table and walked the whole primary key per chunk (docs/benchmarks.md).
+      ORDER BY rl.created_xid, rl.id`,
     [periodEnd, knownFees, horizon, after.xid, after.id, last.xid, last.id],
   );
   return withParties(rows);
@@ -135,6 +140,7 @@ export async function backlogLines(
        FROM clearing_backlog b
        JOIN redemption_lines rl ON rl.id = b.redemption_line_id
        JOIN partners p ON p.id = rl.partner_id
+       CROSS JOIN LATERAL (SELECT array_position($2::jsonb[], rl.our_fee) AS known OFFSET 0) kf
        LEFT JOIN clearings c ON c.redemption_line_id = b.redemption_line_id
       WHERE ($3::uuid IS NULL OR b.redemption_line_id > $3::uuid) AND b.released_at IS NULL
       ORDER BY b.redemption_line_id LIMIT $4`,
