@@ -7,7 +7,7 @@ import { gatewayPort } from '@tixclear/operations';
 import { createSettlement, writeSyntheticDay } from '@tixclear/settlement';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { chromiumPath } from './console-pages-chromium';
-import { operationOf, paidPurchase } from './flows';
+import { operationOf, paidPurchase, voucherOf } from './flows';
 import { purchaseRequest, redeemRequest } from './requests';
 import { eventually } from './stack';
 import { stackForSuite } from './suite';
@@ -224,6 +224,33 @@ describe('the exception queue in a browser: every kind acted on from its page, a
     expect(line).toMatchObject({ actor: 'ada', target: operation.id });
     expect(line!.before).toMatchObject({ note: 'checked with the store' });
     expect({ ok: answer.ok, outcome: line!.outcome }).toEqual({ ok: true, outcome: 'ok' });
+    await page.context().close();
+  }, 60_000);
+
+  it('decides a voucher the gateway’s answer left out (not redeemed), from its button, audited', async () => {
+    const purchase = await paidPurchase(stack, { amount: 2 });
+    stack.sim.control.addFaults({ command: 'vouchertransaction', fault: 'items_missing', times: 1 });
+    const request = redeemRequest(purchase.serials);
+    await stack.call('vouchertransaction', request);
+    const operation = (await operationOf(stack, request.order_id))!;
+    const [item] = await stack.db.dataSource.query<{ details: { heldNotNamed: string[] } }[]>(
+      `SELECT details FROM operator_items WHERE kind = 'redemption_mismatch' AND reference = $1 AND state = 'open'`,
+      [operation.id],
+    );
+    const serial = item!.details.heldNotNamed[0]!;
+    expect((await voucherOf(stack, serial)).state).toBe('redeem_unknown');
+    const page = await signedIn('ada');
+    // Before every voucher is decided, acknowledging is refused (and audited); the page says so.
+    expect(await act(page, 'redemption_mismatch', operation.id, '確認已處理', 'too early')).toMatchObject({
+      ok: false,
+    });
+    expect(
+      await act(page, 'redemption_mismatch', operation.id, `未核銷 ${serial}`, 'the gateway has it unused'),
+    ).toMatchObject({ ok: true });
+    expect((await voucherOf(stack, serial)).state).toBe('issued');
+    const [line] = await audit('redemption_mismatch.decide');
+    expect(line).toMatchObject({ actor: 'ada', target: operation.id, outcome: 'ok' });
+    expect(line!.before).toMatchObject({ note: 'the gateway has it unused' });
     await page.context().close();
   }, 60_000);
 

@@ -198,6 +198,35 @@ export class ExceptionsController {
     };
   }
 
+  /** The exception queue's decision on one voucher of a redemption mismatch (serial and verdict in the path). */
+  @Post('redemption-mismatches/:operationId/vouchers/:serial/:verdict')
+  @Requires('operations')
+  @ApiConsoleOperation('redemptionMismatchVoucher')
+  async decideVoucher(
+    @Param('operationId') operationId: string,
+    @Param('serial') serial: string,
+    @Param('verdict') verdict: string,
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+  ) {
+    const { note } = parseInput(noteBody, body);
+    const decision = parseInput(decideBody, { serial, verdict });
+    const action = noted(
+      this.redemptionAction(request, 'redemption_mismatch.decide', uuidOf(operationId)),
+      note,
+    );
+    return {
+      data: await this.audited.around(action, () =>
+        this.operations.redemptionMismatch.decide(
+          operationId,
+          decision.serial,
+          decision.verdict,
+          action.session.name,
+        ),
+      ),
+    };
+  }
+
   @Post('redemption-mismatches/:operationId/acknowledge')
   @Requires('operations')
   @ApiConsoleOperation('redemptionMismatchAcknowledge')

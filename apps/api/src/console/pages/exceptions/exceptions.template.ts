@@ -40,15 +40,27 @@ function itemActions(row: QueueItem, grants: Grants, ctx: PageContext, w: Words)
             button(`/console/api/paid-mismatches/${ref}/refund`, w.refund),
           ]
         : [];
-    case 'redemption_mismatch':
-      return grants.operations
-        ? [button(`/console/api/redemption-mismatches/${ref}/acknowledge`, w.acknowledge)]
-        : [];
+    case 'redemption_mismatch': {
+      if (!grants.operations) return [];
+      // The vouchers the answer left out wait for a verdict each; the item closes when none is left.
+      const waiting = heldNotNamed(row.details).map((serial) => {
+        const base = `/console/api/redemption-mismatches/${ref}/vouchers/${encodeURIComponent(serial)}`;
+        return html`${button(`${base}/redeemed`, `${w.redeemed} ${serial}`)}
+        ${button(`${base}/not_redeemed`, `${w.not_redeemed} ${serial}`)}`;
+      });
+      return [...waiting, button(`/console/api/redemption-mismatches/${ref}/acknowledge`, w.acknowledge)];
+    }
     case 'partner_report_flagged':
       return grants.operations ? [button(`/console/api/partner-reports/${ref}/resend`, w.resend)] : [];
     default:
       return [];
   }
+}
+
+/** The serials a redemption mismatch's item says the answer left out (`details.heldNotNamed`), if any. */
+function heldNotNamed(details: unknown): string[] {
+  const listed = (details as { heldNotNamed?: unknown } | null)?.heldNotNamed;
+  return Array.isArray(listed) ? listed.filter((s): s is string => typeof s === 'string').slice(0, 20) : [];
 }
 
 /** An age in whole units: `3d 4h`, `5h 2m`, `40s`. */
