@@ -81,7 +81,17 @@ describe('console operators (operator API over HTTP)', () => {
     );
     expect(failures[0]!.n).toBe(2);
     expect((await again.request('GET', '/console/api/me')).status).toBe(200);
-    expect((await audit('operator.set_password', 'nina')).map((l) => l.actor)).toEqual(['nina']);
+    // Each attempt is in the audit trail, refusals with their code.
+    expect(await audit('operator.set_password', 'nina')).toEqual([
+      { actor: 'nina', outcome: 'PASSWORD_POLICY' },
+      { actor: 'nina', outcome: 'ok' },
+      { actor: 'nina', outcome: 'BODY_INVALID' },
+      { actor: 'nina', outcome: 'BODY_INVALID' },
+    ]);
+    expect(await audit('operator.add', 'nina')).toEqual([
+      { actor: 'ada', outcome: 'BODY_INVALID' },
+      { actor: 'ada', outcome: 'ok' },
+    ]);
     // A viewer's own password is theirs to change too; someone else's is an admin route.
     expect((await again.request('PATCH', '/console/api/operators/ada', { role: 'viewer' })).status).toBe(403);
   });

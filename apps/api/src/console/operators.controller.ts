@@ -12,13 +12,19 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { type AccountActor, OperatorAccounts, type OperatorView, operatorRoles } from '@tixclear/db';
+import {
+  type AccountActor,
+  OperatorAccounts,
+  type OperatorView,
+  operatorRoles,
+  recordAudit,
+} from '@tixclear/db';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { clientAddress } from '../common/client-address';
 import { parseInput, subjectId } from './console-body';
-import { ConsoleError, ConsoleErrorCode, ConsoleErrorsFilter } from './console-errors';
+import { consoleAnswer, ConsoleError, ConsoleErrorCode, ConsoleErrorsFilter } from './console-errors';
 import { ConsoleGuard, sessionOf } from './console.guard';
 import { ApiConsoleOperation } from './console-openapi';
 import { setSessionCookie } from './cookies';
@@ -43,7 +49,7 @@ const ownPasswordBody = z
 export class OperatorsController {
   readonly #accounts: OperatorAccounts;
 
-  constructor(dataSource: DataSource) {
+  constructor(private readonly dataSource: DataSource) {
     this.#accounts = new OperatorAccounts(dataSource);
   }
 
@@ -62,12 +68,21 @@ export class OperatorsController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<{ data: OperatorView; login_link: { url: string; expires_at: string } }> {
-    const input = parseInput(addBody, body);
-    const by = actorOf(request);
-    const added = await this.#accounts.add({ ...input, password: null }, by);
-    // The link to hand over (once): the operator signs in with it and sets their own password.
-    void reply.header('cache-control', 'no-store');
-    return { data: added, login_link: await this.link(request, added.name, by) };
+    const named = (body as { name?: unknown } | null)?.name;
+    return refusalsAudited(
+      this.dataSource,
+      request,
+      'operator.add',
+      typeof named === 'string' ? named : '-',
+      async () => {
+        const input = parseInput(addBody, body);
+        const by = actorOf(request);
+        const added = await this.#accounts.add({ ...input, password: null }, by);
+        // The link to hand over (once): the operator signs in with it and sets their own password.
+        void reply.header('cache-control', 'no-store');
+        return { data: added, login_link: await this.link(request, added.name, by) };
+      },
+    );
   }
 
   @Patch(':name')
@@ -78,18 +93,20 @@ export class OperatorsController {
     @Body() body: unknown,
     @Req() request: FastifyRequest,
   ): Promise<{ data: OperatorView }> {
-    const input = parseInput(changeBody, body);
-    const by = actorOf(request);
-    const target = subjectId(name);
-    // Each change is its own audited step, in this order; the body names at least one.
-    const steps: (() => Promise<OperatorView>)[] = [];
-    if (input.role !== undefined) steps.push(() => this.#accounts.setRole(target, input.role ?? '', by));
-    if (input.disabled === true) steps.push(() => this.#accounts.disable(target, by));
-    if (input.disabled === false) steps.push(() => this.#accounts.enable(target, by));
-    let view: OperatorView | undefined;
-    for (const step of steps) view = await step();
-    if (!view) throw new Error('unreachable: the body names a change');
-    return { data: view };
+    return refusalsAudited(this.dataSource, request, 'operator.change', name, async () => {
+      const input = parseInput(changeBody, body);
+      const by = actorOf(request);
+      const target = subjectId(name);
+      // Each change is its own audited step, in this order; the body names at least one.
+      const steps: (() => Promise<OperatorView>)[] = [];
+      if (input.role !== undefined) steps.push(() => this.#accounts.setRole(target, input.role ?? '', by));
+      if (input.disabled === true) steps.push(() => this.#accounts.disable(target, by));
+      if (input.disabled === false) steps.push(() => this.#accounts.enable(target, by));
+      let view: OperatorView | undefined;
+      for (const step of steps) view = await step();
+      if (!view) throw new Error('unreachable: the body names a change');
+      return { data: view };
+    });
   }
 
   @Post(':name/login-link')
@@ -101,7 +118,9 @@ export class OperatorsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<{ data: { url: string; expires_at: string } }> {
     void reply.header('cache-control', 'no-store');
-    return { data: await this.link(request, subjectId(name), actorOf(request)) };
+    return refusalsAudited(this.dataSource, request, 'operator.login_link', name, async () => ({
+      data: await this.link(request, subjectId(name), actorOf(request)),
+    }));
   }
 
   private async link(
@@ -130,7 +149,7 @@ export class OwnAccountController {
   readonly #accounts: OperatorAccounts;
 
   constructor(
-    dataSource: DataSource,
+    private readonly dataSource: DataSource,
     private readonly sessions: ConsoleSessions,
   ) {
     this.#accounts = new OperatorAccounts(dataSource);
@@ -144,19 +163,47 @@ export class OwnAccountController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<{ data: OperatorView }> {
-    const input = parseInput(ownPasswordBody, body);
     const session = sessionOf(request);
-    if (
-      !(await this.sessions.confirmOwnPassword(session, input.current_password ?? '', clientAddress(request)))
-    )
-      throw new ConsoleError(
-        ConsoleErrorCode.BodyInvalid,
-        'the current password is wrong',
-        'current_password',
-      );
-    const view = await this.#accounts.setPassword(session.name, input.password, actorOf(request));
-    setSessionCookie(request, reply, '', 0);
-    return { data: view };
+    return refusalsAudited(this.dataSource, request, 'operator.set_password', session.name, async () => {
+      const input = parseInput(ownPasswordBody, body);
+      const current = input.current_password ?? '';
+      if (!(await this.sessions.confirmOwnPassword(session, current, clientAddress(request))))
+        throw new ConsoleError(
+          ConsoleErrorCode.BodyInvalid,
+          'the current password is wrong',
+          'current_password',
+        );
+      const view = await this.#accounts.setPassword(session.name, input.password, actorOf(request));
+      setSessionCookie(request, reply, '', 0);
+      return { data: view };
+    });
+  }
+}
+
+/**
+ * Runs an account action; a refusal (any 4xx: bad input, unknown operator, a wrong current password…) gets its own
+ * audit line with its code. The last-admin guard's refusal is audited by libs/db itself, so not twice.
+ */
+async function refusalsAudited<T>(
+  dataSource: DataSource,
+  request: FastifyRequest,
+  action: string,
+  target: string,
+  run: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const { status, body } = consoleAnswer(error);
+    const code = (body as { error?: { code?: string } }).error?.code ?? 'INTERNAL';
+    if (status < 500 && code !== 'OPERATOR_LAST_ADMIN')
+      await recordAudit(dataSource.manager, {
+        ...actorOf(request),
+        action,
+        target,
+        outcome: code.slice(0, 60),
+      });
+    throw error;
   }
 }
 
