@@ -198,12 +198,16 @@ const operations = {
     },
   },
   redemptionMismatchVoucher: {
-    summary: 'Decide one voucher of a redemption mismatch (the exception queue\'s buttons)',
+    summary: "Decide one voucher of a redemption mismatch (the exception queue's buttons)",
     description:
       'As `decide`, the serial and the verdict (`redeemed`, `not_redeemed`) in the path; audited with the note.',
     needs: 'operations',
     body: note,
-    refusals: { 400: 'BODY_INVALID (serial, verdict, note)', 404: 'ORDER_NOT_FOUND', 409: 'VOUCHER_UNAVAILABLE' },
+    refusals: {
+      400: 'BODY_INVALID (serial, verdict, note)',
+      404: 'ORDER_NOT_FOUND',
+      409: 'VOUCHER_UNAVAILABLE',
+    },
   },
   redemptionMismatchAcknowledge: {
     summary: 'Close a redemption mismatch whose vouchers are decided',
