@@ -205,6 +205,20 @@ describe('console partners (operator API over HTTP)', () => {
       expect(refused.body).toMatchObject({ error: { code: 'BODY_INVALID', ...(field ? { field } : {}) } });
     }
     expect((await keyRow(fresh.id))?.revoked_at).toBeNull();
+    // Two rotations of one key at once: one issues a successor, the other is refused (the key's row is locked).
+    const both = await Promise.all(
+      [1, 2].map(() =>
+        admin.request('POST', `/console/api/partners/${UID}/api-keys/${fresh.id}/rotate`, {
+          overlap_hours: 1,
+        }),
+      ),
+    );
+    expect(both.map((a) => a.status).sort()).toEqual([201, 409]);
+    const successors = await stack.db.dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM partner_api_keys WHERE created_at > (SELECT created_at FROM partner_api_keys WHERE id = $1)`,
+      [fresh.id],
+    );
+    expect(successors[0]!.n).toBe(1);
     const unknown = await admin.request(
       'POST',
       `/console/api/partners/${UID}/api-keys/00000000-0000-0000-0000-000000000000/revoke`,
