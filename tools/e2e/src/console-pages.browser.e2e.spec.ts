@@ -128,7 +128,7 @@ describe('console pages in a browser', () => {
     expect(points).toHaveLength(90);
     expect(points.at(-1)).toMatchObject({ date: DAY, gross: sums!.gross });
     await page.locator('#chart canvas').waitFor();
-    await page.screenshot({ path: path.join(SHOTS, 'console-day.png'), fullPage: true });
+    await page.screenshot({ path: path.join(SHOTS, 'console-day-synthetic.png'), fullPage: true });
     expect((await page.request.get(`${stack.apiUrl}/console/api/days/2026-02-30`)).status()).toBe(400);
 
     // English on request, remembered by its cookie.
@@ -145,7 +145,7 @@ describe('console pages in a browser', () => {
     await signInWithPassword(page, 'fiona');
     await page.goto(`${stack.apiUrl}/console/exceptions`);
     const row = page.locator('tr', { has: page.locator('code', { hasText: heldLine }) });
-    await page.screenshot({ path: path.join(SHOTS, 'console-exceptions.png'), fullPage: true });
+    await page.screenshot({ path: path.join(SHOTS, 'console-exceptions-holds.png'), fullPage: true });
     await row.getByRole('button', { name: '於清分外結清' }).click();
     await page.locator('dialog textarea').fill('paid by hand, slip 42');
     await page.locator('#confirm-ok').click();
@@ -187,7 +187,7 @@ describe('console pages in a browser', () => {
     await expect(page.locator('code', { hasText: hostile }).count()).resolves.toBe(1);
     await expect(page.locator('main img').count()).resolves.toBe(0);
     expect(await page.title()).not.toBe('owned');
-    await page.screenshot({ path: path.join(SHOTS, 'console-exceptions-tablet.png'), fullPage: true });
+    await page.screenshot({ path: path.join(SHOTS, 'console-exceptions-viewer-tablet.png'), fullPage: true });
     // Keyboard: the first Tab stops are the navigation's real links.
     await page.keyboard.press('Tab');
     await expect(page.evaluate('document.activeElement.textContent')).resolves.toBe('每日總覽');
