@@ -8,6 +8,18 @@ import { explain, GATEWAY_TIMEOUT_MS, type World } from './world';
 /** Longer than our client waits: the answer is lost to a timeout, the gateway applies the request after. */
 const LATENCY_MS = GATEWAY_TIMEOUT_MS + 200;
 const COSTS = [300, 500, 1000, 1990];
+const MINUTE = 60_000;
+/** The gateway's own limit for a deferred payment when the order names none (`limit_pay_days`, 7 days). */
+const DEFERRED_LIMIT_MS = 7 * 86_400_000;
+
+/** A buyer's next step: at a tick of the day (`tick`), or, for a deferred payment, at an instant (`at`, ms). */
+interface Buyer {
+  uid: number;
+  tick: number;
+  at?: number;
+  action: 'pay' | 'cancel' | 'expire';
+  pfn: string;
+}
 
 /**
  * The PayPage store's day (`World.paypage`): payments opened (api/orders), paid by their buyers on the
@@ -18,7 +30,7 @@ const COSTS = [300, 500, 1000, 1990];
  */
 export class PaypageLoad {
   readonly #rng: Rng;
-  readonly #buyers: { uid: number; tick: number; action: 'pay' | 'cancel' | 'expire'; pfn: string }[] = [];
+  readonly #buyers: Buyer[] = [];
   #seq = 0;
 
   constructor(
@@ -36,30 +48,43 @@ export class PaypageLoad {
     if (rng.chance(0.35)) await this.#refund();
     if (rng.chance(0.15)) await this.#cancelRefund();
     if (rng.chance(0.25)) await this.#esvcRefund();
-    for (const buyer of this.#buyers.filter((b) => b.tick <= tick)) {
+    const now = this.world.clock.now().getTime();
+    for (const buyer of this.#buyers.filter((b) => (b.at === undefined ? b.tick <= tick : b.at <= now))) {
       this.#buyers.splice(this.#buyers.indexOf(buyer), 1);
       this.#settle(buyer, tick);
     }
   }
 
   /**
-   * The buyer on the page. With a deferred tool (ATM 270, convenience store 260) paying only opens the wait: the
-   * money arrives later (a second pay, 250) or never (380 at the deadline), a few ticks on or another day.
+   * The buyer on the page. With a deferred tool (ATM 270, convenience store 260) paying only opens the wait, as
+   * long as the gateway keeps the code payable (its deadline, 7 days by default): the money arrives at any time
+   * before it (a second pay, 250; at the first tick after that instant, nights and later days included), or
+   * never, and the gateway expires the code at its deadline (380). Our own payment deadline is shorter and does
+   * not close such a payment (the reconciler leaves 260/270/280 to the gateway): it waits, overdue for an
+   * operator past its horizon, until the gateway's word settles it.
    */
-  #settle(buyer: { uid: number; action: 'pay' | 'cancel' | 'expire'; pfn: string }, tick: number): void {
+  #settle(buyer: Buyer, tick: number): void {
     const control = this.world.sim.control;
     if (buyer.action === 'expire') {
       control.endDeferred(buyer.uid, 'expire');
       return;
     }
     const { code } = control.settle(buyer.uid, buyer.action, { pfn: buyer.pfn });
-    if (buyer.action === 'pay' && (code === '260' || code === '270'))
+    if (buyer.action === 'pay' && (code === '260' || code === '270')) {
+      const now = this.world.clock.now().getTime();
+      const deadline =
+        this.world.sim.state.orders.get(buyer.uid)?.deferred?.expiresAt.getTime() ?? now + DEFERRED_LIMIT_MS;
+      const pays = this.#rng.chance(0.7);
+      // Paid a minute after the code is given at the earliest, a minute before the deadline at the latest.
+      const minutes = Math.max(1, Math.floor((deadline - now) / MINUTE) - 1);
       this.#buyers.push({
         uid: buyer.uid,
-        tick: tick + this.#rng.between(1, 6),
-        action: this.#rng.chance(0.7) ? 'pay' : 'expire',
+        tick,
+        at: pays ? now + this.#rng.between(1, minutes) * MINUTE : deadline,
+        action: pays ? 'pay' : 'expire',
         pfn: buyer.pfn,
       });
+    }
   }
 
   async #open(tick: number): Promise<void> {

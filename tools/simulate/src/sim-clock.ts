@@ -52,10 +52,12 @@ export async function installSimulatedTime(dataSource: DataSource, start: Date):
     `CREATE FUNCTION sim_now() RETURNS timestamptz LANGUAGE sql STABLE AS 'SELECT now FROM sim_clock WHERE id = 1'`,
   );
   const columns = await dataSource.query<{ table_name: string; column_name: string }[]>(
-    `SELECT table_name, column_name FROM information_schema.columns
-      WHERE table_schema = 'public' AND column_name = ANY($1) AND data_type LIKE 'timestamp%'
-        AND table_name <> 'sim_clock'
-      ORDER BY table_name, column_name`,
+    // A partition gets its partitioned table's trigger (PostgreSQL clones it): only tables that are not one.
+    `SELECT c.table_name, c.column_name FROM information_schema.columns c
+       JOIN pg_class t ON t.relname = c.table_name AND t.relnamespace = 'public'::regnamespace
+      WHERE c.table_schema = 'public' AND c.column_name = ANY($1) AND c.data_type LIKE 'timestamp%'
+        AND c.table_name <> 'sim_clock' AND NOT t.relispartition
+      ORDER BY c.table_name, c.column_name`,
     [STAMPED],
   );
   const byTable = new Map<string, string[]>();
