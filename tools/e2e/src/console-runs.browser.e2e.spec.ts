@@ -165,6 +165,11 @@ describe('console: settlement runs, pay-off batches and payments in a browser', 
     const row = page.locator(`tr[data-run="${runB.id}"]`);
     await expect(row.locator('[data-state]').getAttribute('data-state')).resolves.toBe('completed');
     await expect(row.locator('[data-steps]').textContent()).resolves.toBe('5/5');
+    const [paidCleared] = await dataSource.query<{ n: string }[]>(
+      `SELECT count(*)::text AS n FROM clearings WHERE run_id = $1 AND is_paid`,
+      [runB.id],
+    );
+    await expect(row.locator('[data-paid-cleared]').textContent()).resolves.toBe(paidCleared!.n);
     await page.screenshot({ path: path.join(SHOTS, 'console-runs.png'), fullPage: true });
 
     await row.getByRole('link').click();

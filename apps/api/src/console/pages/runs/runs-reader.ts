@@ -19,6 +19,11 @@ export interface RunRow {
   duration_seconds: number;
   /** Seconds since its last move, while it is not completed (how long its current step has taken). */
   current_step_seconds: number | null;
+  /**
+   * Paid vouchers cleared so far, from the clearing's per-chunk sums (`clearing_fee_sums`, a few rows a chunk):
+   * it grows chunk by chunk while the run clears.
+   */
+  paid_vouchers_cleared: number;
   vouchers_held: number;
   batches: Record<string, number>;
   items: Record<string, number>;
@@ -45,6 +50,7 @@ const RUN_COLUMNS = `
   r.id, r.period_start::text AS period_start, r.period_end::text AS period_end, r.state, r.created_at,
   r.updated_at, extract(epoch FROM r.updated_at - r.created_at)::int AS duration_seconds,
   CASE WHEN r.state <> 'completed' THEN extract(epoch FROM now() - r.updated_at)::int END AS current_step_seconds,
+  (SELECT coalesce(sum(f.vouchers), 0) FROM clearing_fee_sums f WHERE f.run_id = r.id)::int AS paid_vouchers_cleared,
   (SELECT count(*) FROM settlement_holds h WHERE h.run_id = r.id
       AND NOT EXISTS (SELECT 1 FROM clearings c WHERE c.redemption_line_id = h.redemption_line_id))::int
     AS vouchers_held,

@@ -94,6 +94,7 @@ export function runsPage(ctx: PageContext, runs: RunRow[], next: string | null, 
                   <th>${w.progress}</th>
                   <th>${w.started}</th>
                   <th>${w.duration}</th>
+                  <th>${w.paid_cleared}</th>
                   <th>${w.held}</th>
                   <th>${w.batches}</th>
                   <th>${w.items}</th>
@@ -116,6 +117,7 @@ export function runsPage(ctx: PageContext, runs: RunRow[], next: string | null, 
                             : html``
                         }
                       </td>
+                      <td data-paid-cleared>${count(row.paid_vouchers_cleared)}</td>
                       <td data-held>${count(row.vouchers_held)}</td>
                       <td>${counts(row.batches)}</td>
                       <td>${counts(row.items)}</td>
@@ -149,6 +151,7 @@ export function runPage(ctx: PageContext, run: RunDetail, files: RunFile[] | nul
         ${figure('last_move', w.last_move, taipeiTime(run.updated_at))}
         ${figure('duration', w.duration, duration(run.duration_seconds))}
         ${figure('vouchers_cleared', w.cleared, count(run.vouchers_cleared))}
+        ${figure('paid_vouchers_cleared', w.paid_cleared, count(run.paid_vouchers_cleared))}
         ${figure('cleared_value', w.cleared_value, ntd(run.cleared_value))}
         ${figure('vouchers_held', w.held, count(run.vouchers_held))}
         ${figure('batches', w.batches, counts(run.batches))} ${figure('items', w.items, counts(run.items))}
