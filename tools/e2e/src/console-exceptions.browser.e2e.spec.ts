@@ -366,9 +366,22 @@ describe('the exception queue in a browser: every kind acted on from its page, a
     expect(((await rest.json()) as { data: { reference: string }[] }).data.map((r) => r.reference)).toEqual(
       second,
     );
-    const bad = await page.request.get(`${stack.apiUrl}/console/api/exceptions?after=nonsense`);
-    expect(bad.status()).toBe(400);
-    expect(await bad.json()).toMatchObject({ error: { field: 'after' } });
+    // A cursor we did not make is a 400 naming it, never a failed cast (500).
+    for (const after of [
+      'nonsense',
+      '2026-02-30T00:00:00.000000Z_0190a1b2-0000-7000-8000-000000000000',
+      '2026-02-01T00:00:00.000000Z_not-a-uuid',
+      `${body.next.slice(0, -1)}'`,
+    ]) {
+      const bad = await page.request.get(
+        `${stack.apiUrl}/console/api/exceptions?after=${encodeURIComponent(after)}`,
+      );
+      expect(bad.status()).toBe(400);
+      expect(await bad.json()).toMatchObject({ error: { code: 'BODY_INVALID', field: 'after' } });
+    }
+    // The page shows the first page for a cursor it cannot read.
+    await page.goto(`${stack.apiUrl}/console/exceptions?kind=late_outcome&after=2026-02-30T00:00:00Z_x`);
+    await expect(page.locator('tbody code').allTextContents()).resolves.toEqual(first);
 
     for (const kind of ['', '?kind=outcome_unknown', '?kind=partner_report_flagged', '?kind=paid_mismatch']) {
       await page.goto(`${stack.apiUrl}/console/exceptions${kind}`);

@@ -11,7 +11,7 @@ import { exceptionsPage } from './exceptions.template';
 /**
  * The exception queue's page: open items by kind with the actions each kind offers (the operator API's routes,
  * called by console.js with a note and the CSRF token), and operations of unknown outcome by age. Reads the
- * same functions as `GET /console/api/exceptions`; a filter or cursor the page cannot read shows the first page.
+ * same functions as `GET /console/api/exceptions`.
  */
 @ApiExcludeController()
 @Controller('console/exceptions')
@@ -26,8 +26,12 @@ export class ExceptionsPage {
     const ctx = await this.pages.signedIn(request, reply, '/console/exceptions');
     if (!ctx?.operator) return;
     const { lang: _lang, ...asked } = (query ?? {}) as Record<string, unknown>;
-    const parsed = queueQuery.safeParse({ ...asked, state: 'open', limit: 50 });
-    const filter = parsed.success ? parsed.data : queueQuery.parse({ state: 'open', limit: 50 });
+    // A cursor the page cannot read shows the kind's first page; a kind it does not know, the whole queue's.
+    const { after: _after, ...kindOnly } = asked;
+    const filter =
+      [asked, kindOnly]
+        .map((query) => queueQuery.safeParse({ ...query, state: 'open', limit: 50 }))
+        .find((parsed) => parsed.success)?.data ?? queueQuery.parse({ state: 'open', limit: 50 });
     const role = ctx.operator.role as OperatorRole;
     const [counts, items, unknown] = await Promise.all([
       openCounts(this.dataSource),

@@ -14,7 +14,15 @@ export type QueueKind = (typeof queueKinds)[number];
 export const cursor = z
   .string()
   .max(120)
-  .regex(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z_[0-9a-zA-Z-]{1,40}$/, 'a cursor from the previous page');
+  .regex(
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    'a cursor from the previous page',
+  )
+  // A time PostgreSQL would refuse to read (2026-02-30) is refused here, not answered 500 by the cast.
+  .refine((value) => {
+    const at = new Date(value.slice(0, value.indexOf('_')));
+    return !Number.isNaN(at.getTime()) && at.toISOString().slice(0, 19) === value.slice(0, 19);
+  }, 'a cursor from the previous page');
 
 export const queueQuery = z.object({
   kind: z.enum(queueKinds).optional(),
