@@ -333,6 +333,26 @@ describe('console: settlement runs, pay-off batches and payments in a browser', 
     expect(fionaStart.status()).toBe(403);
     await finance.close();
 
+    // The operator API's OpenAPI document has these routes (and no page); the start needs CSRF and answers 202.
+    const doc = (await (await fetch(`${stack.apiUrl}/console/api/docs/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { parameters?: { name: string }[]; responses: object }>>;
+    };
+    for (const route of [
+      '/console/api/runs',
+      '/console/api/runs/{id}',
+      '/console/api/runs/{id}/files/{name}',
+      '/console/api/payoffs',
+      '/console/api/payoffs/{batch}',
+      '/console/api/payments/{date}',
+    ])
+      expect({ route, get: Object.keys(doc.paths[route] ?? {}) }).toEqual({ route, get: ['get'] });
+    const start = doc.paths['/console/api/runs/{period}/start']?.post;
+    expect(Object.keys(start?.responses ?? {})).toEqual(
+      expect.arrayContaining(['202', '400', '401', '403', '409']),
+    );
+    expect(start?.parameters?.map((p) => p.name)).toContain('X-CSRF-Token');
+    expect(Object.keys(doc.paths).filter((p) => /^\/console\/(runs|payoffs|payments)/.test(p))).toEqual([]);
+
     const anonymous = await browser.newContext();
     const stranger = await anonymous.newPage();
     for (const at of ['/console/runs', `/console/runs/${runA}`, '/console/payoffs', '/console/payments']) {
