@@ -68,6 +68,8 @@ export interface ExportResult {
 export interface ExportWriterOptions {
   /** Rows per XLSX sheet before a table continues on the next sheet (Excel's limit; lower it in tests). */
   maxSheetRows?: number;
+  /** Told each step's wall time as it ends (a table's name, `snapshots`, `lines`, `settlement.xlsx`): the bench. */
+  onStep?: (step: string, milliseconds: number) => void;
 }
 
 /** Tells apart the scratch files of two exports of one period running in one process (never in the output). */
@@ -88,6 +90,7 @@ interface Written {
  */
 export class ExportWriter implements ExportStep {
   readonly #maxSheetRows: number;
+  readonly #onStep: (step: string, milliseconds: number) => void;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -96,6 +99,7 @@ export class ExportWriter implements ExportStep {
     options: ExportWriterOptions = {},
   ) {
     this.#maxSheetRows = options.maxSheetRows ?? MAX_SHEET_ROWS;
+    this.#onStep = options.onStep ?? (() => undefined);
   }
 
   /** A run's export is the export of its period (see queries.ts: what a period holds). */
@@ -116,14 +120,22 @@ export class ExportWriter implements ExportStep {
     const workbook = new WorkbookWriter((sheet) => scratch(`sheet${sheet}.xml`), this.#maxSheetRows);
     const table = async (spec: TableSpec, fill: (emit: Emit) => Promise<void>): Promise<void> => {
       const name = `${spec.name}.csv`;
+      const started = performance.now();
       written.push({ name, file: await writeTable(spec, scratch(name), workbook, fill) });
+      this.#onStep(spec.name, performance.now() - started);
+    };
+    const timed = async <T>(step: string, work: () => Promise<T>): Promise<T> => {
+      const started = performance.now();
+      const result = await work();
+      this.#onStep(step, performance.now() - started);
+      return result;
     };
     try {
       await this.#withCurrentSnapshots(() =>
         this.dataSource.transaction('REPEATABLE READ', async (tx) => {
           // The balances first: a day still stale in this transaction's snapshot refuses before anything is read.
           const balances = await balancesOver(tx, period.start, period.end);
-          await gatherPeriodLines(tx, period.start, period.end);
+          await timed('lines', () => gatherPeriodLines(tx, period.start, period.end));
           // Checked before anything is written: a journal that does not balance leaves no files at all.
           const trialBalance = trialBalanceRows(balances);
           await mkdir(directory, { recursive: true });
@@ -183,7 +195,7 @@ export class ExportWriter implements ExportStep {
       );
       const xlsx = await OutputFile.create(scratch(XLSX_NAME));
       written.push({ name: XLSX_NAME, file: xlsx });
-      await workbook.finish(xlsx);
+      await timed(XLSX_NAME, () => workbook.finish(xlsx));
       return await this.#publish(directory, period, written, scratch);
     } catch (error) {
       await workbook.discard();
@@ -198,7 +210,9 @@ export class ExportWriter implements ExportStep {
    */
   async #withCurrentSnapshots(read: () => Promise<void>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
+      const started = performance.now();
       await refreshSnapshots(this.dataSource);
+      this.#onStep('snapshots', performance.now() - started);
       try {
         return await read();
       } catch (error) {

@@ -182,8 +182,9 @@ export type { BalanceGroup } from '../balances/index';
 export type Row = Record<string, string | null>;
 
 /**
- * Runs a query through a server-side cursor and hands its rows over in batches: memory holds one batch,
- * whatever the size of the table.
+ * Runs a query through a server-side cursor and hands its rows over in batches: memory holds two batches,
+ * whatever the size of the table. The next batch is fetched while the last one is written (`onBatch` must not
+ * query the transaction), so the server and the writer work at the same time.
  */
 export async function streamRows(
   tx: Tx,
@@ -193,10 +194,20 @@ export async function streamRows(
   batchSize = 10_000,
 ): Promise<void> {
   await tx.query(`DECLARE export_cursor NO SCROLL CURSOR FOR ${sql}`, params);
+  const fetch = () => tx.query<Row[]>(`FETCH FORWARD ${batchSize} FROM export_cursor`);
+  let next = fetch();
   for (;;) {
-    const rows = await tx.query<Row[]>(`FETCH FORWARD ${batchSize} FROM export_cursor`);
-    if (rows.length === 0) break;
-    await onBatch(rows);
+    const rows = await next;
+    if (rows.length < batchSize) {
+      if (rows.length > 0) await onBatch(rows);
+      break;
+    }
+    next = fetch();
+    // A failed batch leaves the prefetch to fail with the aborted transaction: handled, not unhandled.
+    await onBatch(rows).catch(async (error: unknown) => {
+      await next.catch(() => undefined);
+      throw error;
+    });
   }
   // Closed on success only: after an error the transaction is aborted and ends, cursor and all.
   await tx.query('CLOSE export_cursor');
