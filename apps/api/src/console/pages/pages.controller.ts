@@ -11,7 +11,7 @@ import { daySeries, dayTotals } from './day/day-totals';
 import { dayPage } from './day/day.template';
 import { businessDay } from './days.controller';
 import { pageContext, PageSessions, sendPage } from './page-session';
-import { auditPage, dayPage, type ExceptionRow, exceptionsPage, signInPage } from './templates';
+import { auditPage, signInPage } from './templates';
 
 const uplotDir = path.dirname(createRequire(import.meta.url).resolve('uplot'));
 /** The only files /console/assets serves: a fixed list, so no path from the request reaches the disk. */
