@@ -12,7 +12,11 @@ import { OperatorsPage } from './pages/operators/operators.page';
 import { PartnersPage } from './pages/partners/partners.page';
 import { PartnersConsoleController } from './partners.controller';
 import { DaysController } from './pages/days.controller';
+import { BooksApiController } from './pages/books/books.api';
+import { BooksPageController } from './pages/books/books.page';
 import { ExceptionsPage } from './pages/exceptions/exceptions.page';
+import { LedgersApiController } from './pages/ledgers/ledgers.api';
+import { LedgersPageController } from './pages/ledgers/ledgers.page';
 import { PageSessions } from './pages/page-session';
 import { PagesController } from './pages/pages.controller';
 import { PaymentsController } from './pages/payments/payments.controller';
@@ -39,6 +43,10 @@ import { ConsoleSessions } from './session.service';
     AlertsController,
     DaysController,
     PagesController,
+    LedgersApiController,
+    LedgersPageController,
+    BooksApiController,
+    BooksPageController,
     ExceptionsPage,
     RunsController,
     RunsPage,

@@ -19,6 +19,7 @@ const ASSETS: Record<string, { file: string; type: string }> = {
   'console.js': { file: path.join(import.meta.dirname, 'assets/console.js'), type: 'text/javascript' },
   'console.css': { file: path.join(import.meta.dirname, 'assets/console.css'), type: 'text/css' },
   'admin.js': { file: path.join(import.meta.dirname, 'assets/admin.js'), type: 'text/javascript' },
+  'books.js': { file: path.join(import.meta.dirname, 'assets/books.js'), type: 'text/javascript' },
   'uPlot.iife.min.js': { file: path.join(uplotDir, 'uPlot.iife.min.js'), type: 'text/javascript' },
   'uPlot.min.css': { file: path.join(uplotDir, 'uPlot.min.css'), type: 'text/css' },
 };
