@@ -25,7 +25,7 @@ export function booksPage(
     html`<section aria-labelledby="tb-title">
         <h2 id="tb-title">${w.trial_balance}</h2>
         <p class="note" id="basis">
-          ${trial.basis.closedPeriod ? w.basis_closed.replace('{period}', trial.basis.closedPeriod) : w.basis_open}
+          ${trial.basis.postedThrough ? w.basis.replace('{day}', trial.basis.postedThrough) : w.basis_none}
         </p>
         <table class="trial-balance">
           <thead>

@@ -1,15 +1,25 @@
-import { Account, currentChart, EntryKind, type Ledger, LEDGERS } from '@tixclear/settlement';
+import {
+  Account,
+  type Balance,
+  currentBalancesAsOf,
+  currentChart,
+  EntryKind,
+  type Ledger,
+  LEDGERS,
+  refreshSnapshots,
+  withIndexScans,
+} from '@tixclear/settlement';
 import type { DataSource } from 'typeorm';
 
 /*
  * Every read of the ledgers and books pages (and their operator API), in one module: balances, a party's
  * entries, an entry with its voucher and split, the trust liability over time and the value outstanding.
  *
- * Balances are the last closed month's carried balances (`period_balances`, libs/settlement periods) plus what
- * was posted after it (entries dated after the close: the trigger keeps a closed month's entries fixed). Only
- * `balanceRows` knows where balances come from: per-period snapshots replace it without touching the pages.
- * Every list is keyset-paged with a LIMIT. Amounts are whole TWD as decimal strings (bigint sums, never floats),
- * signed like the journal: debit positive, credit negative.
+ * Balances come from the per-posted-day snapshots (libs/settlement balances: `currentBalancesAsOf` brings them
+ * up to date, then reads one day's rows, never refusing nor reading a stale one), so a page costs the groups of
+ * one day, not the history. Only `currentGroups` and `trustSeries` read balances. Every list is paged with a
+ * LIMIT. Amounts are whole TWD as decimal strings (never floats), signed like the journal: debit positive,
+ * credit negative.
  */
 
 type Db = Pick<DataSource, 'query'>;
@@ -17,55 +27,21 @@ type Db = Pick<DataSource, 'query'>;
 export { LEDGERS };
 export type { Ledger };
 
-/** The basis of the balances: the last closed month, or none. */
+/** The basis of the balances: the last day an entry was posted on (its run's end, else its own date). */
 export interface BalanceBasis {
-  closedPeriod: string | null;
-  closedThrough: string | null;
+  postedThrough: string | null;
 }
 
-/** A balance by account, ledger and party (blank when none), signed like the journal. */
-interface BalanceRow {
-  account: string;
-  ledger: string;
-  party: string;
-  balance: string;
-}
+/** After every day posted: the snapshot of the last one. */
+const EVERYTHING = '9999-12-31';
 
-/**
- * Balances now, grouped by `group` (columns of account, ledger, party), for the lines `where` selects
- * (`$n` parameters from `params`). The one place that reads balances: the closed month's carried balances plus
- * the entries dated after it.
- */
-async function balanceRows(
-  db: Db,
-  group: ReadonlyArray<'account' | 'ledger' | 'party'>,
-  where: string,
-  params: unknown[],
-  tail = '',
-): Promise<{ basis: BalanceBasis; rows: BalanceRow[] }> {
-  const [basis] = await db.query<{ period: string | null; through: string | null }[]>(
-    `SELECT max(period) AS period, max(period_end)::text AS through FROM accounting_periods`,
+/** Every account, ledger and party's balance now (blank ledger or party when none), from the snapshots. */
+async function currentGroups(dataSource: DataSource): Promise<{ basis: BalanceBasis; rows: Balance[] }> {
+  const rows = await currentBalancesAsOf(dataSource, EVERYTHING);
+  const [day] = await dataSource.query<{ through: string | null }[]>(
+    `SELECT max(posted_on)::text AS through FROM balance_snapshot_days`,
   );
-  const through = basis?.through ?? null;
-  const n = params.length;
-  const cols = group.join(', ');
-  const select = ['account', 'ledger', 'party']
-    .map((c) => (group.includes(c as never) ? c : `''::text AS ${c}`))
-    .join(', ');
-  const rows = await db.query<BalanceRow[]>(
-    `WITH moved AS (
-       SELECT b.account, b.ledger, b.party, b.balance
-         FROM period_balances b WHERE b.period = $${n + 1}::text
-       UNION ALL
-       SELECT l.account, COALESCE(l.ledger, ''), COALESCE(l.party, ''), l.amount
-         FROM journal_entries e JOIN journal_lines l ON l.entry_id = e.id
-        WHERE $${n + 2}::date IS NULL OR e.business_date > $${n + 2}::date)
-     SELECT ${select}, sum(balance)::text AS balance FROM (SELECT * FROM moved) m
-      WHERE ${where}
-      GROUP BY ${cols} ${tail}`,
-    [...params, basis?.period ?? null, through],
-  );
-  return { basis: { closedPeriod: basis?.period ?? null, closedThrough: through }, rows };
+  return { basis: { postedThrough: day?.through ?? null }, rows };
 }
 
 /** One account of the trial balance, with the operator's code and name for it. */
@@ -86,10 +62,12 @@ export interface TrialBalance {
 }
 
 /** Every account of the chart (and any other the journal holds), its balance as a debit or a credit. */
-export async function trialBalance(db: Db): Promise<TrialBalance> {
-  const { basis, rows } = await balanceRows(db, ['account'], 'true', []);
+export async function trialBalance(dataSource: DataSource): Promise<TrialBalance> {
+  const { basis, rows } = await currentGroups(dataSource);
   const chart = currentChart();
-  const byAccount = new Map(rows.map((row) => [row.account, BigInt(row.balance)]));
+  const byAccount = new Map<string, bigint>();
+  for (const row of rows)
+    byAccount.set(row.account, (byAccount.get(row.account) ?? 0n) + BigInt(row.closing));
   // In the order of the operator's codes (its accounting software's order); an unmapped account last.
   const codeOf = (account: string) => chart.accounts.get(account)?.code ?? '\uffff' + account;
   const accounts = [...new Set([...chart.accounts.keys(), ...byAccount.keys()])].sort((a, b) =>
@@ -135,30 +113,45 @@ export interface PartyPage {
 
 /** A ledger's parties with their balances, in byte order of the party, `limit` after `after`. */
 export async function ledgerParties(
-  db: Db,
+  dataSource: DataSource,
   ledger: Ledger,
   page: { after?: string | undefined; limit: number },
 ): Promise<PartyPage> {
-  const { basis, rows } = await balanceRows(
-    db,
-    ['party'],
-    `m.ledger = $1 AND ($2::text IS NULL OR m.party COLLATE "C" > $2::text COLLATE "C")`,
-    [ledger, page.after ?? null],
-    `ORDER BY party COLLATE "C" LIMIT ${page.limit + 1}`,
-  );
-  const parties = rows.slice(0, page.limit).map((row) => ({ party: row.party, balance: row.balance }));
+  const { basis, rows } = await currentGroups(dataSource);
+  // A party's balance in a ledger: its lines of every account of the ledger (the snapshots' byte order).
+  const byParty = new Map<string, bigint>();
+  for (const row of rows)
+    if (row.ledger === ledger) byParty.set(row.party, (byParty.get(row.party) ?? 0n) + BigInt(row.closing));
+  const after = page.after;
+  const parties = [...byParty]
+    .map(([party, balance]) => ({ party, balance: balance.toString() }))
+    .sort((a, b) => compareBytes(a.party, b.party))
+    .filter((p) => after === undefined || compareBytes(p.party, after) > 0);
+  const shown = parties.slice(0, page.limit);
   return {
     basis,
     ledger,
-    parties,
-    next: rows.length > page.limit ? (parties.at(-1)?.party ?? null) : null,
+    parties: shown,
+    next: parties.length > page.limit ? (shown.at(-1)?.party ?? null) : null,
   };
 }
 
 /** A party's balance in a ledger (zero when it has no line). */
-export async function partyBalance(db: Db, ledger: Ledger, party: string): Promise<PartyBalance> {
-  const { rows } = await balanceRows(db, ['party'], `m.ledger = $1 AND m.party = $2`, [ledger, party]);
-  return { party, balance: rows[0]?.balance ?? '0' };
+export async function partyBalance(
+  dataSource: DataSource,
+  ledger: Ledger,
+  party: string,
+): Promise<PartyBalance> {
+  const { rows } = await currentGroups(dataSource);
+  const balance = rows
+    .filter((row) => row.ledger === ledger && row.party === party)
+    .reduce((sum, row) => sum + BigInt(row.closing), 0n);
+  return { party, balance: balance.toString() };
+}
+
+/** Byte order (`COLLATE "C"`), as the snapshots and exports order parties. */
+function compareBytes(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
 /** A party's line of an entry: the entry, when it was posted, and the line's signed amount. */
@@ -184,12 +177,12 @@ export interface PartyEntries {
 
 /** A party's entries in a ledger, newest first (by entry id), `limit` before the entry id `before`. */
 export async function partyEntries(
-  db: Db,
+  dataSource: DataSource,
   ledger: Ledger,
   party: string,
   page: { before?: string | undefined; limit: number },
 ): Promise<PartyEntries> {
-  const rows = await db.query<PartyEntry[]>(
+  const rows = await dataSource.query<PartyEntry[]>(
     `SELECT e.id::text AS entry_id, e.kind, e.reference, e.business_date::text AS business_date,
             COALESCE(r.period_end, e.business_date)::text AS posted_on, e.description, l.serial_number,
             l.amount::text AS amount
@@ -202,7 +195,7 @@ export async function partyEntries(
     [ledger, party, page.before ?? null, page.limit + 1],
   );
   const entries = rows.slice(0, page.limit);
-  const { balance } = await partyBalance(db, ledger, party);
+  const { balance } = await partyBalance(dataSource, ledger, party);
   return {
     ledger,
     party,
@@ -300,8 +293,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  * An entry (by primary key) with its lines and, for a clearing (or a correction of one), the voucher's split,
  * its redemption line and its sale. Null when there is no such entry.
  */
-export async function entryDetail(db: Db, entryId: string): Promise<EntryDetail | null> {
-  const [entry] = await db.query<Omit<EntryDetail, 'lines' | 'clearing' | 'redemption' | 'voucher'>[]>(
+export async function entryDetail(dataSource: DataSource, entryId: string): Promise<EntryDetail | null> {
+  const [entry] = await dataSource.query<
+    Omit<EntryDetail, 'lines' | 'clearing' | 'redemption' | 'voucher'>[]
+  >(
     `SELECT e.id::text AS id, e.kind, e.reference, e.business_date::text AS business_date,
             COALESCE(r.period_end, e.business_date)::text AS posted_on, e.description,
             e.corrects_entry_id::text AS corrects_entry_id
@@ -311,29 +306,34 @@ export async function entryDetail(db: Db, entryId: string): Promise<EntryDetail 
   );
   if (!entry) return null;
   const codes = new Map(currentChart().codes);
+  // The entry's lines through the BRIN index on entry_id (a few page ranges), never a scan of the journal.
   const lines = (
-    await db.query<Omit<EntryLine, 'code'>[]>(
-      `SELECT account, ledger, party, serial_number, amount::text AS amount
-         FROM journal_lines WHERE entry_id = $1::bigint ORDER BY id`,
-      [entryId],
+    await dataSource.transaction((tx) =>
+      withIndexScans(tx, () =>
+        tx.query<Omit<EntryLine, 'code'>[]>(
+          `SELECT account, ledger, party, serial_number, amount::text AS amount
+             FROM journal_lines WHERE entry_id = $1::bigint ORDER BY id`,
+          [entryId],
+        ),
+      ),
     )
   ).map((line) => ({ ...line, code: codes.get(line.account) ?? '' }));
   // A correction of a clearing shows the voucher it corrects.
   let lineId = entry.kind === EntryKind.clearing ? entry.reference : null;
   if (entry.kind === EntryKind.correction && entry.corrects_entry_id) {
-    const [corrected] = await db.query<{ kind: string; reference: string }[]>(
+    const [corrected] = await dataSource.query<{ kind: string; reference: string }[]>(
       `SELECT kind, reference FROM journal_entries WHERE id = $1::bigint`,
       [entry.corrects_entry_id],
     );
     if (corrected?.kind === EntryKind.clearing) lineId = corrected.reference;
   }
-  const clearing = lineId && UUID.test(lineId) ? await clearingSplit(db, lineId) : null;
+  const clearing = lineId && UUID.test(lineId) ? await clearingSplit(dataSource, lineId) : null;
   return {
     ...entry,
     lines,
     clearing,
-    redemption: clearing ? await redemptionLine(db, clearing.redemption_line_id) : null,
-    voucher: clearing ? await voucherOfLine(db, clearing.redemption_line_id) : null,
+    redemption: clearing ? await redemptionLine(dataSource, clearing.redemption_line_id) : null,
+    voucher: clearing ? await voucherOfLine(dataSource, clearing.redemption_line_id) : null,
   };
 }
 
@@ -438,31 +438,23 @@ export const TRUST_DAYS = 90;
  * posted after each day (a run's entries are posted on its period's end, an operator's on their own date).
  * Reads the entries posted after the window's first day (through the runs' index) and today's balance.
  */
-export async function trustSeries(db: Db, until: string, days = TRUST_DAYS): Promise<TrustPoint[]> {
-  const { rows } = await balanceRows(db, ['account'], `m.account = $1`, [Account.trustLiability]);
-  const now = BigInt(rows[0]?.balance ?? '0');
-  const moved = await db.query<{ posted_on: string; amount: string }[]>(
-    `WITH entries AS (
-       SELECT e.id, r.period_end AS posted_on
-         FROM settlement_runs r JOIN journal_entries e ON e.run_id = r.id
-        WHERE r.period_end > $1::date - $2::int
-       UNION ALL
-       SELECT e.id, e.business_date FROM journal_entries e
-        WHERE e.run_id IS NULL AND e.business_date > $1::date - $2::int)
-     SELECT x.posted_on::text AS posted_on, sum(l.amount)::text AS amount
-       FROM entries x JOIN journal_lines l ON l.entry_id = x.id AND l.account = $3
-      GROUP BY x.posted_on ORDER BY x.posted_on`,
+export async function trustSeries(
+  dataSource: DataSource,
+  until: string,
+  days = TRUST_DAYS,
+): Promise<TrustPoint[]> {
+  await refreshSnapshots(dataSource);
+  // Each day's closing of the trust account: the snapshot of the last posted day on or before it.
+  return dataSource.query<TrustPoint[]>(
+    `SELECT d::date::text AS date,
+            (-COALESCE((SELECT s.closing FROM balance_snapshots s
+                         WHERE s.posted_on = (SELECT max(posted_on) FROM balance_snapshot_days
+                                               WHERE posted_on <= d::date)
+                           AND s.account = $3 AND s.ledger = '' AND s.party = ''), 0))::text AS liability
+       FROM generate_series($1::date - ($2::int - 1), $1::date, interval '1 day') AS d
+      ORDER BY d`,
     [until, days, Account.trustLiability],
   );
-  const points: TrustPoint[] = [];
-  const start = Date.parse(`${until}T00:00:00Z`) - (days - 1) * 86_400_000;
-  for (let i = 0; i < days; i++) {
-    const date = new Date(start + i * 86_400_000).toISOString().slice(0, 10);
-    // Balance at the end of `date` = now less what was posted after it; a liability is the credit, so negated.
-    const after = moved.filter((m) => m.posted_on > date).reduce((sum, m) => sum + BigInt(m.amount), 0n);
-    points.push({ date, liability: (-(now - after)).toString() });
-  }
-  return points;
 }
 
 /** The trust liability in the books against the value of the vouchers outstanding, and the difference. */
@@ -479,10 +471,12 @@ export interface TrustCheck {
 /** Vouchers a sale made and nothing has ended yet (`@tixclear/domain` voucher machine). */
 const OUTSTANDING_STATES = ['issued', 'redeeming', 'redeem_unknown', 'refunding', 'refund_unknown'] as const;
 
-export async function trustCheck(db: Db): Promise<TrustCheck> {
-  const { rows } = await balanceRows(db, ['account'], `m.account = $1`, [Account.trustLiability]);
-  const liability = -BigInt(rows[0]?.balance ?? '0');
-  const [out] = await db.query<{ n: number; value: string }[]>(
+export async function trustCheck(dataSource: DataSource): Promise<TrustCheck> {
+  const { rows } = await currentGroups(dataSource);
+  const liability = -rows
+    .filter((row) => row.account === Account.trustLiability)
+    .reduce((sum, row) => sum + BigInt(row.closing), 0n);
+  const [out] = await dataSource.query<{ n: number; value: string }[]>(
     `SELECT count(*)::int AS n, COALESCE(sum(cost), 0)::text AS value
        FROM vouchers WHERE is_paid AND state = ANY($1::text[])`,
     [OUTSTANDING_STATES],

@@ -30,7 +30,7 @@ function balanceCell(w: LedgerWords, balance: string): Html {
 
 function basisNote(w: LedgerWords, basis: BalanceBasis): Html {
   return html`<p class="note" id="basis">
-    ${basis.closedPeriod ? w.basis_closed.replace('{period}', basis.closedPeriod) : w.basis_open}
+    ${basis.postedThrough ? w.basis.replace('{day}', basis.postedThrough) : w.basis_none}
   </p>`;
 }
 
