@@ -43,6 +43,30 @@ const PAYMENTS_DOOR = `(o.kind IN ('payment', 'pay_refund', 'pay_action') OR o.g
 /** Keyset cursor over (created_at, id), oldest first. */
 export const isPaymentsCursor = isKeysetCursor;
 
+/** The day's payments ($1 the date, $2/$3 the cursor, $4 the page + 1): the payments door's partial index. */
+export const PAYMENTS_LIST_SQL = `
+     SELECT o.id, o.kind, o.command, p.partner_uid AS partner, o.order_id, o.state, o.gateway_code, o.gateway_uid,
+            CASE WHEN trim(o.request->>'cost') ~ '^\\d{1,15}$' THEN trim(o.request->>'cost') END AS amount,
+            (SELECT i.details->>'actual_cost' FROM operator_items i
+              WHERE o.gateway_code = '290' AND i.kind = 'paid_mismatch' AND i.reference = o.id::text
+              ORDER BY i.created_at DESC LIMIT 1) AS paid,
+            o.created_at, o.completed_at, ${cursorSql('o.created_at', 'o.id')} AS cursor
+       FROM operations o LEFT JOIN partners p ON p.id = o.partner_id
+      WHERE ${PAYMENTS_DOOR}
+        AND o.created_at >= ($1::date::timestamp AT TIME ZONE 'Asia/Taipei')
+        AND o.created_at < (($1::date + 1)::timestamp AT TIME ZONE 'Asia/Taipei')
+        AND ($2::timestamptz IS NULL OR (o.created_at, o.id) > ($2::timestamptz, $3::uuid))
+      ORDER BY o.created_at, o.id LIMIT $4`;
+
+/** The payments ledger's totals of a business day ($1): the entries' and lines' partial indexes. */
+export const PAYMENTS_LEDGER_SQL = `
+     SELECT j.kind, count(DISTINCT j.id)::text AS entries, coalesce(-sum(l.amount), 0)::text AS amount
+       FROM journal_entries j
+       LEFT JOIN journal_lines l
+              ON l.entry_id = j.id AND l.business_date = $1::date AND l.account = 'payable_payments'
+      WHERE j.kind IN ('payment', 'payment_refund', 'refund_cancel') AND j.business_date = $1::date
+      GROUP BY j.kind`;
+
 /**
  * The payments made on a Taiwan day (created between its midnights, Asia/Taipei), oldest first, `after` the
  * previous page's `next`: PayPage payments, money refunds (refund, esvcrefund), refund cancels and other payment
@@ -54,21 +78,11 @@ export async function listPayments(
   options: { after?: string; limit?: number } = {},
 ): Promise<{ payments: PaymentRow[]; next: string | null }> {
   const limit = options.limit ?? PAYMENTS_PAGE;
-  const rows = await dataSource.query<(PaymentRow & { cursor: string })[]>(
-    `SELECT o.id, o.kind, o.command, p.partner_uid AS partner, o.order_id, o.state, o.gateway_code, o.gateway_uid,
-            CASE WHEN trim(o.request->>'cost') ~ '^\\d{1,15}$' THEN trim(o.request->>'cost') END AS amount,
-            (SELECT i.details->>'actual_cost' FROM operator_items i
-              WHERE o.gateway_code = '290' AND i.kind = 'paid_mismatch' AND i.reference = o.id::text
-              ORDER BY i.created_at DESC LIMIT 1) AS paid,
-            o.created_at, o.completed_at, ${cursorSql('o.created_at', 'o.id')} AS cursor
-       FROM operations o LEFT JOIN partners p ON p.id = o.partner_id
-      WHERE ${PAYMENTS_DOOR}
-        AND o.created_at >= ($1::date::timestamp AT TIME ZONE 'Asia/Taipei')
-        AND o.created_at < (($1::date + 1)::timestamp AT TIME ZONE 'Asia/Taipei')
-        AND ($2::timestamptz IS NULL OR (o.created_at, o.id) > ($2::timestamptz, $3::uuid))
-      ORDER BY o.created_at, o.id LIMIT $4`,
-    [date, ...cursorParams(options.after), limit + 1],
-  );
+  const rows = await dataSource.query<(PaymentRow & { cursor: string })[]>(PAYMENTS_LIST_SQL, [
+    date,
+    ...cursorParams(options.after),
+    limit + 1,
+  ]);
   const page = rows.slice(0, limit);
   return {
     payments: page.map(({ cursor: _, ...row }) => row),
@@ -84,12 +98,7 @@ export async function listPayments(
  */
 export async function paymentsDay(dataSource: DataSource, date: string): Promise<PaymentsDay> {
   const rows = await dataSource.query<{ kind: string; entries: string; amount: string }[]>(
-    `SELECT j.kind, count(DISTINCT j.id)::text AS entries, coalesce(-sum(l.amount), 0)::text AS amount
-       FROM journal_entries j
-       LEFT JOIN journal_lines l
-              ON l.entry_id = j.id AND l.business_date = $1::date AND l.account = 'payable_payments'
-      WHERE j.kind IN ('payment', 'payment_refund', 'refund_cancel') AND j.business_date = $1::date
-      GROUP BY j.kind`,
+    PAYMENTS_LEDGER_SQL,
     [date],
   );
   const byKind = new Map(rows.map((r) => [r.kind, r]));
