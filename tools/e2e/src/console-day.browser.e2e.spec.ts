@@ -1,20 +1,24 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { OperatorAccounts } from '@tixclear/db';
+import { taiwanBusinessDate } from '@tixclear/domain';
+import { OperatorAccounts, PartnerEntity, SAMPLE_PARTNER, VoucherEntity } from '@tixclear/db';
+import { gatewayPort } from '@tixclear/operations';
+import { createSettlement } from '@tixclear/settlement';
 import { type Browser, chromium } from 'playwright-core';
-// The specs' own CSV reader (independent of the export's writer; not part of the library's API), and the demo
-// day `npm start` plays (tools/demo is no library with an alias): second copies of them would drift.
+// The specs' own CSV reader (independent of the export's writer; not part of the library's API): a second copy
+// would drift.
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { parseCsv } from '../../../libs/settlement/src/exports/testing/read-back';
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { playDemoDay } from '../../demo/demo-day';
 import { chromiumPath } from './console-pages-chromium';
+import { purchaseRequest, redeemRequest, refundRequest, uniqueId } from './requests';
+import { eventually } from './stack';
 import { stackForSuite } from './suite';
 
 /*
- * The day page of a seeded demo day (`npm start`'s: purchases paid on the simulator's page, online and offline
- * redemptions, a refund, the night's settlement with its pay-off) in a real Chromium: every figure shown equals
+ * The day page of a seeded demo day (as `npm start`'s: purchases paid on the simulator's page, online and offline
+ * redemptions, a refund, the night's settlement with its pay-off, all through our API and the simulator) in a
+ * real Chromium: every figure shown equals
  * the finance export the settlement wrote for that day (the sales, redemptions and refunds registers, CSV),
  * read back with the specs' own CSV reader.
  */
@@ -58,15 +62,56 @@ describe('the day page of a demo day, in a browser, against its finance export',
   });
 
   it('shows the vouchers sold, redeemed online and offline, refunded, the gross, each fee and share as exported', async () => {
+    const { dataSource } = stack.db;
     const exportRoot = mkdtempSync(path.join(tmpdir(), 'tixclear-console-day-'));
-    const day = await playDemoDay({
-      dataSource: stack.db.dataSource,
-      registry: stack.registry,
-      apiUrl: stack.apiUrl,
-      simulatorUrl: stack.sim.url,
-      exportRoot,
-      say: () => undefined,
+    await dataSource
+      .getRepository(PartnerEntity)
+      .update({ partnerUid: SAMPLE_PARTNER.partnerUid }, { headquartersPayoutAccount: 'hq-account' });
+    // Three purchases of 8 vouchers (one a gift), paid on the simulator's page.
+    const purchases = [
+      purchaseRequest({ amount: 3 }),
+      purchaseRequest({ amount: 2, gifts: 1 }),
+      purchaseRequest({ amount: 2 }),
+    ] as const;
+    for (const purchase of purchases) {
+      const answer = await stack.call('voucherservicepurchase', purchase.request);
+      await fetch(String(answer.body.url), { method: 'POST' });
+    }
+    await eventually(async () =>
+      (await dataSource.getRepository(VoucherEntity).countBy({ state: 'issued' })) === 8 ? true : undefined,
+    );
+    const [first, second, third] = purchases;
+    // Online redemptions of 5 (one a gift), one offline at the till, a refund of one unused voucher.
+    for (const serials of [first.serials, [second.serials[0]!, second.giftSerials[0]!]])
+      expect((await stack.call('vouchertransaction', redeemRequest(serials))).body.code).toBe('250');
+    const token = stack.sim.state.vouchers.find((v) => v.customSerialNo === third.serials[0])?.payToken;
+    const till = await stack.call('voucheroffline', {
+      order_id: uniqueId('POS'),
+      pay_token: token,
+      reimbursement_from_type: 1,
+      reimbursement_store_uid: SAMPLE_PARTNER.partnerUid,
     });
+    expect(till.body).toMatchObject({ content: { code: '250' } });
+    expect((await stack.call('voucherrefund', refundRequest([third.serials[1]!]))).body.code).toBe('230');
+    // The night's settlement, its pay-off approved on the simulator, to its export.
+    const date = taiwanBusinessDate(new Date());
+    const settlement = createSettlement({
+      dataSource,
+      registry: stack.registry,
+      gateway: gatewayPort({ baseUrl: stack.sim.baseUrl }),
+      exportRoot,
+      payouts: { coveringBackoffMs: 0 },
+    });
+    const waiting = await settlement.runner.run(date, date, { payoutWaitMs: 0 });
+    if (waiting === 'busy') throw new Error('busy');
+    const [batch] = await dataSource.query<{ group_id: string }[]>(
+      `SELECT group_id FROM payout_batches WHERE run_id = $1`,
+      [waiting.run.id],
+    );
+    stack.sim.control.approveBatch(batch!.group_id);
+    const done = await settlement.runner.run(date, date, { payoutPollMs: 100, payoutWaitMs: 10_000 });
+    expect(done !== 'busy' && done.status).toBe('completed');
+    const day = { date };
     const files = filesUnder(exportRoot);
     const sales = register(files.get('register-sales.csv')!).filter((r) => r.sale_date === day.date);
     const refunds = register(files.get('register-refunds.csv')!).filter((r) => r.refund_date === day.date);
