@@ -21,7 +21,7 @@ export const partiesQuery = z.object({ after: party.optional(), limit });
 export const entriesQuery = z.object({
   before: z
     .string()
-    .regex(/^\d{1,18}$/, 'an entry id (digits)')
+    .regex(/^\d{4}-\d{2}-\d{2}\.\d{1,18}$/, 'the `next` of the previous page (<day>.<entry id>)')
     .optional(),
   limit,
 });

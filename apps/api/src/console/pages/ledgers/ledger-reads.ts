@@ -3,7 +3,9 @@ import {
   type Balance,
   currentBalancesAsOf,
   currentChart,
+  ENTRIES_POSTED_ON,
   EntryKind,
+  linesOfEntries,
   type Ledger,
   LEDGERS,
   refreshSnapshots,
@@ -175,34 +177,67 @@ export interface PartyEntries {
   next: string | null;
 }
 
-/** A party's entries in a ledger, newest first (by entry id), `limit` before the entry id `before`. */
+/** The posted days one page may read at most: its cost is that many nights' lines, whatever the history. */
+export const PARTY_DAYS_PER_PAGE = 7;
+/** No entry id reaches it: a cursor at the end of its day. */
+const END_OF_DAY = '999999999999999999';
+
+/**
+ * A party's entries in a ledger, newest first: by the day they were posted, then entry id. A page walks the
+ * posted days back from its cursor (`before`: `<day>.<entry id>`, the previous page's `next`), reading each
+ * day's lines through the BRIN index on `entry_id` (libs/settlement balances `linesOfEntries`), until it has
+ * `limit` entries or has read PARTY_DAYS_PER_PAGE days; `next` continues from there (null when no day is left).
+ */
 export async function partyEntries(
   dataSource: DataSource,
   ledger: Ledger,
   party: string,
   page: { before?: string | undefined; limit: number },
 ): Promise<PartyEntries> {
-  const rows = await dataSource.query<PartyEntry[]>(
-    `SELECT e.id::text AS entry_id, e.kind, e.reference, e.business_date::text AS business_date,
-            COALESCE(r.period_end, e.business_date)::text AS posted_on, e.description, l.serial_number,
-            l.amount::text AS amount
-       FROM (SELECT entry_id, serial_number, sum(amount) AS amount FROM journal_lines
-              WHERE ledger = $1 AND party = $2 AND ($3::bigint IS NULL OR entry_id < $3::bigint)
-              GROUP BY entry_id, serial_number ORDER BY entry_id DESC LIMIT $4) l
-       JOIN journal_entries e ON e.id = l.entry_id
-       LEFT JOIN settlement_runs r ON r.id = e.run_id
-      ORDER BY l.entry_id DESC`,
-    [ledger, party, page.before ?? null, page.limit + 1],
-  );
-  const entries = rows.slice(0, page.limit);
+  const [fromDay, fromId] = page.before ? page.before.split('.') : [EVERYTHING, END_OF_DAY];
+  const entries: PartyEntry[] = [];
+  let next: string | null = null;
+  await dataSource.transaction('REPEATABLE READ', async (tx) => {
+    const days = await tx.query<{ day: string }[]>(
+      `SELECT posted_on::text AS day FROM balance_snapshot_days WHERE posted_on <= $1::date
+        ORDER BY posted_on DESC LIMIT $2`,
+      [fromDay, PARTY_DAYS_PER_PAGE + 1],
+    );
+    for (const [i, { day }] of days.entries()) {
+      if (i === PARTY_DAYS_PER_PAGE) {
+        next = `${day}.${END_OF_DAY}`;
+        break;
+      }
+      const below = day === fromDay ? (fromId ?? END_OF_DAY) : END_OF_DAY;
+      const want = page.limit - entries.length;
+      const rows = await withIndexScans(tx, () =>
+        tx.query<PartyEntry[]>(
+          `WITH entries AS MATERIALIZED (${ENTRIES_POSTED_ON}),
+           lines AS (
+             SELECT l.entry_id, l.serial_number, sum(l.amount) AS amount FROM ${linesOfEntries('entries')} l
+              WHERE l.entry_id IN (SELECT id FROM entries) AND l.ledger = $2 AND l.party = $3
+                AND l.entry_id < $4::bigint
+              GROUP BY l.entry_id, l.serial_number ORDER BY l.entry_id DESC LIMIT $5)
+           SELECT e.id::text AS entry_id, e.kind, e.reference, e.business_date::text AS business_date,
+                  $1::date::text AS posted_on, e.description, l.serial_number, l.amount::text AS amount
+             FROM lines l JOIN journal_entries e ON e.id = l.entry_id
+            ORDER BY l.entry_id DESC`,
+          [day, ledger, party, below, want + 1],
+        ),
+      );
+      entries.push(...rows.slice(0, want));
+      if (rows.length > want) {
+        next = `${day}.${entries.at(-1)!.entry_id}`;
+        break;
+      }
+      if (entries.length === page.limit) {
+        next = days[i + 1] ? `${days[i + 1]!.day}.${END_OF_DAY}` : null;
+        break;
+      }
+    }
+  });
   const { balance } = await partyBalance(dataSource, ledger, party);
-  return {
-    ledger,
-    party,
-    balance,
-    entries,
-    next: rows.length > page.limit ? (entries.at(-1)?.entry_id ?? null) : null,
-  };
+  return { ledger, party, balance, entries, next };
 }
 
 export interface EntryLine {

@@ -48,10 +48,11 @@ export class LedgersApiController {
   @DocumentedRead('partyEntries', {
     summary: "A party's entries in a ledger, newest first",
     description:
-      "The party's balance and its lines by entry (signed amount), newest entry first; the next page is " +
+      "The party's balance and its lines by entry (signed amount), newest first by the day posted and entry id; " +
+      'a page reads at most 7 posted days, so it may hold fewer than `limit` with a `next`; the next page is ' +
       '`before` the previous `next`',
     params: { ledger: 'headquarters | sales | reimbursement', party: 'the party, URL-encoded' },
-    query: { before: 'the `next` of the previous page (an entry id)', limit: '1–200, default 50' },
+    query: { before: 'the `next` of the previous page (`<day>.<entry id>`)', limit: '1–200, default 50' },
   })
   async entries(@Param() params: unknown, @Query() query: unknown): Promise<{ data: PartyEntries }> {
     const { ledger, party } = parseInput(partyParams, params);

@@ -137,7 +137,9 @@ export function partyPage(ctx: PageContext, page: PartyEntries): string {
       }
       ${
         page.next
-          ? html`<a class="more" href="${partyPath(page.ledger, page.party)}?before=${page.next}"
+          ? html`<a
+              class="more"
+              href="${partyPath(page.ledger, page.party)}?before=${encodeURIComponent(page.next)}"
               >${w.older}</a
             >`
           : html``
