@@ -3,12 +3,18 @@
  *
  * On a fresh embedded PostgreSQL it writes N redeemed vouchers of one business day (server-side, not timed),
  * then times the settlement steps that scale with N: clearing (fee-engine split of every voucher, holds,
- * clearing rows, the balanced journal entry of each), posting the purchases to the trust liability, and
- * building the pay-off batches. In the same run, just before and just after the settlement, it COPYs the same
- * number of journal rows into an empty table over one connection, the bare write rate of this machine (the mean
- * of the two), and prints both rates and their ratio. Then it times the run's export and prints each file's size.
- * Targets: N settled in under 60 s; a journal row rate of at least half the bare COPY rate.
- * `BENCH_NIGHTS=3` settles two earlier nights of N first (not timed): the timed night should take no longer.
+ * clearing rows, the balanced journal entry of each), posting the purchases to the trust liability, building the
+ * pay-off batches, and the night's balance snapshot (src/balances). In the same run, just before and just after
+ * the settlement, it COPYs the same number of journal rows into an empty table over one connection, the bare
+ * write rate of this machine (the mean of the two), and prints both rates and their ratio. Then it times the
+ * run's export (every CSV, the workbook, the manifest) step by step and prints each file's size beside the
+ * settlement's time. Targets: N settled in under 60 s; a journal row rate of at least half the bare COPY rate;
+ * the export no longer than the settlement.
+ *
+ * `BENCH_NIGHTS=60` (or `--nights 60`) first gives the database a history of 59 nights of N, settled as a run
+ * settles them (clearing, posting, batches, snapshot; not timed), then times the night above on it, then the
+ * same night on a fresh database of the same server (after one warm-up night of 100 vouchers: a database's very
+ * first night pays for empty-table statistics), and prints both and their ratio (target: within 15 %).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, chmodSync, rmSync } from 'node:fs';
@@ -32,6 +38,7 @@ import {
   Clearing,
   ExportWriter,
   loadFeeBook,
+  refreshSnapshots,
   loadPayoutAccounts,
   PayoutProcessor,
   postTrustMovements,
@@ -40,7 +47,7 @@ import {
 import { cliArgs, positiveNumber } from '../runtime/cli-args';
 
 const { values: args, positionals } = cliArgs('bench:settlement', {
-  options: { n: { type: 'string' } },
+  options: { n: { type: 'string' }, nights: { type: 'string' } },
   allowPositionals: true,
 });
 const N = positiveNumber(
@@ -52,7 +59,7 @@ const N = positiveNumber(
 );
 const DAY = '2026-11-20';
 /** Nights of N redemptions each; the last is timed, the earlier ones give the database a history. */
-const NIGHTS = Math.max(1, Number(process.env.BENCH_NIGHTS ?? 1));
+const NIGHTS = positiveNumber('bench:settlement', args.nights ?? process.env.BENCH_NIGHTS, 'nights', 1, true);
 
 function dayBefore(day: string, days: number): string {
   const date = new Date(`${day}T00:00:00Z`);
@@ -67,21 +74,31 @@ const server = await startEmbeddedServer({
   port: await freePort(),
   ephemeral: true,
 });
-try {
-  const url = await ensureDatabase(server.url, 'bench');
+
+/** A database of the bench: migrated, with the sample partner, and what a night needs to settle. */
+async function openDatabase(name: string) {
+  const url = await ensureDatabase(server.url, name);
   const ds = await createDataSource(url).initialize();
   await ds.runMigrations();
   const registry = new PartnerRegistry(ds, randomBytes(32));
   await ensureSamplePartner(registry);
   const partnerId = (await registry.findByUid(SAMPLE_PARTNER.partnerUid))!.id;
+  const payouts = new PayoutProcessor(ds, {
+    partners: registry,
+    gateway: {
+      clientFor: () => {
+        throw new Error('not used');
+      },
+    },
+  });
 
   const batch = 250_000;
-  const writeDay = async (businessDate: string, night: number) => {
-    for (let written = 0; written < N; written += batch) {
+  const writeDay = async (businessDate: string, night: number, vouchers = N) => {
+    for (let written = 0; written < vouchers; written += batch) {
       await writeSyntheticDay(ds, {
         partnerId,
         businessDate,
-        vouchers: Math.min(batch, N - written),
+        vouchers: Math.min(batch, vouchers - written),
         giftEvery: 20,
         prefix: `N${night}B${written / batch}X`,
       });
@@ -93,20 +110,15 @@ try {
     await ds.query('VACUUM ANALYZE');
     await ds.query('CHECKPOINT');
   };
-  const payouts = new PayoutProcessor(ds, {
-    partners: registry,
-    gateway: {
-      clientFor: () => {
-        throw new Error('not used');
-      },
-    },
-  });
+
+  /** A night's settlement as the run's steps do it, up to the pay-off batches, and its balance snapshot. */
   const settle = async (businessDate: string) => {
     const [{ id: runId }] = await ds.query<[{ id: string }]>(
       `INSERT INTO settlement_runs (period_start, period_end, state, summary) VALUES ($1, $1, 'clearing', '{}') RETURNING id`,
       [businessDate],
     );
-    let t = performance.now();
+    const started = performance.now();
+    let t = started;
     const clearing = new Clearing(ds, await loadFeeBook(ds), await loadPayoutAccounts(ds));
     const { cleared } = await clearAll(clearing, runId, businessDate, { chunkSize: 20_000, lanes: 2 });
     const clearingSeconds = (performance.now() - t) / 1000;
@@ -117,18 +129,51 @@ try {
     // Batch building only: the payables, the batch and its items (submitting them is the gateway's time).
     await payouts.build(runId);
     const batchingSeconds = (performance.now() - t) / 1000;
-    return { runId, cleared, clearingSeconds, postingSeconds, batchingSeconds };
+    t = performance.now();
+    await refreshSnapshots(ds);
+    const snapshotSeconds = (performance.now() - t) / 1000;
+    const seconds = (performance.now() - started) / 1000;
+    return { runId, cleared, clearingSeconds, postingSeconds, batchingSeconds, snapshotSeconds, seconds };
   };
 
+  /** The run's export (CSV files, workbook, manifest), timed step by step. */
+  const exportRun = async (runId: string, directory: string) => {
+    const steps: string[] = [];
+    const started = performance.now();
+    const exported = await new ExportWriter(ds, path.join(scratch, directory), {
+      onStep: (step, ms) => steps.push(`${step} ${(ms / 1000).toFixed(1)} s`),
+    }).export(runId);
+    return { exported, seconds: (performance.now() - started) / 1000, steps };
+  };
+  return { url, ds, writeDay, settle, exportRun };
+}
+
+const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+
+try {
+  const history = await openDatabase('bench');
+  const { ds, url } = history;
+
   // Earlier nights (BENCH_NIGHTS > 1), settled untimed: the timed night then runs on a database with history.
+  const built = performance.now();
   for (let night = 1; night < NIGHTS; night++) {
     const day = dayBefore(DAY, NIGHTS - night);
-    await writeDay(day, night);
-    await settle(day);
-    console.log(`history: night ${night} (${day}) written and settled (not timed)`);
+    await history.writeDay(day, night);
+    const settled = await history.settle(day);
+    console.log(
+      `history: night ${night} of ${NIGHTS - 1} (${day}) written and settled in ${settled.seconds.toFixed(1)} s (not timed)`,
+    );
   }
-  let t = performance.now();
-  await writeDay(DAY, NIGHTS);
+  if (NIGHTS > 1) {
+    const [{ lines, vouchers }] = await ds.query<[{ lines: string; vouchers: string }]>(
+      `SELECT (SELECT count(*) FROM redemption_lines)::text AS lines, (SELECT count(*) FROM vouchers)::text AS vouchers`,
+    );
+    console.log(
+      `history: ${Number(lines).toLocaleString()} redemptions, ${Number(vouchers).toLocaleString()} vouchers, built in ${((performance.now() - built) / 60_000).toFixed(1)} min`,
+    );
+  }
+  const t = performance.now();
+  await history.writeDay(DAY, NIGHTS);
   console.log(
     `setup: ${N.toLocaleString()} redeemed vouchers written in ${((performance.now() - t) / 1000).toFixed(1)} s (not timed)`,
   );
@@ -175,9 +220,15 @@ try {
   );
   const copyRateBefore = await bareCopy(paid * 8);
 
-  t = performance.now();
-  const { runId, cleared, clearingSeconds, postingSeconds, batchingSeconds } = await settle(DAY);
-  const settleSeconds = (performance.now() - t) / 1000;
+  const {
+    runId,
+    cleared,
+    clearingSeconds,
+    postingSeconds,
+    batchingSeconds,
+    snapshotSeconds,
+    seconds: settleSeconds,
+  } = await history.settle(DAY);
   const [{ entries, lines: journalRows }] = await ds.query<[{ entries: number; lines: number }]>(
     `SELECT count(DISTINCT e.id)::int AS entries, count(*)::int AS lines
        FROM journal_entries e JOIN journal_lines l ON l.entry_id = e.id WHERE e.run_id = $1`,
@@ -188,10 +239,7 @@ try {
 
   // The run's export (CSV files, the workbook, the manifest), after the settlement it follows; the sizes show
   // what the workbook's deflate buys against the CSVs.
-  t = performance.now();
-  const exported = await new ExportWriter(ds, path.join(scratch, 'exports')).export(runId);
-  const exportSeconds = (performance.now() - t) / 1000;
-  await ds.destroy();
+  const { exported, seconds: exportSeconds, steps } = await history.exportRun(runId, 'exports');
 
   const settlementRowRate = rows / settleSeconds;
   const copyRowRate = (copyRateBefore + copyRateAfter) / 2;
@@ -199,7 +247,7 @@ try {
     `cleared ${cleared.toLocaleString()} paid+gift vouchers; ${entries.toLocaleString()} journal entries, ${journalRows.toLocaleString()} journal lines`,
   );
   console.log(
-    `clearing ${clearingSeconds.toFixed(1)} s, trust posting ${postingSeconds.toFixed(1)} s, batch building ${batchingSeconds.toFixed(1)} s`,
+    `clearing ${clearingSeconds.toFixed(1)} s, trust posting ${postingSeconds.toFixed(1)} s, batch building ${batchingSeconds.toFixed(1)} s, balance snapshot ${snapshotSeconds.toFixed(1)} s`,
   );
   console.log(
     `redemptions settled per second: ${Math.round(N / settleSeconds).toLocaleString()} (${N.toLocaleString()} in ${settleSeconds.toFixed(1)} s; target < 60 s)`,
@@ -209,13 +257,40 @@ try {
       `(the mean of ${Math.round(copyRateBefore).toLocaleString()} before the settlement and ${Math.round(copyRateAfter).toLocaleString()} after)`,
   );
   console.log(`ratio settlement / bare COPY: ${(settlementRowRate / copyRowRate).toFixed(2)} (target ≥ 0.5)`);
-  const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
   const csvBytes = exported.files.filter((f) => f.name.endsWith('.csv')).reduce((sum, f) => sum + f.bytes, 0);
   console.log(
-    `export ${exportSeconds.toFixed(1)} s: ` +
-      exported.files.map((file) => `${file.name} ${mib(file.bytes)}`).join(', ') +
-      `; all CSV files ${mib(csvBytes)}`,
+    `export ${exportSeconds.toFixed(1)} s against the settlement's ${settleSeconds.toFixed(1)} s: ` +
+      `ratio export / settlement ${(exportSeconds / settleSeconds).toFixed(2)} (target ≤ 1)`,
   );
+  console.log(`export steps: ${steps.join(', ')}`);
+  console.log(
+    `export files: ${exported.files.map((file) => `${file.name} ${mib(file.bytes)}`).join(', ')}; all CSV files ${mib(csvBytes)}`,
+  );
+
+  if (NIGHTS > 1) {
+    // The same night on a fresh database of the same server: what the history costs the night.
+    await ds.destroy();
+    const fresh = await openDatabase('fresh');
+    // One night of 100 vouchers first, so that the timed night is not a database's first (tables never
+    // analysed with rows, partitions not yet made): that first-night cost is not what history costs.
+    await fresh.writeDay(dayBefore(DAY, 1), 0, 100);
+    await fresh.settle(dayBefore(DAY, 1));
+    await fresh.writeDay(DAY, NIGHTS);
+    const night = await fresh.settle(DAY);
+    const freshExport = await fresh.exportRun(night.runId, 'exports-fresh');
+    await fresh.ds.destroy();
+    const ratio = (a: number, b: number): string => `${((a / b - 1) * 100).toFixed(1)} %`;
+    console.log(
+      `fresh database: settlement ${night.seconds.toFixed(1)} s, export ${freshExport.seconds.toFixed(1)} s`,
+    );
+    console.log(`fresh export steps: ${freshExport.steps.join(', ')}`);
+    console.log(
+      `with ${NIGHTS - 1} nights of history: settlement ${settleSeconds.toFixed(1)} s (${ratio(settleSeconds, night.seconds)} against fresh), ` +
+        `export ${exportSeconds.toFixed(1)} s (${ratio(exportSeconds, freshExport.seconds)}); target within 15 %`,
+    );
+  } else {
+    await ds.destroy();
+  }
 } finally {
   await server.stop();
   rmSync(scratch, { recursive: true, force: true });
