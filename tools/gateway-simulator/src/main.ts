@@ -36,6 +36,14 @@ try {
   log.fatal({ err: error }, 'start failed'); // the port taken, most often
   process.exit(1);
 }
+// What the gateway does on its own clock: recurring agreements charged each period (checked every minute).
+const running = sim;
+const charging = setInterval(() => {
+  const charged = running.control.chargeDue();
+  if (charged.length > 0) log.info({ charged }, `recurring charges made: ${charged.length}`);
+}, 60_000);
+charging.unref();
+process.on('exit', () => clearInterval(charging));
 const merchants = sim.control
   .merchants()
   .map((m) => `${m.mode}:${m.uid}${m.notifyUrl === null ? '' : ` → ${m.notifyUrl}`}`)
