@@ -8,6 +8,9 @@ import { PAYMENT_COMMAND, RECURRING_CHARGE_COMMAND } from './payment-records';
 /** Most charge uids one wake asks about: a flood of forged reports costs at most this many queries. */
 const MAX_CHARGES_PER_WAKE = 12;
 
+/** The agreement's own codes once its first charge was paid (附錄二: paid, paid otherwise, refunded). */
+const AGREEMENT_PAID: ReadonlySet<string> = new Set(['250', '290', '230']);
+
 /** A gateway uid we can key a charge by: digits, short enough for our order id columns. */
 const CHARGE_UID = /^\d{1,34}$/;
 
@@ -44,7 +47,8 @@ export class RecurringCharges {
   ) {}
 
   /**
-   * Asks the gateway about the charges the agreement's stored reports name and records those that check out;
+   * Asks the gateway about the charges the agreement's stored reports name (once our query of the agreement
+   * says its first charge was paid) and records those that check out;
    * returns how many it recorded now. A charge already recorded is not asked again (idempotent under repeated
    * reports). A query the gateway refuses names no charge of ours; one that cannot be sent throws, so the
    * reports stay pending for the intake's sweep.
@@ -54,7 +58,9 @@ export class RecurringCharges {
     agreement: OperationEntity,
     agreementState: QueryOrderResponse,
   ): Promise<number> {
-    if (agreement.command !== PAYMENT_COMMAND || agreement.state !== 'paid') return 0;
+    // Paid at the gateway by our query just made (our record may settle only after this wake: a charge's report
+    // can come before we learnt of the first charge, and the wake marks every pending report when it ends).
+    if (agreement.command !== PAYMENT_COMMAND || !AGREEMENT_PAID.has(agreementState.prc)) return 0;
     if (!agreement.gatewayUid || !isRecurringRequest(agreement.request)) return 0;
     const candidates = await this.reportedCharges(agreement);
     let recorded = 0;
