@@ -25,6 +25,7 @@ import { ClearingFeeSums1795340000201 } from './1795340000201-clearing-fee-sums'
 import { BooksGatewayReconciliation1795340000300 } from './1795340000300-books-gateway-reconciliation';
 import { OperatorConsole1795340000400 } from './1795340000400-operator-console';
 import { BalanceSnapshots1795340000510 } from './1795340000510-balance-snapshots';
+import { BalanceSnapshotOrphans1795340000511 } from './1795340000511-balance-snapshot-orphans';
 import { JournalPartitions1795340000520 } from './1795340000520-journal-partitions';
 import { SignInFailures1795340000530 } from './1795340000530-sign-in-failures';
 import { DayTotals1795340000540 } from './1795340000540-day-totals';
@@ -61,6 +62,7 @@ export const migrations = [
   OperatorConsole1795340000400,
   EwalletBindings1795340000500,
   BalanceSnapshots1795340000510,
+  BalanceSnapshotOrphans1795340000511,
   JournalPartitions1795340000520,
   SignInFailures1795340000530,
   DayTotals1795340000540,

@@ -162,6 +162,16 @@ describe('balance snapshots', () => {
     );
   });
 
+  it('marks no day for an entry whose run does not exist, and does not refuse it', async () => {
+    await query(
+      `INSERT INTO journal_entries (run_id, kind, reference, business_date, description)
+       VALUES ('00000000-0000-7000-8000-000000000001', 'correction', 'orphan:1', '2026-11-25', 'no such run')`,
+    );
+    expect(await query(`SELECT posted_on FROM balance_snapshot_days WHERE posted_on = '2026-11-25'`)).toEqual(
+      [],
+    );
+  });
+
   it('refuses a date that is not one', async () => {
     await expect(balancesAsOf(db.dataSource.manager, '2026-13-45')).rejects.toMatchObject({
       code: 'BALANCES_DATE_INVALID',

@@ -208,7 +208,8 @@ export async function currentBalancesAsOf(dataSource: DataSource, day: string): 
 
 /**
  * A full sum of the journal by group as of the end of `day`, for checks (specs, `verify`): what the snapshot
- * must equal. It reads every line ever posted: never on a night's path.
+ * must equal. It reads every line ever posted: never on a night's path. An entry naming a run that does not
+ * exist belongs to no posted day (the exports' rule), here as in the snapshots.
  */
 export async function journalBalancesAsOf(tx: Tx, day: string): Promise<Balance[]> {
   const rows = await tx.query<Array<Record<'account' | 'ledger' | 'party' | 'closing', string>>>(
@@ -216,7 +217,7 @@ export async function journalBalancesAsOf(tx: Tx, day: string): Promise<Balance[
        SELECT l.account, COALESCE(l.ledger, '') AS ledger, COALESCE(l.party, '') AS party, sum(l.amount) AS closing
          FROM journal_entries e LEFT JOIN settlement_runs r ON r.id = e.run_id
          JOIN journal_lines l ON l.entry_id = e.id
-        WHERE COALESCE(r.period_end, e.business_date) <= $1::date
+        WHERE COALESCE(r.period_end, e.business_date) <= $1::date AND (e.run_id IS NULL OR r.id IS NOT NULL)
         GROUP BY 1, 2, 3) g
       ORDER BY account COLLATE "C", ledger COLLATE "C", party COLLATE "C"`,
     [checkDate(day, 'day')],
