@@ -37,7 +37,12 @@ describe('reconcilePayments', () => {
     await esvcRefund(stack, other, 200);
     const purchase = await paidPurchase(stack, 2, 50);
     await esvcRefund(stack, purchase, 50);
-    const run = '00000000-0000-4000-8000-000000000001';
+    // A run of the date: the posting's entries name it, and the balance snapshots date their day from it.
+    const [{ id: run }] = await stack.db.dataSource.query<[{ id: string }]>(
+      `INSERT INTO settlement_runs (period_start, period_end, state, summary) VALUES ($1, $1, 'posting', '{}')
+       RETURNING id`,
+      [DATE],
+    );
     await postTrustMovements(stack.db.dataSource, run, DATE);
     await postPayments(stack.db.dataSource, run, DATE);
   }, 60_000);

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import http from 'node:http';
@@ -126,7 +126,13 @@ describe('reconcileBooks', () => {
          VALUES ($1, $2, 'H01', '用餐券', $3, true, 50, 50, 0.15, 0.1, 0.75, '2028-01-01', '2028-01-01', $4, 'issued')`,
         [partnerId, operation.id, `${orderId}S${i}`, M],
       );
-    await postTrustMovements(db.dataSource, randomUUID(), DATE);
+    // A run of the date: the posting's entries name it, and the balance snapshots date their day from it.
+    const [{ id: run }] = await db.dataSource.query<[{ id: string }]>(
+      `INSERT INTO settlement_runs (period_start, period_end, state, summary) VALUES ($1, $1, 'posting', '{}')
+       ON CONFLICT (period_start, period_end) DO UPDATE SET state = EXCLUDED.state RETURNING id`,
+      [DATE],
+    );
+    await postTrustMovements(db.dataSource, run, DATE);
   }
 
   const openItems = () =>
