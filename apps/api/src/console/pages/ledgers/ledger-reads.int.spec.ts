@@ -164,5 +164,22 @@ describe('ledger reads', () => {
       kind: 'correction',
       amount: (-BigInt(line!.amount)).toString(),
     });
+
+    // A party that moved on one day only: its page reads that day, not the ten nights before it.
+    const sparse = `${SAMPLE_PARTNER.partnerUid}:store:sparse`;
+    await postCorrection(db.dataSource, {
+      correctsEntryId: entry!.id,
+      by: 'spec',
+      note: 'owed by hand',
+      reference: 'spec-sparse',
+      lines: [
+        { account: 'payable_sales', ledger: 'sales', party: sparse, amount: -5 },
+        { account: 'paid_outside', amount: 5 },
+      ],
+    });
+    const page = await partyEntries(db.dataSource, 'sales', sparse, { limit: 50 });
+    expect(page.entries.map((e) => [e.kind, e.amount])).toEqual([['correction', '-5']]);
+    expect(page.next).toBeNull();
+    expect(page.balance).toBe('-5');
   });
 });

@@ -179,6 +179,8 @@ export interface PartyEntries {
 
 /** The posted days one page may read at most: its cost is that many nights' lines, whatever the history. */
 export const PARTY_DAYS_PER_PAGE = 7;
+/** The posted days one page looks back over for the days a party moved on (their snapshot rows, by key). */
+export const PARTY_LOOKBACK_DAYS = 92;
 /** No entry id reaches it: a cursor at the end of its day. */
 const END_OF_DAY = '999999999999999999';
 
@@ -195,14 +197,37 @@ export async function partyEntries(
   page: { before?: string | undefined; limit: number },
 ): Promise<PartyEntries> {
   const [fromDay, fromId] = page.before ? page.before.split('.') : [EVERYTHING, END_OF_DAY];
+  await refreshSnapshots(dataSource);
   const entries: PartyEntry[] = [];
   let next: string | null = null;
   await dataSource.transaction('REPEATABLE READ', async (tx) => {
-    const days = await tx.query<{ day: string }[]>(
-      `SELECT posted_on::text AS day FROM balance_snapshot_days WHERE posted_on <= $1::date
-        ORDER BY posted_on DESC LIMIT $2`,
-      [fromDay, PARTY_DAYS_PER_PAGE + 1],
+    const [last] = await tx.query<{ day: string | null }[]>(
+      `SELECT max(posted_on)::text AS day FROM balance_snapshot_days WHERE posted_on <= $1::date`,
+      [fromDay],
     );
+    if (!last?.day) return;
+    const start = last.day;
+    // The posted days the party moved on (its snapshot rows say so; a stale day is read anyway), newest first,
+    // looking back at most PARTY_LOOKBACK_DAYS from the cursor.
+    const days = await tx.query<{ day: string }[]>(
+      `SELECT d.posted_on::text AS day FROM balance_snapshot_days d
+        WHERE d.posted_on <= $1::date AND d.posted_on > $1::date - $3::int
+          AND (d.stale OR EXISTS (
+                SELECT 1 FROM balance_snapshots s
+                 WHERE s.posted_on = d.posted_on AND s.ledger = $4 AND s.party = $5
+                   AND (s.debits <> 0 OR s.credits <> 0)))
+        ORDER BY d.posted_on DESC LIMIT $2`,
+      [start, PARTY_DAYS_PER_PAGE + 1, PARTY_LOOKBACK_DAYS, ledger, party],
+    );
+    if (days.length <= PARTY_DAYS_PER_PAGE) {
+      // Fewer moving days than a page reads within the look-back: go on before it, if anything was posted there.
+      const [older] = await tx.query<{ day: string | null }[]>(
+        `SELECT max(posted_on)::text AS day FROM balance_snapshot_days
+          WHERE posted_on <= $1::date - $2::int`,
+        [start, PARTY_LOOKBACK_DAYS],
+      );
+      if (older?.day) next = `${older.day}.${END_OF_DAY}`;
+    }
     for (const [i, { day }] of days.entries()) {
       if (i === PARTY_DAYS_PER_PAGE) {
         next = `${day}.${END_OF_DAY}`;
@@ -231,7 +256,7 @@ export async function partyEntries(
         break;
       }
       if (entries.length === page.limit) {
-        next = days[i + 1] ? `${days[i + 1]!.day}.${END_OF_DAY}` : null;
+        if (days[i + 1]) next = `${days[i + 1]!.day}.${END_OF_DAY}`;
         break;
       }
     }
