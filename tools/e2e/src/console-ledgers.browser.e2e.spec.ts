@@ -344,6 +344,22 @@ describe('ledgers and books pages in a browser', () => {
     expect((await page.request.get(`${stack.apiUrl}/console/api/books/trial-balance`)).status()).toBe(200);
     await context.close();
 
+    // The routes are in the operator API's OpenAPI document, each needing `read`.
+    const own = (await (await fetch(`${stack.apiUrl}/console/api/docs/openapi.json`)).json()) as {
+      paths: Record<string, { get?: { operationId?: string; description?: string } }>;
+    };
+    const documented = Object.fromEntries(
+      Object.entries(own.paths).map(([at, ops]) => [at, ops.get?.operationId]),
+    );
+    expect(documented).toMatchObject({
+      '/console/api/ledgers/{ledger}': 'console_ledgerParties',
+      '/console/api/ledgers/{ledger}/parties/{party}/entries': 'console_partyEntries',
+      '/console/api/entries/{id}': 'console_entry',
+      '/console/api/books/trial-balance': 'console_trialBalance',
+      '/console/api/books/trust': 'console_trust',
+    });
+    expect(own.paths['/console/api/books/trust']?.get?.description).toContain('Needs: read.');
+
     const signedOut = new ConsoleClient(stack.apiUrl);
     for (const route of [
       '/console/api/ledgers/headquarters',
