@@ -18,6 +18,10 @@ import { PartnerEntity } from './partner.entity';
 @Index('vouchers_holder_idx', ['holderOperationId'])
 // The settlement's expiry step reads the issued vouchers whose trust period has ended.
 @Index('vouchers_issued_trust_end_idx', ['trustEndDate'], { where: `state = 'issued'` })
+// With it, the vouchers sold and not yet ended (the console's trust check), never every voucher ever sold.
+@Index('vouchers_in_flight_idx', ['state'], {
+  where: `state IN ('redeeming', 'redeem_unknown', 'refunding', 'refund_unknown')`,
+})
 export class VoucherEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

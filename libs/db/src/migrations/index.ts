@@ -31,6 +31,7 @@ import { SignInFailures1795340000530 } from './1795340000530-sign-in-failures';
 import { DayTotals1795340000540 } from './1795340000540-day-totals';
 import { EwalletBindings1795340000500 } from './1795340000500-ewallet-bindings';
 import { ConsolePaymentsIndexes1795340000550 } from './1795340000550-console-payments-indexes';
+import { VouchersInFlightIndex1795340000560 } from './1795340000560-vouchers-in-flight-index';
 
 /** In order; TypeORM runs the ones not yet recorded in the `migrations` table. */
 export const migrations = [
@@ -67,4 +68,5 @@ export const migrations = [
   SignInFailures1795340000530,
   DayTotals1795340000540,
   ConsolePaymentsIndexes1795340000550,
+  VouchersInFlightIndex1795340000560,
 ];
