@@ -12,6 +12,7 @@ import { cliArgs } from '../runtime/cli-args';
 import { cliLogger } from '../runtime/cli-logger';
 import { applyMigrations, openDatabaseServer, REPO_ROOT } from './database';
 import { resolveMasterKey } from './master-key';
+import { prepareDemo } from './start-demo';
 import { preparePartners } from './start-partners';
 
 cliArgs('start', { options: {} }); // everything is configured by the environment (see README)
@@ -30,7 +31,7 @@ await applyMigrations(migrator, log);
 const simulatorMain = path.join(REPO_ROOT, 'tools/gateway-simulator/src/main.ts');
 const gateway: GatewaySource =
   !process.env.GATEWAY_URL && existsSync(simulatorMain) ? 'simulator' : 'external';
-await preparePartners(
+const partners = await preparePartners(
   new PartnerRegistry(migrator, masterKey.key),
   { database: server ? 'embedded' : 'external', gateway },
   log,
@@ -42,14 +43,25 @@ const env: NodeJS.ProcessEnv = {
   DATABASE_URL: databaseUrl,
   TIXCLEAR_MASTER_KEY: masterKey.hex,
 };
+const simulatorUrl = `http://127.0.0.1:${process.env.SIMULATOR_PORT ?? '4010'}`;
 if (gateway === 'simulator') {
-  const port = process.env.SIMULATOR_PORT ?? '4010';
-  env.GATEWAY_URL = `http://127.0.0.1:${port}/api/init`;
+  env.GATEWAY_URL = `${simulatorUrl}/api/init`;
   run('simulator', simulatorMain);
 }
 run('api', path.join(REPO_ROOT, 'apps/api/src/main.ts'));
 run('worker', path.join(REPO_ROOT, 'apps/settlement-worker/src/main.ts'));
-log(`API on http://127.0.0.1:${process.env.PORT ?? 3000} (GET /health); Ctrl-C stops everything`);
+const apiUrl = `http://127.0.0.1:${process.env.PORT ?? 3000}`;
+log(`API on ${apiUrl} (GET /health); Ctrl-C stops everything`);
+// The demo (a day with numbers, a console operator and a sign-in link) only where the sample partners are.
+if (partners !== 'nothing registered')
+  void prepareDemo({
+    databaseUrl,
+    masterKey: masterKey.key,
+    apiUrl,
+    publicUrl: (process.env.API_PUBLIC_URL ?? apiUrl).replace(/\/+$/, ''),
+    simulatorUrl,
+    log,
+  }).catch((error: unknown) => logger.error({ err: error }, 'the demo day failed; the services run on'));
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void shutdown(0));
 
