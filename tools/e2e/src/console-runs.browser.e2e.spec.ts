@@ -122,7 +122,7 @@ describe('console: settlement runs, pay-off batches and payments in a browser', 
     const { dataSource } = stack.db;
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
-    await signIn(page, 'olga');
+    await signIn(page, 'fiona');
     await page.getByRole('link', { name: '清分作業' }).click();
     await page.waitForURL(`${stack.apiUrl}/console/runs`);
     await expect(
@@ -143,7 +143,7 @@ describe('console: settlement runs, pay-off batches and payments in a browser', 
       [`${DAY_B}_${DAY_B}`],
     );
     expect(audit).toEqual([
-      { actor: 'olga', outcome: 'ok', after: expect.objectContaining({ note: 'the night job was skipped' }) },
+      { actor: 'fiona', outcome: 'ok', after: expect.objectContaining({ note: 'the night job was skipped' }) },
     ]);
 
     // The worker takes the job, clears, batches and submits; the approver releases the batch; it completes.
@@ -322,16 +322,16 @@ describe('console: settlement runs, pay-off batches and payments in a browser', 
     ).toBe(404);
     await context.close();
 
-    // finance may not start runs (operations), but reads them.
-    const finance = await browser.newContext();
-    const fionaPage = await finance.newPage();
-    await signIn(fionaPage, 'fiona');
-    const fionaStart = await fionaPage.request.post(`${stack.apiUrl}/console/api/runs/${DAY_A}/start`, {
-      headers: { origin: stack.apiUrl, 'x-csrf-token': await csrfOf(fionaPage) },
-      data: { note: 'finance tries' },
+    // an operator may not start runs (money), but reads them.
+    const operator = await browser.newContext();
+    const olgaPage = await operator.newPage();
+    await signIn(olgaPage, 'olga');
+    const olgaStart = await olgaPage.request.post(`${stack.apiUrl}/console/api/runs/${DAY_A}/start`, {
+      headers: { origin: stack.apiUrl, 'x-csrf-token': await csrfOf(olgaPage) },
+      data: { note: 'an operator tries' },
     });
-    expect(fionaStart.status()).toBe(403);
-    await finance.close();
+    expect(olgaStart.status()).toBe(403);
+    await operator.close();
 
     // The operator API's OpenAPI document has these routes (and no page); the start needs CSRF and answers 202.
     const doc = (await (await fetch(`${stack.apiUrl}/console/api/docs/openapi.json`)).json()) as {

@@ -245,7 +245,7 @@ const operations = {
       'A job on the settlement queue, as the nightly schedule sends it; the worker runs it. `period` is ' +
       '`YYYY-MM-DD` or `YYYY-MM-DD_YYYY-MM-DD`, ended before today (Asia/Taipei), at most 92 days. Idempotent ' +
       'on the period: a completed run or a live job of the period queues nothing (`queued: false`). Audited.',
-    needs: 'operations',
+    needs: 'money',
     status: 202,
     body: note,
     refusals: { 400: 'BODY_INVALID (period, note)', 409: 'PERIOD_CLOSED' },

@@ -4,9 +4,10 @@ import type { OperatorRole } from '@tixclear/db';
 /**
  * What an operator route needs, and which roles grant it (the matrix in apps/api/README.md):
  * - `read`: every page and list (viewer and up);
- * - `money`: money exceptions (holds, pay-off exceptions, `290` payments) (finance, admin);
- * - `operations`: operational exceptions (partner reports, unknown outcomes, redemption mismatches) and starting
- *   settlement runs (operator, admin);
+ * - `money`: money exceptions (holds, pay-off exceptions, `290` payments) and starting settlement runs, which
+ *   finance runs each night (finance, admin);
+ * - `operations`: operational exceptions (partner reports, unknown outcomes, redemption mismatches) (operator,
+ *   admin);
  * - `admin`: operators and partners (admin).
  */
 export type Capability = 'read' | 'money' | 'operations' | 'admin';

@@ -89,7 +89,7 @@ export class RunsController {
 
   @Post(':period/start')
   @HttpCode(202)
-  @Requires('operations')
+  @Requires('money')
   @ApiConsoleOperation('runStart')
   async start(
     @Param('period') text: string,

@@ -19,7 +19,7 @@ function dayBefore(date: string): string {
 }
 
 /**
- * `/console/runs`: the runs newest first (the operator API's reader), and for an `operations` role the start
+ * `/console/runs`: the runs newest first (the operator API's reader), and for a `money` role the start
  * form: dates in, a checked period out, whose button calls `POST /console/api/runs/{period}/start` after the
  * confirm dialog. `/console/runs/{id}`: one run with its export files.
  */
@@ -64,7 +64,7 @@ export class RunsPage {
         end: end ?? yesterday,
         prepared,
         problem,
-        canStart: roleGrants(ctx.operator.role as never, 'operations'),
+        canStart: roleGrants(ctx.operator.role as never, 'money'),
       }),
     );
   }
