@@ -44,7 +44,11 @@ describe("npm start's demo step", () => {
 
     const link = lines.join('\n').match(/(http:\/\/\S+\/console\/login\/[\w-]+)/)?.[1];
     expect(link).toBeDefined();
-    const signedIn = await fetch(link!, { redirect: 'manual' });
+    const signedIn = await fetch(link!, {
+      method: 'POST',
+      headers: { origin: stack.apiUrl },
+      redirect: 'manual',
+    });
     expect(signedIn.status).toBe(303);
     const cookie = signedIn.headers.get('set-cookie')!.split(';')[0]!;
     const page = await (await fetch(`${stack.apiUrl}/console`, { headers: { cookie } })).text();

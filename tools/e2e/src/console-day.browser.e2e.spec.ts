@@ -14,6 +14,7 @@ import { chromiumPath } from './console-pages-chromium';
 import { purchaseRequest, redeemRequest, refundRequest, uniqueId } from './requests';
 import { eventually } from './stack';
 import { stackForSuite } from './suite';
+import { signInWithPassword } from './console-browser';
 
 /*
  * The day page of a seeded demo day (as `npm start`'s: purchases paid on the simulator's page, online and offline
@@ -158,11 +159,7 @@ describe('the day page of a demo day, in a browser, against its finance export',
     for (const width of [1280, 768]) {
       const context = await browser.newContext({ viewport: { width, height: width === 1280 ? 800 : 1024 } });
       const page = await context.newPage();
-      await page.goto(`${stack.apiUrl}/console/sign-in`);
-      await page.getByLabel('帳號').fill('fiona');
-      await page.getByLabel('密碼').fill(PASSWORD);
-      await page.getByRole('button', { name: '登入' }).click();
-      await page.waitForURL(`${stack.apiUrl}/console`);
+      await signInWithPassword(page, stack.apiUrl, 'fiona', PASSWORD);
       await page.goto(`${stack.apiUrl}/console?date=${day.date}`);
       const shown = await page
         .locator('[data-figure]')

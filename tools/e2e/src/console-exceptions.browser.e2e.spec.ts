@@ -11,6 +11,7 @@ import { operationOf, paidPurchase, voucherOf } from './flows';
 import { purchaseRequest, redeemRequest } from './requests';
 import { eventually } from './stack';
 import { stackForSuite } from './suite';
+import { signInWithPassword } from './console-browser';
 
 /*
  * The exception queue's page in a real Chromium, against exceptions made by our own components and the gateway
@@ -65,11 +66,7 @@ describe('the exception queue in a browser: every kind acted on from its page, a
   async function signedIn(name: string, width = 1280): Promise<Page> {
     const context = await browser.newContext({ viewport: { width, height: 800 } });
     const page = await context.newPage();
-    await page.goto(`${stack.apiUrl}/console/sign-in`);
-    await page.getByLabel('帳號').fill(name);
-    await page.getByLabel('密碼').fill(PASSWORD);
-    await page.getByRole('button', { name: '登入' }).click();
-    await page.waitForURL(`${stack.apiUrl}/console`);
+    await signInWithPassword(page, stack.apiUrl, name, PASSWORD);
     return page;
   }
 

@@ -55,8 +55,9 @@ export class ConsoleClient {
   }
 
   /** Follows a one-time link; keeps the cookie and reads the CSRF token from /me. */
+  /** Posts a sign-in link as its page's button does (opening the link itself signs no one in). */
   async useLink(url: string): Promise<ConsoleAnswer> {
-    const answer = await this.request('GET', new URL(url).pathname);
+    const answer = await this.request('POST', new URL(url).pathname);
     if (answer.status === 303) {
       const me = await this.request('GET', '/console/api/me');
       this.csrf = (me.body.data as { csrf_token: string }).csrf_token;

@@ -11,6 +11,7 @@ import { ConsoleClient } from './console-http';
 import { purchaseRequest, redeemRequest, refundRequest } from './requests';
 import { eventually } from './stack';
 import { stackForSuite } from './suite';
+import { signInWithPassword } from './console-browser';
 
 /*
  * The ledgers and books pages in a real Chromium, after a day sold, redeemed (online, offline), refunded and
@@ -107,13 +108,7 @@ describe('ledgers and books pages in a browser', () => {
     await browser?.close();
   });
 
-  async function signIn(page: Page, name: string): Promise<void> {
-    await page.goto(`${stack.apiUrl}/console/sign-in`);
-    await page.getByLabel('帳號').fill(name);
-    await page.getByLabel('密碼').fill(PASSWORD);
-    await page.getByRole('button', { name: '登入' }).click();
-    await page.waitForURL(`${stack.apiUrl}/console`);
-  }
+  const signIn = (page: Page, name: string) => signInWithPassword(page, stack.apiUrl, name, PASSWORD);
 
   it("shows each ledger's parties with the balances the run's export closed them at", async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });

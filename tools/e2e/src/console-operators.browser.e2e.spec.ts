@@ -5,6 +5,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { operatorsCli } from './console-http';
 import { chromiumPath } from './console-pages-chromium';
 import { stackForSuite } from './suite';
+import { openLoginLink } from './console-browser';
 
 /*
  * The operators page in a real Chromium: an admin adds an operator (no password typed: the one-time link is
@@ -37,8 +38,7 @@ describe('console operators page in a browser', () => {
       ['login-link', '--name', name],
     );
     expect(made.code).toBe(0);
-    await page.goto(made.out.trim());
-    expect(new URL(page.url()).pathname).toBe('/console');
+    await openLoginLink(page, made.out.trim());
   }
   const operator = async (name: string) =>
     (
@@ -76,8 +76,7 @@ describe('console operators page in a browser', () => {
 
     const olgaContext = await browser.newContext({ viewport: { width: 768, height: 1024 } });
     const olga = await olgaContext.newPage();
-    await olga.goto(link);
-    expect(new URL(olga.url()).pathname).toBe('/console');
+    await openLoginLink(olga, link);
     await olga.goto(`${stack.apiUrl}/console/operators`);
     // Not an admin: her own account only, and no current password asked before the first.
     await expect(olga.locator('table.operators').count()).resolves.toBe(0);

@@ -7,6 +7,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { chromiumPath } from './console-pages-chromium';
 import { operatorsCli } from './console-http';
 import { stackForSuite } from './suite';
+import { openLoginLink } from './console-browser';
 
 /*
  * The console's pages in a real Chromium (Debian's, driven by playwright-core; missing, the spec fails saying
@@ -81,8 +82,7 @@ describe('console pages in a browser', () => {
     expect(made.code).toBe(0);
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
-    await page.goto(made.out.trim());
-    expect(new URL(page.url()).pathname).toBe('/console');
+    await openLoginLink(page, made.out.trim());
     await expect(page.locator('#who').textContent()).resolves.toBe('fiona');
 
     await page.goto(`${stack.apiUrl}/console?date=${DAY}`);

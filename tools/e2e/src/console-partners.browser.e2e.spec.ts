@@ -5,6 +5,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { operatorsCli } from './console-http';
 import { chromiumPath } from './console-pages-chromium';
 import { stackForSuite } from './suite';
+import { openLoginLink } from './console-browser';
 
 /*
  * The partners pages in a real Chromium: the list and a partner's page show what the database holds (points,
@@ -61,8 +62,7 @@ describe('console partners pages in a browser', () => {
       ['login-link', '--name', name],
     );
     expect(made.code).toBe(0);
-    await page.goto(made.out.trim());
-    expect(new URL(page.url()).pathname).toBe('/console');
+    await openLoginLink(page, made.out.trim());
   }
   const v1 = async (key: string) =>
     (

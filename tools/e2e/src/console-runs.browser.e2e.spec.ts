@@ -11,6 +11,7 @@ import { chromiumPath } from './console-pages-chromium';
 import { paymentRequest, moneyRefundRequest } from './payments-requests';
 import { eventually } from './stack';
 import { stackForSuite } from './suite';
+import { signInWithPassword } from './console-browser';
 
 /*
  * The settlement runs, pay-off batches and payments pages in a real Chromium, with the settlement worker
@@ -99,13 +100,7 @@ describe('console: settlement runs, pay-off batches and payments in a browser', 
     await browser?.close();
   });
 
-  async function signIn(page: Page, name: string): Promise<void> {
-    await page.goto(`${stack.apiUrl}/console/sign-in`);
-    await page.getByLabel('帳號').fill(name);
-    await page.getByLabel('密碼').fill(PASSWORD);
-    await page.getByRole('button', { name: '登入' }).click();
-    await page.waitForURL(`${stack.apiUrl}/console`);
-  }
+  const signIn = (page: Page, name: string) => signInWithPassword(page, stack.apiUrl, name, PASSWORD);
 
   const csrfOf = async (page: Page) =>
     (await page.locator('meta[name="csrf-token"]').getAttribute('content')) ?? '';
@@ -143,7 +138,11 @@ describe('console: settlement runs, pay-off batches and payments in a browser', 
       [`${DAY_B}_${DAY_B}`],
     );
     expect(audit).toEqual([
-      { actor: 'fiona', outcome: 'ok', after: expect.objectContaining({ note: 'the night job was skipped' }) },
+      {
+        actor: 'fiona',
+        outcome: 'ok',
+        after: expect.objectContaining({ note: 'the night job was skipped' }),
+      },
     ]);
 
     // The worker takes the job, clears, batches and submits; the approver releases the batch; it completes.

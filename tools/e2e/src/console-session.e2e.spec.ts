@@ -122,6 +122,16 @@ describe('console sign-in, sessions, CSRF and roles (operator API over HTTP)', (
     expect(links.map((l) => l.token_hash)).toContain(secretHash(token));
     expect(links.map((l) => l.token_hash)).not.toContain(token);
 
+    // Opening the link shows a page (a preview spends nothing); its button posts the link from this origin.
+    const opened = await fetch(url);
+    expect(opened.status).toBe(200);
+    expect(opened.headers.get('referrer-policy')).toBe('same-origin');
+    expect(await opened.text()).toContain(
+      `<form class="card" method="post" action="/console/login/${token}">`,
+    );
+    const crossSite = await fetch(url, { method: 'POST', headers: { origin: 'https://evil.example' } });
+    expect(crossSite.status).toBe(403);
+
     const first = new ConsoleClient(stack.apiUrl);
     const used = await first.useLink(url);
     expect(used.status).toBe(303);
@@ -144,17 +154,17 @@ describe('console sign-in, sessions, CSRF and roles (operator API over HTTP)', (
       [secretHash(expired.token)],
     );
     const client = new ConsoleClient(stack.apiUrl);
-    expect((await client.request('GET', `/console/login/${expired.token}`)).status).toBe(410);
+    expect((await client.request('POST', `/console/login/${expired.token}`)).status).toBe(410);
     // The link is made to last 10 minutes.
     const fresh = await accounts.loginLink('vera', CLI);
     expect(fresh.expiresAt.getTime() - Date.now()).toBeGreaterThan(9 * 60_000);
     expect(fresh.expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(10 * 60_000);
-    expect((await client.request('GET', '/console/login/not-a-token')).status).toBe(410);
+    expect((await client.request('POST', '/console/login/not-a-token')).status).toBe(410);
     // Disabling spends nothing but kills the links: the fresh one no longer signs in.
     await accounts.add({ name: 'otto', role: 'operator', password: null }, CLI);
     const otto = await accounts.loginLink('otto', CLI);
     await accounts.disable('otto', CLI);
-    expect((await client.request('GET', `/console/login/${otto.token}`)).status).toBe(410);
+    expect((await client.request('POST', `/console/login/${otto.token}`)).status).toBe(410);
     expect(client.cookie).toBeUndefined();
   });
 

@@ -49,7 +49,8 @@ const operations = {
   loginLink: {
     summary: 'Sign in with a one-time link',
     description:
-      'From `npm run operators -- login-link`: usable once within 10 minutes. Sets the session cookie and ' +
+      'From `npm run operators -- login-link`: the link (GET) opens a page whose button posts it here, so a ' +
+      'preview that fetches the link spends nothing. Usable once within 10 minutes. Sets the session cookie and ' +
       'redirects (303) to /console; an unknown, used or expired link is 410 LINK_INVALID.',
     needs: 'public',
     status: 303,
@@ -235,7 +236,8 @@ const operations = {
   },
   run: {
     summary: 'One settlement run',
-    description: 'As in the list, with vouchers cleared and their value, hold reasons, and its export files (manifest).',
+    description:
+      'As in the list, with vouchers cleared and their value, hold reasons, and its export files (manifest).',
     needs: 'read',
     refusals: { 404: 'NOT_FOUND' },
   },

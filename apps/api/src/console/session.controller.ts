@@ -64,7 +64,7 @@ export class SessionController {
     return me(session);
   }
 
-  @Get('login/:token')
+  @Post('login/:token')
   @PublicRoute()
   @ApiConsoleOperation('loginLink')
   async loginLink(

@@ -11,7 +11,7 @@ import { daySeries, dayTotals } from './day/day-totals';
 import { dayPage } from './day/day.template';
 import { businessDay } from './days.controller';
 import { pageContext, PageSessions, sendPage } from './page-session';
-import { auditPage, signInPage } from './templates';
+import { auditPage, loginLinkPage, signInPage } from './templates';
 
 const uplotDir = path.dirname(createRequire(import.meta.url).resolve('uplot'));
 /** The only files /console/assets serves: a fixed list, so no path from the request reaches the disk. */
@@ -54,6 +54,15 @@ export class PagesController {
   @Get('sign-in')
   signIn(@Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
     sendPage(reply, signInPage(pageContext(request, reply, '/console/sign-in')));
+  }
+
+  /** The page a sign-in link opens; its button posts the link (session.controller.ts redeems it). */
+  @Get('login/:token')
+  loginLink(@Param('token') token: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
+    if (!/^[A-Za-z0-9_-]{1,128}$/.test(token)) throw new NotFoundException();
+    // The token is in this URL: no Referer carries it to another origin (our own form's POST may send it home).
+    void reply.header('referrer-policy', 'same-origin');
+    sendPage(reply, loginLinkPage(pageContext(request, reply, '/console/login'), token));
   }
 
   @Get()

@@ -19,6 +19,21 @@ export function signInPage(ctx: PageContext): string {
   );
 }
 
+/**
+ * A one-time link's page: the link itself signs no one in (a mail scanner or a chat preview that fetches it
+ * spends nothing); the button posts it from this origin, so the Strict session cookie holds on the way in.
+ */
+export function loginLinkPage(ctx: PageContext, token: string): string {
+  const { t } = ctx;
+  return layout(
+    ctx,
+    t.link_sign_in,
+    html`<form class="card" method="post" action="/console/login/${token}">
+      <button type="submit" autofocus>${t.link_continue}</button>
+    </form>`,
+  );
+}
+
 export function auditPage(ctx: PageContext, lines: AuditLine[], next: string | null): string {
   const { t } = ctx;
   return layout(
