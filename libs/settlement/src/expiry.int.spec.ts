@@ -90,7 +90,7 @@ describe('postExpiries', () => {
     const entries = await db.dataSource.query<{ reference: string; business_date: string; total: number }[]>(
       `SELECT e.reference, e.business_date::text AS business_date, sum(l.amount)::int AS total
          FROM journal_entries e JOIN journal_lines l ON l.entry_id = e.id
-        WHERE e.kind = $1 GROUP BY e.id ORDER BY e.reference`,
+        WHERE e.kind = $1 GROUP BY e.id, e.business_date ORDER BY e.reference`,
       [EXPIRY_KIND],
     );
     expect(entries).toHaveLength(2);
