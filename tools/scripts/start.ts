@@ -44,13 +44,15 @@ const env: NodeJS.ProcessEnv = {
   TIXCLEAR_MASTER_KEY: masterKey.hex,
 };
 const simulatorUrl = `http://127.0.0.1:${process.env.SIMULATOR_PORT ?? '4010'}`;
+const apiUrl = `http://127.0.0.1:${process.env.PORT ?? 3000}`;
 if (gateway === 'simulator') {
   env.GATEWAY_URL = `${simulatorUrl}/api/init`;
+  // The simulator reports to the API this start runs, on whatever PORT it was given.
+  env.SIMULATOR_NOTIFY_URL ??= `${apiUrl}/gateway/notify`;
   run('simulator', simulatorMain);
 }
 run('api', path.join(REPO_ROOT, 'apps/api/src/main.ts'));
 run('worker', path.join(REPO_ROOT, 'apps/settlement-worker/src/main.ts'));
-const apiUrl = `http://127.0.0.1:${process.env.PORT ?? 3000}`;
 log(`API on ${apiUrl} (GET /health); Ctrl-C stops everything`);
 // The demo (a day with numbers, a console operator and a sign-in link) only where the sample partners are.
 if (partners !== 'nothing registered')
