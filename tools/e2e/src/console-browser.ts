@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { operatorsCli } from './console-http';
 
 /** Opens a one-time sign-in link in the browser and presses its page's button, as a person does. */
 export async function openLoginLink(page: Page, link: string): Promise<void> {
@@ -19,4 +20,18 @@ export async function signInWithPassword(
   await page.getByLabel('密碼').fill(password);
   await page.getByRole('button', { name: '登入' }).click();
   await page.waitForURL(`${apiUrl}/console`);
+}
+
+/** Signs in as `name` through a one-time link made by `npm run operators -- login-link`, as a person does. */
+export async function signInByCliLink(
+  page: Page,
+  stack: { apiUrl: string; databaseUrl: string },
+  name: string,
+): Promise<void> {
+  const made = await operatorsCli(
+    { DATABASE_URL: stack.databaseUrl, LOG_LEVEL: 'silent', API_PUBLIC_URL: stack.apiUrl },
+    ['login-link', '--name', name],
+  );
+  if (made.code !== 0) throw new Error(`login-link --name ${name} exited ${made.code}: ${made.err}`);
+  await openLoginLink(page, made.out.trim());
 }

@@ -2,10 +2,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { OperatorAccounts } from '@tixclear/db';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { operatorsCli } from './console-http';
 import { chromiumPath } from './console-pages-chromium';
 import { stackForSuite } from './suite';
-import { openLoginLink } from './console-browser';
+import { openLoginLink, signInByCliLink } from './console-browser';
 
 /*
  * The operators page in a real Chromium: an admin adds an operator (no password typed: the one-time link is
@@ -32,14 +31,8 @@ describe('console operators page in a browser', () => {
     await browser?.close();
   });
 
-  async function signInByLink(page: Page, name: string): Promise<void> {
-    const made = await operatorsCli(
-      { DATABASE_URL: stack.db.url, LOG_LEVEL: 'silent', API_PUBLIC_URL: stack.apiUrl },
-      ['login-link', '--name', name],
-    );
-    expect(made.code).toBe(0);
-    await openLoginLink(page, made.out.trim());
-  }
+  const signInByLink = (page: Page, name: string) =>
+    signInByCliLink(page, { apiUrl: stack.apiUrl, databaseUrl: stack.db.url }, name);
   const operator = async (name: string) =>
     (
       await stack.db.dataSource.query<{ role: string; disabled: boolean; has_password: boolean }[]>(

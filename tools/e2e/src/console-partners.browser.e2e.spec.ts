@@ -2,10 +2,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { hashApiKey, OperatorAccounts, SAMPLE_PARTNER } from '@tixclear/db';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { operatorsCli } from './console-http';
 import { chromiumPath } from './console-pages-chromium';
 import { stackForSuite } from './suite';
-import { openLoginLink } from './console-browser';
+import { signInByCliLink } from './console-browser';
 
 /*
  * The partners pages in a real Chromium: the list and a partner's page show what the database holds (points,
@@ -56,14 +55,8 @@ describe('console partners pages in a browser', () => {
     await browser?.close();
   });
 
-  async function signInByLink(page: Page, name: string): Promise<void> {
-    const made = await operatorsCli(
-      { DATABASE_URL: stack.db.url, LOG_LEVEL: 'silent', API_PUBLIC_URL: stack.apiUrl },
-      ['login-link', '--name', name],
-    );
-    expect(made.code).toBe(0);
-    await openLoginLink(page, made.out.trim());
-  }
+  const signInByLink = (page: Page, name: string) =>
+    signInByCliLink(page, { apiUrl: stack.apiUrl, databaseUrl: stack.db.url }, name);
   const v1 = async (key: string) =>
     (
       await fetch(`${stack.apiUrl}/v1/payments/NO-SUCH-ORDER`, {
