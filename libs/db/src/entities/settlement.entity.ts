@@ -227,6 +227,8 @@ export class SettlementHoldActionEntity {
 })
 // A BRIN bloom index on run_id, which TypeORM cannot declare (see migration ClearingWriteIndexes).
 @Index('journal_entries_run_idx', { synchronize: false })
+// A run's entries of every kind but clearing, whose lines the snapshots still read (migration ClearingGroupSums).
+@Index('journal_entries_run_unsummed_idx', ['runId'], { where: `kind <> 'clearing'` })
 // The payments ledger's entries of a day, for the console (migration ConsolePaymentsIndexes).
 @Index('journal_entries_payments_day_idx', ['businessDate'], {
   where: `kind IN ('payment', 'payment_refund', 'refund_cancel')`,
@@ -496,4 +498,37 @@ export class ClearingFeeSumEntity {
 
   @Column({ name: 'gateway_fee', type: 'bigint', transformer: twdColumn })
   gatewayFee!: number;
+}
+
+/**
+ * The lines of a clearing chunk's journal entries summed by group (account, ledger, party; blank for none):
+ * written with the lines (all or nothing), read by the balance snapshots in place of the night's lines.
+ */
+@Entity({ name: 'clearing_group_sums' })
+@Index('clearing_group_sums_run_idx', ['runId'])
+export class ClearingGroupSumEntity {
+  @PrimaryGeneratedColumn('identity', {
+    type: 'bigint',
+    generatedIdentity: 'ALWAYS',
+    primaryKeyConstraintName: 'PK_clearing_group_sums',
+  })
+  id!: string;
+
+  @Column({ name: 'run_id', type: 'uuid' })
+  runId!: string;
+
+  @Column({ type: 'varchar', length: 40 })
+  account!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  ledger!: string;
+
+  @Column({ type: 'varchar', length: 120 })
+  party!: string;
+
+  @Column({ type: 'bigint', transformer: twdColumn })
+  debits!: number;
+
+  @Column({ type: 'bigint', transformer: twdColumn })
+  credits!: number;
 }

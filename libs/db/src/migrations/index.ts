@@ -32,6 +32,7 @@ import { DayTotals1795340000540 } from './1795340000540-day-totals';
 import { EwalletBindings1795340000500 } from './1795340000500-ewallet-bindings';
 import { ConsolePaymentsIndexes1795340000550 } from './1795340000550-console-payments-indexes';
 import { VouchersInFlightIndex1795340000560 } from './1795340000560-vouchers-in-flight-index';
+import { ClearingGroupSums1795340000600 } from './1795340000600-clearing-group-sums';
 
 /** In order; TypeORM runs the ones not yet recorded in the `migrations` table. */
 export const migrations = [
@@ -69,4 +70,5 @@ export const migrations = [
   DayTotals1795340000540,
   ConsolePaymentsIndexes1795340000550,
   VouchersInFlightIndex1795340000560,
+  ClearingGroupSums1795340000600,
 ];

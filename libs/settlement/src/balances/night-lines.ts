@@ -26,6 +26,21 @@ export const ENTRIES_POSTED_ON = `
   UNION ALL
   SELECT e.id FROM journal_entries e WHERE e.run_id IS NULL AND e.business_date = $1::date`;
 
+/**
+ * The entries posted on $1 whose lines no sum holds: every kind but `clearing`, whose lines each clearing chunk
+ * sums by group as it writes them (`clearing_group_sums`, read by {@link CLEARING_SUMS_POSTED_ON}).
+ */
+export const UNSUMMED_ENTRIES_POSTED_ON = `
+  SELECT e.id FROM settlement_runs r JOIN journal_entries e ON e.run_id = r.id
+   WHERE r.period_end = $1::date AND e.kind <> 'clearing'
+  UNION ALL
+  SELECT e.id FROM journal_entries e WHERE e.run_id IS NULL AND e.business_date = $1::date`;
+
+/** The clearing entries' lines posted on $1, by group: the sums their chunks wrote, rows `(account, ledger, party, debits, credits)`. */
+export const CLEARING_SUMS_POSTED_ON = `
+  SELECT s.account, s.ledger, s.party, s.debits, s.credits
+    FROM settlement_runs r JOIN clearing_group_sums s ON s.run_id = r.id WHERE r.period_end = $1::date`;
+
 type Queryable = { query<T = unknown>(sql: string, params?: unknown[]): Promise<T> };
 
 /**

@@ -1,7 +1,12 @@
 import { twd, type Twd } from '@tixclear/domain';
 import type { DataSource, EntityManager } from 'typeorm';
 import { BalancesError, BalancesErrorCode } from './errors';
-import { ENTRIES_POSTED_ON, linesOfEntries, withIndexScans } from './night-lines';
+import {
+  CLEARING_SUMS_POSTED_ON,
+  linesOfEntries,
+  UNSUMMED_ENTRIES_POSTED_ON,
+  withIndexScans,
+} from './night-lines';
 
 /**
  * Balances by account, ledger and party, read from per-day snapshots (`balance_snapshots`), not summed over the
@@ -45,8 +50,9 @@ function checkDate(value: string, field: string): string {
  * earlier day carries into them; their own movements are kept). In one transaction that first waits for the
  * journal's writers and keeps new ones out while it runs (SHARE on `journal_entries`, as a period's close
  * does), so what it writes is exactly the journal as committed: a crash rolls it back whole and leaves the days
- * marked stale. Idempotent: with nothing stale it writes nothing. A day costs its own lines (found through the
- * BRIN index on `entry_id`) and the groups of the day before. Returns the days rewritten, oldest first.
+ * marked stale. Idempotent: with nothing stale it writes nothing. A day costs its clearing chunks' group sums,
+ * the lines of its other entries (found through the BRIN index on `entry_id`) and the groups of the day before.
+ * Returns the days rewritten, oldest first.
  */
 export async function refreshSnapshots(dataSource: DataSource): Promise<string[]> {
   return dataSource.transaction(async (tx) => {
@@ -79,15 +85,17 @@ export async function refreshSnapshots(dataSource: DataSource): Promise<string[]
 async function writeDay(tx: Tx, day: string, previous: string | null, stale: boolean): Promise<void> {
   await tx.query(`DROP TABLE IF EXISTS snapshot_movement`);
   if (stale) {
+    // A clearing entry always names its run, so its posted day is its run's end: its lines are in the sums.
     await withIndexScans(tx, () =>
       tx.query(
         `CREATE TEMPORARY TABLE snapshot_movement ON COMMIT DROP AS
-         WITH entries AS MATERIALIZED (${ENTRIES_POSTED_ON})
-         SELECT l.account, COALESCE(l.ledger, '') AS ledger, COALESCE(l.party, '') AS party,
-                COALESCE(sum(l.amount) FILTER (WHERE l.amount > 0), 0) AS debits,
-                COALESCE(sum(-l.amount) FILTER (WHERE l.amount < 0), 0) AS credits
-           FROM ${linesOfEntries('entries')} l
-          WHERE l.entry_id IN (SELECT id FROM entries)
+         WITH entries AS MATERIALIZED (${UNSUMMED_ENTRIES_POSTED_ON})
+         SELECT account, ledger, party, sum(debits) AS debits, sum(credits) AS credits FROM (
+           SELECT l.account, COALESCE(l.ledger, '') AS ledger, COALESCE(l.party, '') AS party,
+                  GREATEST(l.amount, 0) AS debits, GREATEST(-l.amount, 0) AS credits
+             FROM ${linesOfEntries('entries')} l
+            WHERE l.entry_id IN (SELECT id FROM entries)
+           UNION ALL ${CLEARING_SUMS_POSTED_ON}) moved
           GROUP BY 1, 2, 3`,
         [day],
       ),

@@ -71,6 +71,7 @@ export async function writeClearings(
     ),
   );
   await insertFeeSums(tx, runId, paid);
+  await insertGroupSums(tx, runId, paid);
 }
 
 /**
@@ -132,39 +133,98 @@ async function drawEntryIds(tx: EntityManager, count: number): Promise<string[]>
   return ids.split(',');
 }
 
-/** The ledger and party columns of the institutions' fee lines (no ledger), in COPY's text format. */
-const ESCROW_COLUMNS = `\\N\t${copyText(ESCROW_PARTY)}`;
-const GATEWAY_COLUMNS = `\\N\t${copyText(GATEWAY_PARTY)}`;
+/** A line of a clearing entry: its account, ledger and party (null for none), signed amount. */
+type LineVisitor = (account: string, ledger: string | null, party: string | null, amount: number) => void;
 
 /**
- * The lines of a voucher's clearing entry, in COPY's text format, each with its entry's date (the journal's
- * partition key): debit positive and credit negative, so that
- * they sum to zero; zero lines are left out. Every fee line names its collector: the escrow fee the trust
- * institution, the gateway fee the gateway, the issuance fee the party of its layer (`issuanceParty`).
+ * The lines of a voucher's clearing entry, debit positive and credit negative, so that they sum to zero; zero
+ * lines are left out. Every fee line names its collector: the escrow fee the trust institution, the gateway fee
+ * the gateway, the issuance fee the party of its layer (`issuanceParty`). Each amount is a whole part of the
+ * split (the fee engine's Twd), so a sum of splits of vouchers with the same parties gives these lines' sums.
  */
-function entryLines(entryId: string, { row, fee }: Cleared, postedOn: string): string {
-  const tail = `\t${copyText(row.serial_number)}\t${postedOn}\n`;
-  const noParty = '\\N\t\\N';
+function visitLines({ row, fee }: Cleared, visit: LineVisitor): void {
   const headquarters = headquartersParty(row.partner_uid);
-  // The split's parts are whole TWD already (the fee engine's Twd): negating them is exact.
-  const line = (account: string, ledgerAndParty: string, amount: number) =>
-    amount === 0 ? '' : `${entryId}\t${account}\t${ledgerAndParty}\t${amount}${tail}`;
-  return (
-    line(Account.trustLiability, noParty, fee.cost) +
-    line(Account.feeEscrow, ESCROW_COLUMNS, -fee.escrow_fee) +
-    line(Account.feeGateway, GATEWAY_COLUMNS, -fee.gateway_fee) +
-    line(
-      issuanceFeeAccount(fee.issuance_layer),
-      `\\N\t${copyText(issuanceParty(fee.issuance_layer, { headquarters, sales: row.sales_party }))}`,
-      -fee.issuance_fee,
-    ) +
-    line(payableAccount('headquarters'), `headquarters\t${copyText(headquarters)}`, -fee.headquarters) +
-    line(payableAccount('sales'), `sales\t${copyText(row.sales_party)}`, -fee.sales) +
-    line(
-      payableAccount('reimbursement'),
-      `reimbursement\t${copyText(row.redemption_party)}`,
-      -fee.reimbursement,
-    )
+  const line = (account: string, ledger: string | null, party: string | null, amount: number) => {
+    if (amount !== 0) visit(account, ledger, party, amount);
+  };
+  line(Account.trustLiability, null, null, fee.cost);
+  line(Account.feeEscrow, null, ESCROW_PARTY, -fee.escrow_fee);
+  line(Account.feeGateway, null, GATEWAY_PARTY, -fee.gateway_fee);
+  line(
+    issuanceFeeAccount(fee.issuance_layer),
+    null,
+    issuanceParty(fee.issuance_layer, { headquarters, sales: row.sales_party }),
+    -fee.issuance_fee,
+  );
+  line(payableAccount('headquarters'), 'headquarters', headquarters, -fee.headquarters);
+  line(payableAccount('sales'), 'sales', row.sales_party, -fee.sales);
+  line(payableAccount('reimbursement'), 'reimbursement', row.redemption_party, -fee.reimbursement);
+}
+
+/** The lines of a voucher's clearing entry in COPY's text format, each with its entry's date (the partition key). */
+function entryLines(entryId: string, cleared: Cleared, postedOn: string): string {
+  const tail = `\t${copyText(cleared.row.serial_number)}\t${postedOn}\n`;
+  let text = '';
+  visitLines(cleared, (account, ledger, party, amount) => {
+    text += `${entryId}\t${account}\t${ledger ?? '\\N'}\t${copyText(party)}\t${amount}${tail}`;
+  });
+  return text;
+}
+
+/** A split being summed over vouchers. */
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * The chunk's lines summed by group (`clearing_group_sums`), in its transaction: the night's balance snapshot
+ * reads these rows, not the lines again. Vouchers with the same parties and layer are summed first (their
+ * splits add up part by part), so the lines are visited once per such set, not once per voucher.
+ */
+async function insertGroupSums(tx: EntityManager, runId: string, paid: readonly Cleared[]): Promise<void> {
+  const sets = new Map<string, { row: CandidateRow; fee: Mutable<FeeObject> }>();
+  for (const { row, fee } of paid) {
+    const key = `${fee.issuance_layer}\u0000${row.partner_uid}\u0000${row.sales_party}\u0000${row.redemption_party}`;
+    const set = sets.get(key);
+    if (!set) {
+      sets.set(key, { row, fee: { ...fee } });
+      continue;
+    }
+    set.fee.cost += fee.cost;
+    set.fee.escrow_fee += fee.escrow_fee;
+    set.fee.gateway_fee += fee.gateway_fee;
+    set.fee.issuance_fee += fee.issuance_fee;
+    set.fee.headquarters += fee.headquarters;
+    set.fee.sales += fee.sales;
+    set.fee.reimbursement += fee.reimbursement;
+  }
+  const groups = new Map<
+    string,
+    { account: string; ledger: string; party: string; debits: number; credits: number }
+  >();
+  for (const set of sets.values()) {
+    visitLines(set, (account, ledger, party, amount) => {
+      const key = `${account}\u0000${ledger ?? ''}\u0000${party ?? ''}`;
+      let group = groups.get(key);
+      if (!group) {
+        group = { account, ledger: ledger ?? '', party: party ?? '', debits: 0, credits: 0 };
+        groups.set(key, group);
+      }
+      if (amount > 0) group.debits += amount;
+      else group.credits -= amount;
+    });
+  }
+  if (groups.size === 0) return;
+  const rows = [...groups.values()];
+  await tx.query(
+    `INSERT INTO clearing_group_sums (run_id, account, ledger, party, debits, credits)
+     SELECT $1, a, l, p, d, c FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[]) AS s(a, l, p, d, c)`,
+    [
+      runId,
+      rows.map((g) => g.account),
+      rows.map((g) => g.ledger),
+      rows.map((g) => g.party),
+      rows.map((g) => g.debits),
+      rows.map((g) => g.credits),
+    ],
   );
 }
 
