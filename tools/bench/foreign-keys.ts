@@ -16,7 +16,7 @@
  * (docs/benchmarks.md).
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
@@ -34,6 +34,7 @@ import {
 } from '@tixclear/db';
 import { clearAll, Clearing, loadFeeBook, loadPayoutAccounts, writeSyntheticDay } from '@tixclear/settlement';
 import { cliArgs, positiveNumber } from '../runtime/cli-args';
+import { processCpuSeconds } from './process-cpu';
 import { cliLogger } from '../runtime/cli-logger';
 
 const PROGRAM = 'bench:fk';
@@ -302,17 +303,7 @@ interface Timing {
  * the writing backend, so its CPU time shows their cost even when other work on the machine moves the wall time.
  */
 function backendCpu(pids: readonly number[]): number {
-  let ticks = 0;
-  for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // not Linux: wall time only
-    }
-  }
-  return ticks / 100; // USER_HZ
+  return pids.reduce((sum, pid) => sum + (processCpuSeconds(pid) ?? 0), 0);
 }
 
 async function timed(clients: readonly pg.PoolClient[], work: () => Promise<void>): Promise<Timing> {

@@ -45,6 +45,7 @@ import {
   writeSyntheticDay,
 } from '@tixclear/settlement';
 import { cliArgs, positiveNumber } from '../runtime/cli-args';
+import { ownCpuSeconds, postmasterPidOf, serverCpuSeconds } from './process-cpu';
 
 const { values: args, positionals } = cliArgs('bench:settlement', {
   options: { n: { type: 'string' }, nights: { type: 'string' } },
@@ -74,6 +75,18 @@ const server = await startEmbeddedServer({
   port: await freePort(),
   ephemeral: true,
 });
+
+const postmasterPid = postmasterPidOf(path.join(scratch, 'pg'));
+/** CPU seconds so far of this process (the clearing's fee splits and COPY text) and of the PostgreSQL server. */
+const cpuNow = () => ({
+  node: ownCpuSeconds(),
+  postgres: postmasterPid === undefined ? Number.NaN : (serverCpuSeconds(postmasterPid) ?? Number.NaN),
+});
+/** CPU seconds spent since `before`, as printed: robust where a shared machine moves the wall time. */
+const cpuSince = (before: ReturnType<typeof cpuNow>): string => {
+  const now = cpuNow();
+  return `CPU: Node ${(now.node - before.node).toFixed(1)} s, PostgreSQL ${(now.postgres - before.postgres).toFixed(1)} s`;
+};
 
 /** A database of the bench: migrated, with the sample partner, and what a night needs to settle. */
 async function openDatabase(name: string) {
@@ -117,6 +130,7 @@ async function openDatabase(name: string) {
       `INSERT INTO settlement_runs (period_start, period_end, state, summary) VALUES ($1, $1, 'clearing', '{}') RETURNING id`,
       [businessDate],
     );
+    const cpu = cpuNow();
     const started = performance.now();
     let t = started;
     const clearing = new Clearing(ds, await loadFeeBook(ds), await loadPayoutAccounts(ds));
@@ -133,17 +147,28 @@ async function openDatabase(name: string) {
     await refreshSnapshots(ds);
     const snapshotSeconds = (performance.now() - t) / 1000;
     const seconds = (performance.now() - started) / 1000;
-    return { runId, cleared, clearingSeconds, postingSeconds, batchingSeconds, snapshotSeconds, seconds };
+    return {
+      runId,
+      cleared,
+      clearingSeconds,
+      postingSeconds,
+      batchingSeconds,
+      snapshotSeconds,
+      seconds,
+      cpu: cpuSince(cpu),
+    };
   };
 
   /** The run's export (CSV files, workbook, manifest), timed step by step. */
   const exportRun = async (runId: string, directory: string) => {
     const steps: string[] = [];
+    const cpu = cpuNow();
     const started = performance.now();
     const exported = await new ExportWriter(ds, path.join(scratch, directory), {
       onStep: (step, ms) => steps.push(`${step} ${(ms / 1000).toFixed(1)} s`),
     }).export(runId);
-    return { exported, seconds: (performance.now() - started) / 1000, steps };
+    const seconds = (performance.now() - started) / 1000;
+    return { exported, seconds, steps, cpu: cpuSince(cpu) };
   };
   return { url, ds, writeDay, settle, exportRun };
 }
@@ -228,6 +253,7 @@ try {
     batchingSeconds,
     snapshotSeconds,
     seconds: settleSeconds,
+    cpu: settleCpu,
   } = await history.settle(DAY);
   const [{ entries, lines: journalRows }] = await ds.query<[{ entries: number; lines: number }]>(
     `SELECT count(DISTINCT e.id)::int AS entries, count(*)::int AS lines
@@ -239,7 +265,12 @@ try {
 
   // The run's export (CSV files, the workbook, the manifest), after the settlement it follows; the sizes show
   // what the workbook's deflate buys against the CSVs.
-  const { exported, seconds: exportSeconds, steps } = await history.exportRun(runId, 'exports');
+  const {
+    exported,
+    seconds: exportSeconds,
+    steps,
+    cpu: exportCpu,
+  } = await history.exportRun(runId, 'exports');
 
   const settlementRowRate = rows / settleSeconds;
   const copyRowRate = (copyRateBefore + copyRateAfter) / 2;
@@ -247,7 +278,7 @@ try {
     `cleared ${cleared.toLocaleString()} paid+gift vouchers; ${entries.toLocaleString()} journal entries, ${journalRows.toLocaleString()} journal lines`,
   );
   console.log(
-    `clearing ${clearingSeconds.toFixed(1)} s, trust posting ${postingSeconds.toFixed(1)} s, batch building ${batchingSeconds.toFixed(1)} s, balance snapshot ${snapshotSeconds.toFixed(1)} s`,
+    `clearing ${clearingSeconds.toFixed(1)} s, trust posting ${postingSeconds.toFixed(1)} s, batch building ${batchingSeconds.toFixed(1)} s, balance snapshot ${snapshotSeconds.toFixed(1)} s; ${settleCpu}`,
   );
   console.log(
     `redemptions settled per second: ${Math.round(N / settleSeconds).toLocaleString()} (${N.toLocaleString()} in ${settleSeconds.toFixed(1)} s; target ≤ 12 s for 1,000,000)`,
@@ -264,7 +295,7 @@ try {
     `export ${exportSeconds.toFixed(1)} s against the settlement's ${settleSeconds.toFixed(1)} s: ` +
       `ratio export / settlement ${(exportSeconds / settleSeconds).toFixed(2)} (target ≤ 1)`,
   );
-  console.log(`export steps: ${steps.join(', ')}`);
+  console.log(`export steps: ${steps.join(', ')}; ${exportCpu}`);
   console.log(
     `export files: ${exported.files.map((file) => `${file.name} ${mib(file.bytes)}`).join(', ')}; all CSV files ${mib(csvBytes)}`,
   );
