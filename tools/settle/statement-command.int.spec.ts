@@ -60,8 +60,8 @@ it('prints a month’s statement as CSV, and writes the day’s as a printable p
   expect(csv.code).toBe(0);
   expect(csv.out.startsWith('\ufeffpartner,period_start,period_end,section,item,')).toBe(true);
   // 3 paid vouchers redeemed at 50, one gift.
-  expect(csv.out).toContain(`${UID},2026-09-01,2026-09-30,redemptions,paid,,,,,3,150\r\n`);
-  expect(csv.out).toContain(`${UID},2026-09-01,2026-09-30,redemptions,gift,,,,,1,\r\n`);
+  expect(csv.out).toContain(`${UID},2026-09-01,2026-09-30,redemptions,paid,,,,,3,150\n`);
+  expect(csv.out).toContain(`${UID},2026-09-01,2026-09-30,redemptions,gift,,,,,1,\n`);
 
   const out = path.join(dir, 'statement.html');
   const html = await settle('statement', '--partner', UID, '--period', DAY, '--format', 'html', '--out', out);

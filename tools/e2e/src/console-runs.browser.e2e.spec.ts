@@ -401,7 +401,7 @@ describe('console: settlement runs, pay-off batches and payments in a browser', 
     const [header, ...rows] = (await csv.body())
       .toString('utf8')
       .replace(/^\uFEFF/, '')
-      .split('\r\n')
+      .split('\n')
       .filter((line) => line !== '')
       .map((line) => line.split(','));
     const col = (name: string) => header!.indexOf(name);

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@tixclear/db';
 import { ACCOUNTS } from '../accounts';
-import { gatherPeriodLines, JOURNAL_SQL, streamRows } from '../exports/queries';
-import { JOURNAL, journalRow } from '../exports/tables';
+import { gatherPeriodLines, JOURNAL_COPY_SQL } from '../exports/queries';
+import { JOURNAL } from '../exports/tables';
+import { copiedRows } from '../exports/testing/copy-rows';
 import { CHART_ENV, DEFAULT_CHART_PATH, loadChartOfAccounts } from './chart';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'chart-'));
@@ -114,12 +115,7 @@ describe('the chart of accounts', () => {
       );
       const rows = await db.dataSource.transaction('REPEATABLE READ', async (tx) => {
         await gatherPeriodLines(tx, '2026-11-20', '2026-11-20', sample.codes);
-        const out: unknown[][] = [];
-        await streamRows(tx, JOURNAL_SQL, [], (batch) => {
-          out.push(...batch.map(journalRow));
-          return Promise.resolve();
-        });
-        return out;
+        return copiedRows(tx, JOURNAL_COPY_SQL);
       });
       const column = JOURNAL.columns.findIndex((c) => c.name === 'account_code');
       const accountColumn = JOURNAL.columns.findIndex((c) => c.name === 'account');

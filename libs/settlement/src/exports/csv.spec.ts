@@ -11,27 +11,27 @@ describe('CSV', () => {
   it('starts with the UTF-8 BOM and keeps Chinese text as UTF-8', () => {
     const bytes = toCsv(spec('product'), [['電影票']]);
     expect(bytes.subarray(0, 3).equals(UTF8_BOM)).toBe(true);
-    expect(bytes.subarray(3).toString('utf8')).toBe('product\r\n電影票\r\n');
+    expect(bytes.subarray(3).toString('utf8')).toBe('product\n電影票\n');
   });
 
-  it('quotes per RFC 4180: quotes doubled, fields with commas, quotes, CR or LF quoted; CRLF line ends', () => {
+  it('quotes as COPY does (RFC 4180 quoting): quotes doubled, fields with commas, quotes, CR or LF quoted; LF line ends', () => {
     expect(
       text(spec('a', 'b,c'), [
         ['say "hi"', 'x,y'],
         ['line1\nline2', 'cr\r'],
         ['plain', ''],
       ]),
-    ).toBe('a,"b,c"\r\n"say ""hi""","x,y"\r\n"line1\nline2","cr\r"\r\nplain,\r\n');
+    ).toBe('a,"b,c"\n"say ""hi""","x,y"\n"line1\nline2","cr\r"\nplain,\n');
   });
 
   it('writes money as plain integers and refuses anything else', () => {
-    expect(text(spec('n'), [[1234567], [-5], [-0]])).toBe('n\r\n1234567\r\n-5\r\n0\r\n');
+    expect(text(spec('n'), [[1234567], [-5], [-0]])).toBe('n\n1234567\n-5\n0\n');
     expect(() => toCsv(spec('n'), [[1.5]])).toThrow(RangeError);
   });
 
   it('defuses text Excel would run as a formula, and leaves numbers alone', () => {
     expect(text(spec('x'), [['=HYPERLINK("x")'], ['+1'], ['-a'], ['@b'], [-3]])).toBe(
-      'x\r\n"\'=HYPERLINK(""x"")"\r\n\'+1\r\n\'-a\r\n\'@b\r\n-3\r\n',
+      'x\n"\'=HYPERLINK(""x"")"\n\'+1\n\'-a\n\'@b\n-3\n',
     );
   });
 });

@@ -142,7 +142,7 @@ describe('ExportWriter', () => {
         reimbursementParty,
       ],
     );
-    return post(runId, 'clearing', lineId, date, [
+    const entry = await post(runId, 'clearing', lineId, date, [
       ['trust_liability', null, null, cost, serial],
       ['fee_escrow', null, null, -escrow, serial],
       ['fee_gateway', null, null, -gateway, serial],
@@ -151,6 +151,14 @@ describe('ExportWriter', () => {
       ['payable_sales', 'sales', 'store:S1', -sales, serial],
       ['payable_reimbursement', 'reimbursement', reimbursementParty, -reimbursement, serial],
     ]);
+    // As the clearing step writes them: its lines' sums by group, which the balance snapshots read.
+    await query(
+      `INSERT INTO clearing_group_sums (run_id, account, ledger, party, debits, credits)
+       SELECT $1, account, COALESCE(ledger, ''), COALESCE(party, ''), GREATEST(amount, 0), GREATEST(-amount, 0)
+         FROM journal_lines WHERE entry_id = $2`,
+      [runId, entry],
+    );
+    return entry;
   }
 
   beforeAll(async () => {
@@ -270,7 +278,7 @@ describe('ExportWriter', () => {
     }
   });
 
-  it('keeps Chinese names, quotes, commas and newlines intact (UTF-8 with BOM, RFC 4180)', async () => {
+  it("keeps Chinese names, quotes, commas and newlines intact (UTF-8 with BOM, COPY's CSV quoting)", async () => {
     const result = await new ExportWriter(db.dataSource, root).export(run20);
     const raw = await readFile(path.join(result.directory, 'ledger-sales.csv'), 'utf8');
     expect(raw).toContain('"電影票 ""豪華"", 雙人"');
@@ -391,47 +399,96 @@ describe('ExportWriter', () => {
     ]);
   });
 
-  it('writes the same tables as sheets of settlement.xlsx', async () => {
+  it('holds the summaries in settlement.xlsx, and names the detail CSV files with their rows and SHA-256', async () => {
     const result = await new ExportWriter(db.dataSource, root).exportRange('2026-11-19', '2026-11-20');
     expect(result.directory).toBe(path.join(root, '2026-11-19_2026-11-20'));
     const sheets = readXlsx(await readFile(path.join(result.directory, 'settlement.xlsx')));
     expect(sheets.map((sheet) => sheet.name)).toEqual([
-      'journal',
-      'ledger-headquarters',
-      'ledger-sales',
-      'ledger-reimbursement',
+      'trial-balance',
+      'ledgers',
       'payouts',
       'payments',
       'exceptions',
-      'trial-balance',
-      'register-redemptions',
-      'register-sales',
-      'register-refunds',
-      'register-trust',
       'statements',
+      'files',
     ]);
-    for (const sheet of sheets) {
+    const width = (rows: string[][]) => rows[0]?.length ?? 0;
+    const padded = (rows: string[][], to: number) =>
+      rows.map((row) => [...row, ...Array<string>(to - row.length).fill('')]);
+    // The summary tables: a sheet each, cell for cell as its CSV.
+    for (const sheet of sheets.filter((sheet) => !['ledgers', 'files'].includes(sheet.name))) {
       const table = await csv(result, `${sheet.name}.csv`);
-      const width = table[0]?.length ?? 0;
-      expect(sheet.rows.map((row) => [...row, ...Array<string>(width - row.length).fill('')])).toEqual(table);
+      expect(padded(sheet.rows, width(table))).toEqual(table);
     }
-    const ledger = sheets.find((sheet) => sheet.name === 'ledger-sales');
-    expect(ledger?.rows.some((row) => row.includes(PRODUCT_QUOTED))).toBe(true);
+    const ledgers = sheets.find((sheet) => sheet.name === 'ledgers')!;
+    const [header = [], ...summary] = padded(ledgers.rows, 7);
+    expect(header).toEqual(['ledger', 'row', 'party', 'opening', 'debits', 'credits', 'closing']);
+    // Each party's summary (from the balance snapshots) is its opening and closing rows in the ledger's file
+    // (from the lines); the total, the file's total row.
+    for (const ledger of ['headquarters', 'sales', 'reimbursement']) {
+      const rows = await records(result, `ledger-${ledger}.csv`);
+      const expected = rows
+        .filter((row) => row.row === 'closing')
+        .map((closing) => {
+          const opening = rows.find((row) => row.row === 'opening' && row.party === closing.party)!;
+          return [
+            ledger,
+            'party',
+            closing.party,
+            opening.balance,
+            closing.debit,
+            closing.credit,
+            closing.balance,
+          ];
+        });
+      const total = rows.at(-1)!;
+      expect(summary.filter((row) => row[0] === ledger)).toEqual([
+        ...expected,
+        [
+          ledger,
+          'total',
+          '',
+          String(expected.reduce((sum, row) => sum + Number(row[3]), 0)),
+          total.debit,
+          total.credit,
+          total.balance,
+        ],
+      ]);
+      expect(expected.length).toBeGreaterThan(0);
+    }
+    // Every CSV file by name, with its data rows, bytes and SHA-256 as the manifest has them.
+    const files = sheets.find((sheet) => sheet.name === 'files')!;
+    const listed = result.files.filter((file) => file.name.endsWith('.csv'));
+    const counted = await Promise.all(
+      listed.map(async (file) => [
+        file.name,
+        String((await csv(result, file.name)).length - 1),
+        String(file.bytes),
+        file.sha256,
+      ]),
+    );
+    expect(files.rows).toEqual([['file', 'rows', 'bytes', 'sha256'], ...counted]);
+    expect(files.rows.map((row) => row[0])).toEqual(
+      expect.arrayContaining(['journal.csv', 'register-sales.csv']),
+    );
   });
 
-  it('continues long tables on further sheets without changing the CSV files', async () => {
+  it('continues a long summary on further sheets without changing the CSV files', async () => {
     const small = await mkdtemp(path.join(tmpdir(), 'tixclear-exports-'));
     try {
-      const paged = await new ExportWriter(db.dataSource, small, { maxSheetRows: 4 }).export(run20);
+      const paged = await new ExportWriter(db.dataSource, small, { maxSheetRows: 3 }).export(run20);
       const whole = await new ExportWriter(db.dataSource, root).export(run20);
       const csvFiles = (result: ExportResult) => result.files.filter((file) => file.name.endsWith('.csv'));
       expect(csvFiles(paged)).toEqual(csvFiles(whole));
-      const sheets = readXlsx(await readFile(path.join(paged.directory, 'settlement.xlsx')));
-      const journal = (await csv(whole, 'journal.csv')).slice(1);
-      const pages = sheets.filter((sheet) => sheet.name === 'journal' || sheet.name.startsWith('journal ('));
-      expect(pages.map((sheet) => sheet.name).slice(0, 3)).toEqual(['journal', 'journal (2)', 'journal (3)']);
-      expect(pages.every((sheet) => sheet.rows.length <= 4 && sheet.rows[0]?.[0] === 'posted_on')).toBe(true);
-      expect(pages.flatMap((sheet) => sheet.rows.slice(1)).length).toBe(journal.length);
+      const pagedSheets = readXlsx(await readFile(path.join(paged.directory, 'settlement.xlsx')));
+      const wholeSheets = readXlsx(await readFile(path.join(whole.directory, 'settlement.xlsx')));
+      const summary = wholeSheets.find((sheet) => sheet.name === 'ledgers')!.rows;
+      const pages = pagedSheets.filter(
+        (sheet) => sheet.name === 'ledgers' || sheet.name.startsWith('ledgers ('),
+      );
+      expect(pages.map((sheet) => sheet.name).slice(0, 3)).toEqual(['ledgers', 'ledgers (2)', 'ledgers (3)']);
+      expect(pages.every((sheet) => sheet.rows.length <= 3 && sheet.rows[0]?.[0] === 'ledger')).toBe(true);
+      expect(pages.flatMap((sheet) => sheet.rows.slice(1))).toEqual(summary.slice(1));
     } finally {
       await rm(small, { recursive: true, force: true });
     }

@@ -1,34 +1,35 @@
 import { mkdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { businessDate } from '@tixclear/domain';
-import type { DataSource } from 'typeorm';
+import type { PoolClient } from 'pg';
+import type { DataSource, EntityManager } from 'typeorm';
 import { LEDGERS } from '../accounts';
 import type { ExportedFile, ExportStep } from '../ports';
+import { copyCsv } from './copy-out';
 import { csvHeader, csvLine, UTF8_BOM } from './csv';
 import { ExportError, ExportErrorCode } from './errors';
-import { LedgerRows, ledgerSpec } from './ledgers';
+import { LEDGER_SUMMARY, ledgerBalances, ledgerCopySql, ledgerSpec } from './ledgers';
 import { MANIFEST_NAME, manifestBytes } from './manifest';
-import { OutputFile } from './output-file';
+import { OutputFile, type FileDigest } from './output-file';
 import { balancesOver, BalancesError, BalancesErrorCode, refreshSnapshots } from '../balances/index';
 import {
   EXCEPTIONS_SQL,
+  gatherOpenings,
   gatherPeriodLines,
-  JOURNAL_SQL,
-  LEDGER_LINES_SQL,
+  JOURNAL_COPY_SQL,
   PAYOUTS_SQL,
   PAYMENTS_LEDGER_SQL,
   runPeriod,
   streamRows,
 } from './queries';
-import { REDEMPTIONS_SQL, REFUNDS_SQL, SALES_SQL, TRUST_SQL } from './register-queries';
+import { REDEMPTIONS_SQL, REFUNDS_SQL, SALES_SQL } from './register-queries';
 import {
   REDEMPTIONS_REGISTER,
   REFUNDS_REGISTER,
-  registerRow,
+  registerCopySql,
   SALES_REGISTER,
+  TRUST_COPY_SQL,
   TRUST_REGISTER,
-  TrustRows,
-  type RegisterSpec,
 } from './registers';
 import { STATEMENT_TABLE, statementRows } from '../statements/statement-csv';
 import { statementsOfPeriod } from '../statements/statement';
@@ -36,9 +37,8 @@ import { compareBytes, type Cell, type TableSpec } from './table';
 import {
   EXCEPTIONS,
   exceptionRow,
+  FILES,
   JOURNAL,
-  journalRow,
-  ledgerLine,
   PAYOUTS,
   payoutRow,
   PAYMENTS_LEDGER,
@@ -77,9 +77,25 @@ let exportsStarted = 0;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Connections reading the export's snapshot at once (this machine has 2 cores; the server sorts, we hash). */
+const COPY_CONNECTIONS = 2;
+
 interface Written {
   name: string;
   file: OutputFile;
+  /** Data rows (the header not counted). */
+  rows: number;
+}
+
+interface Closed extends FileDigest {
+  name: string;
+  rows: number;
+}
+
+/** A table the server writes by COPY: its columns (the header) and its query. */
+interface DetailTable {
+  spec: TableSpec;
+  sql: string;
 }
 
 /**
@@ -118,89 +134,147 @@ export class ExportWriter implements ExportStep {
     const scratch = (name: string): string => path.join(directory, `.${name}.${tag}.tmp`);
     const written: Written[] = [];
     const workbook = new WorkbookWriter((sheet) => scratch(`sheet${sheet}.xml`), this.#maxSheetRows);
-    const table = async (spec: TableSpec, fill: (emit: Emit) => Promise<void>): Promise<void> => {
-      const name = `${spec.name}.csv`;
-      const started = performance.now();
-      written.push({ name, file: await writeTable(spec, scratch(name), workbook, fill) });
-      this.#onStep(spec.name, performance.now() - started);
-    };
     const timed = async <T>(step: string, work: () => Promise<T>): Promise<T> => {
       const started = performance.now();
       const result = await work();
       this.#onStep(step, performance.now() - started);
       return result;
     };
+    /** A summary table: its CSV file and its sheet, written here. */
+    const table = (spec: TableSpec, fill: (emit: Emit) => Promise<void>): Promise<void> =>
+      timed(spec.name, async () => {
+        const name = `${spec.name}.csv`;
+        const file = await OutputFile.create(scratch(name));
+        const entry: Written = { name, file, rows: 0 };
+        written.push(entry);
+        entry.rows = await writeTable(spec, file, workbook, fill);
+      });
+    /** A detail table: its CSV file only, written by the server (COPY). */
+    const detail = (client: PoolClient, { spec, sql }: DetailTable): Promise<void> =>
+      timed(spec.name, async () => {
+        const name = `${spec.name}.csv`;
+        const file = await OutputFile.create(scratch(name));
+        const entry: Written = { name, file, rows: 0 };
+        written.push(entry);
+        await file.write(Buffer.concat([UTF8_BOM, Buffer.from(csvHeader(spec), 'utf8')]));
+        entry.rows = await copyCsv(client, sql, file);
+      });
     try {
       await this.#withCurrentSnapshots(() =>
         this.dataSource.transaction('REPEATABLE READ', async (tx) => {
           // The balances first: a day still stale in this transaction's snapshot refuses before anything is read.
           const balances = await balancesOver(tx, period.start, period.end);
-          await timed('lines', () => gatherPeriodLines(tx, period.start, period.end));
           // Checked before anything is written: a journal that does not balance leaves no files at all.
           const trialBalance = trialBalanceRows(balances);
+          const ledgers = ledgerBalances(balances);
+          // The other connections read this transaction's snapshot: every table is of one instant.
+          const [{ snapshot }] = await tx.query<[{ snapshot: string }]>(
+            `SELECT pg_export_snapshot() AS snapshot`,
+          );
           await mkdir(directory, { recursive: true });
-
-          const params = [period.start, period.end];
-          await table(JOURNAL, (emit) =>
-            streamRows(tx, JOURNAL_SQL, [], (rows) => emit(rows.map(journalRow))),
-          );
-          for (const ledger of LEDGERS) {
-            const openings = balances.filter((group) => group.ledger === ledger);
-            const rows = new LedgerRows(
-              openings.map((group) => ({ party: group.party, balance: group.opening })),
+          const dates = (sql: string, ...values: string[]): string => withDates(sql, values);
+          // Tables read from the snapshot by any connection, the longest first.
+          const queue: DetailTable[] = [
+            {
+              spec: REDEMPTIONS_REGISTER,
+              sql: registerCopySql(REDEMPTIONS_REGISTER, dates(REDEMPTIONS_SQL, period.start, period.end)),
+            },
+            {
+              spec: SALES_REGISTER,
+              sql: registerCopySql(SALES_REGISTER, dates(SALES_SQL, period.start, period.end)),
+            },
+            { spec: TRUST_REGISTER, sql: dates(TRUST_COPY_SQL, period.end) },
+            {
+              spec: REFUNDS_REGISTER,
+              sql: registerCopySql(REFUNDS_REGISTER, dates(REFUNDS_SQL, period.start, period.end)),
+            },
+          ];
+          const drain = async (client: PoolClient): Promise<void> => {
+            for (let next = queue.shift(); next; next = queue.shift()) await detail(client, next);
+          };
+          // This connection: the summary tables and the sheets, then the tables of the period's lines (a temporary
+          // table only it sees), then whatever is left of the queue.
+          const main = async (): Promise<void> => {
+            await timed('lines', () => gatherPeriodLines(tx, period.start, period.end));
+            await gatherOpenings(tx, ledgers.openings);
+            const params = [period.start, period.end];
+            await table(TRIAL_BALANCE, (emit) => emit(trialBalance));
+            await sheet(workbook, LEDGER_SUMMARY, ledgers.rows);
+            await table(PAYOUTS, (emit) =>
+              streamRows(tx, PAYOUTS_SQL, params, (rows) => emit(rows.map(payoutRow))),
             );
-            await table(ledgerSpec(ledger), async (emit) => {
-              await streamRows(tx, LEDGER_LINES_SQL, [ledger], (lines) =>
-                emit(lines.flatMap((line) => rows.add(ledgerLine(line)))),
-              );
-              await emit(rows.finish());
-            });
-          }
-          await table(PAYOUTS, (emit) =>
-            streamRows(tx, PAYOUTS_SQL, params, (rows) => emit(rows.map(payoutRow))),
-          );
-          await table(PAYMENTS_LEDGER, (emit) =>
-            streamRows(tx, PAYMENTS_LEDGER_SQL, [], (rows) => emit(rows.map(paymentsRow))),
-          );
-          await table(EXCEPTIONS, (emit) =>
-            streamRows(tx, EXCEPTIONS_SQL, params, (rows) => emit(rows.map(exceptionRow))),
-          );
-          await table(TRIAL_BALANCE, (emit) => emit(trialBalance));
-          for (const [spec, sql] of [
-            [REDEMPTIONS_REGISTER, REDEMPTIONS_SQL],
-            [SALES_REGISTER, SALES_SQL],
-            [REFUNDS_REGISTER, REFUNDS_SQL],
-          ] as Array<[RegisterSpec, string]>) {
-            await table(spec, (emit) =>
-              streamRows(tx, sql, params, (rows) => emit(rows.map((row) => registerRow(spec, row)))),
+            await table(PAYMENTS_LEDGER, (emit) =>
+              streamRows(tx, PAYMENTS_LEDGER_SQL, [], (rows) => emit(rows.map(paymentsRow))),
             );
-          }
-          const trust = new TrustRows();
-          await table(TRUST_REGISTER, async (emit) => {
-            await streamRows(tx, TRUST_SQL, [period.end], (rows) =>
-              emit(rows.flatMap((row) => trust.add(row))),
+            await table(EXCEPTIONS, (emit) =>
+              streamRows(tx, EXCEPTIONS_SQL, params, (rows) => emit(rows.map(exceptionRow))),
             );
-            await emit(trust.finish());
-          });
-          // Every partner's statement, from this snapshot: they sum to the ledgers above.
-          const statements = await statementsOfPeriod(
-            tx,
-            { label: directoryName(period), ...period },
-            balances,
-          );
-          await table({ ...STATEMENT_TABLE, name: 'statements' }, (emit) =>
-            emit(statements.flatMap(statementRows)),
-          );
+            // Every partner's statement, from this snapshot: they sum to the ledgers above.
+            const statements = await statementsOfPeriod(
+              tx,
+              { label: directoryName(period), ...period },
+              balances,
+            );
+            await table({ ...STATEMENT_TABLE, name: 'statements' }, (emit) =>
+              emit(statements.flatMap(statementRows)),
+            );
+            const client = await clientOf(tx);
+            await detail(client, { spec: JOURNAL, sql: JOURNAL_COPY_SQL });
+            for (const ledger of LEDGERS) {
+              await detail(client, {
+                spec: ledgerSpec(ledger),
+                sql: ledgerCopySql(ledger, ledgers.totals[ledger]),
+              });
+            }
+            await drain(client);
+          };
+          const lanes = [
+            main(),
+            ...Array.from({ length: COPY_CONNECTIONS - 1 }, () => this.#inSnapshot(snapshot, drain)),
+          ];
+          // Every lane ends before the transaction does (its snapshot must outlive them), failed or not.
+          const failed = (await Promise.allSettled(lanes)).find((lane) => lane.status === 'rejected');
+          if (failed) throw failed.reason;
         }),
       );
+      const files: Closed[] = [];
+      for (const { name, file, rows } of written) files.push({ name, rows, ...(await file.close()) });
+      files.sort((a, b) => compareBytes(a.name, b.name));
+      await sheet(
+        workbook,
+        FILES,
+        files.map(({ name, rows, bytes, sha256 }) => [name, rows, bytes, sha256]),
+      );
       const xlsx = await OutputFile.create(scratch(XLSX_NAME));
-      written.push({ name: XLSX_NAME, file: xlsx });
+      written.push({ name: XLSX_NAME, file: xlsx, rows: 0 });
       await timed(XLSX_NAME, () => workbook.finish(xlsx));
-      return await this.#publish(directory, period, written, scratch);
+      files.push({ name: XLSX_NAME, rows: 0, ...(await xlsx.close()) });
+      return await this.#publish(directory, period, files, scratch);
     } catch (error) {
       await workbook.discard();
       for (const { file } of written) await file.discard();
       throw error;
+    }
+  }
+
+  /**
+   * Runs `work` on a connection of its own, in a read-only transaction on the export's snapshot (`SET
+   * TRANSACTION SNAPSHOT`): it sees exactly what the export's transaction sees (but its temporary tables).
+   */
+  async #inSnapshot(snapshot: string, work: (client: PoolClient) => Promise<void>): Promise<void> {
+    if (!/^[0-9A-F-]+$/i.test(snapshot)) throw new Error(`unexpected snapshot id ${snapshot}`);
+    const runner = this.dataSource.createQueryRunner();
+    const client = (await runner.connect()) as PoolClient;
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      await client.query(`SET TRANSACTION SNAPSHOT '${snapshot}'`);
+      await work(client);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release();
     }
   }
 
@@ -222,19 +296,16 @@ export class ExportWriter implements ExportStep {
     }
   }
 
-  /** Closes the files, writes the manifest, then moves each file over its old self (manifest last). */
+  /** Writes the manifest of the closed files, then moves each file over its old self (manifest last). */
   async #publish(
     directory: string,
     period: Period,
-    written: readonly Written[],
+    closed: readonly Closed[],
     scratch: (name: string) => string,
   ): Promise<ExportResult> {
-    const files: ExportedFile[] = [];
-    for (const { name, file } of written) {
-      const digest = await file.close();
-      files.push({ name, sha256: digest.sha256, bytes: digest.bytes });
-    }
-    files.sort((a, b) => compareBytes(a.name, b.name));
+    const files: ExportedFile[] = closed
+      .map(({ name, sha256, bytes }) => ({ name, sha256, bytes }))
+      .sort((a, b) => compareBytes(a.name, b.name));
     const manifest = await OutputFile.create(scratch(MANIFEST_NAME));
     await manifest.write(manifestBytes(period, files));
     const digest = await manifest.close();
@@ -250,28 +321,49 @@ export class ExportWriter implements ExportStep {
 
 type Emit = (rows: Cell[][]) => Promise<void>;
 
-/** One table into its CSV file (BOM, header, rows) and its sheet(s) of the workbook, as the rows come. */
+/** A summary table into its CSV file (BOM, header, rows) and its sheet(s) of the workbook; returns its rows. */
 async function writeTable(
   spec: TableSpec,
-  csvPath: string,
+  file: OutputFile,
   workbook: WorkbookWriter,
   fill: (emit: Emit) => Promise<void>,
-): Promise<OutputFile> {
-  const file = await OutputFile.create(csvPath);
-  try {
-    await file.write(Buffer.concat([UTF8_BOM, Buffer.from(csvHeader(spec), 'utf8')]));
-    await workbook.beginTable(spec);
-    await fill(async (rows) => {
-      for (const row of rows) file.put(csvLine(row));
-      await file.flush();
-      await workbook.addRows(rows);
-    });
-    await workbook.endTable();
-    return file;
-  } catch (error) {
-    await file.discard();
-    throw error;
-  }
+): Promise<number> {
+  let count = 0;
+  await file.write(Buffer.concat([UTF8_BOM, Buffer.from(csvHeader(spec), 'utf8')]));
+  await workbook.beginTable(spec);
+  await fill(async (rows) => {
+    for (const row of rows) file.put(csvLine(row));
+    count += rows.length;
+    await file.flush();
+    await workbook.addRows(rows);
+  });
+  await workbook.endTable();
+  return count;
+}
+
+/** A sheet of the workbook with no CSV file beside it. */
+async function sheet(workbook: WorkbookWriter, spec: TableSpec, rows: Cell[][]): Promise<void> {
+  await workbook.beginTable(spec);
+  await workbook.addRows(rows);
+  await workbook.endTable();
+}
+
+/** The connection of a TypeORM transaction, for COPY. */
+async function clientOf(tx: EntityManager): Promise<PoolClient> {
+  if (!tx.queryRunner) throw new Error('no transaction');
+  return (await tx.queryRunner.connect()) as PoolClient;
+}
+
+/**
+ * `$1`, `$2`… of a query replaced by date literals (COPY takes no parameters); the dates are checked
+ * business dates (`checkPeriod`), so the literal cannot be anything but a date.
+ */
+function withDates(sql: string, dates: readonly string[]): string {
+  return sql.replace(/\$(\d+)\b/g, (_, n: string) => {
+    const date = dates[Number(n) - 1];
+    if (!date || !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error(`no date for $${n}`);
+    return `'${date}'`;
+  });
 }
 
 function checkPeriod(from: string, to: string): Period {

@@ -1,5 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { open, rm, type FileHandle } from 'node:fs/promises';
+import { Writable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 
 export interface FileDigest {
@@ -50,6 +51,30 @@ export class OutputFile {
       }
     }
     this.#used += this.#chunk.write(text, this.#used, 'utf8');
+  }
+
+  /** Appends bytes (copied into the chunks; written by the next `flush`). */
+  append(bytes: Uint8Array): void {
+    for (let offset = 0; offset < bytes.length;) {
+      if (this.#used === CHUNK) this.#seal();
+      const room = Math.min(CHUNK - this.#used, bytes.length - offset);
+      this.#chunk.set(bytes.subarray(offset, offset + room), this.#used);
+      this.#used += room;
+      offset += room;
+    }
+  }
+
+  /**
+   * A stream into this file (for a COPY's output): small pieces gather into whole chunks, each written as it
+   * fills; awaiting the write is the stream's back-pressure. Ending the stream does not close the file.
+   */
+  sink(): Writable {
+    return new Writable({
+      write: (piece: Buffer, _encoding, done) => {
+        this.append(piece);
+        this.flush().then(() => done(), done);
+      },
+    });
   }
 
   /** Appends bytes and flushes. */

@@ -3,6 +3,7 @@ import { linesOfEntries, withIndexScans } from '../balances/index';
 import type { EntityManager } from 'typeorm';
 import { EntryKind } from '../accounts';
 import { currentChart } from '../chart/index';
+import { sqlText } from './csv';
 
 /**
  * The SQL of the export, run inside one REPEATABLE READ transaction (one snapshot for every table). Rules:
@@ -93,25 +94,46 @@ export async function gatherPeriodLines(
   );
 }
 
-export const JOURNAL_SQL = `
-  SELECT posted_on::text AS posted_on, business_date::text AS business_date, kind, reference, description,
-         corrects, account, account_code, ledger, party, serial_number, amount::text AS amount
+/**
+ * The journal as COPY prints it (copy-out.ts): one row per line of the period, an entry's lines together, each
+ * line's signed amount as a debit and a credit column (both non-negative).
+ */
+export const JOURNAL_COPY_SQL = `
+  SELECT x.posted_on::text, x.business_date::text,
+         ${[
+           'kind',
+           'reference',
+           'description',
+           'corrects',
+           'account',
+           'account_code',
+           'ledger',
+           'party',
+           'serial_number',
+         ]
+           .map((column) => sqlText(`x.${column}`))
+           .join(', ')},
+         GREATEST(x.amount, 0), GREATEST(-x.amount, 0)
     FROM export_lines x
    ORDER BY x.posted_on, x.business_date, x.kind COLLATE "C", x.reference COLLATE "C", x.account COLLATE "C",
             x.ledger COLLATE "C", x.party COLLATE "C", x.serial_number COLLATE "C", x.amount`;
 
 /**
- * One ledger's ($1) lines by party, then in posting order (the day posted, the step that posted it: see
- * POSTING_STEP), then reference: a party's running balance follows what it was owed and paid, in time.
+ * The balance before the period of each party of each ledger (from the day snapshots, src/balances/), beside
+ * the period's lines for the ledgers' COPY queries (ledgers.ts). Zero balances are left out.
  */
-export const LEDGER_LINES_SQL = `
-  SELECT party, posted_on::text AS posted_on, business_date::text AS business_date, kind, reference,
-         serial_number, product, COALESCE(redemption_date, '') AS redemption_date, sales_point, redemption_point,
-         description, amount::text AS amount
-    FROM export_lines x
-   WHERE x.ledger = $1
-   ORDER BY x.party COLLATE "C", x.posted_on, x.step, x.reference COLLATE "C", x.kind COLLATE "C",
-            x.business_date, x.serial_number COLLATE "C", x.amount, x.account COLLATE "C"`;
+export async function gatherOpenings(
+  tx: Tx,
+  openings: ReadonlyArray<{ ledger: string; party: string; balance: Twd }>,
+): Promise<void> {
+  const kept = openings.filter((opening) => opening.balance !== 0);
+  await tx.query(
+    `CREATE TEMPORARY TABLE export_openings ON COMMIT DROP AS
+     SELECT o.ledger, o.party, o.balance
+       FROM unnest($1::text[], $2::text[], $3::bigint[]) AS o(ledger, party, balance)`,
+    [kept.map((o) => o.ledger), kept.map((o) => o.party), kept.map((o) => String(o.balance))],
+  );
+}
 
 /** Pay-off batches of the runs posted in the period, one row per item (one for a batch without items). */
 export const PAYOUTS_SQL = `

@@ -152,7 +152,7 @@ export const REFUNDS_SQL = `
  * value). So its total is the trust liability's balance at that date, as the journal has it.
  * `days_left` counts from that date to the voucher's trust end (negative once past).
  */
-export const TRUST_SQL = `
+export const TRUST_VOUCHERS_SQL = `
   SELECT pa.partner_uid AS partner, pa.issuer_id AS issuer, v.item_id, v.item_name AS product, v.serial_number,
          o.order_id AS sale_order_id, ${POSTED_ON}::text AS sold_on, v.cost::text AS value,
          v.trust_end_date::text AS trust_end_date, (v.trust_end_date - $1::date)::text AS days_left
@@ -179,6 +179,9 @@ export const TRUST_SQL = `
        SELECT 1 FROM journal_entries fe LEFT JOIN settlement_runs fr ON fr.id = fe.run_id
         WHERE v.state = 'refunded' AND fe.kind IN ('${EntryKind.refund}', '${EntryKind.paymentRefund}')
           AND fe.reference = v.holder_operation_id::text
-          AND COALESCE(fr.period_end, fe.business_date) <= $1::date)
+          AND COALESCE(fr.period_end, fe.business_date) <= $1::date)`;
+
+/** The same vouchers in the register's order (partner, issuer, product, serial). */
+export const TRUST_SQL = `${TRUST_VOUCHERS_SQL}
    ORDER BY pa.partner_uid COLLATE "C", pa.issuer_id COLLATE "C", v.item_name COLLATE "C", v.item_id COLLATE "C",
             v.serial_number COLLATE "C"`;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -171,24 +172,84 @@ describe('registers after a settled synthetic day', () => {
     expect(csv.slice(1)).toEqual([['total', '', '', '', '', '', '', '', '', '', '0', '0']]);
   });
 
-  it('each register is a sheet of the workbook, cell for cell as its CSV', async () => {
+  it('each register is a CSV file only, named in the workbook with its rows, bytes and SHA-256', async () => {
     const sheets = readXlsx(await readFile(path.join(day.result.directory, 'settlement.xlsx')));
+    const files = sheets.find((s) => s.name === 'files')!;
     for (const spec of [REDEMPTIONS_REGISTER, SALES_REGISTER, REFUNDS_REGISTER, TRUST_REGISTER]) {
-      const csv = parseCsv(
-        (await readFile(path.join(day.result.directory, `${spec.name}.csv`))).toString('utf8').slice(1),
-      );
-      const sheet = sheets.find((s) => s.name === spec.name);
-      // The CSV guards formula-looking text with a quote; the sheet holds it as a typed string.
-      // The sheet writes no empty cell, so a row's trailing empty cells are not read back.
-      const trimmed = (row: string[]): string[] => {
-        const cells = [...row];
-        while (cells.at(-1) === '') cells.pop();
-        return cells;
-      };
-      expect(sheet?.rows.map(trimmed)).toEqual(
-        csv.map((row) => trimmed(row.map((cell) => cell.replace(/^'(?=[=+\-@])/, '')))),
-      );
+      const name = `${spec.name}.csv`;
+      const data = await readFile(path.join(day.result.directory, name));
+      const csv = parseCsv(data.toString('utf8').slice(1));
+      expect(sheets.some((s) => s.name === spec.name)).toBe(false);
+      expect(files.rows.find((row) => row[0] === name)).toEqual([
+        name,
+        String(csv.length - 1),
+        String(data.length),
+        createHash('sha256').update(data).digest('hex'),
+      ]);
     }
+  });
+
+  it("the ledgers' CSV files reconcile: running balances, closing = opening + debits − credits, the totals", async () => {
+    const sheets = readXlsx(await readFile(path.join(day.result.directory, 'settlement.xlsx')));
+    const summary = sheets.find((s) => s.name === 'ledgers')!.rows.slice(1);
+    const trial = parseCsv(
+      (await readFile(path.join(day.result.directory, 'trial-balance.csv'))).toString('utf8').slice(1),
+    );
+    let entries = 0;
+    for (const ledger of ['headquarters', 'sales', 'reimbursement']) {
+      const [header, ...rows] = parseCsv(
+        (await readFile(path.join(day.result.directory, `ledger-${ledger}.csv`))).toString('utf8').slice(1),
+      );
+      const at = (row: string[], column: string): string => row[header!.indexOf(column)] ?? '';
+      const amount = (row: string[], column: string): number => Number(at(row, column));
+      let opening = 0;
+      let balance = 0;
+      let debits = 0;
+      let credits = 0;
+      const closings: string[][] = [];
+      for (const row of rows) {
+        const kind = at(row, 'row');
+        if (kind === 'opening') {
+          [opening, balance, debits, credits] = [amount(row, 'balance'), amount(row, 'balance'), 0, 0];
+        } else if (kind === 'entry') {
+          balance += amount(row, 'debit') - amount(row, 'credit');
+          debits += amount(row, 'debit');
+          credits += amount(row, 'credit');
+          entries += 1;
+          expect(amount(row, 'balance')).toBe(balance);
+        } else if (kind === 'closing') {
+          expect([amount(row, 'debit'), amount(row, 'credit'), amount(row, 'balance')]).toEqual([
+            debits,
+            credits,
+            opening + debits - credits,
+          ]);
+          closings.push([
+            ledger,
+            'party',
+            at(row, 'party'),
+            String(opening),
+            String(debits),
+            String(credits),
+            String(balance),
+          ]);
+        }
+      }
+      const total = rows.at(-1)!;
+      expect(at(total, 'row')).toBe('total');
+      const sum = (i: number) => String(closings.reduce((s, row) => s + Number(row[i]), 0));
+      expect([at(total, 'debit'), at(total, 'credit'), at(total, 'balance')]).toEqual([
+        sum(4),
+        sum(5),
+        sum(6),
+      ]);
+      // The workbook's summary (from the balance snapshots) is the same, and so is the trial balance's payable.
+      expect(summary.filter((row) => row[0] === ledger)).toEqual([
+        ...closings,
+        [ledger, 'total', '', sum(3), sum(4), sum(5), sum(6)],
+      ]);
+      expect(trial.find((row) => row[0] === `payable_${ledger}`)?.[4]).toBe(sum(6));
+    }
+    expect(entries).toBeGreaterThan(0);
   });
 
   it('is byte-identical when exported again, here and elsewhere', async () => {

@@ -1,6 +1,6 @@
-import { addTwd, ZERO_TWD, type Twd } from '@tixclear/domain';
-import { money, type Row } from './queries';
-import type { Cell, Column, TableSpec } from './table';
+import { sqlText } from './csv';
+import { TRUST_VOUCHERS_SQL } from './register-queries';
+import type { Column, TableSpec } from './table';
 
 /**
  * The registers finance asks for, one row per voucher: redemptions, sales, refunds, and the trust liability at
@@ -123,90 +123,54 @@ export const TRUST_REGISTER: RegisterSpec = {
   ],
 };
 
-/** A register row from its query row, column by column (every column the spec names is a column the SQL has). */
-export function registerRow(spec: RegisterSpec, row: Row): Cell[] {
-  return spec.columns.map(({ name, kind }) => {
-    const value = row[name] ?? '';
-    if (kind === 'text') return value;
-    if (kind === 'integer') return value === '' ? '' : money(value, `${spec.name}.${name}`);
-    return gatewayFigure(value);
-  });
+/**
+ * A register's COPY query (copy-out.ts): `sql`'s rows, each column printed by its kind, in `sql`'s order (the
+ * outer query only projects: PostgreSQL keeps a subquery's ORDER BY, which also keeps it from being flattened).
+ * A gateway figure is printed as a number when it is a safe whole number (`-0` as `0`), else as its text, guarded.
+ */
+export function registerCopySql(spec: RegisterSpec, sql: string): string {
+  return `SELECT ${spec.columns.map((column) => registerCell(column, `q.${column.name}`)).join(', ')}
+            FROM (${sql}) q`;
 }
 
-/** A figure from the gateway's answer: a number when it is a safe whole number, else its text as sent. */
-export function gatewayFigure(value: string): Cell {
-  if (/^-?(0|[1-9][0-9]{0,15})$/.test(value)) {
-    const number = Number(value);
-    if (Number.isSafeInteger(number)) return number;
-  }
-  return value;
-}
-
-interface Group {
-  key: string;
-  partner: string;
-  issuer: string;
-  itemId: string;
-  product: string;
-  vouchers: number;
-  value: Twd;
+function registerCell({ kind }: RegisterColumn, value: string): string {
+  if (kind === 'text') return sqlText(value);
+  if (kind === 'integer') return `NULLIF(${value}, '')::bigint`;
+  return `CASE WHEN ${value} ~ '^-?(0|[1-9][0-9]{0,15})$' AND abs(${value}::numeric) <= ${Number.MAX_SAFE_INTEGER}
+               THEN (${value}::bigint)::text ELSE ${sqlText(value)} END`;
 }
 
 /**
- * The trust register's rows while the outstanding vouchers stream in (ordered by partner, issuer, product,
- * serial): each voucher, a `subtotal` row after each partner–issuer–product group, and a last `total` row.
+ * The trust register (`TRUST_VOUCHERS_SQL`, $1 the period's end) as COPY prints it: by partner, issuer, product
+ * (name, then item id) and serial, a `voucher` row each, a `subtotal` row after each partner–issuer–product
+ * group, and a last `total` row (0 vouchers worth 0 when the trust holds none).
  */
-export class TrustRows {
-  #group: Group | undefined;
-  #vouchers = 0;
-  #value: Twd = ZERO_TWD;
-
-  add(row: Row): Cell[][] {
-    const rows: Cell[][] = [];
-    const cells = registerRow(TRUST_REGISTER, { ...row, row: 'voucher', vouchers: '' });
-    const [, partner, issuer, itemId, product] = cells as string[];
-    const key = JSON.stringify([partner, issuer, itemId, product]);
-    if (this.#group && this.#group.key !== key) rows.push(this.#close(this.#group));
-    const value = money(row.value, 'register-trust.value');
-    const group = (this.#group ??= {
-      key,
-      partner: partner!,
-      issuer: issuer!,
-      itemId: itemId!,
-      product: product!,
-      vouchers: 0,
-      value: ZERO_TWD,
-    });
-    group.vouchers += 1;
-    group.value = addTwd(group.value, value);
-    rows.push(cells);
-    return rows;
-  }
-
-  finish(): Cell[][] {
-    const rows: Cell[][] = [];
-    if (this.#group) rows.push(this.#close(this.#group));
-    rows.push(['total', '', '', '', '', '', '', '', '', '', this.#vouchers, this.#value]);
-    return rows;
-  }
-
-  #close(group: Group): Cell[] {
-    this.#group = undefined;
-    this.#vouchers += group.vouchers;
-    this.#value = addTwd(this.#value, group.value);
-    return [
-      'subtotal',
-      group.partner,
-      group.issuer,
-      group.itemId,
-      group.product,
-      '',
-      '',
-      '',
-      '',
-      '',
-      group.vouchers,
-      group.value,
-    ];
-  }
-}
+export const TRUST_COPY_SQL = `
+  WITH t AS MATERIALIZED (${TRUST_VOUCHERS_SQL}),
+  r AS (
+    SELECT 0 AS grp, partner COLLATE "C" AS partner, issuer COLLATE "C" AS issuer, product COLLATE "C" AS product,
+           item_id COLLATE "C" AS item_id, 0 AS part, serial_number COLLATE "C" AS serial_number, sale_order_id,
+           sold_on, trust_end_date, days_left::bigint AS days_left, NULL::bigint AS vouchers, value::bigint AS value
+      FROM t
+    UNION ALL
+    SELECT 0, partner, issuer, product, item_id, 1, NULL, NULL, NULL, NULL, NULL, count(*), sum(value::bigint)
+      FROM t GROUP BY partner, issuer, product, item_id
+    UNION ALL
+    SELECT 1, NULL, NULL, NULL, NULL, 2, NULL, NULL, NULL, NULL, NULL, count(*), COALESCE(sum(value::bigint), 0)
+      FROM t)
+  SELECT CASE r.part WHEN 0 THEN 'voucher' WHEN 1 THEN 'subtotal' ELSE 'total' END,
+         ${[
+           'partner',
+           'issuer',
+           'item_id',
+           'product',
+           'serial_number',
+           'sale_order_id',
+           'sold_on',
+           'trust_end_date',
+         ]
+           .map((column) => sqlText(`r.${column}::text`))
+           .join(', ')},
+         r.days_left, r.vouchers, r.value
+    FROM r
+   ORDER BY r.grp, r.partner, r.issuer, r.product, r.item_id, r.part, r.serial_number`;

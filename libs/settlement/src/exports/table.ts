@@ -1,5 +1,3 @@
-import { subTwd, ZERO_TWD, type Twd } from '@tixclear/domain';
-
 /**
  * What both writers (CSV and XLSX) render, so the two formats cannot drift apart. A cell is text or whole TWD
  * (a safe integer); `''` is an empty cell. Rows arrive in their final order: the writers never sort.
@@ -16,11 +14,6 @@ export interface TableSpec {
   /** File stem (`journal` → `journal.csv`) and sheet name. */
   name: string;
   columns: readonly Column[];
-}
-
-/** Debit and credit columns of a signed amount (debit positive, credit negative): both non-negative. */
-export function debitCredit(amount: Twd): [debit: Twd, credit: Twd] {
-  return amount > 0 ? [amount, ZERO_TWD] : [ZERO_TWD, subTwd(ZERO_TWD, amount)];
 }
 
 /**

@@ -1,14 +1,13 @@
 import { addTwd, ZERO_TWD, type Twd } from '@tixclear/domain';
 import { ExportError, ExportErrorCode } from './errors';
-import type { LedgerLine } from './ledgers';
 import { money, type BalanceGroup, type Row } from './queries';
-import { compareBytes, debitCredit, type Cell, type TableSpec } from './table';
+import { compareBytes, type Cell, type TableSpec } from './table';
 
 /** Text of a row's column (`''` for null). */
 const text = (row: Row, column: string): string => row[column] ?? '';
 
 /**
- * One row per journal line, grouped by entry; `corrects` names a corrected entry by kind and reference;
+ * One row per journal line, grouped by entry (written by the server: `JOURNAL_COPY_SQL`); `corrects` names a corrected entry by kind and reference;
  * `account_code` is the account's code in the operator's chart of accounts (src/chart/).
  */
 export const JOURNAL: TableSpec = {
@@ -29,42 +28,6 @@ export const JOURNAL: TableSpec = {
     { name: 'credit', width: 14 },
   ],
 };
-
-export function journalRow(row: Row): Cell[] {
-  return [
-    ...[
-      'posted_on',
-      'business_date',
-      'kind',
-      'reference',
-      'description',
-      'corrects',
-      'account',
-      'account_code',
-      'ledger',
-      'party',
-    ].map((column) => text(row, column)),
-    text(row, 'serial_number'),
-    ...debitCredit(money(row.amount, 'journal.amount')),
-  ];
-}
-
-export function ledgerLine(row: Row): LedgerLine {
-  return {
-    party: text(row, 'party'),
-    postedOn: text(row, 'posted_on'),
-    businessDate: text(row, 'business_date'),
-    kind: text(row, 'kind'),
-    reference: text(row, 'reference'),
-    serialNumber: text(row, 'serial_number'),
-    product: text(row, 'product'),
-    redemptionDate: text(row, 'redemption_date'),
-    salesPoint: text(row, 'sales_point'),
-    redemptionPoint: text(row, 'redemption_point'),
-    description: text(row, 'description'),
-    amount: money(row.amount, 'ledger.amount'),
-  };
-}
 
 /** One row per pay-off item, with its batch (a batch without items gets one row, item columns empty). */
 export const PAYOUTS: TableSpec = {
@@ -197,3 +160,17 @@ export function trialBalanceRows(groups: readonly BalanceGroup[]): Cell[][] {
 function zero(): Totals {
   return { opening: ZERO_TWD, debits: ZERO_TWD, credits: ZERO_TWD, closing: ZERO_TWD };
 }
+
+/**
+ * The workbook's list of the export's CSV files (by name): the detail tables (journal, ledger entries,
+ * registers) are in the CSV files only, so the workbook names them with their data rows and SHA-256.
+ */
+export const FILES: TableSpec = {
+  name: 'files',
+  columns: [
+    { name: 'file', width: 28 },
+    { name: 'rows', width: 14 },
+    { name: 'bytes', width: 16 },
+    { name: 'sha256', width: 66 },
+  ],
+};

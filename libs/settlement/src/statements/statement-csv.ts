@@ -37,7 +37,7 @@ export function statementRows(statement: Statement): Cell[][] {
   ]);
 }
 
-/** The statements as CSV bytes, through the export's CSV writer (BOM, RFC 4180, CRLF, formula guard). */
+/** The statements as CSV bytes, through the export's CSV writer (BOM, COPY's CSV quoting, LF, formula guard). */
 export function statementCsv(statements: readonly Statement[]): Buffer {
   return toCsv(STATEMENT_TABLE, statements.flatMap(statementRows));
 }

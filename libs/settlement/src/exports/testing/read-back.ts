@@ -1,7 +1,7 @@
 import { crc32, inflateRawSync } from 'node:zlib';
 
 /**
- * Readers for the specs: an RFC 4180 CSV parser and a ZIP/SpreadsheetML reader, written small and independent
+ * Readers for the specs: a CSV parser (RFC 4180 quoting, LF line ends, as PostgreSQL's COPY writes) and a ZIP/SpreadsheetML reader, written small and independent
  * of the writers so that a writer bug cannot hide behind a matching reader bug.
  */
 
@@ -23,15 +23,14 @@ export function parseCsv(text: string): string[][] {
     else if (char === ',') {
       row.push(field);
       field = '';
-    } else if (char === '\r' && text[i + 1] === '\n') {
+    } else if (char === '\n') {
       row.push(field);
       rows.push(row);
       row = [];
       field = '';
-      i++;
     } else field += char;
   }
-  if (field !== '' || row.length > 0) throw new Error('CSV does not end with CRLF');
+  if (field !== '' || row.length > 0) throw new Error('CSV does not end with LF');
   return rows;
 }
 
