@@ -9,6 +9,7 @@ import { simulateSeed, summaryLine } from './simulate';
 export function describeCiHalf(half: 1 | 2): void {
   const seeds = CI_SEEDS.filter((_, i) => i % 2 === half - 1);
   describe(`npm run simulate: the CI seeds, half ${half}`, () => {
+    const played = { seeds: 0, recorded: 0, refusedAfterStop: 0 };
     it.each(seeds)(
       'seed %i holds every invariant for three days',
       async (seed) => {
@@ -22,8 +23,19 @@ export function describeCiHalf(half: 1 | 2): void {
         expect(result.days).toBe(CI_RUN.days);
         // A simulation that did nothing would prove nothing.
         expect(result.stats.cleared).toBeGreaterThan(0);
+        played.seeds += 1;
+        played.recorded += result.charges.recorded;
+        played.refusedAfterStop += result.charges.refusedAfterStop;
       },
       120_000,
     );
+
+    // Recurring charges must really be played: some taken and recorded, some taken after a stop and refused.
+    it('takes recurring charges and refuses one after a stop', () => {
+      // Counted over the whole half (a name filter that ran fewer seeds proves nothing either way).
+      if (played.seeds < seeds.length) return;
+      expect(played.recorded).toBeGreaterThan(0);
+      expect(played.refusedAfterStop).toBeGreaterThan(0);
+    });
   });
 }

@@ -18,6 +18,7 @@ export const FAULT_CLASSES = [
   'forged',
   'payoff_items',
   'crash',
+  'after_stop',
 ] as const;
 export type FaultClass = (typeof FAULT_CLASSES)[number];
 

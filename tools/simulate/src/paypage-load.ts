@@ -3,6 +3,7 @@ import type { FaultRuleInput } from '@tixclear/gateway-simulator';
 import { SimulatedCrash } from './crashes';
 import type { FaultClass } from './load';
 import { Rng } from './random';
+import { RecurringLoad } from './recurring-load';
 import { explain, GATEWAY_TIMEOUT_MS, type World } from './world';
 
 /** Longer than our client waits: the answer is lost to a timeout, the gateway applies the request after. */
@@ -31,6 +32,7 @@ interface Buyer {
 export class PaypageLoad {
   readonly #rng: Rng;
   readonly #buyers: Buyer[] = [];
+  readonly #recurring: RecurringLoad;
   #seq = 0;
 
   constructor(
@@ -40,6 +42,7 @@ export class PaypageLoad {
     private readonly stats: { requests: number; crashes: number },
   ) {
     this.#rng = new Rng(world.options.seed ^ 0x0bad_9a9e);
+    this.#recurring = new RecurringLoad(world, this, faults, outcomes);
   }
 
   async tick(tick: number): Promise<void> {
@@ -53,6 +56,7 @@ export class PaypageLoad {
       this.#buyers.splice(this.#buyers.indexOf(buyer), 1);
       this.#settle(buyer, tick);
     }
+    await this.#recurring.tick(tick);
   }
 
   /**
@@ -109,7 +113,7 @@ export class PaypageLoad {
         { id: 'P02', name: '周邊商品', cost: cost - half, amount: 1, total: cost - half },
       ],
     };
-    const body = await this.#send('orders', async () => {
+    const body = await this.send('orders', async () => {
       const answer = await this.world.ops.payments.open(await this.world.context(partner), wire);
       return answer.body;
     });
@@ -133,7 +137,8 @@ export class PaypageLoad {
                          WHERE r.kind = 'pay_refund' AND r.partner_id = p.partner_id
                            AND r.request->>'uid' = p.gateway_uid AND r.state <> 'failed'), 0)::int AS refunded
          FROM operations p
-        WHERE p.kind = 'payment' AND p.partner_id = $1 AND p.state = 'paid' AND p.gateway_key IS NOT NULL
+        WHERE p.kind = 'payment' AND p.command = 'orders' AND p.partner_id = $1 AND p.state = 'paid'
+          AND p.gateway_key IS NOT NULL
         ORDER BY p.order_id`,
       [partner.id],
     );
@@ -145,7 +150,7 @@ export class PaypageLoad {
     const wire = { store_uid: partner.uid, uid: order.uid, key: order.key, cost };
     const times = this.#rng.chance(0.1) ? 2 : 1;
     for (let i = 0; i < times; i += 1) {
-      await this.#send('refund', async () => {
+      await this.send('refund', async () => {
         const answer = await this.world.ops.moneyRefunds.refund(await this.world.context(partner), wire);
         return answer.body;
       });
@@ -177,7 +182,7 @@ export class PaypageLoad {
               (SELECT array_agg(v.cost ORDER BY v.serial_number) FROM vouchers v
                 WHERE v.purchase_operation_id = p.id AND v.is_paid AND v.state = 'issued') AS unused
          FROM operations p
-        WHERE p.kind = $1 AND p.state = 'paid' AND p.gateway_key IS NOT NULL AND p.gateway_uid IS NOT NULL
+        WHERE p.kind = $1 AND p.command <> 'recurring_charge' AND p.state = 'paid' AND p.gateway_key IS NOT NULL AND p.gateway_uid IS NOT NULL
           AND (p.partner_id = $2) = $3
         ORDER BY p.order_id`,
       [purchase ? 'purchase' : 'payment', this.world.paypage.id, !purchase],
@@ -195,7 +200,7 @@ export class PaypageLoad {
     } else if (roll < 0.85 && left > 0) cost = this.#rng.between(1, left);
     else cost = Math.max(left, 0) + this.#rng.between(1, 50);
     const wire = { store_uid: partner.uid, uid: order.uid, key: order.key, cost };
-    await this.#send(
+    await this.send(
       'esvcrefund',
       async () => {
         const answer = await this.world.ops.moneyRefunds.esvcRefund(await this.world.context(partner), wire);
@@ -218,23 +223,27 @@ export class PaypageLoad {
     );
     const refund = this.#rng.pick(refunds);
     if (!refund) return;
-    await this.#send('refundcancel', async () => {
+    await this.send('refundcancel', async () => {
       const context = await this.world.context(partner);
       const answer = await this.world.ops.paymentActions.cancelRefund(context, refund.order_id);
       return answer.body;
     });
   }
 
-  /** One request with this seed's faults around it; ends in an answer, a coded refusal or a simulated crash. */
-  async #send(
-    command: 'orders' | 'refund' | 'refundcancel' | 'esvcrefund',
+  /**
+   * One request with this seed's faults around it; ends in an answer, a coded refusal or a simulated crash. The
+   * faults are drawn from `rng` (the recurring agreements' own stream when they send).
+   */
+  async send(
+    command: 'orders' | 'refund' | 'refundcancel' | 'esvcrefund' | 'disabledirectdebit',
     work: () => Promise<Record<string, unknown>>,
     merchant = this.world.paypage.uid,
+    rng: Rng = this.#rng,
   ): Promise<Record<string, unknown> | undefined> {
     this.stats.requests += 1;
-    this.#injectFault(command, merchant);
-    if (this.faults.has('crash') && this.#rng.chance(0.04))
-      this.world.armCrash(this.#rng.chance(0.5) ? 'before' : 'after');
+    this.#injectFault(command, merchant, rng);
+    if (this.faults.has('crash') && rng.chance(0.04))
+      this.world.armCrash(rng.chance(0.5) ? 'before' : 'after');
     let body: Record<string, unknown> | undefined;
     try {
       body = await work();
@@ -255,17 +264,17 @@ export class PaypageLoad {
     return body;
   }
 
-  #injectFault(command: string, merchant: string): void {
+  #injectFault(command: string, merchant: string, rng: Rng): void {
     const rules: FaultRuleInput[] = [];
-    if (this.faults.has('lost_answer') && this.#rng.chance(0.1))
+    if (this.faults.has('lost_answer') && rng.chance(0.1))
       rules.push({
-        fault: this.#rng.chance(0.6) ? 'commit_then_drop' : 'commit_then_error',
+        fault: rng.chance(0.6) ? 'commit_then_drop' : 'commit_then_error',
         command,
         merchant,
         times: 1,
       });
-    if (this.faults.has('transport') && this.#rng.chance(0.1)) {
-      const fault = this.#rng.pick(['latency', 'http_status', 'system_error', 'garbage'] as const)!;
+    if (this.faults.has('transport') && rng.chance(0.1)) {
+      const fault = rng.pick(['latency', 'http_status', 'system_error', 'garbage'] as const)!;
       rules.push({
         fault,
         command,

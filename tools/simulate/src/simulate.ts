@@ -4,6 +4,7 @@ import path from 'node:path';
 import { DEFAULT_TICKS, runDay } from './day';
 import { checkInvariants, INVARIANT_IDS, type Broken, type InvariantId } from './invariants';
 import { FAULT_CLASSES, Load, type FaultClass } from './load';
+import { recurringCharges } from './recurring-truth';
 import { explain, World } from './world';
 
 export interface SeedOptions {
@@ -26,6 +27,11 @@ export interface SeedResult {
   days: number;
   broken?: Broken & { day: number };
   stats: { requests: number; crashes: number; forged: number; late: number; cleared: number; ms: number };
+  /**
+   * Recurring agreements' later charges: the gateway took (`taken`), we recorded (`recorded`), the gateway took on
+   * or after our stop day and we did not take (`refusedAfterStop`).
+   */
+  charges: { taken: number; recorded: number; refusedAfterStop: number };
   /** Answers by command and code. */
   outcomes: Record<string, number>;
 }
@@ -72,6 +78,7 @@ export async function simulateSeed(options: SeedOptions): Promise<SeedResult> {
     )) {
       load.outcomes.set(row.k, Number(row.n));
     }
+    const { charges } = await recurringCharges(world);
     const fired = world.sim.control.faults().fired;
     for (const f of fired)
       load.outcomes.set(
@@ -89,6 +96,11 @@ export async function simulateSeed(options: SeedOptions): Promise<SeedResult> {
         cleared: Number(cleared?.n ?? 0),
         ms: Date.now() - started,
       },
+      charges: {
+        taken: charges.length,
+        recorded: charges.filter((c) => c.recorded !== undefined).length,
+        refusedAfterStop: charges.filter((c) => c.afterStop && c.recorded === undefined).length,
+      },
     };
   } finally {
     await world.close();
@@ -99,7 +111,8 @@ export async function simulateSeed(options: SeedOptions): Promise<SeedResult> {
 /** The line printed for a seed. */
 export function summaryLine(result: SeedResult): string {
   const s = result.stats;
-  const head = `seed ${result.seed}: ${result.days} day(s), ${s.requests} requests, ${s.crashes} crashes, ${s.forged} forged + ${s.late} late reports, ${s.cleared} cleared, ${(s.ms / 1000).toFixed(1)} s`;
+  const c = result.charges;
+  const head = `seed ${result.seed}: ${result.days} day(s), ${s.requests} requests, ${s.crashes} crashes, ${s.forged} forged + ${s.late} late reports, ${s.cleared} cleared, ${c.taken} recurring charges (${c.recorded} recorded, ${c.refusedAfterStop} refused after a stop), ${(s.ms / 1000).toFixed(1)} s`;
   return result.broken
     ? `${head} — BROKEN on day ${result.broken.day}: ${result.broken.invariant}: ${result.broken.detail}`
     : `${head} — ok`;
