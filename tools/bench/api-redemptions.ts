@@ -365,7 +365,15 @@ function describe(name: string, result: PhaseResult) {
  * simulator and the load), from /proc: where the machine's time goes. Undefined off Linux.
  */
 function cpuSeconds():
-  { api: number; postgres: Map<number, number>; bench: number; loop: number } | undefined {
+  | {
+      api: number;
+      apiSystem: number;
+      postgres: Map<number, number>;
+      bench: number;
+      loop: number;
+      loopSystem: number;
+    }
+  | undefined {
   const tick = 100; // USER_HZ on Linux
   const statOf = (pid: number | string): string[] | undefined => {
     try {
@@ -387,7 +395,11 @@ function cpuSeconds():
     const own = process.cpuUsage();
     const loop = loopPid === 0 ? 0 : cpu(statOf(loopPid));
     const api = apiPids.reduce((sum, pid) => sum + cpu(statOf(pid)), 0);
-    return { api, postgres, bench: (own.user + own.system) / 1e6, loop };
+    // Kernel time apart: a --profile's large `writev` share is wall time (the API preempted by the backend its
+    // write woke), not CPU; this is what the kernel spent for the process, loopback sockets included.
+    const apiSystem = apiPids.reduce((sum, pid) => sum + Number(statOf(pid)?.[12] ?? 0) / tick, 0);
+    const loopSystem = loopPid === 0 ? 0 : Number(statOf(loopPid)?.[12] ?? 0) / tick;
+    return { api, apiSystem, postgres, bench: (own.user + own.system) / 1e6, loop, loopSystem };
   } catch {
     return undefined;
   }
@@ -415,13 +427,15 @@ function cpuPerRedemption(
   for (const [pid, seconds] of after.postgres) postgres += seconds - (before.postgres.get(pid) ?? 0);
   const delta = {
     api: after.api - before.api,
+    apiSystem: after.apiSystem - before.apiSystem,
     postgres,
     bench: after.bench - before.bench,
     loop: after.loop - before.loop,
+    loopSystem: after.loopSystem - before.loopSystem,
   };
   const ms = (key: keyof typeof delta) => fmt((delta[key] * 1000) / count, 2);
-  const loop = delta.loop > 0 ? `, two-phase loop process ${ms('loop')} ms` : '';
-  return `API ${ms('api')} ms, PostgreSQL ${ms('postgres')} ms, simulator + load ${ms('bench')} ms${loop}`;
+  const loop = delta.loop > 0 ? `, two-phase loop process ${ms('loop')} ms (kernel ${ms('loopSystem')})` : '';
+  return `API ${ms('api')} ms (kernel ${ms('apiSystem')}), PostgreSQL ${ms('postgres')} ms, simulator + load ${ms('bench')} ms${loop}`;
 }
 
 // --- the two-phase loop ---------------------------------------------------------------------------
