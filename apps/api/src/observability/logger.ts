@@ -17,10 +17,13 @@ export function apiLogger(level: ApiConfig['logLevel']): Logger {
 /**
  * nestjs-pino over the same pino: Nest's `Logger` lines are JSON with `context` and `err` as fields, and
  * within a handler carry its `request_id` (request-log-context.ts; the same id as Fastify's, as genReqId is
- * memoised per request). No line of its own per request: the request hook writes that one.
+ * memoised per request). No line of its own per request: the request hook writes that one. Its pino-http
+ * middleware is mounted on no route: on Fastify its context never reached a handler, and it built a child
+ * logger per request for nothing.
  */
 export function loggerModule(logger: Logger): DynamicModule {
   return LoggerModule.forRoot({
+    forRoutes: [],
     pinoHttp: {
       logger,
       genReqId,

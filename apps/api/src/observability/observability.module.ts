@@ -1,5 +1,4 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import type { Logger } from '@tixclear/logging';
 import { loggerModule } from './logger';
 import { Metrics } from './metrics';
@@ -18,10 +17,7 @@ export class ObservabilityModule {
       module: ObservabilityModule,
       imports: [loggerModule(logger)],
       controllers: [MetricsController],
-      providers: [
-        { provide: Metrics, useFactory: () => new Metrics() },
-        { provide: APP_INTERCEPTOR, useClass: RequestLogContext },
-      ],
+      providers: [{ provide: Metrics, useFactory: () => new Metrics() }, RequestLogContext],
       exports: [Metrics],
     };
   }
