@@ -30,12 +30,10 @@ interface Answer {
 }
 
 export async function postNode(input: Omit<PostInput, 'fetch'>): Promise<PostResult> {
-  const timeout = AbortSignal.timeout(input.timeoutMs);
-  const signal = input.signal === undefined ? timeout : AbortSignal.any([timeout, input.signal]);
   const encoded = encodeBody(input.fields, input.encoding);
-  const evidence = { connected: false };
+  const evidence = { connected: false, timedOut: false };
   try {
-    const answer = await exchange(new URL(input.url), encoded, signal, evidence);
+    const answer = await exchange(urlOf(input.url), encoded, input, evidence);
     return {
       kind: 'answered',
       status: answer.status,
@@ -43,22 +41,35 @@ export async function postNode(input: Omit<PostInput, 'fetch'>): Promise<PostRes
       headers: headerReader(answer.headers),
     };
   } catch (error) {
-    // Which signal fired tells our timeout from the caller's abort; anything else is the network.
+    // Whether our timer fired tells our timeout from the caller's abort; anything else is the network.
     const { connected } = evidence;
-    if (timeout.aborted) return { kind: 'failed', failure: { kind: 'timeout', cause: error, connected } };
+    if (evidence.timedOut) return { kind: 'failed', failure: { kind: 'timeout', cause: error, connected } };
     if (input.signal?.aborted === true) return { kind: 'failed', failure: { kind: 'aborted', cause: error } };
     return { kind: 'failed', failure: { kind: 'network', errno: errnoOf(error), cause: error, connected } };
   }
 }
 
+/** The gateway's URL, parsed once: every call of a client posts to the same one. */
+let lastUrl: { text: string; url: URL } | undefined;
+function urlOf(text: string): URL {
+  if (lastUrl?.text !== text) lastUrl = { text, url: new URL(text) };
+  return lastUrl.url;
+}
+
+/**
+ * One POST. The per-attempt timeout is one timer over the whole exchange, and the caller's signal is listened
+ * to directly: no AbortSignal.timeout and AbortSignal.any per call (a timer, two signals and their listeners
+ * for every request, on the redemption path).
+ */
 function exchange(
   url: URL,
   { body, contentType }: { body: string; contentType: string },
-  signal: AbortSignal,
-  evidence: { connected: boolean },
+  { timeoutMs, signal }: { timeoutMs: number; signal?: AbortSignal | undefined },
+  evidence: { connected: boolean; timedOut: boolean },
 ): Promise<Answer> {
   const protocol = url.protocol === 'https:' ? 'https:' : url.protocol === 'http:' ? 'http:' : undefined;
   if (protocol === undefined) return Promise.reject(new TypeError(`unsupported protocol ${url.protocol}`));
+  if (signal?.aborted === true) return Promise.reject(abortError(signal));
   return new Promise<Answer>((resolve, reject) => {
     const headers: http.OutgoingHttpHeaders = {
       accept: 'application/json',
@@ -69,8 +80,17 @@ function exchange(
       method: 'POST',
       headers,
       agent: agents[protocol],
-      signal,
     });
+    const timer = setTimeout(() => {
+      evidence.timedOut = true;
+      request.destroy(new Error(`no answer within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onAbort = () => request.destroy(abortError(signal!));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const settle = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
     // Bytes can leave only once a connection is open: at once on a reused keep-alive socket, else when the
     // TCP connection (and for https the TLS handshake) completes.
     request.once('socket', (socket) => {
@@ -78,7 +98,10 @@ function exchange(
       else
         socket.once(protocol === 'https:' ? 'secureConnect' : 'connect', () => (evidence.connected = true));
     });
-    request.once('error', reject);
+    request.once('error', (error) => {
+      settle();
+      reject(error);
+    });
     request.once('response', (response) => {
       const status = response.statusCode ?? 0;
       const chunks: Buffer[] = [];
@@ -88,17 +111,27 @@ function exchange(
         if (size > MAX_ANSWER_BYTES) request.destroy(new Error(`answer over ${MAX_ANSWER_BYTES} bytes`));
         else chunks.push(chunk);
       });
-      response.once('error', reject);
+      response.once('error', (error) => {
+        settle();
+        reject(error);
+      });
       // A connection lost mid-body (or our abort) ends the response without 'end'.
       response.once('close', () => {
+        settle();
         if (!response.complete) reject(new Error('the connection closed before the answer ended'));
       });
-      response.once('end', () =>
-        resolve({ status, text: Buffer.concat(chunks).toString('utf8'), headers: response.headers }),
-      );
+      response.once('end', () => {
+        settle();
+        resolve({ status, text: Buffer.concat(chunks).toString('utf8'), headers: response.headers });
+      });
     });
     request.end(body);
   });
+}
+
+function abortError(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason : new Error('aborted', { cause: reason });
 }
 
 /** The one header reading the client does (`retry-after`), as fetch's Headers answers it. */
