@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { IV_LENGTH, openBytes, sealBytes, splitEnvelope, type EnvelopeParts } from './cbc';
 import { decodeText, encodeText, parseJson, serializeJson } from './codec';
 import { CryptoInputError, EnvelopeError } from './errors';
 import { keyBytes } from './key-material';
+import { publicRandomBytes } from './public-random';
 
 /*
  * The protocol envelope (docs/protocol.md §1, seed 000 附錄四): base64(IV(16) || AES-256-CBC(key, IV, PKCS#7(utf8(text)))).
@@ -64,7 +64,7 @@ function openText(parts: EnvelopeParts, secret: Buffer): string | undefined {
 }
 
 function ivOrRandom(iv: Buffer | undefined): Buffer {
-  if (iv === undefined) return randomBytes(IV_LENGTH);
+  if (iv === undefined) return publicRandomBytes(IV_LENGTH);
   if (!(iv instanceof Uint8Array) || iv.length !== IV_LENGTH) {
     throw new CryptoInputError(`The IV must be ${IV_LENGTH} bytes.`, 'iv');
   }

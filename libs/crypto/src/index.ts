@@ -4,6 +4,7 @@ export type { CryptoInputField, KeyField } from './errors';
 export { IV_LENGTH } from './cbc';
 export { KEY_LENGTH } from './key-material';
 export { KeyRing } from './key-ring';
+export { publicRandomBytes } from './public-random';
 export type { ExpiryWarning, MerchantKey } from './key-ring';
 export { SUCCESSOR_LEAD_DAYS, WARNING_WINDOWS, successorKeyWindow } from './rotation';
 export type { ValidityWindow, WarningWindow } from './rotation';

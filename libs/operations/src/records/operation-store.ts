@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { publicRandomBytes } from '@tixclear/crypto';
 import { OperationEntity, type OperationKind } from '@tixclear/db';
 import type { EntityManager, QueryDeepPartialEntity } from 'typeorm';
 import { OperationError, OperationErrorCode } from '../errors';
@@ -84,7 +84,7 @@ export async function existingOperation(
  */
 export function newUpstreamOrderId(): string {
   const time = Date.now().toString(36).padStart(9, '0');
-  const random = BigInt(`0x${randomBytes(10).toString('hex')}`)
+  const random = BigInt(`0x${publicRandomBytes(10).toString('hex')}`)
     .toString(36)
     .padStart(15, '0')
     .slice(0, 15);
