@@ -33,6 +33,7 @@ import { EwalletBindings1795340000500 } from './1795340000500-ewallet-bindings';
 import { ConsolePaymentsIndexes1795340000550 } from './1795340000550-console-payments-indexes';
 import { VouchersInFlightIndex1795340000560 } from './1795340000560-vouchers-in-flight-index';
 import { ClearingGroupSums1795340000600 } from './1795340000600-clearing-group-sums';
+import { JournalLinesUnkeyed1795340000610 } from './1795340000610-journal-lines-unkeyed';
 
 /** In order; TypeORM runs the ones not yet recorded in the `migrations` table. */
 export const migrations = [
@@ -71,4 +72,5 @@ export const migrations = [
   ConsolePaymentsIndexes1795340000550,
   VouchersInFlightIndex1795340000560,
   ClearingGroupSums1795340000600,
+  JournalLinesUnkeyed1795340000610,
 ];
