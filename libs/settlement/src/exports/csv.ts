@@ -49,13 +49,12 @@ function neutraliseFormula(text: string): string {
 }
 
 /**
- * The same text cell in SQL, for a table the server writes by COPY: the formula guard above, and empty text as
- * NULL (COPY quotes an empty string as `""` but writes NULL as an empty field, which is what `csvLine` writes
- * for `''`). `expr` is a column or a simple expression of type text; it is repeated, so keep it cheap.
+ * The same text cell in SQL, for a table the server writes by COPY: the formula guard above (by the first
+ * character's code: no string is built to test it), and empty text as NULL (COPY quotes an empty string as `""`
+ * but writes NULL as an empty field, which is what `csvLine` writes for `''`). `expr` is a column or a simple
+ * expression of type text; it is repeated, so keep it cheap.
  */
 export function sqlText(expr: string): string {
-  const leads = FORMULA_LEADS.map((lead) => `E'${lead.replace('\t', '\\t').replace('\r', '\\r')}'`).join(
-    ', ',
-  );
-  return `NULLIF(CASE WHEN left(${expr}, 1) IN (${leads}) THEN '''' || ${expr} ELSE ${expr} END, '')`;
+  const leads = FORMULA_LEADS.map((lead) => lead.charCodeAt(0)).join(', ');
+  return `CASE WHEN ascii(${expr}) IN (${leads}) THEN '''' || ${expr} ELSE NULLIF(${expr}, '') END`;
 }

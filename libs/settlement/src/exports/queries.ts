@@ -96,10 +96,13 @@ export async function gatherPeriodLines(
 
 /**
  * The journal as COPY prints it (copy-out.ts): one row per line of the period, an entry's lines together, each
- * line's signed amount as a debit and a credit column (both non-negative).
+ * line's signed amount as a debit and a credit column (both non-negative). The lines are sorted as they are and
+ * printed after, so the server sorts the columns only, not their printed copies beside them (docs/benchmarks.md
+ * #exports). The outer query only projects, so it keeps the subquery's order (a subquery with ORDER BY is never
+ * flattened into its outer query).
  */
 export const JOURNAL_COPY_SQL = `
-  SELECT x.posted_on::text, x.business_date::text,
+  SELECT s.posted_on::text, s.business_date::text,
          ${[
            'kind',
            'reference',
@@ -111,12 +114,15 @@ export const JOURNAL_COPY_SQL = `
            'party',
            'serial_number',
          ]
-           .map((column) => sqlText(`x.${column}`))
+           .map((column) => sqlText(`s.${column}`))
            .join(', ')},
-         GREATEST(x.amount, 0), GREATEST(-x.amount, 0)
-    FROM export_lines x
-   ORDER BY x.posted_on, x.business_date, x.kind COLLATE "C", x.reference COLLATE "C", x.account COLLATE "C",
-            x.ledger COLLATE "C", x.party COLLATE "C", x.serial_number COLLATE "C", x.amount`;
+         GREATEST(s.amount, 0), GREATEST(-s.amount, 0)
+    FROM (SELECT x.posted_on, x.business_date, x.kind, x.reference, x.description, x.corrects, x.account,
+                 x.account_code, x.ledger, x.party, x.serial_number, x.amount
+            FROM export_lines x
+           ORDER BY x.posted_on, x.business_date, x.kind COLLATE "C", x.reference COLLATE "C",
+                    x.account COLLATE "C", x.ledger COLLATE "C", x.party COLLATE "C", x.serial_number COLLATE "C",
+                    x.amount) s`;
 
 /**
  * The balance before the period of each party of each ledger (from the day snapshots, src/balances/), beside
