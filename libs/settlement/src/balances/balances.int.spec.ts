@@ -3,22 +3,14 @@ import {
   createTestDatabase,
   ensureSamplePartner,
   PartnerRegistry,
-  SAMPLE_FEE_SCHEDULE,
   SAMPLE_PARTNER,
   type TestDatabase,
 } from '@tixclear/db';
-import { FeeScheduleBook } from '@tixclear/fee-engine';
-import { pointParty } from '../accounts';
-import { clearAll, Clearing } from '../clearing/index';
 import { postCorrection } from '../periods/index';
 import { postTrustMovements } from '../posting';
-import { writeSyntheticDay } from '../testing/synthetic-day';
+import { clearSampleNight } from '../testing/sample-night';
 import { balancesAsOf, balancesOver, journalBalancesAsOf, refreshSnapshots, staleDays } from './index';
 
-const book = new FeeScheduleBook([SAMPLE_FEE_SCHEDULE]);
-const accounts = new Map([
-  [pointParty(SAMPLE_PARTNER.partnerUid, `store:${SAMPLE_PARTNER.partnerUid}`), 'payee-1'],
-]);
 const NIGHTS = ['2026-11-20', '2026-11-21', '2026-11-22'];
 
 describe('balance snapshots', () => {
@@ -28,15 +20,9 @@ describe('balance snapshots', () => {
 
   /** A night as the runner's first two steps post it: the day's vouchers cleared, the purchases posted. */
   async function settle(date: string, vouchers: number): Promise<string> {
-    await writeSyntheticDay(db.dataSource, { partnerId, businessDate: date, vouchers, giftEvery: 4 });
-    const [run] = await query<{ id: string }>(
-      `INSERT INTO settlement_runs (period_start, period_end, state, summary) VALUES ($1, $1, 'posting', '{}')
-       RETURNING id`,
-      [date],
-    );
-    await clearAll(new Clearing(db.dataSource, book, accounts), run!.id, date, { chunkSize: 7, lanes: 2 });
-    await postTrustMovements(db.dataSource, run!.id, date);
-    return run!.id;
+    const runId = await clearSampleNight(db.dataSource, partnerId, date, vouchers, { state: 'posting' });
+    await postTrustMovements(db.dataSource, runId, date);
+    return runId;
   }
 
   /** The snapshot of `day` against a full sum of the journal, in one snapshot of the database. */

@@ -4,25 +4,16 @@ import {
   ensureSamplePartner,
   migrations,
   PartnerRegistry,
-  SAMPLE_FEE_SCHEDULE,
   SAMPLE_PARTNER,
   type TestDatabase,
 } from '@tixclear/db';
-import { FeeScheduleBook } from '@tixclear/fee-engine';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { pointParty } from '../accounts';
-import { clearAll, Clearing } from '../clearing/index';
-import { writeSyntheticDay } from '../testing/synthetic-day';
+import { clearSampleNight } from '../testing/sample-night';
 
 /*
  * The clearing's group sums (migration ClearingGroupSums) equal its lines summed by group, run by run: as each
  * chunk writes them, and as the migration sums the clearing entries a database already holds.
  */
-
-const book = new FeeScheduleBook([SAMPLE_FEE_SCHEDULE]);
-const accounts = new Map([
-  [pointParty(SAMPLE_PARTNER.partnerUid, `store:${SAMPLE_PARTNER.partnerUid}`), 'payee-1'],
-]);
 
 let db: TestDatabase;
 let partnerId: string;
@@ -36,15 +27,8 @@ beforeAll(async () => {
 });
 afterAll(() => db?.drop());
 
-async function settle(date: string, vouchers: number): Promise<void> {
-  await writeSyntheticDay(db.dataSource, { partnerId, businessDate: date, vouchers, giftEvery: 4 });
-  const [run] = await q<{ id: string }>(
-    `INSERT INTO settlement_runs (period_start, period_end, state, summary) VALUES ($1, $1, 'clearing', '{}')
-     RETURNING id`,
-    [date],
-  );
-  await clearAll(new Clearing(db.dataSource, book, accounts), run!.id, date, { chunkSize: 5, lanes: 2 });
-}
+const settle = (date: string, vouchers: number) =>
+  clearSampleNight(db.dataSource, partnerId, date, vouchers, { chunkSize: 5 });
 
 /** Both sides by run and group, as text rows compared whole. */
 const fromSums = () =>
@@ -81,8 +65,8 @@ it('holds the clearing lines summed by group, as the chunks write them and as th
   expect(lines.length).toBeGreaterThan(10);
   expect(await fromSums()).toEqual(lines);
   // Several chunks of a run each wrote their own rows: more rows than groups.
-  const [{ rows }] = await q<{ rows: number }>(`SELECT count(*)::int AS rows FROM clearing_group_sums`);
-  expect(rows).toBeGreaterThan(lines.length);
+  const [count] = await q<{ rows: number }>(`SELECT count(*)::int AS rows FROM clearing_group_sums`);
+  expect(count!.rows).toBeGreaterThan(lines.length);
 
   await run((m, r) => m.down(r));
   await run((m, r) => m.up(r));
