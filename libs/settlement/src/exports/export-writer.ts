@@ -101,8 +101,10 @@ interface DetailTable {
 /**
  * Writes the finance exports of a period into `<root>/<start>[_<end>]/`. It reads no clock and makes no random
  * value: the files are a function of the database content and the period, so regenerating a period (a resumed
- * run, an operator's re-export) rewrites the same bytes, which `manifest.json` pins by SHA-256. Tables stream
- * from server-side cursors into the files, so memory stays flat for a day of a million vouchers.
+ * run, an operator's re-export) rewrites the same bytes, which `manifest.json` pins by SHA-256. The large
+ * tables are printed by the server (COPY) straight into their files, two at a time on connections sharing one
+ * snapshot; the small ones stream from cursors into their files and the workbook's sheets. Memory stays flat
+ * for a day of a million vouchers.
  */
 export class ExportWriter implements ExportStep {
   readonly #maxSheetRows: number;
