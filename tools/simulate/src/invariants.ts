@@ -648,6 +648,38 @@ async function chargesAgree(world: World): Promise<string | undefined> {
   const missing = charges.find((c) => c.reported && !c.afterStop && c.recorded === undefined);
   if (missing)
     return `charge uid ${missing.chargeUid} (nois ${missing.nois}, ${missing.cost}) of ${missing.upstreamOrderId}: reported, taken before any stop of ours, not recorded`;
+  return stopsAgree(world);
+}
+
+/**
+ * Our disabledirectdebit against the gateway's agreement: the gateway stops an agreement from a day only when a
+ * stop of ours naming that day succeeded or is still open, and every stop of ours that succeeded stopped it.
+ */
+async function stopsAgree(world: World): Promise<string | undefined> {
+  const stops = await world.db.dataSource.query<
+    { order_id: string; upstream: string; state: string; stop: string; code: string | null }[]
+  >(
+    `SELECT s.order_id, p.upstream_order_id AS upstream, s.state, s.request->>'stop_time' AS stop,
+            s.gateway_code AS code
+       FROM operations s JOIN operations p ON p.partner_id = s.partner_id AND p.command = 'orders'
+                                          AND p.order_id = s.request->>'order_id'
+      WHERE s.partner_id = $1 AND s.command = 'disabledirectdebit' ORDER BY s.order_id`,
+    [world.paypage.id],
+  );
+  const orders = new Map([...world.sim.state.orders.values()].map((o) => [o.orderId, o]));
+  for (const stop of stops) {
+    const from = orders.get(stop.upstream)?.recurring?.stopFrom ?? null;
+    if (stop.state === 'succeeded' && from === null)
+      return `stop ${stop.order_id} of ${stop.upstream} succeeded on our side; the gateway never stopped the agreement`;
+  }
+  for (const [upstream, order] of orders) {
+    const from = order.recurring?.stopFrom ?? null;
+    if (from === null || order.merchantUid !== world.paypage.uid) continue;
+    const mine = stops.filter((s) => s.upstream === upstream);
+    const named = mine.some((s) => s.stop === from && !['failed'].includes(s.state));
+    if (!named)
+      return `the gateway stopped ${upstream} from ${from}; our stops of it: ${mine.map((s) => `${s.order_id} ${s.stop} ${s.state} ${s.code ?? ''}`).join(', ') || 'none'}`;
+  }
   return undefined;
 }
 
