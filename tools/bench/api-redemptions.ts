@@ -29,7 +29,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
@@ -49,6 +49,13 @@ import { startSimulator } from '@tixclear/gateway-simulator';
 import pg from 'pg';
 import { cliArgs, positiveNumber } from '../runtime/cli-args';
 import { cliLogger } from '../runtime/cli-logger';
+import {
+  ownCpuSeconds,
+  postmasterPidOf,
+  processCpuSeconds,
+  processSystemSeconds,
+  serverCpuSeconds,
+} from './process-cpu';
 import { drive, type PhaseResult } from './drive';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
@@ -112,11 +119,7 @@ async function startStackPieces() {
     ephemeral: true,
   });
   cleanups.push(() => server.stop());
-  try {
-    postmasterPid = Number(readFileSync(path.join(scratch, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
-  } catch {
-    // not Linux-like: no CPU accounting
-  }
+  postmasterPid = postmasterPidOf(path.join(scratch, 'data')) ?? 0;
   const databaseUrl = await ensureDatabase(server.url, 'bench');
   const dataSource = await createDataSource(databaseUrl).initialize();
   cleanups.push(() => dataSource.destroy());
@@ -361,48 +364,28 @@ function describe(name: string, result: PhaseResult) {
 }
 
 /**
- * CPU seconds used so far by the API, by our PostgreSQL (its postmaster and backends) and by this process (the
- * simulator and the load), from /proc: where the machine's time goes. Undefined off Linux.
+ * CPU seconds used so far by the API, by our PostgreSQL (its postmaster, backends alive or exited, auxiliary
+ * processes) and by this process (the simulator and the load), from /proc: where the machine's time goes.
+ * Undefined off Linux.
  */
 function cpuSeconds():
-  | {
-      api: number;
-      apiSystem: number;
-      postgres: Map<number, number>;
-      bench: number;
-      loop: number;
-      loopSystem: number;
-    }
+  | { api: number; apiSystem: number; postgres: number; bench: number; loop: number; loopSystem: number }
   | undefined {
-  const tick = 100; // USER_HZ on Linux
-  const statOf = (pid: number | string): string[] | undefined => {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    } catch {
-      return undefined;
-    }
-  };
-  const cpu = (fields: string[] | undefined) =>
-    fields ? (Number(fields[11]) + Number(fields[12])) / tick : 0;
-  try {
-    const postgres = new Map([[postmasterPid, cpu(statOf(postmasterPid))]]);
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      const fields = statOf(entry);
-      if (fields && Number(fields[1]) === postmasterPid) postgres.set(Number(entry), cpu(fields));
-    }
-    const own = process.cpuUsage();
-    const loop = loopPid === 0 ? 0 : cpu(statOf(loopPid));
-    const api = apiPids.reduce((sum, pid) => sum + cpu(statOf(pid)), 0);
+  const postgres = serverCpuSeconds(postmasterPid);
+  if (postgres === undefined) return undefined;
+  const sum = (pids: number[], read: (pid: number) => number | undefined) =>
+    pids.reduce((total, pid) => total + (read(pid) ?? 0), 0);
+  const loopPids = loopPid === 0 ? [] : [loopPid];
+  return {
+    api: sum(apiPids, (pid) => processCpuSeconds(pid)),
     // Kernel time apart: a --profile's large `writev` share is wall time (the API preempted by the backend its
     // write woke), not CPU; this is what the kernel spent for the process, loopback sockets included.
-    const apiSystem = apiPids.reduce((sum, pid) => sum + Number(statOf(pid)?.[12] ?? 0) / tick, 0);
-    const loopSystem = loopPid === 0 ? 0 : Number(statOf(loopPid)?.[12] ?? 0) / tick;
-    return { api, apiSystem, postgres, bench: (own.user + own.system) / 1e6, loop, loopSystem };
-  } catch {
-    return undefined;
-  }
+    apiSystem: sum(apiPids, processSystemSeconds),
+    postgres,
+    bench: ownCpuSeconds(),
+    loop: sum(loopPids, (pid) => processCpuSeconds(pid)),
+    loopSystem: sum(loopPids, processSystemSeconds),
+  };
 }
 
 /** The API process's CPU milliseconds per redemption between two readings. */
@@ -421,14 +404,10 @@ function cpuPerRedemption(
   count: number,
 ): string {
   if (before === undefined || after === undefined || count === 0) return 'n/a';
-  // PostgreSQL: the backends alive at the end, each from its first reading (0 if it started since). One that
-  // exited meanwhile (e.g. an idle pool connection) took its counters with it: left out, not subtracted.
-  let postgres = 0;
-  for (const [pid, seconds] of after.postgres) postgres += seconds - (before.postgres.get(pid) ?? 0);
   const delta = {
     api: after.api - before.api,
     apiSystem: after.apiSystem - before.apiSystem,
-    postgres,
+    postgres: after.postgres - before.postgres,
     bench: after.bench - before.bench,
     loop: after.loop - before.loop,
     loopSystem: after.loopSystem - before.loopSystem,

@@ -26,6 +26,12 @@ export function processCpuSeconds(pid: number, reaped = false): number | undefin
   return (reaped ? own + Number(fields[13]) + Number(fields[14]) : own) / USER_HZ;
 }
 
+/** System (kernel) seconds of one process alone: what the kernel spent for it, its socket writes included. */
+export function processSystemSeconds(pid: number): number | undefined {
+  const fields = statOf(pid);
+  return fields ? Number(fields[12]) / USER_HZ : undefined;
+}
+
 /** The postmaster's pid, read from a PostgreSQL data directory. */
 export function postmasterPidOf(dataDir: string): number | undefined {
   try {
