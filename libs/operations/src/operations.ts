@@ -48,7 +48,7 @@ export function createOperations(deps: OperationsDeps) {
   const late = new LateOutcomes(deps.dataSource, clock, recorder);
   const payments = new PaymentService(deps.dataSource, deps.gateway, recorder);
   const moneyRefunds = new MoneyRefundService(deps.dataSource, deps.gateway, recorder);
-  const paymentActions = new PaymentActionService(deps.dataSource, deps.gateway, recorder, payments);
+  const paymentActions = new PaymentActionService(deps.dataSource, deps.gateway, recorder, payments, clock);
   const paymentResolver = new PaymentResolver(deps.dataSource, payments, moneyRefunds, paymentActions);
   const results = new ResultApplier(
     deps.dataSource,

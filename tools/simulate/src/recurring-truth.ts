@@ -10,7 +10,10 @@ export interface GatewayCharge {
   nois: number;
   cost: number;
   at: Date;
-  /** On or after the stop day of a disabledirectdebit of ours that succeeded: the engine must not take it. */
+  /**
+   * On or after the stop day of a disabledirectdebit of ours that succeeded or is still unknown (one sent again
+   * after its stop day: the gateway's refusal then tells nothing): the engine must not take it.
+   */
   afterStop: boolean;
   /** Its report reached our intake (the simulator delivered it, or it was stored from a late copy). */
   reported: boolean;
@@ -54,7 +57,7 @@ export async function recurringCharges(
     `SELECT p.upstream_order_id AS upstream, min(s.request->>'stop_time') AS stop
        FROM operations s JOIN operations p ON p.partner_id = s.partner_id AND p.command = 'orders'
                                           AND p.order_id = s.request->>'order_id'
-      WHERE s.partner_id = $1 AND s.command = 'disabledirectdebit' AND s.state = 'succeeded'
+      WHERE s.partner_id = $1 AND s.command = 'disabledirectdebit' AND s.state <> 'failed'
       GROUP BY p.upstream_order_id`,
     [world.paypage.id],
   );

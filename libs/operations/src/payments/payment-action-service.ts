@@ -1,4 +1,5 @@
 import { OperationEntity, type PartnerContext } from '@tixclear/db';
+import { formatTaiwanDate } from '@tixclear/domain';
 import {
   callGateway,
   GatewayRejectedError,
@@ -9,7 +10,7 @@ import { In, type DataSource } from 'typeorm';
 import { gatewayUnavailable, inProgress, type OperationAnswer } from '../answers';
 import { OperationError, OperationErrorCode } from '../errors';
 import { runOperation } from '../flows/operation-flow';
-import type { GatewayPort } from '../ports';
+import type { Clock, GatewayPort } from '../ports';
 import type { OperationResolution } from '../reconcile/resolve-operation';
 import type { OperationRecorder } from '../records/operation-recorder';
 import { assertOwnStore } from '../requests/partner-rules';
@@ -41,6 +42,7 @@ export class PaymentActionService {
     private readonly gateway: GatewayPort,
     private readonly recorder: OperationRecorder,
     private readonly payments: PaymentService,
+    private readonly clock: Clock,
   ) {}
 
   /** One write through `/api/init` (the gateway's request), or REST (`orderId` the payment's, `body` the rest). */
@@ -241,9 +243,16 @@ export class PaymentActionService {
       const answer = toWire(command, await send(client, command, upstream));
       return { status: 'committed', result: { code: String(answer.code), answer } };
     } catch (error) {
-      if (error instanceof GatewayRejectedError)
-        return { status: 'rejected', result: { code: error.gatewayCode ?? 'B500' } };
-      throw error;
+      if (!(error instanceof GatewayRejectedError)) throw error;
+      const code = error.gatewayCode ?? 'B500';
+      // Sent again on or after its stop day, a stop is refused whether or not the first one stopped the agreement
+      // (B500 停扣日必須大於今日): no evidence either way, so it stays open (an operator's at its horizon).
+      if (
+        command === 'disabledirectdebit' &&
+        !stopDayAhead(textOf(operation.request.stop_time), this.clock.now())
+      )
+        return { status: 'pending', result: { code } };
+      return { status: 'rejected', result: { code } };
     }
   }
 
@@ -415,4 +424,9 @@ function verdictOf(command: PaymentActionCommand, state: QueryOrderResponse, tar
           return 'not_found';
       }
   }
+}
+
+/** Whether a stop day (YYYYMMDD) is still after today in Taiwan: the gateway takes a stop only then. */
+function stopDayAhead(stopTime: string, now: Date): boolean {
+  return stopTime.replace(/\D/g, '') > formatTaiwanDate(now);
 }

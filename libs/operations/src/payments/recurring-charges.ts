@@ -36,8 +36,8 @@ export function isRecurringRequest(request: Record<string, unknown>): boolean {
  *
  * A charge counts as the agreement's when our query of its uid (with the key the report names) answers a paid
  * charge (`250`/`290`) with that uid, the agreement's upstream `order_id` and `group_id`, and an `nois` after the
- * first. After the agreement was stopped (`disabledirectdebit` succeeded), a charge on or after its stop day is
- * not accepted as ours: nothing is recorded and the report stays for an operator to see (the gateway charged
+ * first. After the agreement was stopped (`disabledirectdebit` succeeded, or its outcome is unknown), a charge on
+ * or after its stop day is not accepted as ours: nothing is recorded and the report stays for an operator to see (the gateway charged
  * after we cancelled; the books' reconciliation lists the money).
  */
 export class RecurringCharges {
@@ -107,7 +107,10 @@ export class RecurringCharges {
     return [...pairs.values()].slice(0, MAX_CHARGES_PER_WAKE);
   }
 
-  /** Our query's answer is a paid later charge of this agreement, taken before any stop day of ours. */
+  /**
+   * Our query's answer is a paid later charge of this agreement, taken before any stop day of ours: of a stop
+   * that succeeded, or whose outcome is still unknown (it may have stopped the agreement; a person settles it).
+   */
   private async isCharge(
     agreement: OperationEntity,
     group: string,
@@ -124,7 +127,7 @@ export class RecurringCharges {
     const charged = formatTaiwanDate(state.finishtime);
     const [stop] = await this.dataSource.query<{ stop: string | null }[]>(
       `SELECT min(request->>'stop_time') AS stop FROM operations
-        WHERE partner_id = $1 AND kind = 'pay_action' AND command = 'disabledirectdebit' AND state = 'succeeded'
+        WHERE partner_id = $1 AND kind = 'pay_action' AND command = 'disabledirectdebit' AND state <> 'failed'
           AND request->>'group_id' = $2 AND request->>'order_id' = $3`,
       [agreement.partnerId, group, agreement.orderId],
     );
