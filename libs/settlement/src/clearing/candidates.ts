@@ -73,12 +73,26 @@ export type KnownFees = readonly string[];
 // $1 is the run's end date, $2 the known splits.
 // The stored split's place among the known ones is computed once per line (kf, kept from being inlined twice by
 // OFFSET 0): each place is a jsonb comparison with every known split (docs/benchmarks.md).
+// The partner is looked up per line by its key (a lateral kept apart by OFFSET 0, memoized by partner): never a
+// join the planner may turn around or loop over every partner for.
 const COLUMNS = `rl.id, rl.partner_id, rl.serial_number, rl.is_paid, rl.cost::text AS cost,
   kf.known AS known_fee, CASE WHEN kf.known IS NULL THEN rl.our_fee::text END AS our_fee,
   rl.fee_issue, rl.fee_accepted, rl.business_date::text AS business_date, rl.sales_point, rl.redemption_point,
   coalesce(rl.item_name, rl.item_id) AS product, rl.sharing_headquarters::text AS sharing_headquarters,
   rl.sharing_sales::text AS sharing_sales, rl.sharing_reimbursement::text AS sharing_reimbursement,
   p.partner_uid, p.issuer_id, rl.business_date <= $1 AS in_period`;
+
+/** The line's partner, by key (see above). */
+const PARTNER_OF_LINE = `CROSS JOIN LATERAL (
+  SELECT partner_uid, issuer_id FROM partners WHERE partners.id = rl.partner_id OFFSET 0) p`;
+
+/**
+ * Whether a clearing exists for the line `line` names, as one probe of the clearings' key per line. OFFSET 0
+ * keeps it a subplan: as an anti-join, a planner that priced the clearings as nearly empty (a first night, when
+ * the statistics still say so) scanned them all once per line, which grows with the square of the night.
+ */
+const clearedProbe = (line: string) =>
+  `EXISTS (SELECT 1 FROM clearings c WHERE c.redemption_line_id = ${line} OFFSET 0)`;
 
 /**
  * The end of the next range of fresh lines after `after`: `size` lines on, or the last line; undefined when
@@ -114,11 +128,11 @@ export async function freshLines(
   const rows = await tx.query<FreshRow[]>(
     `SELECT ${COLUMNS}, rl.created_xid < $3::bigint AS below_horizon
        FROM redemption_lines rl
-       JOIN partners p ON p.id = rl.partner_id
+       ${PARTNER_OF_LINE}
        CROSS JOIN LATERAL (SELECT array_position($2::jsonb[], rl.our_fee) AS known OFFSET 0) kf
       WHERE (rl.created_xid, rl.id) > ($4::bigint, $5::uuid) AND (rl.created_xid, rl.id) <= ($6::bigint, $7::uuid)
-        AND NOT EXISTS (SELECT 1 FROM clearings c WHERE c.redemption_line_id = rl.id)
-        AND NOT EXISTS (SELECT 1 FROM clearing_backlog b WHERE b.redemption_line_id = rl.id)
+        AND NOT ${clearedProbe('rl.id')}
+        AND NOT EXISTS (SELECT 1 FROM clearing_backlog b WHERE b.redemption_line_id = rl.id OFFSET 0)
       -- In the range's own order: the planner then walks (created_xid, id) over the range. Without it, it guessed
       -- the range at most of the table and walked the whole primary key per chunk (docs/benchmarks.md).
       ORDER BY rl.created_xid, rl.id`,
@@ -136,12 +150,11 @@ export async function backlogLines(
   size: number,
 ): Promise<BacklogRow[]> {
   const rows = await tx.query<BacklogRow[]>(
-    `SELECT ${COLUMNS}, c.redemption_line_id IS NOT NULL AS cleared_already
+    `SELECT ${COLUMNS}, ${clearedProbe('b.redemption_line_id')} AS cleared_already
        FROM clearing_backlog b
        JOIN redemption_lines rl ON rl.id = b.redemption_line_id
-       JOIN partners p ON p.id = rl.partner_id
+       ${PARTNER_OF_LINE}
        CROSS JOIN LATERAL (SELECT array_position($2::jsonb[], rl.our_fee) AS known OFFSET 0) kf
-       LEFT JOIN clearings c ON c.redemption_line_id = b.redemption_line_id
       WHERE ($3::uuid IS NULL OR b.redemption_line_id > $3::uuid) AND b.released_at IS NULL
       ORDER BY b.redemption_line_id LIMIT $4`,
     [periodEnd, knownFees, after ?? null, size],
