@@ -11,7 +11,7 @@
  * settlement's time. Targets (issue 16): a million settled within 12 s; a journal row rate of at least 0.75 of
  * the bare COPY rate; the export no longer than the settlement.
  *
- * `BENCH_NIGHTS=60` (or `--nights 60`) first gives the database a history of 59 nights of N, settled as a run
+ * `--lanes K` clears in K concurrent chunks (the runner's `lanes`, default 2). `BENCH_NIGHTS=60` (or `--nights 60`) first gives the database a history of 59 nights of N, settled as a run
  * settles them (clearing, posting, batches, snapshot; not timed), then times the night above on it, then the
  * same night on a fresh database of the same server (after one warm-up night of 100 vouchers: a database's very
  * first night pays for empty-table statistics), and prints both and their ratio (target: within 15 %).
@@ -48,7 +48,7 @@ import { cliArgs, positiveNumber } from '../runtime/cli-args';
 import { ownCpuSeconds, postmasterPidOf, serverCpuSeconds } from './process-cpu';
 
 const { values: args, positionals } = cliArgs('bench:settlement', {
-  options: { n: { type: 'string' }, nights: { type: 'string' } },
+  options: { n: { type: 'string' }, nights: { type: 'string' }, lanes: { type: 'string' } },
   allowPositionals: true,
 });
 const N = positiveNumber(
@@ -61,6 +61,8 @@ const N = positiveNumber(
 const DAY = '2026-11-20';
 /** Nights of N redemptions each; the last is timed, the earlier ones give the database a history. */
 const NIGHTS = positiveNumber('bench:settlement', args.nights ?? process.env.BENCH_NIGHTS, 'nights', 1, true);
+/** Concurrent clearing chunks (the runner's `lanes`, 2 by default). */
+const LANES = positiveNumber('bench:settlement', args.lanes, 'lanes', 2, true);
 
 function dayBefore(day: string, days: number): string {
   const date = new Date(`${day}T00:00:00Z`);
@@ -134,7 +136,7 @@ async function openDatabase(name: string) {
     const started = performance.now();
     let t = started;
     const clearing = new Clearing(ds, await loadFeeBook(ds), await loadPayoutAccounts(ds));
-    const { cleared } = await clearAll(clearing, runId, businessDate, { chunkSize: 20_000, lanes: 2 });
+    const { cleared } = await clearAll(clearing, runId, businessDate, { chunkSize: 20_000, lanes: LANES });
     const clearingSeconds = (performance.now() - t) / 1000;
     t = performance.now();
     await postTrustMovements(ds, runId, businessDate);
