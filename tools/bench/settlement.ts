@@ -11,7 +11,9 @@
  * settlement's time. Targets (issue 16): a million settled within 12 s; a journal row rate of at least 0.75 of
  * the bare COPY rate; the export no longer than the settlement.
  *
- * `--lanes K` clears in K concurrent chunks (the runner's `lanes`, default 2). `BENCH_NIGHTS=60` (or `--nights 60`) first gives the database a history of 59 nights of N, settled as a run
+ * `--lanes K` clears in K concurrent chunks (the runner's `lanes`, default 2).
+ *
+ * `BENCH_NIGHTS=60` (or `--nights 60`) first gives the database a history of 59 nights of N, settled as a run
  * settles them (clearing, posting, batches, snapshot; not timed), then times the night above on it, then the
  * same night on a fresh database of the same server (after one warm-up night of 100 vouchers: a database's very
  * first night pays for empty-table statistics), and prints both and their ratio (target: within 15 %).
