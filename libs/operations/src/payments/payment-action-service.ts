@@ -245,11 +245,14 @@ export class PaymentActionService {
     } catch (error) {
       if (!(error instanceof GatewayRejectedError)) throw error;
       const code = error.gatewayCode ?? 'B500';
-      // Sent again on or after its stop day, a stop is refused whether or not the first one stopped the agreement
-      // (B500 停扣日必須大於今日): no evidence either way, so it stays open (an operator's at its horizon).
+      // Sent again on or after its stop day, a stop the gateway could take when first sent is refused whether or
+      // not that one stopped the agreement (B500 停扣日必須大於今日): no evidence, so it stays open (an operator's
+      // at its horizon). One whose stop day was already past when first sent was refused then too.
+      const stop = textOf(operation.request.stop_time);
       if (
         command === 'disabledirectdebit' &&
-        !stopDayAhead(textOf(operation.request.stop_time), this.clock.now())
+        stopDayAhead(stop, operation.createdAt) &&
+        !stopDayAhead(stop, this.clock.now())
       )
         return { status: 'pending', result: { code } };
       return { status: 'rejected', result: { code } };
