@@ -7,8 +7,9 @@ import { compareBytes, type Cell, type TableSpec } from './table';
 const text = (row: Row, column: string): string => row[column] ?? '';
 
 /**
- * One row per journal line, grouped by entry (written by the server: `JOURNAL_COPY_SQL`); `corrects` names a corrected entry by kind and reference;
- * `account_code` is the account's code in the operator's chart of accounts (src/chart/).
+ * One row per journal line, grouped by entry (written by the server: `JOURNAL_COPY_SQL`); `corrects` names a
+ * corrected entry by kind and reference; `account_code` is the account's code in the operator's chart of
+ * accounts (src/chart/).
  */
 export const JOURNAL: TableSpec = {
   name: 'journal',
