@@ -6,13 +6,14 @@ export type PostingLine = readonly [account: string, party: string, sign: 1 | -1
  * (id, order_id, moved_on, amount, and what the parties read); each one moved by the end date, by a positive
  * amount, gets an entry of `kind` (reference its id, dated `moved_on` or the first open day when that day is
  * closed) with `lines`, in their order. `(kind, reference)` unique: run again, it posts nothing twice. It
- * returns the count of entries posted.
+ * returns the count of entries posted. `before` is CTEs `moved` may read, written first (`name AS (...), `):
+ * a data-modifying one (taking rows off a queue) then shares the posting's snapshot and commits with it.
  */
-export function postingSql(kind: string, moved: string, lines: readonly PostingLine[]): string {
+export function postingSql(kind: string, moved: string, lines: readonly PostingLine[], before = ''): string {
   const values = lines
     .map(([account, party, sign]) => `('${account}', ${party}, ${sign} * m.amount)`)
     .join(',\n');
-  return `WITH moved AS (${moved}),
+  return `WITH ${before}moved AS (${moved}),
      dated AS (
        SELECT m.*, GREATEST(m.moved_on, books_open_from()) AS business_date
          FROM moved m WHERE m.moved_on <= $2::date AND m.amount > 0),

@@ -8,7 +8,8 @@ import { postingSql } from './journal-posting';
  *   and debits the receivable of its merchant (the gateway holds the money); a refund is the reverse;
  * - the fees the gateway kept out of the run's cleared vouchers (see {@link postFeesKept}).
  * One entry per operation (per day and merchant for fees kept), `(kind, reference)` unique, so re-running
- * posts nothing twice. Business dates are Taiwan dates of the operation's completion, or the first open day
+ * posts nothing twice. Purchases and refunds are read from the queue of those due (migration TrustPostingsDue),
+ * so a night costs its own operations, not the history's. Business dates are Taiwan dates of the operation's completion, or the first open day
  * when that day is in a closed period (`books_open_from()`). Gift vouchers carry no money.
  */
 export async function postTrustMovements(
@@ -26,17 +27,30 @@ export async function postTrustMovements(
       select: `v.holder_operation_id = o.id AND v.state = 'refunded'`,
     },
   ] as const) {
+    // The operations due (trust_postings_due, filled by a trigger as they reach the state) that moved by the end
+    // date, taken off the queue by the statement that posts them: one with no paid voucher leaves it unposted.
+    const due = `due AS (
+      DELETE FROM trust_postings_due d USING operations o
+       WHERE o.id = d.operation_id AND o.kind = '${movement.kind}' AND o.state = '${movement.state}'
+         AND (o.completed_at AT TIME ZONE 'Asia/Taipei')::date <= $2::date
+      RETURNING o.id), `;
     const moved = `
       SELECT o.id, o.order_id, sum(v.cost) AS amount, '${MERCHANT_PREFIX}' || p.upstream_uid AS merchant,
              (o.completed_at AT TIME ZONE 'Asia/Taipei')::date AS moved_on
-        FROM operations o JOIN vouchers v ON ${movement.select} JOIN partners p ON p.id = o.partner_id
-       WHERE o.kind = '${movement.kind}' AND o.state = '${movement.state}' AND v.is_paid
+        FROM due JOIN operations o ON o.id = due.id JOIN vouchers v ON ${movement.select}
+        JOIN partners p ON p.id = o.partner_id
+       WHERE v.is_paid
        GROUP BY o.id, p.upstream_uid`;
     const rows = await dataSource.query<{ count: string }[]>(
-      postingSql(movement.kind, moved, [
-        [Account.trustLiability, 'NULL', movement.sign],
-        [Account.gatewayReceivable, 'm.merchant', movement.sign === 1 ? -1 : 1],
-      ]),
+      postingSql(
+        movement.kind,
+        moved,
+        [
+          [Account.trustLiability, 'NULL', movement.sign],
+          [Account.gatewayReceivable, 'm.merchant', movement.sign === 1 ? -1 : 1],
+        ],
+        due,
+      ),
       [runId, periodEnd],
     );
     posted += Number(rows[0]?.count ?? 0);

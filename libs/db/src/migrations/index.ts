@@ -34,6 +34,8 @@ import { ConsolePaymentsIndexes1795340000550 } from './1795340000550-console-pay
 import { VouchersInFlightIndex1795340000560 } from './1795340000560-vouchers-in-flight-index';
 import { ClearingGroupSums1795340000600 } from './1795340000600-clearing-group-sums';
 import { JournalLinesUnkeyed1795340000610 } from './1795340000610-journal-lines-unkeyed';
+import { TrustPostingsDue1795340000620 } from './1795340000620-trust-postings-due';
+import { TrustHeldSpans1795340000630 } from './1795340000630-trust-held-spans';
 
 /** In order; TypeORM runs the ones not yet recorded in the `migrations` table. */
 export const migrations = [
@@ -73,4 +75,6 @@ export const migrations = [
   VouchersInFlightIndex1795340000560,
   ClearingGroupSums1795340000600,
   JournalLinesUnkeyed1795340000610,
+  TrustPostingsDue1795340000620,
+  TrustHeldSpans1795340000630,
 ];

@@ -20,6 +20,16 @@ export function linesOfEntries(entries: string): string {
                SELECT * FROM journal_lines jl WHERE jl.entry_id BETWEEN ranges.lo AND ranges.hi) l)`;
 }
 
+/** The date an entry `e` was posted on, with `r` its run (left-joined): the run's end, else its own date. */
+export const POSTED_ON = `COALESCE(r.period_end, e.business_date)`;
+
+/**
+ * An entry's reference as the id (operation, voucher, line) it names, or null: a reference that is not a UUID (a
+ * hand-posted entry) matches nothing rather than failing the whole export on a cast.
+ */
+export const uuidOf = (reference: string): string =>
+  `(CASE WHEN ${reference} ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN ${reference}::uuid END)`;
+
 /** The entries posted on $1 (the exports' rule: the run's end date, else the entry's own business date). */
 export const ENTRIES_POSTED_ON = `
   SELECT e.id FROM settlement_runs r JOIN journal_entries e ON e.run_id = r.id WHERE r.period_end = $1::date

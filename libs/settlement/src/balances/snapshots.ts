@@ -7,6 +7,7 @@ import {
   UNSUMMED_ENTRIES_POSTED_ON,
   withIndexScans,
 } from './night-lines';
+import { writeTrustHeld } from './trust-held';
 
 /**
  * Balances by account, ledger and party, read from per-day snapshots (`balance_snapshots`), not summed over the
@@ -52,6 +53,7 @@ function checkDate(value: string, field: string): string {
  * does), so what it writes is exactly the journal as committed: a crash rolls it back whole and leaves the days
  * marked stale. Idempotent: with nothing stale it writes nothing. A day costs its clearing chunks' group sums,
  * the lines of its other entries (found through the BRIN index on `entry_id`) and the groups of the day before.
+ * The trust's held vouchers (`trust-held.ts`) are written with each day, from the first stale one on.
  * Returns the days rewritten, oldest first.
  */
 export async function refreshSnapshots(dataSource: DataSource): Promise<string[]> {
@@ -73,8 +75,9 @@ export async function refreshSnapshots(dataSource: DataSource): Promise<string[]
         [days[0]?.day ?? '9999-12-31'],
       )
     )[0]?.day;
-    for (const { day, stale } of days) {
+    for (const [index, { day, stale }] of days.entries()) {
       await writeDay(tx, day, previous ?? null, stale);
+      await writeTrustHeld(tx, day, index === 0);
       previous = day;
     }
     return days.map(({ day }) => day);

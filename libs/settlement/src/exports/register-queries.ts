@@ -1,4 +1,8 @@
 import { EntryKind, OPERATOR_PARTY } from '../accounts';
+import { POSTED_ON, uuidOf } from '../balances/night-lines';
+import { TRUST_RELEASED_BY, TRUST_SPANS_OPEN_AT } from '../balances/trust-held';
+
+export { uuidOf };
 
 /**
  * The SQL of the registers (registers.ts), run in the export's REPEATABLE READ transaction, under the export's
@@ -6,9 +10,6 @@ import { EntryKind, OPERATOR_PARTY } from '../accounts';
  * own business date without a run), and every ORDER BY runs down to a full key of what is printed, text in
  * `COLLATE "C"`. Parameters: $1 the period's start, $2 its end (business dates, inclusive).
  */
-
-/** The date an entry `e` was posted on, with `r` its run (left-joined): the run's end, else its own date. */
-const POSTED_ON = `COALESCE(r.period_end, e.business_date)`;
 
 /** Entries of one kind posted within [$1, $2] (`reference`, `business_date`, `posted_on`), found through the run index (and the run-less ones by date). */
 export function postedEntries(kind: (typeof EntryKind)[keyof typeof EntryKind]): string {
@@ -21,13 +22,6 @@ export function postedEntries(kind: (typeof EntryKind)[keyof typeof EntryKind]):
       FROM journal_entries e
      WHERE e.run_id IS NULL AND e.kind = '${kind}' AND e.business_date BETWEEN $1::date AND $2::date`;
 }
-
-/**
- * An entry's reference as the id (operation, voucher, line) it names, or null: a reference that is not a UUID (a
- * hand-posted entry) matches nothing rather than failing the whole export on a cast.
- */
-export const uuidOf = (reference: string): string =>
-  `(CASE WHEN ${reference} ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN ${reference}::uuid END)`;
 
 /** The gateway's fee object part `key` of the line `rl`, as it came (text; empty when the gateway sent none). */
 const gatewayPart = (key: string): string => `COALESCE(rl.gateway_fee ->> '${key}', '') AS gw_${key}`;
@@ -146,40 +140,35 @@ export const REFUNDS_SQL = `
             v.serial_number COLLATE "C"`;
 
 /**
- * The paid vouchers the trust held at the end of $1 (a business date), by partner, issuer and product: sold by a
- * purchase entry posted by then, and neither cleared by a run, settled outside (`hold_settled`), expired nor
- * refunded by an entry posted by then (a voucher cleared as a gift debits nothing: the journal still holds its
- * value). So its total is the trust liability's balance at that date, as the journal has it.
- * `days_left` counts from that date to the voucher's trust end (negative once past).
+ * The paid vouchers the trust held at the end of $1 (a business date), by partner, issuer and product, among the
+ * vouchers `held` names (a query of `voucher_id`): sold by a purchase entry posted by then and not released by
+ * then (`TRUST_RELEASED_BY`: cleared by a run, settled outside, expired or refunded by an entry posted by then; a
+ * voucher cleared as a gift debits nothing: the journal still holds its value). So its total is the trust
+ * liability's balance at that date, as the journal has it. `days_left` counts from that date to the voucher's
+ * trust end (negative once past).
  */
-export const TRUST_VOUCHERS_SQL = `
+const trustVouchers = (held: string): string => `
   SELECT pa.partner_uid AS partner, pa.issuer_id AS issuer, v.item_id, v.item_name AS product, v.serial_number,
          o.order_id AS sale_order_id, ${POSTED_ON}::text AS sold_on, v.cost::text AS value,
          v.trust_end_date::text AS trust_end_date, (v.trust_end_date - $1::date)::text AS days_left
-    FROM journal_entries e
+    FROM (${held}) h
+    JOIN vouchers v ON v.id = h.voucher_id AND v.is_paid
+    JOIN journal_entries e ON e.kind = '${EntryKind.purchase}' AND e.reference = v.purchase_operation_id::text
     LEFT JOIN settlement_runs r ON r.id = e.run_id
-    JOIN vouchers v ON v.purchase_operation_id = ${uuidOf('e.reference')} AND v.is_paid
     JOIN operations o ON o.id = v.purchase_operation_id
     JOIN partners pa ON pa.id = v.partner_id
-   WHERE e.kind = '${EntryKind.purchase}' AND ${POSTED_ON} <= $1::date
-     AND NOT EXISTS (
-       SELECT 1 FROM redemption_lines rl
-         JOIN clearings c ON c.redemption_line_id = rl.id AND c.is_paid
-         JOIN settlement_runs cr ON cr.id = c.run_id
-        WHERE rl.voucher_id = v.id AND cr.period_end <= $1::date)
-     AND NOT EXISTS (
-       SELECT 1 FROM redemption_lines rl
-         JOIN journal_entries he ON he.kind = '${EntryKind.holdSettled}' AND he.reference = rl.id::text
-        WHERE rl.voucher_id = v.id AND he.business_date <= $1::date)
-     AND NOT EXISTS (
-       SELECT 1 FROM journal_entries xe LEFT JOIN settlement_runs xr ON xr.id = xe.run_id
-        WHERE v.state = 'expired' AND xe.kind = '${EntryKind.expiry}' AND xe.reference = v.id::text
-          AND COALESCE(xr.period_end, xe.business_date) <= $1::date)
-     AND NOT EXISTS (
-       SELECT 1 FROM journal_entries fe LEFT JOIN settlement_runs fr ON fr.id = fe.run_id
-        WHERE v.state = 'refunded' AND fe.kind IN ('${EntryKind.refund}', '${EntryKind.paymentRefund}')
-          AND fe.reference = v.holder_operation_id::text
-          AND COALESCE(fr.period_end, fe.business_date) <= $1::date)`;
+   WHERE ${POSTED_ON} <= $1::date AND NOT ${TRUST_RELEASED_BY('v', '$1::date')}`;
+
+/** The trust's vouchers at $1 among those whose span is open then (`TRUST_SPANS_OPEN_AT`): what the night reads. */
+export const TRUST_VOUCHERS_SQL = trustVouchers(TRUST_SPANS_OPEN_AT);
+
+/**
+ * The same vouchers among every voucher of every purchase posted: what the spans must give, for checks only
+ * (specs, `verify`). It reads the whole history: never on a night's path.
+ */
+export const JOURNAL_TRUST_VOUCHERS_SQL = trustVouchers(`
+  SELECT v.id AS voucher_id FROM journal_entries e JOIN vouchers v ON v.purchase_operation_id = ${uuidOf('e.reference')}
+   WHERE e.kind = '${EntryKind.purchase}'`);
 
 /** The same vouchers in the register's order (partner, issuer, product, serial). */
 export const TRUST_SQL = `${TRUST_VOUCHERS_SQL}
