@@ -62,7 +62,7 @@ const registers = (day: string) =>
         await tx.query<{ serial_number: string }[]>(`SELECT serial_number FROM (${sql}) t ORDER BY 1`, [day])
       ).map((row) => row.serial_number);
     const trust = (await balancesAsOf(tx, day)).find((group) => group.account === 'trust_liability');
-    const [{ value }] = await tx.query<{ value: number }[]>(
+    const [{ value }] = await tx.query<[{ value: number }]>(
       `SELECT COALESCE(sum(value::bigint), 0)::int AS value FROM (${TRUST_VOUCHERS_SQL}) t`,
       [day],
     );

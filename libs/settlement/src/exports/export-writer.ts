@@ -14,6 +14,7 @@ import { OutputFile, type FileDigest } from './output-file';
 import { balancesOver, BalancesError, BalancesErrorCode, refreshSnapshots } from '../balances/index';
 import {
   EXCEPTIONS_SQL,
+  gatherLedgerLines,
   gatherOpenings,
   gatherPeriodLines,
   JOURNAL_COPY_SQL,
@@ -21,6 +22,7 @@ import {
   PAYMENTS_LEDGER_SQL,
   runPeriod,
   streamRows,
+  type Tx,
 } from './queries';
 import { REDEMPTIONS_SQL, REFUNDS_SQL, SALES_SQL } from './register-queries';
 import {
@@ -76,9 +78,6 @@ export interface ExportWriterOptions {
 let exportsStarted = 0;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Connections reading the export's snapshot at once (this machine has 2 cores; the server sorts, we hash). */
-const COPY_CONNECTIONS = 2;
 
 interface Written {
   name: string;
@@ -194,11 +193,10 @@ export class ExportWriter implements ExportStep {
           const drain = async (client: PoolClient): Promise<void> => {
             for (let next = queue.shift(); next; next = queue.shift()) await detail(client, next);
           };
-          // This connection: the summary tables and the sheets, then the tables of the period's lines (a temporary
-          // table only it sees), then whatever is left of the queue.
+          // This connection: the period's lines (a temporary table only it sees), the summary tables and the
+          // sheets, the journal, then whatever is left of the queue.
           const main = async (): Promise<void> => {
             await timed('lines', () => gatherPeriodLines(tx, period.start, period.end));
-            await gatherOpenings(tx, ledgers.openings);
             const params = [period.start, period.end];
             await table(TRIAL_BALANCE, (emit) => emit(trialBalance));
             await sheet(workbook, LEDGER_SUMMARY, ledgers.rows);
@@ -222,6 +220,18 @@ export class ExportWriter implements ExportStep {
             );
             const client = await clientOf(tx);
             await detail(client, { spec: JOURNAL, sql: JOURNAL_COPY_SQL });
+            await drain(client);
+          };
+          // The second connection: its own copy of the ledgers' lines (the lines with a ledger, under half of
+          // them) and their openings, the three ledgers, then the queue. The journal's sort and the ledgers'
+          // then run side by side, at the cost of gathering the ledgers' lines twice.
+          const second = async (client: PoolClient): Promise<void> => {
+            const onClient: Tx = {
+              query: async <T>(sql: string, parameters?: unknown[]): Promise<T> =>
+                (await client.query(sql, parameters)).rows as T,
+            };
+            await timed('ledger lines', () => gatherLedgerLines(onClient, period.start, period.end));
+            await gatherOpenings(onClient, ledgers.openings);
             for (const ledger of LEDGERS) {
               await detail(client, {
                 spec: ledgerSpec(ledger),
@@ -230,10 +240,7 @@ export class ExportWriter implements ExportStep {
             }
             await drain(client);
           };
-          const lanes = [
-            main(),
-            ...Array.from({ length: COPY_CONNECTIONS - 1 }, () => this.#inSnapshot(snapshot, drain)),
-          ];
+          const lanes = [main(), this.#inSnapshot(snapshot, second)];
           // Every lane ends before the transaction does (its snapshot must outlive them), failed or not.
           const failed = (await Promise.allSettled(lanes)).find((lane) => lane.status === 'rejected');
           if (failed) throw failed.reason;
@@ -260,18 +267,19 @@ export class ExportWriter implements ExportStep {
   }
 
   /**
-   * Runs `work` on a connection of its own, in a read-only transaction on the export's snapshot (`SET
-   * TRANSACTION SNAPSHOT`): it sees exactly what the export's transaction sees (but its temporary tables).
+   * Runs `work` on a connection of its own, in a transaction on the export's snapshot (`SET TRANSACTION
+   * SNAPSHOT`): it sees exactly what the export's transaction sees (but its temporary tables). It writes only
+   * temporary tables of its own (not READ ONLY, which refuses even those), and is rolled back.
    */
   async #inSnapshot(snapshot: string, work: (client: PoolClient) => Promise<void>): Promise<void> {
     if (!/^[0-9A-F-]+$/i.test(snapshot)) throw new Error(`unexpected snapshot id ${snapshot}`);
     const runner = this.dataSource.createQueryRunner();
     const client = (await runner.connect()) as PoolClient;
     try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
       await client.query(`SET TRANSACTION SNAPSHOT '${snapshot}'`);
       await work(client);
-      await client.query('COMMIT');
+      await client.query('ROLLBACK');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;

@@ -59,6 +59,25 @@ export async function gatherPeriodLines(
   to: string,
   codes: ReadonlyArray<readonly [account: string, code: string]> = [...currentChart().codes],
 ): Promise<void> {
+  await gatherLines(tx, from, to, codes, 'true');
+}
+
+/**
+ * The period's lines of the three ledgers only (a line with a ledger), into `export_lines` as
+ * {@link gatherPeriodLines} writes it: what the ledgers' COPY queries read, gathered by a second connection
+ * so that it writes the ledgers beside the first one's journal.
+ */
+export async function gatherLedgerLines(tx: Tx, from: string, to: string): Promise<void> {
+  await gatherLines(tx, from, to, [...currentChart().codes], 'l.ledger IS NOT NULL');
+}
+
+async function gatherLines(
+  tx: Tx,
+  from: string,
+  to: string,
+  codes: ReadonlyArray<readonly [account: string, code: string]>,
+  lineFilter: 'true' | 'l.ledger IS NOT NULL',
+): Promise<void> {
   await withIndexScans(tx, () =>
     tx.query(
       `CREATE TEMPORARY TABLE export_lines ON COMMIT DROP AS
@@ -88,7 +107,8 @@ export async function gatherPeriodLines(
        JOIN ${linesOfEntries('entries')} l ON l.entry_id = e.id
        LEFT JOIN corrected k ON k.id = e.id
        LEFT JOIN cleared v ON e.kind = 'clearing' AND l.ledger IS NOT NULL AND v.reference = e.reference
-       LEFT JOIN unnest($3::text[], $4::text[]) AS chart(account, code) ON chart.account = l.account`,
+       LEFT JOIN unnest($3::text[], $4::text[]) AS chart(account, code) ON chart.account = l.account
+      WHERE ${lineFilter}`,
       [from, to, codes.map(([account]) => account), codes.map(([, code]) => code)],
     ),
   );
