@@ -11,13 +11,17 @@ export const ENTRY_ID_RANGE_BITS = 14;
 /**
  * A FROM item (alias it) of the journal lines whose entry id lies in a range of the entries of the CTE named
  * `entries` (a column `id`). Run it with sequential scans off (`withIndexScans`): the lookups are per range.
+ * `OFFSET 0` keeps it a subquery of its own: flattened, the caller's join on `entry_id` could be planned as one
+ * BRIN lookup per entry (each reading its whole page range) whenever the entries are estimated few, as a run's
+ * entries are before any ANALYZE has seen its id (minutes on a history of months, docs/benchmarks.md).
  */
 export function linesOfEntries(entries: string): string {
   return `(SELECT l.entry_id, l.account, l.ledger, l.party, l.amount, l.serial_number
              FROM (SELECT min(id) AS lo, max(id) AS hi FROM ${entries}
                     GROUP BY id >> ${ENTRY_ID_RANGE_BITS}) ranges
              CROSS JOIN LATERAL (
-               SELECT * FROM journal_lines jl WHERE jl.entry_id BETWEEN ranges.lo AND ranges.hi) l)`;
+               SELECT * FROM journal_lines jl WHERE jl.entry_id BETWEEN ranges.lo AND ranges.hi) l
+           OFFSET 0)`;
 }
 
 /** The date an entry `e` was posted on, with `r` its run (left-joined): the run's end, else its own date. */
