@@ -50,7 +50,7 @@ const entriesPostedOn = (kinds: readonly string[]): string => {
 /**
  * The vouchers released by what was posted on $1 (`voucher_id`): the events of {@link TRUST_RELEASED_BY}
  * whose date is $1, reached from the day's runs and entries (a clearing's line by its key), never from the
- * vouchers.
+ * vouchers. A voucher may come twice (its readers only ask whether it is there).
  */
 const RELEASED_ON = `
   WITH posted AS MATERIALIZED (${entriesPostedOn([
@@ -62,13 +62,13 @@ const RELEASED_ON = `
   SELECT rl.voucher_id FROM settlement_runs r JOIN clearings c ON c.run_id = r.id AND c.is_paid
     JOIN redemption_lines rl ON rl.id = c.redemption_line_id
    WHERE r.period_end = $1::date AND rl.voucher_id IS NOT NULL
-  UNION
+  UNION ALL
   SELECT rl.voucher_id FROM posted e JOIN redemption_lines rl ON rl.id = ${uuidOf('e.reference')}
    WHERE e.kind = '${EntryKind.holdSettled}' AND rl.voucher_id IS NOT NULL
-  UNION
+  UNION ALL
   SELECT v.id FROM posted e JOIN vouchers v ON v.id = ${uuidOf('e.reference')}
    WHERE e.kind = '${EntryKind.expiry}' AND v.state = 'expired'
-  UNION
+  UNION ALL
   SELECT v.id FROM posted e JOIN vouchers v ON v.holder_operation_id = ${uuidOf('e.reference')}
    WHERE e.kind IN ('${EntryKind.refund}', '${EntryKind.paymentRefund}') AND v.state = 'refunded'`;
 
