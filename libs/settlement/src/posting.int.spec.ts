@@ -1,13 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import {
-  createTestDatabase,
-  ensureSamplePartner,
-  PartnerRegistry,
-  SAMPLE_PARTNER,
-  type TestDatabase,
-} from '@tixclear/db';
+import type { TestDatabase } from '@tixclear/db';
 import { postTrustMovements } from './posting';
 import { writeSyntheticDay } from './testing/synthetic-day';
+import { sampleDatabase } from './testing/sample-night';
 
 /*
  * The trust posting reads the purchases and refunds due (`trust_postings_due`, fed by a trigger on operations),
@@ -20,10 +14,7 @@ let partnerId: string;
 const query = <T = unknown>(sql: string, params: unknown[] = []) => db.dataSource.query<T[]>(sql, params);
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  const registry = new PartnerRegistry(db.dataSource, randomBytes(32));
-  await ensureSamplePartner(registry);
-  partnerId = (await registry.findByUid(SAMPLE_PARTNER.partnerUid))!.id;
+  ({ db, partnerId } = await sampleDatabase());
 });
 afterAll(async () => {
   await db?.drop();

@@ -1,14 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import {
-  createTestDatabase,
-  ensureSamplePartner,
-  PartnerRegistry,
-  SAMPLE_PARTNER,
-  type TestDatabase,
-} from '@tixclear/db';
+import type { TestDatabase } from '@tixclear/db';
 import { postCorrection } from '../periods/index';
 import { postTrustMovements } from '../posting';
-import { clearSampleNight } from '../testing/sample-night';
+import { clearSampleNight, sampleDatabase } from '../testing/sample-night';
 import { balancesAsOf, balancesOver, journalBalancesAsOf, refreshSnapshots, staleDays } from './index';
 
 const NIGHTS = ['2026-11-20', '2026-11-21', '2026-11-22'];
@@ -33,10 +26,7 @@ describe('balance snapshots', () => {
     }));
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const registry = new PartnerRegistry(db.dataSource, randomBytes(32));
-    await ensureSamplePartner(registry);
-    partnerId = (await registry.findByUid(SAMPLE_PARTNER.partnerUid))!.id;
+    ({ db, partnerId } = await sampleDatabase());
   });
 
   afterAll(async () => {

@@ -1,14 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import {
-  createTestDatabase,
-  ensureSamplePartner,
-  migrations,
-  PartnerRegistry,
-  SAMPLE_PARTNER,
-  type TestDatabase,
-} from '@tixclear/db';
+import { migrations, type TestDatabase } from '@tixclear/db';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { clearSampleNight } from '../testing/sample-night';
+import { clearSampleNight, sampleDatabase } from '../testing/sample-night';
 
 /*
  * The clearing's group sums (migration ClearingGroupSums) equal its lines summed by group, run by run: as each
@@ -20,10 +12,7 @@ let partnerId: string;
 const q = <T>(sql: string, params: unknown[] = []) => db.dataSource.query<T[]>(sql, params);
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  const registry = new PartnerRegistry(db.dataSource, randomBytes(32));
-  await ensureSamplePartner(registry);
-  partnerId = (await registry.findByUid(SAMPLE_PARTNER.partnerUid))!.id;
+  ({ db, partnerId } = await sampleDatabase());
 });
 afterAll(() => db?.drop());
 

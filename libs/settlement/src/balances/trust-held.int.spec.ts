@@ -1,17 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import {
-  createTestDatabase,
-  ensureSamplePartner,
-  PartnerRegistry,
-  SAMPLE_PARTNER,
-  type TestDatabase,
-} from '@tixclear/db';
+import type { TestDatabase } from '@tixclear/db';
 import { clearAll, Clearing } from '../clearing/index';
 import { JOURNAL_TRUST_VOUCHERS_SQL, TRUST_VOUCHERS_SQL } from '../exports/register-queries';
 import { postExpiries } from '../expiry';
 import { settleHoldOutside } from '../holds/index';
 import { postTrustMovements } from '../posting';
-import { SAMPLE_ACCOUNTS, SAMPLE_BOOK } from '../testing/sample-night';
+import { SAMPLE_ACCOUNTS, SAMPLE_BOOK, sampleDatabase } from '../testing/sample-night';
 import { redeemSyntheticVouchers, writeSyntheticDay } from '../testing/synthetic-day';
 import { balancesAsOf, refreshSnapshots } from './index';
 
@@ -30,10 +23,7 @@ let partnerId: string;
 const query = <T = unknown>(sql: string, params: unknown[] = []) => db.dataSource.query<T[]>(sql, params);
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  const registry = new PartnerRegistry(db.dataSource, randomBytes(32));
-  await ensureSamplePartner(registry);
-  partnerId = (await registry.findByUid(SAMPLE_PARTNER.partnerUid))!.id;
+  ({ db, partnerId } = await sampleDatabase());
 });
 afterAll(async () => {
   await db?.drop();

@@ -1,13 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import {
-  createTestDatabase,
-  ensureSamplePartner,
-  OperatorItemEntity,
-  PartnerRegistry,
-  SAMPLE_FEE_SCHEDULE,
-  SAMPLE_PARTNER,
-  type TestDatabase,
-} from '@tixclear/db';
+import { randomUUID } from 'node:crypto';
+import { OperatorItemEntity, SAMPLE_FEE_SCHEDULE, SAMPLE_PARTNER, type TestDatabase } from '@tixclear/db';
 import { FeeScheduleBook } from '@tixclear/fee-engine';
 import { pointParty } from '../accounts';
 import { clearAll } from '../clearing/clear-all';
@@ -15,6 +7,7 @@ import { Clearing } from '../clearing/clearing';
 import { CLEARING_LOCK } from '../settlement-runner';
 import { writeSyntheticDay } from '../testing/synthetic-day';
 import { listHolds, reclearHold, settleHoldOutside } from './hold-actions';
+import { sampleDatabase } from '../testing/sample-night';
 
 /*
  * Every settlement hold has an operator action, on a real PostgreSQL: re-clear after a correction (our record
@@ -44,10 +37,7 @@ let partnerId: string;
 let day = 0;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  const registry = new PartnerRegistry(db.dataSource, randomBytes(32));
-  await ensureSamplePartner(registry);
-  partnerId = (await registry.findByUid(SAMPLE_PARTNER.partnerUid))!.id;
+  ({ db, partnerId } = await sampleDatabase());
 });
 afterAll(async () => {
   await db?.drop();

@@ -1,12 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import {
-  createTestDatabase,
-  ensureSamplePartner,
-  PartnerRegistry,
-  SAMPLE_FEE_SCHEDULE,
-  SAMPLE_PARTNER,
-  type TestDatabase,
-} from '@tixclear/db';
+import { SAMPLE_FEE_SCHEDULE, SAMPLE_PARTNER, type TestDatabase } from '@tixclear/db';
 import { FeeScheduleBook } from '@tixclear/fee-engine';
 import { pointParty } from '../accounts';
 import { clearAll, Clearing } from '../clearing/index';
@@ -15,6 +7,7 @@ import { postTrustMovements } from '../posting';
 import { SettlementRunner } from '../settlement-runner';
 import { writeSyntheticDay } from '../testing/synthetic-day';
 import { closePeriod, listPeriods, postCorrection } from './periods';
+import { sampleDatabase } from '../testing/sample-night';
 
 const book = new FeeScheduleBook([SAMPLE_FEE_SCHEDULE]);
 const accounts = new Map([
@@ -50,10 +43,7 @@ describe('periods that close', () => {
     );
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const registry = new PartnerRegistry(db.dataSource, randomBytes(32));
-    await ensureSamplePartner(registry);
-    partnerId = (await registry.findByUid(SAMPLE_PARTNER.partnerUid))!.id;
+    ({ db, partnerId } = await sampleDatabase());
     await writeSyntheticDay(db.dataSource, {
       partnerId,
       businessDate: '2026-11-20',

@@ -1,4 +1,12 @@
-import { SAMPLE_FEE_SCHEDULE, SAMPLE_PARTNER } from '@tixclear/db';
+import { randomBytes } from 'node:crypto';
+import {
+  createTestDatabase,
+  ensureSamplePartner,
+  PartnerRegistry,
+  SAMPLE_FEE_SCHEDULE,
+  SAMPLE_PARTNER,
+  type TestDatabase,
+} from '@tixclear/db';
 import { FeeScheduleBook } from '@tixclear/fee-engine';
 import type { DataSource } from 'typeorm';
 import { pointParty } from '../accounts';
@@ -11,6 +19,14 @@ export const SAMPLE_BOOK = new FeeScheduleBook([SAMPLE_FEE_SCHEDULE]);
 export const SAMPLE_ACCOUNTS: ReadonlyMap<string, string> = new Map([
   [pointParty(SAMPLE_PARTNER.partnerUid, `store:${SAMPLE_PARTNER.partnerUid}`), 'payee-1'],
 ]);
+
+/** A test database with the sample partner (its schedule and points), for specs: the database, the partner's id. */
+export async function sampleDatabase(): Promise<{ db: TestDatabase; partnerId: string }> {
+  const db = await createTestDatabase();
+  const registry = new PartnerRegistry(db.dataSource, randomBytes(32));
+  await ensureSamplePartner(registry);
+  return { db, partnerId: (await registry.findByUid(SAMPLE_PARTNER.partnerUid))!.id };
+}
 
 /**
  * A night as a run's clearing step leaves it, for specs: `vouchers` synthetic vouchers of the sample partner
