@@ -79,6 +79,13 @@ export class ClearingEntity {
   @Column({ name: 'partner_id', type: 'uuid' })
   partnerId!: string;
 
+  /**
+   * The line's voucher (null for one not sold here, and for clearings written before migration ClearingVoucher):
+   * a night's releases from the trust are read from its clearings without a lookup of each line.
+   */
+  @Column({ name: 'voucher_id', type: 'uuid', nullable: true })
+  voucherId!: string | null;
+
   @Column({ name: 'serial_number', type: 'varchar', length: 32 })
   serialNumber!: string;
 

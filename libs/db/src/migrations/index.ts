@@ -36,6 +36,7 @@ import { ClearingGroupSums1795340000600 } from './1795340000600-clearing-group-s
 import { JournalLinesUnkeyed1795340000610 } from './1795340000610-journal-lines-unkeyed';
 import { TrustPostingsDue1795340000620 } from './1795340000620-trust-postings-due';
 import { TrustHeldSpans1795340000630 } from './1795340000630-trust-held-spans';
+import { ClearingVoucher1795340000640 } from './1795340000640-clearing-voucher';
 
 /** In order; TypeORM runs the ones not yet recorded in the `migrations` table. */
 export const migrations = [
@@ -77,4 +78,5 @@ export const migrations = [
   JournalLinesUnkeyed1795340000610,
   TrustPostingsDue1795340000620,
   TrustHeldSpans1795340000630,
+  ClearingVoucher1795340000640,
 ];

@@ -185,6 +185,22 @@ it('a purchase posted on a day already written opens its spans there, and the da
   );
 });
 
+it('clearings name their voucher; one written before they did is found through its line, to the same spans', async () => {
+  const [named] = await query<{ named: number; lines: number }>(
+    `SELECT count(*) FILTER (WHERE c.voucher_id = rl.voucher_id)::int AS named, count(*)::int AS lines
+       FROM clearings c JOIN redemption_lines rl ON rl.id = c.redemption_line_id`,
+  );
+  expect(named!.lines).toBeGreaterThan(0);
+  expect(named!.named).toBe(named!.lines);
+  const before = await spans();
+  await query(`UPDATE clearings SET voucher_id = NULL`);
+  await query(`DELETE FROM trust_held_spans`);
+  await query(`UPDATE balance_snapshot_days SET stale = true WHERE posted_on = $1`, [D1]);
+  expect(await refreshSnapshots(db.dataSource)).toEqual([D1, D2, D3]);
+  expect(await spans()).toEqual(before);
+  await everyDay();
+});
+
 it('the register reads the spans, not the journal: without them it holds nothing', async () => {
   await query(`DELETE FROM trust_held_spans`);
   const { spans, journal } = await registers(D4);

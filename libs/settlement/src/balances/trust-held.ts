@@ -49,8 +49,8 @@ const entriesPostedOn = (kinds: readonly string[]): string => {
 
 /**
  * The vouchers released by what was posted on $1 (`voucher_id`): the events of {@link TRUST_RELEASED_BY}
- * whose date is $1, reached from the day's runs and entries (a clearing's line by its key), never from the
- * vouchers. A voucher may come twice (its readers only ask whether it is there).
+ * whose date is $1, reached from the day's runs and entries, never from the vouchers: a clearing names its
+ * voucher (its line is looked up only for one written before it did). A voucher may come twice (its readers only ask whether it is there).
  */
 const RELEASED_ON = `
   WITH posted AS MATERIALIZED (${entriesPostedOn([
@@ -59,9 +59,10 @@ const RELEASED_ON = `
     EntryKind.refund,
     EntryKind.paymentRefund,
   ])})
-  SELECT rl.voucher_id FROM settlement_runs r JOIN clearings c ON c.run_id = r.id AND c.is_paid
-    JOIN redemption_lines rl ON rl.id = c.redemption_line_id
-   WHERE r.period_end = $1::date AND rl.voucher_id IS NOT NULL
+  SELECT COALESCE(c.voucher_id,
+                  (SELECT rl.voucher_id FROM redemption_lines rl WHERE rl.id = c.redemption_line_id)) AS voucher_id
+    FROM settlement_runs r JOIN clearings c ON c.run_id = r.id AND c.is_paid
+   WHERE r.period_end = $1::date
   UNION ALL
   SELECT rl.voucher_id FROM posted e JOIN redemption_lines rl ON rl.id = ${uuidOf('e.reference')}
    WHERE e.kind = '${EntryKind.holdSettled}' AND rl.voucher_id IS NOT NULL
@@ -96,14 +97,19 @@ export async function writeTrustHeld(tx: Tx, day: string, rewind: boolean): Prom
     [day],
   );
   // A voucher sold today and not released today is checked for a release on an earlier day (rare: its
-  // purchase posted after its line cleared); one sold and released today is never held overnight.
+  // purchase posted after its line cleared); one sold and released today is never held overnight. Each
+  // OFFSET 0 fixes an order the planner would otherwise turn around: the sold vouchers by their purchase's key
+  // (not a scan of every voucher), and the check per voucher only after the anti-join (not pushed below it).
   await tx.query(
     `INSERT INTO trust_held_spans (voucher_id, held_from)
-     SELECT v.id, $1::date
-       FROM (${entriesPostedOn([EntryKind.purchase])}) e
-       JOIN vouchers v ON v.purchase_operation_id = ${uuidOf('e.reference')} AND v.is_paid
-      WHERE NOT EXISTS (SELECT 1 FROM trust_released x WHERE x.voucher_id = v.id)
-        AND NOT ${TRUST_RELEASED_BY('v', '$1::date')}
+     SELECT v.id, $1::date FROM (
+       SELECT v.* FROM (${entriesPostedOn([EntryKind.purchase])}) e
+         CROSS JOIN LATERAL (
+           SELECT * FROM vouchers v WHERE v.purchase_operation_id = ${uuidOf('e.reference')} AND v.is_paid
+           OFFSET 0) v
+        WHERE NOT EXISTS (SELECT 1 FROM trust_released x WHERE x.voucher_id = v.id)
+       OFFSET 0) v
+      WHERE NOT ${TRUST_RELEASED_BY('v', '$1::date')}
      ON CONFLICT (voucher_id) DO NOTHING`,
     [day],
   );

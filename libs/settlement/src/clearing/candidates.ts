@@ -5,6 +5,8 @@ import { pointParty } from '../accounts';
 export interface CandidateRow {
   id: string;
   partner_id: string;
+  /** The voucher sold through us that the line redeemed; null for one not sold here. */
+  voucher_id: string | null;
   serial_number: string;
   is_paid: boolean;
   cost: string;
@@ -75,7 +77,7 @@ export type KnownFees = readonly string[];
 // OFFSET 0): each place is a jsonb comparison with every known split (docs/benchmarks.md).
 // The partner is looked up per line by its key (a lateral kept apart by OFFSET 0, memoized by partner): never a
 // join the planner may turn around or loop over every partner for.
-const COLUMNS = `rl.id, rl.partner_id, rl.serial_number, rl.is_paid, rl.cost::text AS cost,
+const COLUMNS = `rl.id, rl.partner_id, rl.voucher_id, rl.serial_number, rl.is_paid, rl.cost::text AS cost,
   kf.known AS known_fee, CASE WHEN kf.known IS NULL THEN rl.our_fee::text END AS our_fee,
   rl.fee_issue, rl.fee_accepted, rl.business_date::text AS business_date, rl.sales_point, rl.redemption_point,
   coalesce(rl.item_name, rl.item_id) AS product, rl.sharing_headquarters::text AS sharing_headquarters,

@@ -39,13 +39,14 @@ export async function writeClearings(
   const entryIds = await drawEntryIds(tx, paid.length);
   await copyRows(
     tx,
-    `clearings (redemption_line_id, run_id, partner_id, serial_number, product, business_date, is_paid, cost,
-                escrow_fee, gateway_fee, issuance_fee, issuance_layer, headquarters, sales, reimbursement,
+    `clearings (redemption_line_id, run_id, partner_id, voucher_id, serial_number, product, business_date, is_paid,
+                cost, escrow_fee, gateway_fee, issuance_fee, issuance_layer, headquarters, sales, reimbursement,
                 headquarters_party, sales_party, reimbursement_party)`,
     inPieces(cleared.length, (i) => {
       const { row, fee } = cleared[i]!;
       return (
-        `${row.id}\t${runId}\t${row.partner_id}\t${copyText(row.serial_number)}\t${copyText(row.product)}\t` +
+        `${row.id}\t${runId}\t${row.partner_id}\t${row.voucher_id ?? '\\N'}\t${copyText(row.serial_number)}\t` +
+        `${copyText(row.product)}\t` +
         `${row.business_date}\t${row.is_paid ? 't' : 'f'}\t${row.cost}\t${fee.escrow_fee}\t${fee.gateway_fee}\t` +
         `${fee.issuance_fee}\t${fee.issuance_layer}\t${fee.headquarters}\t${fee.sales}\t${fee.reimbursement}\t` +
         `${copyText(headquartersParty(row.partner_uid))}\t${copyText(row.sales_party)}\t` +
