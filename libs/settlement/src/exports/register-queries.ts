@@ -164,7 +164,7 @@ export const TRUST_VOUCHERS_SQL = trustVouchers(TRUST_SPANS_OPEN_AT);
 
 /**
  * The same vouchers among every voucher of every purchase posted: what the spans must give, for checks only
- * (specs, `verify`). It reads the whole history: never on a night's path.
+ * (the specs). It reads the whole history: never on a night's path.
  */
 export const JOURNAL_TRUST_VOUCHERS_SQL = trustVouchers(`
   SELECT v.id AS voucher_id FROM journal_entries e JOIN vouchers v ON v.purchase_operation_id = ${uuidOf('e.reference')}
