@@ -9,8 +9,9 @@ import { postingSql } from './journal-posting';
  * - the fees the gateway kept out of the run's cleared vouchers (see {@link postFeesKept}).
  * One entry per operation (per day and merchant for fees kept), `(kind, reference)` unique, so re-running
  * posts nothing twice. Purchases and refunds are read from the queue of those due (migration TrustPostingsDue),
- * so a night costs its own operations, not the history's. Business dates are Taiwan dates of the operation's completion, or the first open day
- * when that day is in a closed period (`books_open_from()`). Gift vouchers carry no money.
+ * so a night costs its own operations, not the history's. Business dates are Taiwan dates of the operation's
+ * completion, or the first open day when that day is in a closed period (`books_open_from()`). Gift vouchers
+ * carry no money.
  */
 export async function postTrustMovements(
   dataSource: DataSource,

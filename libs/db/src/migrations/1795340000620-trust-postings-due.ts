@@ -12,7 +12,8 @@ export class TrustPostingsDue1795340000620 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(
-      `CREATE TABLE trust_postings_due (operation_id uuid NOT NULL, CONSTRAINT "PK_trust_postings_due" PRIMARY KEY (operation_id))`,
+      `CREATE TABLE trust_postings_due (operation_id uuid NOT NULL,
+        CONSTRAINT "PK_trust_postings_due" PRIMARY KEY (operation_id))`,
     );
     await queryRunner.query(`CREATE FUNCTION trust_posting_due() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN

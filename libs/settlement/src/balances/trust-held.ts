@@ -50,7 +50,8 @@ const entriesPostedOn = (kinds: readonly string[]): string => {
 /**
  * The vouchers released by what was posted on $1 (`voucher_id`): the events of {@link TRUST_RELEASED_BY}
  * whose date is $1, reached from the day's runs and entries, never from the vouchers: a clearing names its
- * voucher (its line is looked up only for one written before it did). A voucher may come twice (its readers only ask whether it is there).
+ * voucher (its line is looked up only for one written before it did). A voucher may come twice: its readers only
+ * ask whether it is there.
  */
 const RELEASED_ON = `
   WITH posted AS MATERIALIZED (${entriesPostedOn([
