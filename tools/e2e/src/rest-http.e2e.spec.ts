@@ -237,6 +237,8 @@ describe('the REST door over HTTP: auth, idempotency, errors, docs, request ids,
       });
       expect(oversized.status).toBe(413);
       expect(oversized.body).toMatchObject({ code: '100', error_code: 'BODY_TOO_LARGE' });
+      // Read and dropped, not cut off: a client still writing the body then reads the answer, never a reset.
+      expect(oversized.headers.get('connection')).not.toBe('close');
     });
   });
 
