@@ -55,7 +55,8 @@ export const CLEARING_SUMS_POSTED_ON = `
   SELECT s.account, s.ledger, s.party, s.debits, s.credits
     FROM settlement_runs r JOIN clearing_group_sums s ON s.run_id = r.id WHERE r.period_end = $1::date`;
 
-type Queryable = { query<T = unknown>(sql: string, params?: unknown[]): Promise<T> };
+/** What runs a query: a transaction's entity manager, a data source, a pooled client's wrapper. */
+export type Queryable = { query<T = unknown>(sql: string, params?: unknown[]): Promise<T> };
 
 /**
  * Summarises the BRIN index's page ranges written since its last summary, in every partition of the lines. An

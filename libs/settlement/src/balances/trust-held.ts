@@ -1,5 +1,5 @@
 import { EntryKind } from '../accounts';
-import { POSTED_ON, uuidOf } from './night-lines';
+import { POSTED_ON, type Queryable, uuidOf } from './night-lines';
 
 /**
  * The paid vouchers the trust holds, as spans of posted days (`trust_held_spans`, migration TrustHeldSpans),
@@ -8,8 +8,6 @@ import { POSTED_ON, uuidOf } from './night-lines';
  * expired, refunded). A night writes the spans its own entries open or close, so the trust register of a day
  * reads the spans open then, never every voucher ever sold. A voucher sold and released on one day has none.
  */
-type Tx = { query<T = unknown>(sql: string, params?: unknown[]): Promise<T> };
-
 /** The redemption line of voucher `v`: found by the partner and serial it was claimed under (unique), then checked. */
 const lineOf = (v: string): string =>
   `rl.partner_id = ${v}.partner_id AND rl.serial_number = ${v}.serial_number AND rl.voucher_id = ${v}.id`;
@@ -84,7 +82,7 @@ export const TRUST_SPANS_OPEN_AT = `
  * it released, opens one for each paid voucher it sold that is still held at its end. `rewind` (the first day a
  * refresh writes) first undoes what earlier writes recorded for `day` and later, which it then writes again.
  */
-export async function writeTrustHeld(tx: Tx, day: string, rewind: boolean): Promise<void> {
+export async function writeTrustHeld(tx: Queryable, day: string, rewind: boolean): Promise<void> {
   if (rewind) {
     await tx.query(`DELETE FROM trust_held_spans WHERE held_from >= $1::date`, [day]);
     await tx.query(`UPDATE trust_held_spans SET held_until = NULL WHERE held_until >= $1::date`, [day]);

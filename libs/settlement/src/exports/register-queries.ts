@@ -2,8 +2,6 @@ import { EntryKind, OPERATOR_PARTY } from '../accounts';
 import { POSTED_ON, uuidOf } from '../balances/night-lines';
 import { TRUST_RELEASED_BY, TRUST_SPANS_OPEN_AT } from '../balances/trust-held';
 
-export { uuidOf };
-
 /**
  * The SQL of the registers (registers.ts), run in the export's REPEATABLE READ transaction, under the export's
  * rules (queries.ts): a fact belongs to the period that posted its journal entry (its run's end date, or its

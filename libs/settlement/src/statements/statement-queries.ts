@@ -1,5 +1,6 @@
 import { Account, EntryKind } from '../accounts';
-import { postedEntries, TRUST_SQL, uuidOf } from '../exports/register-queries';
+import { uuidOf } from '../balances/night-lines';
+import { postedEntries, TRUST_SQL } from '../exports/register-queries';
 
 /**
  * The SQL of the partner statements, run in one REPEATABLE READ transaction under the export's rules: a fact

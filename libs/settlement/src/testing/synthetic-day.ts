@@ -26,16 +26,11 @@ export async function writeSyntheticDay(
     [day.partnerId],
   );
   return dataSource.transaction(async (tx) => {
-    const [purchase] = await tx.query<[{ id: string }]>(
-      `INSERT INTO operations (partner_id, order_id, upstream_order_id, kind, command, request_hash, request, state,
-                               gateway_code, completed_at)
-       VALUES ($1, $2, $3, 'purchase', 'voucherservicepurchase', 'synthetic', '{}'::jsonb, 'paid', '250',
-               ($4::date + time '09:00') AT TIME ZONE 'Asia/Taipei')
-       RETURNING id`,
-      [day.partnerId, `${prefix}P`, `${prefix}UP`, day.businessDate],
-    );
+    const purchaseId = await syntheticOperation(tx, day.partnerId, prefix, day.businessDate, 'purchase');
     const redemptionId =
-      day.redeemed === false ? null : await redemptionOperation(tx, day.partnerId, prefix, day.businessDate);
+      day.redeemed === false
+        ? null
+        : await syntheticOperation(tx, day.partnerId, prefix, day.businessDate, 'redemption');
     await tx.query(
       `INSERT INTO vouchers (partner_id, purchase_operation_id, item_id, item_name, serial_number, is_paid, price, cost,
                              sharing_headquarters, sharing_sales, sharing_reimbursement, trust_end_date,
@@ -45,7 +40,7 @@ export async function writeSyntheticDay(
          FROM generate_series(1, $4) AS g`,
       [
         day.partnerId,
-        purchase.id,
+        purchaseId,
         prefix,
         day.vouchers,
         giftEvery,
@@ -55,7 +50,7 @@ export async function writeSyntheticDay(
       ],
     );
     if (redemptionId) await insertLines(tx, redemptionId, partner.partner_uid, day.businessDate);
-    return purchase.id;
+    return purchaseId;
   });
 }
 
@@ -72,11 +67,12 @@ export async function redeemSyntheticVouchers(
     [redemption.partnerId],
   );
   await dataSource.transaction(async (tx) => {
-    const id = await redemptionOperation(
+    const id = await syntheticOperation(
       tx,
       redemption.partnerId,
       redemption.prefix,
       redemption.businessDate,
+      'redemption',
     );
     await tx.query(
       `UPDATE vouchers SET state = 'redeemed', holder_operation_id = $1
@@ -87,22 +83,29 @@ export async function redeemSyntheticVouchers(
   });
 }
 
-/** A succeeded online redemption (order `<prefix>R`) completed at noon of `businessDate`, Taiwan time. */
-async function redemptionOperation(
+/** The two operations of a synthetic day, as their outcomes leave them, completed at their hour (Taiwan time). */
+const SYNTHETIC_OPERATIONS = {
+  purchase: { suffix: 'P', command: 'voucherservicepurchase', state: 'paid', hour: '09:00' },
+  redemption: { suffix: 'R', command: 'vouchertransaction', state: 'succeeded', hour: '12:00' },
+} as const;
+
+/** A paid purchase (order `<prefix>P`) or a succeeded online redemption (`<prefix>R`) of `businessDate`. */
+async function syntheticOperation(
   tx: EntityManager,
   partnerId: string,
   prefix: string,
   businessDate: string,
+  kind: keyof typeof SYNTHETIC_OPERATIONS,
 ): Promise<string> {
-  const [redemption] = await tx.query<[{ id: string }]>(
+  const { suffix, command, state, hour } = SYNTHETIC_OPERATIONS[kind];
+  const [operation] = await tx.query<[{ id: string }]>(
     `INSERT INTO operations (partner_id, order_id, upstream_order_id, kind, command, request_hash, request, state,
                              gateway_code, completed_at)
-     VALUES ($1, $2, $3, 'redemption', 'vouchertransaction', 'synthetic', '{}'::jsonb, 'succeeded', '250',
-             ($4::date + time '12:00') AT TIME ZONE 'Asia/Taipei')
+     VALUES ($1, $2, $3, $4, $5, 'synthetic', '{}'::jsonb, $6, '250', ($7::date + $8::time) AT TIME ZONE 'Asia/Taipei')
      RETURNING id`,
-    [partnerId, `${prefix}R`, `${prefix}UR`, businessDate],
+    [partnerId, `${prefix}${suffix}`, `${prefix}U${suffix}`, kind, command, state, businessDate, hour],
   );
-  return redemption.id;
+  return operation.id;
 }
 
 /** A redemption line for each voucher the redemption holds, with the split the sample schedule gives. */
