@@ -37,6 +37,7 @@ import { JournalLinesUnkeyed1795340000610 } from './1795340000610-journal-lines-
 import { TrustPostingsDue1795340000620 } from './1795340000620-trust-postings-due';
 import { TrustHeldSpans1795340000630 } from './1795340000630-trust-held-spans';
 import { ClearingVoucher1795340000640 } from './1795340000640-clearing-voucher';
+import { PaymentPostingsDue1795340000650 } from './1795340000650-payment-postings-due';
 
 /** In order; TypeORM runs the ones not yet recorded in the `migrations` table. */
 export const migrations = [
@@ -79,4 +80,5 @@ export const migrations = [
   TrustPostingsDue1795340000620,
   TrustHeldSpans1795340000630,
   ClearingVoucher1795340000640,
+  PaymentPostingsDue1795340000650,
 ];

@@ -49,6 +49,13 @@ describe('payments ledger', () => {
       (await postPayments(stack.db.dataSource, run, DATE))
     );
   };
+  /** The kinds of the operations the payments posting still has due (`payment_postings_due`). */
+  const due = async () =>
+    (
+      await q<{ kind: string }[]>(
+        `SELECT o.kind FROM payment_postings_due d JOIN operations o ON o.id = d.operation_id ORDER BY 1`,
+      )
+    ).map((row) => row.kind);
   const balance = async (account: string, party?: string) =>
     Number(
       (
@@ -75,6 +82,7 @@ describe('payments ledger', () => {
     // 3 payments, 3 refunds + 1 cancelled, 1 cancel, the purchase and its esvcrefund.
     expect(await post()).toBe(3 + 4 + 1 + 1 + 1);
     expect(await post()).toBe(0);
+    expect(await due()).toEqual([]); // every one posted is off the queue of those due
 
     const unbalanced = await q(
       `SELECT entry_id FROM journal_lines GROUP BY entry_id HAVING sum(amount) <> 0`,
@@ -181,6 +189,7 @@ describe('payments ledger', () => {
       `SELECT reference FROM operator_items WHERE kind = 'books_gateway_difference' AND state = 'open'`,
     );
     expect(items.map((i) => i.reference)).toContain(`payment:${operation.id}`);
+    expect(await due()).toEqual(['pay_refund']); // read again by each run while its item is open
     const states = await q<{ state: string }[]>(`SELECT state FROM vouchers WHERE serial_number = ANY($1)`, [
       purchase.serials,
     ]);
@@ -218,6 +227,22 @@ describe('payments ledger', () => {
       [`payment:${operation.id}`],
     );
     expect(again).toEqual([{ state: 'resolved' }]);
+    expect(await due()).toEqual([]);
+  }, 60_000);
+
+  it('reads the queue of those due, not the history: a payment it does not name is not posted', async () => {
+    const payment = await paidPayment(stack, 250);
+    const [operation] = await q<[{ id: string }]>(
+      `SELECT id FROM operations WHERE kind = 'payment' AND gateway_uid = $1`,
+      [payment.uid],
+    );
+    expect(await due()).toEqual(['payment']); // queued by the trigger when it was paid
+    await q(`DELETE FROM payment_postings_due WHERE operation_id = $1`, [operation.id]);
+    expect(await post()).toBe(0);
+    await q(`INSERT INTO payment_postings_due (operation_id) VALUES ($1)`, [operation.id]);
+    expect(await post()).toBe(1);
+    expect(await post()).toBe(0);
+    expect(await due()).toEqual([]);
   }, 60_000);
   it('releases the fewest vouchers worth exactly the refund, not the largest first (60, 50, 50 refunding 100)', async () => {
     const purchase = await paidPurchaseOf(stack, [60, 50, 50]);

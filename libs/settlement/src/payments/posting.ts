@@ -19,12 +19,21 @@ const twdOf = (value: string) => `CASE WHEN trim(${value}) ~ '^\\d{1,15}$' THEN 
 
 const MERCHANT = `'${MERCHANT_PREFIX}' || p.upstream_uid AS merchant, '${HEADQUARTERS_PREFIX}' || p.partner_uid AS party`;
 
+/**
+ * The operations due as `alias`, with their partner as `p`: those the queue names (`payment_postings_due`, fed
+ * by a trigger on operations, migration PaymentPostingsDue), so a night reads what is not yet posted, never
+ * every payment ever made.
+ */
+const dueOperations = (alias: string) =>
+  `payment_postings_due d JOIN operations ${alias} ON ${alias}.id = d.operation_id
+    JOIN partners p ON p.id = ${alias}.partner_id`;
+
 /** Payments paid: the amount the gateway says was paid (`actual_cost` of our query, 290 included). */
 const PAYMENTS = `
   SELECT o.id, o.order_id, ${MERCHANT},
          coalesce(${twdOf(`n.payload->>'actual_cost'`)}, ${twdOf(`o.request->>'cost'`)}) AS amount,
          ${gatewayDate(`n.payload->>'finishtime'`, 'o.completed_at')} AS moved_on
-    FROM operations o JOIN partners p ON p.id = o.partner_id
+    FROM ${dueOperations('o')}
     LEFT JOIN partner_notifications n ON n.operation_id = o.id AND n.event = 'payment'
    WHERE o.kind = 'payment' AND o.state = 'paid'
      AND NOT EXISTS (SELECT 1 FROM journal_entries j WHERE j.kind = '${EntryKind.payment}' AND j.reference = o.id::text)`;
@@ -33,7 +42,7 @@ const PAYMENTS = `
 const REFUNDS_OF_PAYMENTS = `
   SELECT r.id, r.order_id, ${MERCHANT}, ${twdOf(`r.request->>'cost'`)} AS amount,
          ${gatewayDate(`r.response->'row_data'->>'finishtime'`, 'r.completed_at')} AS moved_on
-    FROM operations r JOIN partners p ON p.id = r.partner_id
+    FROM ${dueOperations('r')}
    WHERE r.kind = 'pay_refund' AND r.state = 'succeeded'
      AND EXISTS (SELECT 1 FROM operations o WHERE o.partner_id = r.partner_id AND o.command = 'orders'
                    AND o.gateway_uid = r.request->>'uid')
@@ -47,7 +56,7 @@ const CANCELLED_REFUND = `coalesce(c.response->'row_data'->>'refund_uid', c.requ
 const CANCELS_OF_PAYMENT_REFUNDS = `
   SELECT c.id, c.order_id, ${MERCHANT}, ${twdOf(`r.request->>'cost'`)} AS amount,
          ${gatewayDate(`c.response->'row_data'->>'finishtime'`, 'c.completed_at')} AS moved_on
-    FROM operations c JOIN partners p ON p.id = c.partner_id
+    FROM ${dueOperations('c')}
     JOIN operations r ON r.partner_id = c.partner_id AND r.kind = 'pay_refund' AND r.gateway_uid = ${CANCELLED_REFUND}
     JOIN journal_entries rj ON rj.kind = '${EntryKind.paymentRefund}' AND rj.reference = r.id::text
    WHERE c.kind = 'pay_action' AND c.command = 'refundcancel' AND c.state = 'succeeded'
@@ -62,7 +71,8 @@ const CANCELS_OF_PAYMENT_REFUNDS = `
  * - payment: debit `gateway_receivable` (merchant), credit `payable_payments` (`hq:<partner uid>`);
  * - refund of a payment: the reverse; its cancel reverses the refund;
  * - `esvcrefund` of a voucher purchase: {@link postPurchaseReleases}.
- * Idempotent: `(kind, reference)` unique, reference the operation id.
+ * Idempotent: `(kind, reference)` unique, reference the operation id. Only the operations of the queue of those
+ * due are read (migration PaymentPostingsDue), so a night costs what is not yet posted, not the history.
  */
 export async function postPayments(
   dataSource: DataSource,
@@ -86,7 +96,27 @@ export async function postPayments(
     );
     posted += Number(rows[0]?.count ?? 0);
   }
-  return posted + (await postPurchaseReleases(dataSource, runId, periodEnd));
+  posted += await postPurchaseReleases(dataSource, runId, periodEnd);
+  await takeOffDone(dataSource);
+  return posted;
+}
+
+/**
+ * Takes off the queue the operations that need nothing more: posted (their entry's key exists), or an
+ * esvcrefund a person resolved. Both facts are final, so no race with a posting or the trigger can lose one;
+ * a row that stays (paid later than the run, a cancel whose refund is not posted yet, an amount not booked)
+ * is read again by the next run.
+ */
+async function takeOffDone(dataSource: DataSource): Promise<void> {
+  await dataSource.query(
+    `DELETE FROM payment_postings_due d
+      WHERE EXISTS (SELECT 1 FROM journal_entry_keys k
+                     WHERE k.kind IN ('${EntryKind.payment}', '${EntryKind.paymentRefund}', '${EntryKind.refundCancel}')
+                       AND k.reference = d.operation_id::text)
+         OR EXISTS (SELECT 1 FROM operator_items i
+                     WHERE i.kind = 'books_gateway_difference' AND i.reference = 'payment:' || d.operation_id
+                       AND i.state = 'resolved')`,
+  );
 }
 
 interface ReleaseCandidate {
@@ -120,7 +150,7 @@ export async function postPurchaseReleases(
             ${twdOf(`r.request->>'cost'`)}::text AS amount,
             GREATEST(${gatewayDate(`r.response->'row_data'->>'finishtime'`, 'r.completed_at')}, books_open_from())::text
               AS gateway_date
-       FROM operations r JOIN partners p ON p.id = r.partner_id
+       FROM ${dueOperations('r')}
        JOIN operations o ON o.partner_id = r.partner_id AND o.kind = 'purchase' AND o.gateway_uid = r.request->>'uid'
       WHERE r.kind = 'pay_refund' AND r.state = 'succeeded'
         AND ${gatewayDate(`r.response->'row_data'->>'finishtime'`, 'r.completed_at')} <= $1::date
@@ -199,7 +229,7 @@ async function postReleaseCancels(dataSource: DataSource, runId: string, periodE
        SELECT c.id, c.order_id, r.id AS refund_id, '${MERCHANT_PREFIX}' || p.upstream_uid AS merchant,
               -(SELECT sum(l.amount) FROM journal_lines l WHERE l.entry_id = rj.id AND l.account = '${Account.gatewayReceivable}') AS amount,
               GREATEST(${gatewayDate(`c.response->'row_data'->>'finishtime'`, 'c.completed_at')}, books_open_from()) AS business_date
-         FROM operations c JOIN partners p ON p.id = c.partner_id
+         FROM ${dueOperations('c')}
          JOIN operations r ON r.partner_id = c.partner_id AND r.kind = 'pay_refund' AND r.gateway_uid = ${CANCELLED_REFUND}
          JOIN journal_entries rj ON rj.kind = '${EntryKind.paymentRefund}' AND rj.reference = r.id::text
         WHERE c.kind = 'pay_action' AND c.command = 'refundcancel' AND c.state = 'succeeded'
