@@ -139,4 +139,28 @@ describe('postExpiries', () => {
     );
     expect(trial.total).toBe(0);
   });
+
+  it('expires the vouchers of a purchase of gifts only, which no trust posting ever names, booking nothing', async () => {
+    // Such a purchase moves no money, so it never has a purchase entry: its gifts must not wait for one.
+    const gifts = await insertTestPurchase(db.dataSource, 'EXPIRY2');
+    await db.dataSource.query(
+      `INSERT INTO vouchers (partner_id, purchase_operation_id, item_id, item_name, serial_number, is_paid, price,
+         cost, sharing_headquarters, sharing_sales, sharing_reimbursement, trust_start_date, trust_end_date,
+         validity_end_date, sales_point, state)
+       VALUES ($1, $2, 'H01', 'v', 'G2', false, 0, 100, 0.15, 0.1, 0.75, '2025-06-01', '2026-06-30', '2026-03-31',
+               'S', 'issued')`,
+      [gifts.partnerId, gifts.purchaseId],
+    );
+    const [run] = await db.dataSource.query<[{ id: string }]>(
+      `INSERT INTO settlement_runs (period_start, period_end, state, summary)
+       VALUES ('2026-07-06', '2026-07-06', 'posting', '{}') RETURNING id`,
+    );
+    expect(await postTrustMovements(db.dataSource, run.id, '2026-07-06')).toBe(0); // no money, no entry
+    expect(await postExpiries(db.dataSource, run.id, '2026-07-06')).toBe(0); // expired, nothing booked
+    const [voucher] = await db.dataSource.query<[{ state: string }]>(
+      `SELECT state FROM vouchers WHERE serial_number = 'G2'`,
+    );
+    expect(voucher.state).toBe('expired');
+    expect(await released()).toBe(-240);
+  });
 });

@@ -16,8 +16,9 @@ export const EXPIRY_KIND = 'expiry';
  * late (its operation settled after an earlier run), so nothing is posted into an earlier period.
  *
  * One statement, so the state and the entry go together. Idempotent on the voucher: it moves only from
- * `issued`, and `(kind, reference)` is unique. A voucher is expired only once its purchase is posted to the
- * trust (postTrustMovements), so the trust's balance never goes past zero for it. A voucher in flight
+ * `issued`, and `(kind, reference)` is unique. A paid voucher is expired only once its purchase is posted to the
+ * trust (postTrustMovements), so the trust's balance never goes past zero for it; a gift once its purchase is
+ * paid (a purchase of gifts only moves no money and never has a purchase entry to wait for). A voucher in flight
  * (redeeming, refunding, unknown) is left to its operation; back to `issued`, a later run expires it. A
  * redemption holding it first wins (the UPDATE waits for its row lock, then finds it no longer `issued`).
  */
@@ -30,8 +31,10 @@ export async function postExpiries(
     `WITH expired AS (
        UPDATE vouchers v SET state = 'expired', updated_at = now()
         WHERE v.state = 'issued' AND v.trust_end_date < $2::date
-          AND EXISTS (SELECT 1 FROM journal_entries p
-                       WHERE p.kind = 'purchase' AND p.reference = v.purchase_operation_id::text)
+          AND (EXISTS (SELECT 1 FROM journal_entries p
+                        WHERE p.kind = 'purchase' AND p.reference = v.purchase_operation_id::text)
+               OR (NOT (v.is_paid AND v.cost > 0)
+                   AND EXISTS (SELECT 1 FROM operations o WHERE o.id = v.purchase_operation_id AND o.state = 'paid')))
         RETURNING v.id, v.partner_id, v.serial_number, v.is_paid, v.cost, v.trust_end_date),
      paid AS (
        SELECT e.*, $3 || pa.upstream_uid AS party
