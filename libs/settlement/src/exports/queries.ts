@@ -51,7 +51,9 @@ const POSTING_STEP = `CASE
  * The period's journal lines with what the journal and ledgers print, and each account's code in the
  * operator's chart of accounts (`codes`, src/chart/; blank for an account it does not map). A clearing entry is written with its
  * clearing by the same run (clearing.ts), so the voucher's product and points are found among the clearings of
- * the period's runs (by the run index); a correction finds the clearing it corrects by primary key.
+ * the period's runs (by the run index); a correction finds the clearing it corrects by primary key. Both are
+ * looked up once per entry, before the lines are joined: per line, the planner sorted every line of the period
+ * twice to merge them in (docs/benchmarks.md).
  */
 export async function gatherPeriodLines(
   tx: Tx,
@@ -94,19 +96,28 @@ async function gatherLines(
        SELECT cl.redemption_line_id::text AS reference, cl.product, cl.business_date, cl.sales_party,
               cl.reimbursement_party
          FROM settlement_runs r JOIN clearings cl ON cl.run_id = r.id
-        WHERE r.period_end BETWEEN $1::date AND $2::date)
-     SELECT e.posted_on, ${POSTING_STEP} AS step, e.business_date, e.kind, e.reference, e.description,
-            COALESCE(k.corrects, '') AS corrects, l.account, COALESCE(l.ledger, '') AS ledger,
-            COALESCE(l.party, '') AS party, COALESCE(l.serial_number, '') AS serial_number, l.amount,
-            COALESCE(chart.code, '') AS account_code,
-            COALESCE(v.product, k.product, '') AS product,
-            COALESCE(v.business_date, k.business_date)::text AS redemption_date,
-            COALESCE(v.sales_party, k.sales_party, '') AS sales_point,
-            COALESCE(v.reimbursement_party, k.reimbursement_party, '') AS redemption_point
-       FROM entries e
+        WHERE r.period_end BETWEEN $1::date AND $2::date),
+     described AS MATERIALIZED (
+       SELECT e.id, e.posted_on, ${POSTING_STEP} AS step, e.business_date, e.kind, e.reference, e.description,
+              COALESCE(k.corrects, '') AS corrects,
+              v.product AS cleared_product, v.business_date AS cleared_date, v.sales_party AS cleared_sales,
+              v.reimbursement_party AS cleared_redemption,
+              k.product AS corrected_product, k.business_date AS corrected_date, k.sales_party AS corrected_sales,
+              k.reimbursement_party AS corrected_redemption
+         FROM entries e
+         LEFT JOIN corrected k ON k.id = e.id
+         LEFT JOIN cleared v ON e.kind = 'clearing' AND v.reference = e.reference)
+     SELECT e.posted_on, e.step, e.business_date, e.kind, e.reference, e.description, e.corrects, l.account,
+            COALESCE(l.ledger, '') AS ledger, COALESCE(l.party, '') AS party,
+            COALESCE(l.serial_number, '') AS serial_number, l.amount, COALESCE(chart.code, '') AS account_code,
+            COALESCE(CASE WHEN l.ledger IS NOT NULL THEN e.cleared_product END, e.corrected_product, '') AS product,
+            COALESCE(CASE WHEN l.ledger IS NOT NULL THEN e.cleared_date END, e.corrected_date)::text
+              AS redemption_date,
+            COALESCE(CASE WHEN l.ledger IS NOT NULL THEN e.cleared_sales END, e.corrected_sales, '') AS sales_point,
+            COALESCE(CASE WHEN l.ledger IS NOT NULL THEN e.cleared_redemption END, e.corrected_redemption, '')
+              AS redemption_point
+       FROM described e
        JOIN ${linesOfEntries('entries')} l ON l.entry_id = e.id
-       LEFT JOIN corrected k ON k.id = e.id
-       LEFT JOIN cleared v ON e.kind = 'clearing' AND l.ledger IS NOT NULL AND v.reference = e.reference
        LEFT JOIN unnest($3::text[], $4::text[]) AS chart(account, code) ON chart.account = l.account
       WHERE ${lineFilter}`,
       [from, to, codes.map(([account]) => account), codes.map(([, code]) => code)],
