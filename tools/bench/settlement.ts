@@ -181,6 +181,17 @@ async function openDatabase(name: string) {
 
 const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
+/** A night's settlement step by step, as printed for the timed night and, with a history, the fresh one. */
+const settlementSteps = (night: {
+  clearingSeconds: number;
+  postingSeconds: number;
+  batchingSeconds: number;
+  snapshotSeconds: number;
+  cpu: string;
+}): string =>
+  `clearing ${night.clearingSeconds.toFixed(1)} s, trust posting ${night.postingSeconds.toFixed(1)} s, ` +
+  `batch building ${night.batchingSeconds.toFixed(1)} s, balance snapshot ${night.snapshotSeconds.toFixed(1)} s; ${night.cpu}`;
+
 try {
   const history = await openDatabase('bench');
   const { ds, url } = history;
@@ -291,7 +302,7 @@ try {
     `cleared ${cleared.toLocaleString()} paid+gift vouchers; ${entries.toLocaleString()} journal entries, ${journalRows.toLocaleString()} journal lines`,
   );
   console.log(
-    `clearing ${clearingSeconds.toFixed(1)} s, trust posting ${postingSeconds.toFixed(1)} s, batch building ${batchingSeconds.toFixed(1)} s, balance snapshot ${snapshotSeconds.toFixed(1)} s; ${settleCpu}`,
+    settlementSteps({ clearingSeconds, postingSeconds, batchingSeconds, snapshotSeconds, cpu: settleCpu }),
   );
   console.log(
     `redemptions settled per second: ${Math.round(N / settleSeconds).toLocaleString()} (${N.toLocaleString()} in ${settleSeconds.toFixed(1)} s; target ≤ 12 s for 1,000,000)`,
@@ -329,7 +340,8 @@ try {
     console.log(
       `fresh database: settlement ${night.seconds.toFixed(1)} s, export ${freshExport.seconds.toFixed(1)} s`,
     );
-    console.log(`fresh export steps: ${freshExport.steps.join(', ')}`);
+    console.log(`fresh settlement steps: ${settlementSteps(night)}`);
+    console.log(`fresh export steps: ${freshExport.steps.join(', ')}; ${freshExport.cpu}`);
     console.log(
       `with ${NIGHTS - 1} nights of history: settlement ${settleSeconds.toFixed(1)} s (${ratio(settleSeconds, night.seconds)} against fresh), ` +
         `export ${exportSeconds.toFixed(1)} s (${ratio(exportSeconds, freshExport.seconds)}); target within 15 %`,
