@@ -98,8 +98,9 @@ describe('a settlement run killed at any point', () => {
     let lines = 0;
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      lines += chunk.toString('utf8').split('\n').length - 1;
+      const text = chunk.toString('utf8');
+      output += text;
+      lines += text.split('\n').length - 1;
       if (killAfterLines !== undefined && lines >= killAfterLines) child.kill('SIGKILL');
     });
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
