@@ -4,6 +4,8 @@ describe('serveMetrics', () => {
   it("answers GET /metrics with the process's metrics, anything else with 404", async () => {
     const { server, url } = await serveMetrics(0, '127.0.0.1');
     try {
+      // The CPU counter counts from when the metrics were registered: spend some, so it is above zero (seen 0).
+      for (const started = Date.now(); Date.now() - started < 50;);
       const response = await fetch(url);
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
