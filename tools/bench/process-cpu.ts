@@ -41,20 +41,55 @@ export function postmasterPidOf(dataDir: string): number | undefined {
   }
 }
 
+/** User and system (kernel) CPU seconds, the kernel's share apart: page-cache misses and writes are paid there. */
+export interface CpuSplit {
+  user: number;
+  system: number;
+}
+
 /**
  * A PostgreSQL server's CPU seconds so far: the postmaster with its exited backends, and every live backend
  * and auxiliary process (WAL writer, checkpointer, autovacuum).
  */
-export function serverCpuSeconds(postmasterPid: number): number | undefined {
-  let seconds = processCpuSeconds(postmasterPid, true);
-  if (seconds === undefined) return undefined;
+export function serverCpuSplit(postmasterPid: number): CpuSplit | undefined {
+  const postmaster = statOf(postmasterPid);
+  if (!postmaster) return undefined;
+  // The postmaster's own ticks and those of its reaped children (fields utime, stime, cutime, cstime).
+  const split = {
+    user: Number(postmaster[11]) + Number(postmaster[13]),
+    system: Number(postmaster[12]) + Number(postmaster[14]),
+  };
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const fields = statOf(entry);
-    if (fields && Number(fields[1]) === postmasterPid)
-      seconds += (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+    if (!fields || Number(fields[1]) !== postmasterPid) continue;
+    split.user += Number(fields[11]);
+    split.system += Number(fields[12]);
   }
-  return seconds;
+  return { user: split.user / USER_HZ, system: split.system / USER_HZ };
+}
+
+/** The server's user + system seconds so far (serverCpuSplit). */
+export function serverCpuSeconds(postmasterPid: number): number | undefined {
+  const split = serverCpuSplit(postmasterPid);
+  return split && split.user + split.system;
+}
+
+/**
+ * The whole machine's block-device traffic so far, in bytes (/proc/vmstat `pgpgin`/`pgpgout`, counted in KiB):
+ * what was read from the disk, not from the page cache, and what was written back to it.
+ */
+export function diskTrafficBytes(): { read: number; written: number } | undefined {
+  try {
+    const counters = new Map(
+      readFileSync('/proc/vmstat', 'utf8')
+        .split('\n')
+        .map((line) => line.split(' ') as [string, string]),
+    );
+    return { read: Number(counters.get('pgpgin')) * 1024, written: Number(counters.get('pgpgout')) * 1024 };
+  } catch {
+    return undefined;
+  }
 }
 
 /** This process's own CPU seconds (user + system). */

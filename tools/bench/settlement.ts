@@ -49,7 +49,7 @@ import {
   writeSyntheticDay,
 } from '@tixclear/settlement';
 import { cliArgs, positiveNumber } from '../runtime/cli-args';
-import { ownCpuSeconds, postmasterPidOf, serverCpuSeconds } from './process-cpu';
+import { diskTrafficBytes, ownCpuSeconds, postmasterPidOf, serverCpuSplit } from './process-cpu';
 
 const { values: args, positionals } = cliArgs('bench:settlement', {
   options: { n: { type: 'string' }, nights: { type: 'string' }, lanes: { type: 'string' } },
@@ -82,16 +82,30 @@ const server = await startEmbeddedServer({
   ephemeral: true,
 });
 
+const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 const postmasterPid = postmasterPidOf(path.join(scratch, 'pg'));
-/** CPU seconds so far of this process (the clearing's fee splits and COPY text) and of the PostgreSQL server. */
+/**
+ * CPU seconds so far of this process (the clearing's fee splits and COPY text) and of the PostgreSQL server, its
+ * kernel share apart, and the machine's disk traffic: a step slowed by page-cache misses shows there.
+ */
 const cpuNow = () => ({
   node: ownCpuSeconds(),
-  postgres: postmasterPid === undefined ? Number.NaN : (serverCpuSeconds(postmasterPid) ?? Number.NaN),
+  postgres: (postmasterPid === undefined ? undefined : serverCpuSplit(postmasterPid)) ?? {
+    user: Number.NaN,
+    system: Number.NaN,
+  },
+  disk: diskTrafficBytes() ?? { read: Number.NaN, written: Number.NaN },
 });
-/** CPU seconds spent since `before`, as printed: robust where a shared machine moves the wall time. */
+/** CPU seconds and disk traffic since `before`, as printed: robust where a shared machine moves the wall time. */
 const cpuSince = (before: ReturnType<typeof cpuNow>): string => {
   const now = cpuNow();
-  return `CPU: Node ${(now.node - before.node).toFixed(1)} s, PostgreSQL ${(now.postgres - before.postgres).toFixed(1)} s`;
+  const user = now.postgres.user - before.postgres.user;
+  const system = now.postgres.system - before.postgres.system;
+  return (
+    `CPU: Node ${(now.node - before.node).toFixed(1)} s, PostgreSQL ${(user + system).toFixed(1)} s ` +
+    `(kernel ${system.toFixed(1)} s); disk read ${mib(now.disk.read - before.disk.read)}, ` +
+    `written ${mib(now.disk.written - before.disk.written)}`
+  );
 };
 
 /** A database of the bench: migrated, with the sample partner, and what a night needs to settle. */
@@ -178,8 +192,6 @@ async function openDatabase(name: string) {
   };
   return { url, ds, writeDay, settle, exportRun };
 }
-
-const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
 /** A night's settlement step by step, as printed for the timed night and, with a history, the fresh one. */
 const settlementSteps = (night: {
