@@ -13,6 +13,9 @@
  *
  * `--lanes K` clears in K concurrent chunks (the runner's `lanes`, default 2).
  *
+ * `--keep` leaves the server's data directory (databases `bench` and, with a history, `fresh`) in place at the
+ * end and prints where it is, to look into a figure with EXPLAIN afterwards; it is otherwise removed.
+ *
  * `BENCH_NIGHTS=60` (or `--nights 60`) first gives the database a history of 59 nights of N, settled as a run
  * settles them (clearing, posting, batches, snapshot; not timed), then times the night above on it, then the
  * same night on a fresh database of the same server (after one warm-up night of 100 vouchers: a database's very
@@ -49,10 +52,16 @@ import {
   writeSyntheticDay,
 } from '@tixclear/settlement';
 import { cliArgs, positiveNumber } from '../runtime/cli-args';
+import { AutovacuumWatch } from './autovacuum-watch';
 import { diskTrafficBytes, ownCpuSeconds, postmasterPidOf, serverCpuSplit } from './process-cpu';
 
 const { values: args, positionals } = cliArgs('bench:settlement', {
-  options: { n: { type: 'string' }, nights: { type: 'string' }, lanes: { type: 'string' } },
+  options: {
+    n: { type: 'string' },
+    nights: { type: 'string' },
+    lanes: { type: 'string' },
+    keep: { type: 'boolean' },
+  },
   allowPositionals: true,
 });
 const N = positiveNumber(
@@ -67,6 +76,7 @@ const DAY = '2026-11-20';
 const NIGHTS = positiveNumber('bench:settlement', args.nights ?? process.env.BENCH_NIGHTS, 'nights', 1, true);
 /** Concurrent clearing chunks (the runner's `lanes`, 2 by default). */
 const LANES = positiveNumber('bench:settlement', args.lanes, 'lanes', 2, true);
+const KEEP = args.keep === true;
 
 function dayBefore(day: string, days: number): string {
   const date = new Date(`${day}T00:00:00Z`);
@@ -79,7 +89,7 @@ chmodSync(scratch, 0o755);
 const server = await startEmbeddedServer({
   dataDir: path.join(scratch, 'pg'),
   port: await freePort(),
-  ephemeral: true,
+  ephemeral: !KEEP,
 });
 
 const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
@@ -125,6 +135,8 @@ async function openDatabase(name: string) {
     },
   });
 
+  const autovacuum = await AutovacuumWatch.open(url);
+
   const batch = 250_000;
   const writeDay = async (businessDate: string, night: number, vouchers = N) => {
     for (let written = 0; written < vouchers; written += batch) {
@@ -151,6 +163,7 @@ async function openDatabase(name: string) {
       [businessDate],
     );
     const cpu = cpuNow();
+    autovacuum.start();
     const started = performance.now();
     let t = started;
     const clearing = new Clearing(ds, await loadFeeBook(ds), await loadPayoutAccounts(ds));
@@ -176,6 +189,7 @@ async function openDatabase(name: string) {
       snapshotSeconds,
       seconds,
       cpu: cpuSince(cpu),
+      autovacuum: await autovacuum.stop(),
     };
   };
 
@@ -183,14 +197,19 @@ async function openDatabase(name: string) {
   const exportRun = async (runId: string, directory: string) => {
     const steps: string[] = [];
     const cpu = cpuNow();
+    autovacuum.start();
     const started = performance.now();
     const exported = await new ExportWriter(ds, path.join(scratch, directory), {
       onStep: (step, ms) => steps.push(`${step} ${(ms / 1000).toFixed(1)} s`),
     }).export(runId);
     const seconds = (performance.now() - started) / 1000;
-    return { exported, seconds, steps, cpu: cpuSince(cpu) };
+    return { exported, seconds, steps, cpu: cpuSince(cpu), autovacuum: await autovacuum.stop() };
   };
-  return { url, ds, writeDay, settle, exportRun };
+  const close = async () => {
+    await autovacuum.close();
+    await ds.destroy();
+  };
+  return { url, ds, writeDay, settle, exportRun, close };
 }
 
 /** A night's settlement step by step, as printed for the timed night and, with a history, the fresh one. */
@@ -200,9 +219,15 @@ const settlementSteps = (night: {
   batchingSeconds: number;
   snapshotSeconds: number;
   cpu: string;
+  autovacuum: string;
 }): string =>
   `clearing ${night.clearingSeconds.toFixed(1)} s, trust posting ${night.postingSeconds.toFixed(1)} s, ` +
-  `batch building ${night.batchingSeconds.toFixed(1)} s, balance snapshot ${night.snapshotSeconds.toFixed(1)} s; ${night.cpu}`;
+  `batch building ${night.batchingSeconds.toFixed(1)} s, balance snapshot ${night.snapshotSeconds.toFixed(1)} s; ${night.cpu}; ` +
+  `autovacuum seen: ${night.autovacuum}`;
+
+/** An export's steps as printed, with its CPU and the autovacuum workers seen beside it. */
+const exportSteps = (run: { steps: string[]; cpu: string; autovacuum: string }): string =>
+  `${run.steps.join(', ')}; ${run.cpu}; autovacuum seen: ${run.autovacuum}`;
 
 try {
   const history = await openDatabase('bench');
@@ -274,16 +299,8 @@ try {
   );
   const copyRateBefore = await bareCopy(paid * 8);
 
-  const {
-    runId,
-    cleared,
-    clearingSeconds,
-    postingSeconds,
-    batchingSeconds,
-    snapshotSeconds,
-    seconds: settleSeconds,
-    cpu: settleCpu,
-  } = await history.settle(DAY);
+  const night = await history.settle(DAY);
+  const { runId, cleared, seconds: settleSeconds } = night;
   // The run's lines found through their entries' id ranges (as the snapshots find a night's lines): a join by
   // entry id over a history of months is planned as a BRIN lookup per entry, which never ends.
   const [{ entries, lines: journalRows }] = await ds.transaction((tx) =>
@@ -301,21 +318,15 @@ try {
 
   // The run's export (CSV files, the workbook, the manifest), after the settlement it follows; the sizes show
   // what the workbook's deflate buys against the CSVs.
-  const {
-    exported,
-    seconds: exportSeconds,
-    steps,
-    cpu: exportCpu,
-  } = await history.exportRun(runId, 'exports');
+  const exportedNight = await history.exportRun(runId, 'exports');
+  const { exported, seconds: exportSeconds } = exportedNight;
 
   const settlementRowRate = rows / settleSeconds;
   const copyRowRate = (copyRateBefore + copyRateAfter) / 2;
   console.log(
     `cleared ${cleared.toLocaleString()} paid+gift vouchers; ${entries.toLocaleString()} journal entries, ${journalRows.toLocaleString()} journal lines`,
   );
-  console.log(
-    settlementSteps({ clearingSeconds, postingSeconds, batchingSeconds, snapshotSeconds, cpu: settleCpu }),
-  );
+  console.log(settlementSteps(night));
   console.log(
     `redemptions settled per second: ${Math.round(N / settleSeconds).toLocaleString()} (${N.toLocaleString()} in ${settleSeconds.toFixed(1)} s; target ≤ 12 s for 1,000,000)`,
   );
@@ -331,37 +342,38 @@ try {
     `export ${exportSeconds.toFixed(1)} s against the settlement's ${settleSeconds.toFixed(1)} s: ` +
       `ratio export / settlement ${(exportSeconds / settleSeconds).toFixed(2)} (target ≤ 1)`,
   );
-  console.log(`export steps: ${steps.join(', ')}; ${exportCpu}`);
+  console.log(`export steps: ${exportSteps(exportedNight)}`);
   console.log(
     `export files: ${exported.files.map((file) => `${file.name} ${mib(file.bytes)}`).join(', ')}; all CSV files ${mib(csvBytes)}`,
   );
 
   if (NIGHTS > 1) {
     // The same night on a fresh database of the same server: what the history costs the night.
-    await ds.destroy();
+    await history.close();
     const fresh = await openDatabase('fresh');
     // One night of 100 vouchers first, so that the timed night is not a database's first (tables never
     // analysed with rows, partitions not yet made): that first-night cost is not what history costs.
     await fresh.writeDay(dayBefore(DAY, 1), 0, 100);
     await fresh.settle(dayBefore(DAY, 1));
     await fresh.writeDay(DAY, NIGHTS);
-    const night = await fresh.settle(DAY);
-    const freshExport = await fresh.exportRun(night.runId, 'exports-fresh');
-    await fresh.ds.destroy();
+    const freshNight = await fresh.settle(DAY);
+    const freshExport = await fresh.exportRun(freshNight.runId, 'exports-fresh');
+    await fresh.close();
     const ratio = (a: number, b: number): string => `${((a / b - 1) * 100).toFixed(1)} %`;
     console.log(
-      `fresh database: settlement ${night.seconds.toFixed(1)} s, export ${freshExport.seconds.toFixed(1)} s`,
+      `fresh database: settlement ${freshNight.seconds.toFixed(1)} s, export ${freshExport.seconds.toFixed(1)} s`,
     );
-    console.log(`fresh settlement steps: ${settlementSteps(night)}`);
-    console.log(`fresh export steps: ${freshExport.steps.join(', ')}; ${freshExport.cpu}`);
+    console.log(`fresh settlement steps: ${settlementSteps(freshNight)}`);
+    console.log(`fresh export steps: ${exportSteps(freshExport)}`);
     console.log(
-      `with ${NIGHTS - 1} nights of history: settlement ${settleSeconds.toFixed(1)} s (${ratio(settleSeconds, night.seconds)} against fresh), ` +
+      `with ${NIGHTS - 1} nights of history: settlement ${settleSeconds.toFixed(1)} s (${ratio(settleSeconds, freshNight.seconds)} against fresh), ` +
         `export ${exportSeconds.toFixed(1)} s (${ratio(exportSeconds, freshExport.seconds)}); target within 15 %`,
     );
   } else {
-    await ds.destroy();
+    await history.close();
   }
 } finally {
   await server.stop();
-  rmSync(scratch, { recursive: true, force: true });
+  if (KEEP) console.log(`kept: the server's data directory ${path.join(scratch, 'pg')}`);
+  else rmSync(scratch, { recursive: true, force: true });
 }
