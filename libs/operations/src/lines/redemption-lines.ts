@@ -8,7 +8,9 @@ export type NewRedemptionLine = Omit<RedemptionLineEntity, 'id' | 'createdAt'>;
  * statement for any number of lines, and a fragment the online outcome's single statement embeds. A line
  * already written (the same outcome learnt twice: our call's answer, a report, a query) is skipped by the unique
  * (partner, serial) index, which is also the last word against a double redemption. The voucher's product name
- * and sharing as sold are copied onto the line here, for settlement.
+ * and sharing as sold are copied onto the line here, for settlement: each line's voucher is looked up by its
+ * key (`OFFSET 0` keeps the lookup a subquery of its own; joined flat, the planner, which guesses 100 lines for
+ * any JSON array, hashed the whole vouchers table for each redemption while it was small enough to look cheap).
  */
 export function insertLinesSql(parameter: string): string {
   return `INSERT INTO redemption_lines (operation_id, partner_id, voucher_id, serial_number, item_id, is_paid, cost,
@@ -21,7 +23,9 @@ export function insertLinesSql(parameter: string): string {
       serial_number text, item_id text, is_paid boolean, cost bigint, gateway_sharing jsonb, gateway_fee jsonb,
       our_fee jsonb, fee_issue text, sales_point text, redemption_point text, redeemed_at timestamptz,
       business_date date)
-    LEFT JOIN vouchers v ON v.id = l.voucher_id
+    LEFT JOIN LATERAL (
+      SELECT v.item_name, v.sharing_headquarters, v.sharing_sales, v.sharing_reimbursement
+        FROM vouchers v WHERE v.id = l.voucher_id OFFSET 0) v ON true
     ON CONFLICT DO NOTHING`;
 }
 
