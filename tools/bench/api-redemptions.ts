@@ -7,6 +7,7 @@
  *   npm run bench:api -- --with-reports     # the simulator also reports each redemption to /gateway/notify
  *   npm run bench:api -- --concurrency=16,64   # one API phase per client count (the first one is compared)
  *   npm run bench:api -- --processes=2         # two API processes (clients spread over them) and two workers
+ *   npm run bench:api -- --statements          # PostgreSQL's heaviest statements per phase (pg_stat_statements)
  *
  * It starts everything itself, in a scratch directory: an embedded PostgreSQL (fresh cluster, migrations), the
  * gateway simulator in this process (no faults; reports off unless --with-reports, so that only redemptions
@@ -56,6 +57,12 @@ import {
   processSystemSeconds,
   serverCpuSeconds,
 } from './process-cpu';
+import {
+  enableStatementStats,
+  heaviestStatements,
+  resetStatementStats,
+  STATEMENT_STATS_SETTINGS,
+} from './statement-stats';
 import { drive, type PhaseResult } from './drive';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
@@ -70,6 +77,7 @@ const { values: args } = cliArgs('bench:api', {
     profile: { type: 'boolean' },
     'with-reports': { type: 'boolean' },
     processes: { type: 'string' },
+    statements: { type: 'boolean' },
   },
 });
 const SECONDS = positiveNumber('bench:api', args.seconds, 'seconds', 15);
@@ -83,6 +91,8 @@ const BARE_CONNECTIONS = positiveNumber('bench:api', args['bare-connections'], '
 const PER_PURCHASE = 500;
 const PROFILE = args.profile === true;
 const WITH_REPORTS = args['with-reports'] === true;
+/** `--statements`: PostgreSQL's heaviest statements per phase (pg_stat_statements), per redemption. */
+const STATEMENTS = args.statements === true;
 /** `--processes N`: N API processes (clients spread over them) and N settlement workers; unset: one API only. */
 const PROCESSES =
   args.processes === undefined
@@ -117,6 +127,7 @@ async function startStackPieces() {
     dataDir: path.join(scratch, 'data'),
     port: await freePort(),
     ephemeral: true,
+    ...(STATEMENTS ? { settings: STATEMENT_STATS_SETTINGS } : {}),
   });
   cleanups.push(() => server.stop());
   postmasterPid = postmasterPidOf(path.join(scratch, 'data')) ?? 0;
@@ -124,6 +135,7 @@ async function startStackPieces() {
   const dataSource = await createDataSource(databaseUrl).initialize();
   cleanups.push(() => dataSource.destroy());
   await dataSource.runMigrations();
+  if (STATEMENTS) await enableStatementStats(dataSource);
   const masterKey = randomBytes(32);
   await ensureSamplePartner(new PartnerRegistry(dataSource, masterKey));
 
@@ -588,9 +600,20 @@ try {
   };
   log(`warming up for ${WARMUP_SECONDS} s...`);
   await drive(serials, CONCURRENCY, WARMUP_SECONDS, redeemOnline);
-  const apiPhases: { clients: number; phase: ReturnType<typeof describe>; cpu: string; cpuMs: number }[] = [];
+  /** With --statements: the statements' figures are counted from here to the phase's `statementsOf`. */
+  const statementsFrom = () => (STATEMENTS ? resetStatementStats(stack.dataSource) : Promise.resolve());
+  const statementsOf = async (count: number) =>
+    STATEMENTS ? await heaviestStatements(stack.dataSource, count) : [];
+  const apiPhases: {
+    clients: number;
+    phase: ReturnType<typeof describe>;
+    cpu: string;
+    cpuMs: number;
+    statements: string[];
+  }[] = [];
   for (const clients of CONCURRENCIES) {
     log(`API phase: ${clients} concurrent clients for ${SECONDS} s (${serials.length} vouchers left)...`);
+    await statementsFrom();
     const cpuBefore = cpuSeconds();
     const phase = describe('API', await drive(serials, clients, SECONDS, redeemOnline));
     const cpuAfter = cpuSeconds();
@@ -599,6 +622,7 @@ try {
       phase,
       cpu: cpuPerRedemption(cpuBefore, cpuAfter, phase.count),
       cpuMs: apiCpuMs(cpuBefore, cpuAfter, phase.count),
+      statements: await statementsOf(phase.count),
     });
     if (serials.length === 0) log('warning: the vouchers ran out before the time did; raise --vouchers');
   }
@@ -615,8 +639,10 @@ try {
   log(
     `two-phase loop: ${loopSerials.length} redemptions by ${CONCURRENCY} clients in a process of its own...`,
   );
+  await statementsFrom();
   const loop = await twoPhaseLoop(stack, loopSerials);
   const loopPhase = describe('two-phase', loop);
+  const loopStatements = await statementsOf(loop.count);
   const loopCpu = loop.cpu;
 
   log(`bare PostgreSQL phase: ${apiPhase.count} redemptions on ${BARE_CONNECTIONS} connections...`);
@@ -668,6 +694,11 @@ try {
   for (const phase of [...apiPhases.map((p) => p.phase), loopPhase, barePhase]) {
     if (phase.failed > 0) console.log(`  ${phase.name} failures: ${JSON.stringify([...phase.failures])}`);
   }
+  for (const { clients, statements } of apiPhases) {
+    if (statements.length > 0)
+      console.log(`\nPostgreSQL, API phase (${clients} clients), ${statements.join('\n  ')}`);
+  }
+  if (loopStatements.length > 0) console.log(`\nPostgreSQL, two-phase loop, ${loopStatements.join('\n  ')}`);
 } finally {
   loadAgent.destroy();
   await cleanup();

@@ -16,6 +16,8 @@ export interface EmbeddedServerOptions {
   /** Delete the cluster when stopped (tests). */
   ephemeral?: boolean;
   log?: (line: string) => void;
+  /** Server settings beyond ours (`-c name=value`), e.g. a benchmark's `shared_preload_libraries`. */
+  settings?: Readonly<Record<string, string>>;
 }
 
 export interface RunningServer {
@@ -61,6 +63,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
       'max_wal_size=4GB',
       '-c',
       'checkpoint_timeout=15min',
+      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     ],
     onLog: (message) => log(message.trimEnd()),
     onError: (error) => log(`[postgres] ${String(error)}`),
