@@ -1,5 +1,5 @@
 export { BalancesError, BalancesErrorCode } from './errors';
-export { ENTRIES_POSTED_ON, linesOfEntries, withIndexScans } from './night-lines';
+export { ENTRIES_POSTED_ON, linesOfEntries, nightRead, withIndexScans } from './night-lines';
 export {
   balancesAsOf,
   balancesOver,

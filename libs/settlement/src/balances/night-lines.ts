@@ -81,3 +81,27 @@ export async function withIndexScans<T>(tx: Queryable, work: () => Promise<T>): 
   await tx.query(`SELECT set_config('enable_seqscan', 'on', true)`);
   return result;
 }
+
+/**
+ * Runs `work`, a read of a night's (or a period's) rows out of tables of the whole history (clearings,
+ * redemption lines, vouchers: the registers, the statements' figures), by index and in this backend alone. The
+ * planner prices a BRIN lookup by run, or a voucher found through its purchase, above a scan of the table, and
+ * that scan grows every night: after 59 nights of 200,000 it chose to read every clearing and every voucher ever
+ * written (docs/benchmarks.md). A parallel plan's workers would also take the cores that the export's other
+ * connection is using. The settings are restored for the rest of the transaction.
+ */
+export async function nightRead<T>(tx: Queryable, work: () => Promise<T>): Promise<T> {
+  const [before] = await tx.query<[{ seqscan: string; workers: string }]>(
+    `SELECT current_setting('enable_seqscan') AS seqscan,
+            current_setting('max_parallel_workers_per_gather') AS workers`,
+  );
+  await tx.query(
+    `SELECT set_config('enable_seqscan', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)`,
+  );
+  const result = await work();
+  await tx.query(
+    `SELECT set_config('enable_seqscan', $1, true), set_config('max_parallel_workers_per_gather', $2, true)`,
+    [before.seqscan, before.workers],
+  );
+  return result;
+}

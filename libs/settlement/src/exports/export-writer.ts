@@ -11,7 +11,13 @@ import { ExportError, ExportErrorCode } from './errors';
 import { LEDGER_SUMMARY, ledgerBalances, ledgerCopySql, ledgerSpec } from './ledgers';
 import { MANIFEST_NAME, manifestBytes } from './manifest';
 import { OutputFile, type FileDigest } from './output-file';
-import { balancesOver, BalancesError, BalancesErrorCode, refreshSnapshots } from '../balances/index';
+import {
+  balancesOver,
+  BalancesError,
+  BalancesErrorCode,
+  nightRead,
+  refreshSnapshots,
+} from '../balances/index';
 import {
   EXCEPTIONS_SQL,
   gatherLedgerLines,
@@ -95,6 +101,8 @@ interface Closed extends FileDigest {
 interface DetailTable {
   spec: TableSpec;
   sql: string;
+  /** Reads tables of the whole history (the registers): run as a {@link nightRead}. */
+  byIndex?: true;
 }
 
 /**
@@ -151,14 +159,15 @@ export class ExportWriter implements ExportStep {
         entry.rows = await writeTable(spec, file, workbook, fill);
       });
     /** A detail table: its CSV file only, written by the server (COPY). */
-    const detail = (client: PoolClient, { spec, sql }: DetailTable): Promise<void> =>
+    const detail = (client: PoolClient, { spec, sql, byIndex }: DetailTable): Promise<void> =>
       timed(spec.name, async () => {
         const name = `${spec.name}.csv`;
         const file = await OutputFile.create(scratch(name));
         const entry: Written = { name, file, rows: 0 };
         written.push(entry);
         await file.write(Buffer.concat([UTF8_BOM, Buffer.from(csvHeader(spec), 'utf8')]));
-        entry.rows = await copyCsv(client, sql, file);
+        const copy = () => copyCsv(client, sql, file);
+        entry.rows = await (byIndex ? nightRead(onClient(client), copy) : copy());
       });
     try {
       await this.#withCurrentSnapshots(() =>
@@ -179,15 +188,18 @@ export class ExportWriter implements ExportStep {
             {
               spec: REDEMPTIONS_REGISTER,
               sql: registerCopySql(REDEMPTIONS_REGISTER, dates(REDEMPTIONS_SQL, period.start, period.end)),
+              byIndex: true,
             },
             {
               spec: SALES_REGISTER,
               sql: registerCopySql(SALES_REGISTER, dates(SALES_SQL, period.start, period.end)),
+              byIndex: true,
             },
-            { spec: TRUST_REGISTER, sql: dates(TRUST_COPY_SQL, period.end) },
+            { spec: TRUST_REGISTER, sql: dates(TRUST_COPY_SQL, period.end), byIndex: true },
             {
               spec: REFUNDS_REGISTER,
               sql: registerCopySql(REFUNDS_REGISTER, dates(REFUNDS_SQL, period.start, period.end)),
+              byIndex: true,
             },
           ];
           const drain = async (client: PoolClient): Promise<void> => {
@@ -226,12 +238,8 @@ export class ExportWriter implements ExportStep {
           // them) and their openings, the three ledgers, then the queue. The journal's sort and the ledgers'
           // then run side by side, at the cost of gathering the ledgers' lines twice.
           const second = async (client: PoolClient): Promise<void> => {
-            const onClient: Tx = {
-              query: async <T>(sql: string, parameters?: unknown[]): Promise<T> =>
-                (await client.query(sql, parameters)).rows as T,
-            };
-            await timed('ledger lines', () => gatherLedgerLines(onClient, period.start, period.end));
-            await gatherOpenings(onClient, ledgers.openings);
+            await timed('ledger lines', () => gatherLedgerLines(onClient(client), period.start, period.end));
+            await gatherOpenings(onClient(client), ledgers.openings);
             for (const ledger of LEDGERS) {
               await detail(client, {
                 spec: ledgerSpec(ledger),
@@ -356,6 +364,14 @@ async function sheet(workbook: WorkbookWriter, spec: TableSpec, rows: Cell[][]):
   await workbook.beginTable(spec);
   await workbook.addRows(rows);
   await workbook.endTable();
+}
+
+/** A pooled connection as the queries' `Tx`. */
+function onClient(client: PoolClient): Tx {
+  return {
+    query: async <T>(sql: string, parameters?: unknown[]): Promise<T> =>
+      (await client.query(sql, parameters)).rows as T,
+  };
 }
 
 /** The connection of a TypeORM transaction, for COPY. */

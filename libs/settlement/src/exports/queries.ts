@@ -90,9 +90,12 @@ async function gatherLines(
 ): Promise<void> {
   // Only the journal reads the entries' rank: the ledgers' lines alone are never printed as the journal.
   const journal = lineFilter === 'true';
-  await withIndexScans(tx, () =>
-    tx.query(
-      `CREATE TEMPORARY TABLE export_lines ON COMMIT DROP AS
+  await withIndexScans(tx, async () => {
+    // The entries first, described and analysed: the planner then joins the lines to a table whose size it
+    // knows (hashing the entries, the smaller side). Joined to the entries' query itself, it planned from row
+    // counts guessed from the size of each month's partition, which grow with history (docs/benchmarks.md).
+    await tx.query(
+      `CREATE TEMPORARY TABLE export_entries ON COMMIT DROP AS
      WITH entries AS MATERIALIZED (${ENTRIES_POSTED_BETWEEN}),
      corrected AS (
        SELECT e.id, c.kind || ':' || c.reference AS corrects, cc.product, cc.business_date,
@@ -106,18 +109,22 @@ async function gatherLines(
        SELECT cl.redemption_line_id::text AS reference, cl.product, cl.business_date, cl.sales_party,
               cl.reimbursement_party
          FROM settlement_runs r JOIN clearings cl ON cl.run_id = r.id
-        WHERE r.period_end BETWEEN $1::date AND $2::date),
-     described AS MATERIALIZED (
-       SELECT e.id, e.posted_on, ${POSTING_STEP} AS step, e.business_date, e.kind, e.reference, e.description,
-              COALESCE(k.corrects, '') AS corrects,
-              ${journal ? `dense_rank() OVER (ORDER BY ${JOURNAL_ORDER.join(', ')})` : 'NULL::bigint'} AS entry_order,
-              v.product AS cleared_product, v.business_date AS cleared_date, v.sales_party AS cleared_sales,
-              v.reimbursement_party AS cleared_redemption,
-              k.product AS corrected_product, k.business_date AS corrected_date, k.sales_party AS corrected_sales,
-              k.reimbursement_party AS corrected_redemption
-         FROM entries e
-         LEFT JOIN corrected k ON k.id = e.id
-         LEFT JOIN cleared v ON e.kind = 'clearing' AND v.reference = e.reference)
+        WHERE r.period_end BETWEEN $1::date AND $2::date)
+     SELECT e.id, e.posted_on, ${POSTING_STEP} AS step, e.business_date, e.kind, e.reference, e.description,
+            COALESCE(k.corrects, '') AS corrects,
+            ${journal ? `dense_rank() OVER (ORDER BY ${JOURNAL_ORDER.join(', ')})` : 'NULL::bigint'} AS entry_order,
+            v.product AS cleared_product, v.business_date AS cleared_date, v.sales_party AS cleared_sales,
+            v.reimbursement_party AS cleared_redemption,
+            k.product AS corrected_product, k.business_date AS corrected_date, k.sales_party AS corrected_sales,
+            k.reimbursement_party AS corrected_redemption
+       FROM entries e
+       LEFT JOIN corrected k ON k.id = e.id
+       LEFT JOIN cleared v ON e.kind = 'clearing' AND v.reference = e.reference`,
+      [from, to],
+    );
+    await tx.query(`ANALYZE export_entries`);
+    await tx.query(
+      `CREATE TEMPORARY TABLE export_lines ON COMMIT DROP AS
      SELECT e.posted_on, e.step, e.business_date, e.kind, e.reference, e.description, e.corrects, e.entry_order,
             l.account,
             COALESCE(l.ledger, '') AS ledger, COALESCE(l.party, '') AS party,
@@ -128,13 +135,13 @@ async function gatherLines(
             COALESCE(CASE WHEN l.ledger IS NOT NULL THEN e.cleared_sales END, e.corrected_sales, '') AS sales_point,
             COALESCE(CASE WHEN l.ledger IS NOT NULL THEN e.cleared_redemption END, e.corrected_redemption, '')
               AS redemption_point
-       FROM described e
-       JOIN ${linesOfEntries('entries')} l ON l.entry_id = e.id
-       LEFT JOIN unnest($3::text[], $4::text[]) AS chart(account, code) ON chart.account = l.account
+       FROM export_entries e
+       JOIN ${linesOfEntries('export_entries')} l ON l.entry_id = e.id
+       LEFT JOIN unnest($1::text[], $2::text[]) AS chart(account, code) ON chart.account = l.account
       WHERE ${lineFilter}`,
-      [from, to, codes.map(([account]) => account), codes.map(([, code]) => code)],
-    ),
-  );
+      [codes.map(([account]) => account), codes.map(([, code]) => code)],
+    );
+  });
 }
 
 /**

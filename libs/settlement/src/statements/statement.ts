@@ -1,7 +1,7 @@
 import { addTwd, subTwd, twd, ZERO_TWD, type Twd } from '@tixclear/domain';
 import type { DataSource } from 'typeorm';
 import { HEADQUARTERS_PREFIX } from '../accounts';
-import { balancesOver, refreshSnapshots } from '../balances/index';
+import { balancesOver, nightRead, refreshSnapshots } from '../balances/index';
 import { gatherPeriodLines, money, type BalanceGroup, type Tx } from '../exports/queries';
 import { PartnerStatementError, PartnerStatementErrorCode } from './errors';
 import { dayBefore, type StatementPeriod } from './period';
@@ -120,7 +120,7 @@ interface Figures {
 
 async function readFigures(tx: Tx, period: StatementPeriod, balances: BalanceGroup[]): Promise<Figures> {
   const dates = [period.start, period.end];
-  return {
+  return nightRead(tx, async () => ({
     movements: await tx.query<Rows>(MOVEMENTS_SQL, dates),
     redeemed: await tx.query<Rows>(REDEEMED_SQL, dates),
     opening: await tx.query<Rows>(TRUST_HELD_SQL, [dayBefore(period.start)]),
@@ -128,7 +128,7 @@ async function readFigures(tx: Tx, period: StatementPeriod, balances: BalanceGro
     balances,
     payouts: await tx.query<Rows>(PAYOUTS_SQL, dates),
     payments: await tx.query<Rows>(PAYMENTS_SQL, dates),
-  };
+  }));
 }
 
 const line = (
