@@ -76,10 +76,7 @@ const SUMMARIZE_LINE_RANGES = `
  */
 export async function withIndexScans<T>(tx: Queryable, work: () => Promise<T>): Promise<T> {
   await tx.query(SUMMARIZE_LINE_RANGES);
-  await tx.query(`SELECT set_config('enable_seqscan', 'off', true)`);
-  const result = await work();
-  await tx.query(`SELECT set_config('enable_seqscan', 'on', true)`);
-  return result;
+  return withLocalSettings(tx, { enable_seqscan: 'off' }, work);
 }
 
 /**
@@ -90,18 +87,33 @@ export async function withIndexScans<T>(tx: Queryable, work: () => Promise<T>): 
  * written (docs/benchmarks.md). A parallel plan's workers would also take the cores that the export's other
  * connection is using. The settings are restored for the rest of the transaction.
  */
-export async function nightRead<T>(tx: Queryable, work: () => Promise<T>): Promise<T> {
-  const [before] = await tx.query<[{ seqscan: string; workers: string }]>(
-    `SELECT current_setting('enable_seqscan') AS seqscan,
-            current_setting('max_parallel_workers_per_gather') AS workers`,
+export function nightRead<T>(tx: Queryable, work: () => Promise<T>): Promise<T> {
+  return withLocalSettings(tx, { enable_seqscan: 'off', max_parallel_workers_per_gather: '0' }, work);
+}
+
+/**
+ * Runs `work` with planner settings changed for the transaction, then puts back the values they had (so one of
+ * these inside another leaves the outer one's settings in force). After an error the transaction is aborted
+ * and ends with its settings.
+ */
+async function withLocalSettings<T>(
+  tx: Queryable,
+  settings: Readonly<Record<string, string>>,
+  work: () => Promise<T>,
+): Promise<T> {
+  const names = Object.keys(settings);
+  const [before] = await tx.query<[{ values: string[] }]>(
+    `SELECT array(SELECT current_setting(name) FROM unnest($1::text[]) WITH ORDINALITY AS s(name, n) ORDER BY n)
+       AS values`,
+    [names],
   );
-  await tx.query(
-    `SELECT set_config('enable_seqscan', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)`,
-  );
+  const set = (values: readonly string[]) =>
+    tx.query(`SELECT set_config(name, value, true) FROM unnest($1::text[], $2::text[]) AS s(name, value)`, [
+      names,
+      values,
+    ]);
+  await set(Object.values(settings));
   const result = await work();
-  await tx.query(
-    `SELECT set_config('enable_seqscan', $1, true), set_config('max_parallel_workers_per_gather', $2, true)`,
-    [before.seqscan, before.workers],
-  );
+  await set(before.values);
   return result;
 }

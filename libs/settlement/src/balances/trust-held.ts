@@ -1,5 +1,5 @@
 import { EntryKind } from '../accounts';
-import { POSTED_ON, type Queryable, uuidOf } from './night-lines';
+import { nightRead, POSTED_ON, type Queryable, uuidOf } from './night-lines';
 
 /**
  * The paid vouchers the trust holds, as spans of posted days (`trust_held_spans`, migration TrustHeldSpans),
@@ -83,6 +83,11 @@ export const TRUST_SPANS_OPEN_AT = `
  * refresh writes) first undoes what earlier writes recorded for `day` and later, which it then writes again.
  */
 export async function writeTrustHeld(tx: Queryable, day: string, rewind: boolean): Promise<void> {
+  // The day's releases find their vouchers by the day's entries: by index, never by a scan of every voucher.
+  await nightRead(tx, () => writeSpans(tx, day, rewind));
+}
+
+async function writeSpans(tx: Queryable, day: string, rewind: boolean): Promise<void> {
   if (rewind) {
     await tx.query(`DELETE FROM trust_held_spans WHERE held_from >= $1::date`, [day]);
     await tx.query(`UPDATE trust_held_spans SET held_until = NULL WHERE held_until >= $1::date`, [day]);

@@ -102,7 +102,7 @@ interface DetailTable {
   spec: TableSpec;
   sql: string;
   /** Reads tables of the whole history (the registers): run as a {@link nightRead}. */
-  byIndex?: true;
+  readsHistory?: true;
 }
 
 /**
@@ -159,7 +159,7 @@ export class ExportWriter implements ExportStep {
         entry.rows = await writeTable(spec, file, workbook, fill);
       });
     /** A detail table: its CSV file only, written by the server (COPY). */
-    const detail = (client: PoolClient, { spec, sql, byIndex }: DetailTable): Promise<void> =>
+    const detail = (client: PoolClient, { spec, sql, readsHistory }: DetailTable): Promise<void> =>
       timed(spec.name, async () => {
         const name = `${spec.name}.csv`;
         const file = await OutputFile.create(scratch(name));
@@ -167,7 +167,7 @@ export class ExportWriter implements ExportStep {
         written.push(entry);
         await file.write(Buffer.concat([UTF8_BOM, Buffer.from(csvHeader(spec), 'utf8')]));
         const copy = () => copyCsv(client, sql, file);
-        entry.rows = await (byIndex ? nightRead(onClient(client), copy) : copy());
+        entry.rows = await (readsHistory ? nightRead(onClient(client), copy) : copy());
       });
     try {
       await this.#withCurrentSnapshots(() =>
@@ -188,18 +188,18 @@ export class ExportWriter implements ExportStep {
             {
               spec: REDEMPTIONS_REGISTER,
               sql: registerCopySql(REDEMPTIONS_REGISTER, dates(REDEMPTIONS_SQL, period.start, period.end)),
-              byIndex: true,
+              readsHistory: true,
             },
             {
               spec: SALES_REGISTER,
               sql: registerCopySql(SALES_REGISTER, dates(SALES_SQL, period.start, period.end)),
-              byIndex: true,
+              readsHistory: true,
             },
-            { spec: TRUST_REGISTER, sql: dates(TRUST_COPY_SQL, period.end), byIndex: true },
+            { spec: TRUST_REGISTER, sql: dates(TRUST_COPY_SQL, period.end), readsHistory: true },
             {
               spec: REFUNDS_REGISTER,
               sql: registerCopySql(REFUNDS_REGISTER, dates(REFUNDS_SQL, period.start, period.end)),
-              byIndex: true,
+              readsHistory: true,
             },
           ];
           const drain = async (client: PoolClient): Promise<void> => {
