@@ -13,6 +13,7 @@ import {
   PartnerRegistry,
   SAMPLE_PARTNER,
 } from '@tixclear/db';
+import { taiwanBusinessDate } from '@tixclear/domain';
 import { startSimulator } from '@tixclear/gateway-simulator';
 import { writeSyntheticDay } from '@tixclear/settlement';
 
@@ -25,6 +26,11 @@ const KILL_POINTS = 10;
  * again only after "not found" has lasted that long. A shorter wait would leave the run `paying`, with no files.
  */
 const FINISH_WAIT_SECONDS = 90;
+/**
+ * A pay-off's entry is dated by the Taiwan day it is remitted on (the gateway's finished date), so two runs on
+ * either side of Taiwan's midnight differ by that date alone (seen once in CI): such a pair is taken again.
+ */
+const taiwanToday = (): string => taiwanBusinessDate(new Date());
 
 /**
  * `kill -9` of the settlement process at ten points of a run, then a restart: each ends with the same journal,
@@ -146,19 +152,31 @@ describe('a settlement run killed at any point', () => {
   }
 
   it('ends each killed-and-restarted run exactly as the uninterrupted one', async () => {
-    const baseline = await scenario();
+    let day = taiwanToday();
+    let baseline = await scenario();
     expect(baseline.tables.clearings.length).toBe(60);
     expect(Object.keys(baseline.files).length).toBeGreaterThan(5);
     for (let k = 1; k <= KILL_POINTS; k++) {
-      const resumed = await scenario(k);
+      let resumed = await scenario(k);
+      if (taiwanToday() !== day) {
+        day = taiwanToday();
+        baseline = await scenario();
+        resumed = await scenario(k);
+      }
       expect({ killedAfterLine: k, ...resumed }).toEqual({ killedAfterLine: k, ...baseline });
     }
   }, 600_000);
 
   it('lets two workers started together settle the run once', async () => {
-    const baseline = await scenario();
-    expect(await scenario(undefined, true)).toEqual(baseline);
-  }, 60_000);
+    for (;;) {
+      const day = taiwanToday();
+      const baseline = await scenario();
+      const together = await scenario(undefined, true);
+      if (taiwanToday() !== day) continue;
+      expect(together).toEqual(baseline);
+      return;
+    }
+  }, 120_000);
 });
 
 type Table = 'runs' | 'clearings' | 'holds' | 'journal' | 'payables' | 'batches' | 'items';
