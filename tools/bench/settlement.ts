@@ -44,6 +44,7 @@ import {
   ExportWriter,
   loadFeeBook,
   refreshSnapshots,
+  repairLineRanges,
   linesOfEntries,
   loadPayoutAccounts,
   PayoutProcessor,
@@ -177,6 +178,10 @@ async function openDatabase(name: string) {
     await payouts.build(runId);
     const batchingSeconds = (performance.now() - t) / 1000;
     t = performance.now();
+    // As the run does before its snapshot: the lines' index checked for stray ranges (rebuilt if any).
+    const strayRanges = await repairLineRanges(ds);
+    const rangesSeconds = (performance.now() - t) / 1000;
+    t = performance.now();
     await refreshSnapshots(ds);
     const snapshotSeconds = (performance.now() - t) / 1000;
     const seconds = (performance.now() - started) / 1000;
@@ -186,6 +191,8 @@ async function openDatabase(name: string) {
       clearingSeconds,
       postingSeconds,
       batchingSeconds,
+      rangesSeconds,
+      strayRanges,
       snapshotSeconds,
       seconds,
       cpu: cpuSince(cpu),
@@ -217,13 +224,21 @@ const settlementSteps = (night: {
   clearingSeconds: number;
   postingSeconds: number;
   batchingSeconds: number;
+  rangesSeconds: number;
+  strayRanges: ReadonlyArray<{ partition: string; pages: number }>;
   snapshotSeconds: number;
   cpu: string;
   autovacuum: string;
 }): string =>
   `clearing ${night.clearingSeconds.toFixed(1)} s, trust posting ${night.postingSeconds.toFixed(1)} s, ` +
-  `batch building ${night.batchingSeconds.toFixed(1)} s, balance snapshot ${night.snapshotSeconds.toFixed(1)} s; ${night.cpu}; ` +
+  `batch building ${night.batchingSeconds.toFixed(1)} s, line ranges' check ${night.rangesSeconds.toFixed(1)} s${strayNote(night.strayRanges)}, balance snapshot ${night.snapshotSeconds.toFixed(1)} s; ${night.cpu}; ` +
   `autovacuum seen: ${night.autovacuum}`;
+
+/** The partitions whose line ranges the check rebuilt, with the pages a lookup read there before. */
+const strayNote = (stray: ReadonlyArray<{ partition: string; pages: number }>): string =>
+  stray.length === 0
+    ? ''
+    : ` (rebuilt: ${stray.map(({ partition, pages }) => `${partition}, ${pages.toLocaleString('en')} stray pages`).join('; ')})`;
 
 /** An export's steps as printed, with its CPU and the autovacuum workers seen beside it. */
 const exportSteps = (run: { steps: string[]; cpu: string; autovacuum: string }): string =>
@@ -240,7 +255,7 @@ try {
     await history.writeDay(day, night);
     const settled = await history.settle(day);
     console.log(
-      `history: night ${night} of ${NIGHTS - 1} (${day}) written and settled in ${settled.seconds.toFixed(1)} s (not timed)`,
+      `history: night ${night} of ${NIGHTS - 1} (${day}) written and settled in ${settled.seconds.toFixed(1)} s (not timed)${strayNote(settled.strayRanges)}`,
     );
   }
   if (NIGHTS > 1) {

@@ -1,7 +1,7 @@
 import { SettlementRunEntity } from '@tixclear/db';
 import type { FeeScheduleBook } from '@tixclear/fee-engine';
 import type { DataSource } from 'typeorm';
-import { refreshSnapshots } from './balances/index';
+import { refreshSnapshots, repairLineRanges } from './balances/index';
 import { Clearing, clearAll } from './clearing/index';
 import { closedThrough, PeriodError, PeriodErrorCode, periodRefusal } from './periods/index';
 import { postTrustMovements } from './posting';
@@ -119,7 +119,10 @@ export class SettlementRunner {
           await postTrustMovements(this.dataSource, run.id, run.periodEnd);
           await postExpiries(this.dataSource, run.id, run.periodEnd);
           await postPayments(this.dataSource, run.id, run.periodEnd);
-          // The night's balance snapshot, once its postings are in (src/balances/: idempotent, all or nothing).
+          // The lines' index sound before the night's reads of its lines (src/balances/line-ranges.ts), then
+          // the night's balance snapshot, once its postings are in (src/balances/: idempotent, all or nothing).
+          for (const { partition } of await repairLineRanges(this.dataSource))
+            progress.step(`rebuilt the line ranges of ${partition}`);
           await refreshSnapshots(this.dataSource);
           break;
         case 'batching':

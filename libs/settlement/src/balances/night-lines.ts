@@ -1,3 +1,5 @@
+import { SUMMARIZE_LINE_RANGES } from './line-ranges';
+
 /**
  * The journal lines of a set of entries without a scan of every line ever posted. `journal_lines` has no
  * B-tree on `entry_id` (its upkeep cost the posting 40 %, docs/benchmarks.md) but a BRIN index on it (migration
@@ -57,17 +59,6 @@ export const CLEARING_SUMS_POSTED_ON = `
 
 /** What runs a query: a transaction's entity manager, a data source, a pooled client's wrapper. */
 export type Queryable = { query<T = unknown>(sql: string, params?: unknown[]): Promise<T> };
-
-/**
- * Summarises the BRIN index's page ranges written since its last summary, in every partition of the lines. An
- * unsummarised range matches every lookup, so without this each of a fresh night's entry ranges would read all
- * of that night's lines (a million-voucher night: its lines read once per 16,384 entries).
- */
-const SUMMARIZE_LINE_RANGES = `
-  SELECT brin_summarize_new_values(i.indexrelid)
-    FROM pg_inherits h JOIN pg_index i ON i.indrelid = h.inhrelid
-    JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam AND a.amname = 'brin'
-   WHERE h.inhparent = 'journal_lines'::regclass`;
 
 /**
  * Runs `work` with the lines' BRIN ranges summarised and sequential scans priced out: the planner, which cannot
