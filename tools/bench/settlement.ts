@@ -3,13 +3,13 @@
  *
  * On a fresh embedded PostgreSQL it writes N redeemed vouchers of one business day (server-side, not timed),
  * then times the settlement steps that scale with N: clearing (fee-engine split of every voucher, holds,
- * clearing rows, the balanced journal entry of each), posting the purchases to the trust liability, building the
- * pay-off batches, and the night's balance snapshot (src/balances). In the same run, just before and just after
- * the settlement, it COPYs the same number of journal rows into an empty table over one connection, the bare
- * write rate of this machine (the mean of the two), and prints both rates and their ratio. Then it times the
- * run's export (every CSV, the workbook, the manifest) step by step and prints each file's size beside the
- * settlement's time. Targets (issue 16): a million settled within 12 s; a journal row rate of at least 0.75 of
- * the bare COPY rate; the export no longer than the settlement.
+ * clearing rows, the balanced journal entry of each), the check of the range indexes, posting the purchases to
+ * the trust liability, building the pay-off batches, and the night's balance snapshot (src/balances). In the
+ * same run, just before and just after the settlement, it COPYs the same number of journal rows into an
+ * empty table over one connection, the bare write rate of this machine (the mean of the two), and prints both
+ * rates and their ratio. Then it times the run's export (every CSV, the workbook, the manifest) step by step
+ * and prints each file's size beside the settlement's time. Targets (issue 16): a million settled within 12 s;
+ * a journal row rate of at least 0.75 of the bare COPY rate; the export no longer than the settlement.
  *
  * `--lanes K` clears in K concurrent chunks (the runner's `lanes`, default 2).
  *
@@ -44,7 +44,7 @@ import {
   ExportWriter,
   loadFeeBook,
   refreshSnapshots,
-  repairLineRanges,
+  repairRangeIndexes,
   linesOfEntries,
   loadPayoutAccounts,
   PayoutProcessor,
@@ -171,16 +171,16 @@ async function openDatabase(name: string) {
     const { cleared } = await clearAll(clearing, runId, businessDate, { chunkSize: 20_000, lanes: LANES });
     const clearingSeconds = (performance.now() - t) / 1000;
     t = performance.now();
+    // As the run does after its clearing: the range indexes summarised and checked (rebuilt if stray).
+    const strayRanges = await repairRangeIndexes(ds);
+    const rangesSeconds = (performance.now() - t) / 1000;
+    t = performance.now();
     await postTrustMovements(ds, runId, businessDate);
     const postingSeconds = (performance.now() - t) / 1000;
     t = performance.now();
     // Batch building only: the payables, the batch and its items (submitting them is the gateway's time).
     await payouts.build(runId);
     const batchingSeconds = (performance.now() - t) / 1000;
-    t = performance.now();
-    // As the run does before its snapshot: the lines' index checked for stray ranges (rebuilt if any).
-    const strayRanges = await repairLineRanges(ds);
-    const rangesSeconds = (performance.now() - t) / 1000;
     t = performance.now();
     await refreshSnapshots(ds);
     const snapshotSeconds = (performance.now() - t) / 1000;
@@ -225,20 +225,20 @@ const settlementSteps = (night: {
   postingSeconds: number;
   batchingSeconds: number;
   rangesSeconds: number;
-  strayRanges: ReadonlyArray<{ partition: string; pages: number }>;
+  strayRanges: ReadonlyArray<{ index: string; pages: number }>;
   snapshotSeconds: number;
   cpu: string;
   autovacuum: string;
 }): string =>
-  `clearing ${night.clearingSeconds.toFixed(1)} s, trust posting ${night.postingSeconds.toFixed(1)} s, ` +
-  `batch building ${night.batchingSeconds.toFixed(1)} s, line ranges' check ${night.rangesSeconds.toFixed(1)} s${strayNote(night.strayRanges)}, balance snapshot ${night.snapshotSeconds.toFixed(1)} s; ${night.cpu}; ` +
+  `clearing ${night.clearingSeconds.toFixed(1)} s, range indexes' check ${night.rangesSeconds.toFixed(1)} s${strayNote(night.strayRanges)}, ` +
+  `trust posting ${night.postingSeconds.toFixed(1)} s, batch building ${night.batchingSeconds.toFixed(1)} s, balance snapshot ${night.snapshotSeconds.toFixed(1)} s; ${night.cpu}; ` +
   `autovacuum seen: ${night.autovacuum}`;
 
-/** The partitions whose line ranges the check rebuilt, with the pages a lookup read there before. */
-const strayNote = (stray: ReadonlyArray<{ partition: string; pages: number }>): string =>
+/** The range indexes the check rebuilt, with the pages a lookup of nothing read there before. */
+const strayNote = (stray: ReadonlyArray<{ index: string; pages: number }>): string =>
   stray.length === 0
     ? ''
-    : ` (rebuilt: ${stray.map(({ partition, pages }) => `${partition}, ${pages.toLocaleString('en')} stray pages`).join('; ')})`;
+    : ` (rebuilt: ${stray.map(({ index, pages }) => `${index}, ${pages.toLocaleString('en')} stray pages`).join('; ')})`;
 
 /** An export's steps as printed, with its CPU and the autovacuum workers seen beside it. */
 const exportSteps = (run: { steps: string[]; cpu: string; autovacuum: string }): string =>

@@ -1,7 +1,7 @@
 import { SettlementRunEntity } from '@tixclear/db';
 import type { FeeScheduleBook } from '@tixclear/fee-engine';
 import type { DataSource } from 'typeorm';
-import { refreshSnapshots, repairLineRanges } from './balances/index';
+import { refreshSnapshots, repairRangeIndexes } from './balances/index';
 import { Clearing, clearAll } from './clearing/index';
 import { closedThrough, PeriodError, PeriodErrorCode, periodRefusal } from './periods/index';
 import { postTrustMovements } from './posting';
@@ -115,14 +115,15 @@ export class SettlementRunner {
           await this.#clear(run, options.chunkSize ?? 20_000, options.lanes ?? 2, progress);
           break;
         case 'posting':
+          // The range indexes summarised over the night's clearing, and sound, before the night's reads of it
+          // (src/balances/range-indexes.ts).
+          for (const { index } of await repairRangeIndexes(this.dataSource))
+            progress.step(`rebuilt the range index ${index}`);
           progress.step('posting purchases and refunds');
           await postTrustMovements(this.dataSource, run.id, run.periodEnd);
           await postExpiries(this.dataSource, run.id, run.periodEnd);
           await postPayments(this.dataSource, run.id, run.periodEnd);
-          // The lines' index sound before the night's reads of its lines (src/balances/line-ranges.ts), then
-          // the night's balance snapshot, once its postings are in (src/balances/: idempotent, all or nothing).
-          for (const { partition } of await repairLineRanges(this.dataSource))
-            progress.step(`rebuilt the line ranges of ${partition}`);
+          // The night's balance snapshot, once its postings are in (src/balances/: idempotent, all or nothing).
           await refreshSnapshots(this.dataSource);
           break;
         case 'batching':

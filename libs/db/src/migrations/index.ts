@@ -38,7 +38,7 @@ import { TrustPostingsDue1795340000620 } from './1795340000620-trust-postings-du
 import { TrustHeldSpans1795340000630 } from './1795340000630-trust-held-spans';
 import { ClearingVoucher1795340000640 } from './1795340000640-clearing-voucher';
 import { PaymentPostingsDue1795340000650 } from './1795340000650-payment-postings-due';
-import { LineRangesSummarisedByUs1795340000660 } from './1795340000660-line-ranges-summarised-by-us';
+import { RangeIndexesSummarisedByUs1795340000660 } from './1795340000660-range-indexes-summarised-by-us';
 
 /** In order; TypeORM runs the ones not yet recorded in the `migrations` table. */
 export const migrations = [
@@ -82,5 +82,5 @@ export const migrations = [
   TrustHeldSpans1795340000630,
   ClearingVoucher1795340000640,
   PaymentPostingsDue1795340000650,
-  LineRangesSummarisedByUs1795340000660,
+  RangeIndexesSummarisedByUs1795340000660,
 ];

@@ -1,5 +1,5 @@
 export { BalancesError, BalancesErrorCode } from './errors';
-export { findStrayLineRanges, repairLineRanges, type StrayRanges } from './line-ranges';
+export { findStrayRanges, repairRangeIndexes, type StrayRanges } from './range-indexes';
 export { ENTRIES_POSTED_ON, linesOfEntries, nightRead, withIndexScans } from './night-lines';
 export {
   balancesAsOf,

@@ -1,4 +1,4 @@
-import { SUMMARIZE_LINE_RANGES } from './line-ranges';
+import { SUMMARIZE_LINE_RANGES } from './range-indexes';
 
 /**
  * The journal lines of a set of entries without a scan of every line ever posted. `journal_lines` has no

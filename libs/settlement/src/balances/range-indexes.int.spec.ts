@@ -1,10 +1,10 @@
 import { createTestDatabase, type TestDatabase } from '@tixclear/db';
-import { findStrayLineRanges, repairLineRanges } from './line-ranges';
+import { findStrayRanges, repairRangeIndexes } from './range-indexes';
 
 /*
- * A summary of the lines' index interrupted midway leaves a placeholder range; on PostgreSQL 18.4 every later
- * range of the partition then matches every lookup. The night's check finds such a partition at the cost of its
- * index alone while it is sound, and rebuilds the index when it is not.
+ * A summary of a BRIN index interrupted midway leaves a placeholder range; on PostgreSQL 18.4 every later range
+ * of the relation then matches every lookup. The night's check finds such an index at the cost of the index
+ * alone while it is sound, and rebuilds it when it is not.
  */
 
 let db: TestDatabase;
@@ -19,6 +19,15 @@ beforeAll(async () => {
     `INSERT INTO journal_lines (entry_id, account, amount, business_date)
      SELECT g, 'trust_liability', g % 1000, '2026-03-10' FROM generate_series(1, 200000) g`,
   );
+  // Two runs' entries, as a night writes them: a bloom filter per range then finds each run exactly.
+  for (const day of ['2026-03-10', '2026-03-11'])
+    await db.dataSource.query(
+      `WITH run AS (INSERT INTO settlement_runs (period_start, period_end, state, summary)
+                    VALUES ($1, $1, 'clearing', '{}') RETURNING id)
+       INSERT INTO journal_entries (run_id, kind, reference, business_date, description)
+       SELECT run.id, 'clearing', gen_random_uuid()::text, $1, 'clearing' FROM run, generate_series(1, 30000)`,
+      [day],
+    );
   [{ brin }] = await db.dataSource.query<[{ brin: string }]>(
     `SELECT i.indexrelid::regclass::text AS brin FROM pg_index i
        JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam AND a.amname = 'brin'
@@ -28,7 +37,7 @@ beforeAll(async () => {
 });
 afterAll(() => db?.drop());
 
-const stray = () => db.dataSource.transaction((tx) => findStrayLineRanges(tx));
+const stray = () => db.dataSource.transaction((tx) => findStrayRanges(tx));
 
 /** Summarises the partition's ranges again from none, stopped by a statement timeout of `ms`. */
 async function interruptedSummary(ms: number): Promise<void> {
@@ -47,15 +56,19 @@ async function interruptedSummary(ms: number): Promise<void> {
   });
 }
 
-it('leaves the summary to us: the index does not summarise itself', async () => {
-  const [{ options }] = await db.dataSource.query<[{ options: string[] }]>(
-    `SELECT reloptions AS options FROM pg_class WHERE oid = $1::regclass`,
-    [brin],
+it('leaves the summaries to us: no BRIN index summarises itself', async () => {
+  const indexes = await db.dataSource.query<Array<{ relation: string; options: string[] }>>(
+    `SELECT i.indrelid::regclass::text AS relation, c.reloptions AS options FROM pg_index i
+       JOIN pg_class c ON c.oid = i.indexrelid AND c.relkind = 'i'
+       JOIN pg_am a ON a.oid = c.relam AND a.amname = 'brin'`,
   );
-  expect(options).toEqual(expect.arrayContaining(['autosummarize=off']));
+  expect(indexes.map(({ relation }) => relation)).toEqual(
+    expect.arrayContaining(['clearings', PARTITION, 'journal_entries_2026_03']),
+  );
+  for (const { options } of indexes) expect(options).toEqual(expect.arrayContaining(['autosummarize=off']));
 });
 
-it('finds no stray range in a sound index', async () => {
+it('finds no stray range in sound indexes, bloom filters included', async () => {
   expect(await stray()).toEqual([]);
 });
 
@@ -66,11 +79,11 @@ it('finds the ranges an interrupted summary left and rebuilds that index, after 
     await interruptedSummary(ms);
     found = await stray();
   }
-  expect(found).toEqual([{ index: brin, partition: PARTITION, pages: expect.any(Number) }]);
+  expect(found).toEqual([{ index: brin, relation: PARTITION, pages: expect.any(Number) }]);
   // Not the placeholder's 16 pages alone: every page after it.
   expect(found[0]!.pages).toBeGreaterThan(64);
 
-  expect(await repairLineRanges(db.dataSource)).toEqual(found);
+  expect(await repairRangeIndexes(db.dataSource)).toEqual(found);
   expect(await stray()).toEqual([]);
   const [{ valid }] = await db.dataSource.query<[{ valid: boolean }]>(
     `SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = $1::regclass`,

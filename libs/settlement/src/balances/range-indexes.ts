@@ -1,0 +1,109 @@
+import type { DataSource } from 'typeorm';
+
+/**
+ * The upkeep of our BRIN indexes, by which a night's rows are found in tables of the whole history without a
+ * B-tree entry per row: the journal lines by entry id (night-lines.ts), the journal entries and the clearings
+ * by run (bloom filters, migration ClearingWriteIndexes). One index per partition of a partitioned table.
+ *
+ * A range's summary is written in two steps: a placeholder, then the range's values. A summary interrupted
+ * between them (a cancelled statement, a server crash) leaves the placeholder for good, and PostgreSQL 18.4's
+ * BRIN scan then matches not only that range but every later range of the relation, on every lookup (the
+ * scan's reused tuple keeps the placeholder flag): after one such range early in a month, each lookup of a
+ * night read the rest of the month (docs/benchmarks.md, "A placeholder"). Results stay right; only the cost
+ * grows. So the indexes are built with `autosummarize` off (an autovacuum worker summarising is cancelled
+ * whenever a lock waits on it), summarised by the reads that need it and by each night's run, which also
+ * finds any stray range left and rebuilds that index.
+ */
+
+/** A lookup of a value no row has (ids start at 1; no run has the nil UUID), per table with such an index. */
+const LOOKUPS_OF_NOTHING: Readonly<Record<string, string>> = {
+  journal_lines: 'entry_id < 0',
+  journal_entries: `run_id = '00000000-0000-0000-0000-000000000000'`,
+  clearings: `run_id = '00000000-0000-0000-0000-000000000000'`,
+};
+
+/**
+ * Pages a lookup of nothing may match in a sound index: those appended since its summary by another writer
+ * (an operator's correction; a few ranges), and for a bloom filter its false positives (1 % of the ranges by
+ * default: 5 % of the pages leaves room for chance).
+ */
+const soundPages = (table: string, pages: number): number =>
+  64 + (table === 'journal_lines' ? 0 : Math.ceil(pages / 20));
+
+/** The BRIN indexes of a table, or of each of its partitions, with the pages of their relation. */
+const RANGE_INDEXES_OF = `
+  SELECT i.indexrelid::regclass::text AS index, i.indrelid::regclass::text AS relation,
+         pg_relation_size(i.indrelid) / 8192 AS pages
+    FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid AND c.relkind = 'i'
+    JOIN pg_am a ON a.oid = c.relam AND a.amname = 'brin'
+   WHERE i.indrelid = $1::regclass OR i.indrelid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = $1::regclass)
+   ORDER BY 2`;
+
+/**
+ * Summarises the lines' ranges written since the last summary, in every partition. An unsummarised range
+ * matches every lookup, so without this each of a fresh night's entry ranges would read all of that night's
+ * lines.
+ */
+export const SUMMARIZE_LINE_RANGES = `
+  SELECT brin_summarize_new_values(i.indexrelid)
+    FROM pg_inherits h JOIN pg_index i ON i.indrelid = h.inhrelid
+    JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam AND a.amname = 'brin'
+   WHERE h.inhparent = 'journal_lines'::regclass`;
+
+export interface StrayRanges {
+  index: string;
+  relation: string;
+  /** Heap pages that a lookup matching no row reads. */
+  pages: number;
+}
+
+type Queryable = { query<T = unknown>(sql: string, params?: unknown[]): Promise<T> };
+
+/**
+ * Summarises every range index, then returns those that match more pages than a sound one would for a lookup
+ * of nothing. Costs the indexes' own pages while they are sound; reads the stray pages once when not. Run it
+ * inside a transaction (its planner setting is local).
+ */
+export async function findStrayRanges(tx: Queryable): Promise<StrayRanges[]> {
+  await tx.query(`SET LOCAL enable_seqscan = off`);
+  const stray: StrayRanges[] = [];
+  for (const [table, lookup] of Object.entries(LOOKUPS_OF_NOTHING)) {
+    const indexes = await tx.query<Array<{ index: string; relation: string; pages: string }>>(
+      RANGE_INDEXES_OF,
+      [table],
+    );
+    for (const { index, relation, pages } of indexes) {
+      await tx.query(`SELECT brin_summarize_new_values($1::regclass)`, [index]);
+      const [row] = await tx.query<[{ 'QUERY PLAN': unknown }]>(
+        `EXPLAIN (ANALYZE, FORMAT JSON, COSTS OFF, TIMING OFF, SUMMARY OFF)
+         SELECT 1 FROM ONLY ${relation} WHERE ${lookup}`,
+      );
+      const matched = bitmapHeapPages(row['QUERY PLAN']);
+      if (matched > soundPages(table, Number(pages))) stray.push({ index, relation, pages: matched });
+    }
+  }
+  return stray;
+}
+
+/**
+ * Finds the stray ranges and rebuilds each index that has some (`REINDEX CONCURRENTLY`: the relation's writers
+ * are not blocked; the new index is summarised throughout). Returns what it rebuilt. Outside any transaction:
+ * a concurrent rebuild cannot run inside one.
+ */
+export async function repairRangeIndexes(dataSource: DataSource): Promise<StrayRanges[]> {
+  const stray = await dataSource.transaction((tx) => findStrayRanges(tx));
+  for (const { index } of stray) await dataSource.query(`REINDEX INDEX CONCURRENTLY ${index}`);
+  return stray;
+}
+
+/** Heap pages read by the bitmap heap scans of an `EXPLAIN (ANALYZE, FORMAT JSON)` plan. */
+function bitmapHeapPages(explained: unknown): number {
+  let pages = 0;
+  const visit = (node: Record<string, unknown>): void => {
+    if (node['Node Type'] === 'Bitmap Heap Scan')
+      pages += Number(node['Exact Heap Blocks'] ?? 0) + Number(node['Lossy Heap Blocks'] ?? 0);
+    for (const child of (node['Plans'] as Array<Record<string, unknown>> | undefined) ?? []) visit(child);
+  };
+  for (const statement of explained as Array<{ Plan: Record<string, unknown> }>) visit(statement.Plan);
+  return pages;
+}
