@@ -45,6 +45,7 @@ import {
   loadFeeBook,
   refreshSnapshots,
   repairRangeIndexes,
+  type RangeIndexRepair,
   linesOfEntries,
   loadPayoutAccounts,
   PayoutProcessor,
@@ -225,7 +226,7 @@ const settlementSteps = (night: {
   postingSeconds: number;
   batchingSeconds: number;
   rangesSeconds: number;
-  strayRanges: ReadonlyArray<{ index: string; pages: number }>;
+  strayRanges: readonly RangeIndexRepair[];
   snapshotSeconds: number;
   cpu: string;
   autovacuum: string;
@@ -234,11 +235,17 @@ const settlementSteps = (night: {
   `trust posting ${night.postingSeconds.toFixed(1)} s, batch building ${night.batchingSeconds.toFixed(1)} s, balance snapshot ${night.snapshotSeconds.toFixed(1)} s; ${night.cpu}; ` +
   `autovacuum seen: ${night.autovacuum}`;
 
-/** The range indexes the check rebuilt, with the pages a lookup of nothing read there before. */
-const strayNote = (stray: ReadonlyArray<{ index: string; pages: number }>): string =>
+/** The stray range indexes the check found, with the pages a lookup of nothing read there, and their rebuild. */
+const strayNote = (stray: readonly RangeIndexRepair[]): string =>
   stray.length === 0
     ? ''
-    : ` (rebuilt: ${stray.map(({ index, pages }) => `${index}, ${pages.toLocaleString('en')} stray pages`).join('; ')})`;
+    : ` (stray: ${stray
+        .map(
+          (repair) =>
+            `${repair.index}, ${repair.pages.toLocaleString('en')} pages, ` +
+            (repair.rebuilt ? 'rebuilt' : `not rebuilt: ${repair.error}`),
+        )
+        .join('; ')})`;
 
 /** An export's steps as printed, with its CPU and the autovacuum workers seen beside it. */
 const exportSteps = (run: { steps: string[]; cpu: string; autovacuum: string }): string =>

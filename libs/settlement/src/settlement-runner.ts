@@ -117,8 +117,12 @@ export class SettlementRunner {
         case 'posting':
           // The range indexes summarised over the night's clearing, and sound, before the night's reads of it
           // (src/balances/range-indexes.ts).
-          for (const { index } of await repairRangeIndexes(this.dataSource))
-            progress.step(`rebuilt the range index ${index}`);
+          for (const repair of await repairRangeIndexes(this.dataSource))
+            progress.step(
+              repair.rebuilt
+                ? `rebuilt the range index ${repair.index}`
+                : `left the range index ${repair.index} as it was: ${repair.error}`,
+            );
           progress.step('posting purchases and refunds');
           await postTrustMovements(this.dataSource, run.id, run.periodEnd);
           await postExpiries(this.dataSource, run.id, run.periodEnd);

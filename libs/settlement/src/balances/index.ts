@@ -1,5 +1,10 @@
 export { BalancesError, BalancesErrorCode } from './errors';
-export { findStrayRanges, repairRangeIndexes, type StrayRanges } from './range-indexes';
+export {
+  findStrayRanges,
+  repairRangeIndexes,
+  type RangeIndexRepair,
+  type StrayRanges,
+} from './range-indexes';
 export { ENTRIES_POSTED_ON, linesOfEntries, nightRead, withIndexScans } from './night-lines';
 export {
   balancesAsOf,

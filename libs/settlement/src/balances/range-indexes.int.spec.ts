@@ -1,4 +1,4 @@
-import { createTestDatabase, type TestDatabase } from '@tixclear/db';
+import { createDataSource, createTestDatabase, type TestDatabase } from '@tixclear/db';
 import { findStrayRanges, repairRangeIndexes } from './range-indexes';
 
 /*
@@ -72,22 +72,60 @@ it('finds no stray range in sound indexes, bloom filters included', async () => 
   expect(await stray()).toEqual([]);
 });
 
-it('finds the ranges an interrupted summary left and rebuilds that index, after which none is left', async () => {
+/** Leaves a placeholder in the partition's index (a summary stopped midway) and returns what the check finds. */
+async function leaveStrayRanges(): Promise<Awaited<ReturnType<typeof stray>>> {
   // The timeout that lands inside a range's summary depends on the machine: try longer ones until one does.
   let found: Awaited<ReturnType<typeof stray>> = [];
   for (let ms = 2; ms <= 200 && found.length === 0; ms += 3) {
     await interruptedSummary(ms);
     found = await stray();
   }
+  return found;
+}
+
+const invalidIndexesOfPartition = async () =>
+  db.dataSource.query<unknown[]>(
+    `SELECT indexrelid FROM pg_index WHERE indrelid = $1::regclass AND NOT indisvalid`,
+    [PARTITION],
+  );
+
+it('finds the ranges an interrupted summary left and rebuilds that index, after which none is left', async () => {
+  const found = await leaveStrayRanges();
   expect(found).toEqual([{ index: brin, relation: PARTITION, pages: expect.any(Number) }]);
   // Not the placeholder's 16 pages alone: every page after it.
   expect(found[0]!.pages).toBeGreaterThan(64);
 
-  expect(await repairRangeIndexes(db.dataSource)).toEqual(found);
+  expect(await repairRangeIndexes(db.dataSource)).toEqual([{ ...found[0], rebuilt: true }]);
   expect(await stray()).toEqual([]);
   const [{ valid }] = await db.dataSource.query<[{ valid: boolean }]>(
     `SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = $1::regclass`,
     [brin],
   );
   expect(valid).toBe(true);
+});
+
+it('reports a rebuild that cannot finish, and rebuilds on the next night, leaving no invalid copy', async () => {
+  const found = await leaveStrayRanges();
+  expect(found).toHaveLength(1);
+  // A writer of the partition whose transaction stays open: a concurrent rebuild waits for it, here 300 ms.
+  const writer = db.dataSource.createQueryRunner();
+  const impatient = await createDataSource(db.url, {
+    extra: { options: '-c lock_timeout=300' },
+  }).initialize();
+  try {
+    await writer.startTransaction();
+    await writer.query(
+      `INSERT INTO journal_lines (entry_id, account, amount, business_date) VALUES (200001, 'trust_liability', 1, '2026-03-10')`,
+    );
+    const [repair] = await repairRangeIndexes(impatient);
+    expect(repair).toEqual({ ...found[0], rebuilt: false, error: expect.stringMatching(/lock timeout/) });
+    await writer.commitTransaction();
+  } finally {
+    if (writer.isTransactionActive) await writer.rollbackTransaction();
+    await writer.release();
+    await impatient.destroy();
+  }
+  expect(await repairRangeIndexes(db.dataSource)).toEqual([{ ...found[0], rebuilt: true }]);
+  expect(await stray()).toEqual([]);
+  expect(await invalidIndexesOfPartition()).toEqual([]);
 });

@@ -34,7 +34,7 @@ const soundPages = (table: string, pages: number): number =>
 const RANGE_INDEXES_OF = `
   SELECT i.indexrelid::regclass::text AS index, i.indrelid::regclass::text AS relation,
          pg_relation_size(i.indrelid) / 8192 AS pages
-    FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid AND c.relkind = 'i'
+    FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid AND c.relkind = 'i' AND i.indisvalid
     JOIN pg_am a ON a.oid = c.relam AND a.amname = 'brin'
    WHERE i.indrelid = $1::regclass OR i.indrelid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = $1::regclass)
    ORDER BY 2`;
@@ -85,15 +85,50 @@ export async function findStrayRanges(tx: Queryable): Promise<StrayRanges[]> {
   return stray;
 }
 
+/** The invalid copies (`<index>_ccnew…`) that failed concurrent rebuilds of index $2 left on relation $1. */
+const LEFTOVERS_OF_REBUILD = `
+  SELECT c.oid::regclass::text AS index FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+   WHERE i.indrelid = $1::regclass AND NOT i.indisvalid
+     AND c.relname LIKE (SELECT relname FROM pg_class WHERE oid = $2::regclass) || '\\_ccnew%'`;
+
+/** A stray index and what its rebuild did: done, or the error that stopped it (the old index then stands). */
+export type RangeIndexRepair = StrayRanges & ({ rebuilt: true } | { rebuilt: false; error: string });
+
 /**
  * Finds the stray ranges and rebuilds each index that has some (`REINDEX CONCURRENTLY`: the relation's writers
- * are not blocked; the new index is summarised throughout). Returns what it rebuilt. Outside any transaction:
- * a concurrent rebuild cannot run inside one.
+ * are not blocked; the new index is summarised throughout). Outside any transaction: a concurrent rebuild
+ * cannot run inside one. A rebuild that fails is reported, not thrown: a stray range costs time, never a
+ * result, so it does not stop a night's settlement. What a failed rebuild leaves (its new index, invalid,
+ * still written to) is dropped after it, or before the next rebuild when the drop has to wait too.
  */
-export async function repairRangeIndexes(dataSource: DataSource): Promise<StrayRanges[]> {
+export async function repairRangeIndexes(dataSource: DataSource): Promise<RangeIndexRepair[]> {
   const stray = await dataSource.transaction((tx) => findStrayRanges(tx));
-  for (const { index } of stray) await dataSource.query(`REINDEX INDEX CONCURRENTLY ${index}`);
-  return stray;
+  const repairs: RangeIndexRepair[] = [];
+  for (const found of stray) {
+    try {
+      await dropLeftoversOfRebuild(dataSource, found);
+      await dataSource.query(`REINDEX INDEX CONCURRENTLY ${found.index}`);
+      repairs.push({ ...found, rebuilt: true });
+    } catch (error) {
+      repairs.push({
+        ...found,
+        rebuilt: false,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      // Tried again before the next rebuild if this one fails too.
+      await dropLeftoversOfRebuild(dataSource, found).catch(() => undefined);
+    }
+  }
+  return repairs;
+}
+
+/** Drops the invalid copies that failed rebuilds of an index left. */
+async function dropLeftoversOfRebuild(dataSource: DataSource, found: StrayRanges): Promise<void> {
+  const leftovers = await dataSource.query<Array<{ index: string }>>(LEFTOVERS_OF_REBUILD, [
+    found.relation,
+    found.index,
+  ]);
+  for (const { index } of leftovers) await dataSource.query(`DROP INDEX CONCURRENTLY IF EXISTS ${index}`);
 }
 
 /** Heap pages read by the bitmap heap scans of an `EXPLAIN (ANALYZE, FORMAT JSON)` plan. */
