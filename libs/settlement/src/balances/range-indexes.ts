@@ -42,11 +42,11 @@ const RANGE_INDEXES_OF = `
 /**
  * Summarises the lines' ranges written since the last summary, in every partition. An unsummarised range
  * matches every lookup, so without this each of a fresh night's entry ranges would read all of that night's
- * lines.
+ * lines. Valid indexes only: a failed rebuild's invalid copy is not read.
  */
 export const SUMMARIZE_LINE_RANGES = `
   SELECT brin_summarize_new_values(i.indexrelid)
-    FROM pg_inherits h JOIN pg_index i ON i.indrelid = h.inhrelid
+    FROM pg_inherits h JOIN pg_index i ON i.indrelid = h.inhrelid AND i.indisvalid
     JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam AND a.amname = 'brin'
    WHERE h.inhparent = 'journal_lines'::regclass`;
 
