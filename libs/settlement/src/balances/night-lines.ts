@@ -1,4 +1,4 @@
-import { SUMMARIZE_LINE_RANGES } from './range-indexes';
+import { summarizeRanges } from './range-indexes';
 
 /**
  * The journal lines of a set of entries without a scan of every line ever posted. `journal_lines` has no
@@ -66,7 +66,7 @@ export type Queryable = { query<T = unknown>(sql: string, params?: unknown[]): P
  * other queries of the transaction.
  */
 export async function withIndexScans<T>(tx: Queryable, work: () => Promise<T>): Promise<T> {
-  await tx.query(SUMMARIZE_LINE_RANGES);
+  await summarizeRanges(tx, 'journal_lines');
   return withLocalSettings(tx, { enable_seqscan: 'off' }, work);
 }
 

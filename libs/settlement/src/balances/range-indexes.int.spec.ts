@@ -118,7 +118,7 @@ it('reports a rebuild that cannot finish, and rebuilds on the next night, leavin
       `INSERT INTO journal_lines (entry_id, account, amount, business_date) VALUES (200001, 'trust_liability', 1, '2026-03-10')`,
     );
     const [repair] = await repairRangeIndexes(impatient);
-    expect(repair).toEqual({ ...found[0], rebuilt: false, error: expect.stringMatching(/lock timeout/) });
+    expect(repair).toEqual({ ...found[0], rebuilt: false, error: expect.any(String), code: '55P03' });
     await writer.commitTransaction();
   } finally {
     if (writer.isTransactionActive) await writer.rollbackTransaction();

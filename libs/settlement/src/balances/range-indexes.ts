@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { Queryable } from './night-lines';
 
 /**
  * The upkeep of our BRIN indexes, by which a night's rows are found in tables of the whole history without a
@@ -15,11 +16,14 @@ import type { DataSource } from 'typeorm';
  * finds any stray range left and rebuilds that index.
  */
 
-/** A lookup of a value no row has (ids start at 1; no run has the nil UUID), per table with such an index. */
-const LOOKUPS_OF_NOTHING: Readonly<Record<string, string>> = {
-  journal_lines: 'entry_id < 0',
-  journal_entries: `run_id = '00000000-0000-0000-0000-000000000000'`,
-  clearings: `run_id = '00000000-0000-0000-0000-000000000000'`,
+/**
+ * Per table with such an index: a lookup of a value no row has (ids start at 1; no run has the nil UUID), and
+ * whether the index is a bloom filter (whose false positives a sound index may match).
+ */
+const RANGE_LOOKUPS: Readonly<Record<string, { nothing: string; bloom: boolean }>> = {
+  journal_lines: { nothing: 'entry_id < 0', bloom: false },
+  journal_entries: { nothing: `run_id = '00000000-0000-0000-0000-000000000000'`, bloom: true },
+  clearings: { nothing: `run_id = '00000000-0000-0000-0000-000000000000'`, bloom: true },
 };
 
 /**
@@ -27,10 +31,12 @@ const LOOKUPS_OF_NOTHING: Readonly<Record<string, string>> = {
  * (an operator's correction; a few ranges), and for a bloom filter its false positives (1 % of the ranges by
  * default: 5 % of the pages leaves room for chance).
  */
-const soundPages = (table: string, pages: number): number =>
-  64 + (table === 'journal_lines' ? 0 : Math.ceil(pages / 20));
+const soundPages = (bloom: boolean, pages: number): number => 64 + (bloom ? Math.ceil(pages / 20) : 0);
 
-/** The BRIN indexes of a table, or of each of its partitions, with the pages of their relation. */
+/**
+ * The valid BRIN indexes of table $1, or of each of its partitions, with the pages of their relation (a failed
+ * rebuild's invalid copy is neither summarised nor checked).
+ */
 const RANGE_INDEXES_OF = `
   SELECT i.indexrelid::regclass::text AS index, i.indrelid::regclass::text AS relation,
          pg_relation_size(i.indrelid) / 8192 AS pages
@@ -40,15 +46,14 @@ const RANGE_INDEXES_OF = `
    ORDER BY 2`;
 
 /**
- * Summarises the lines' ranges written since the last summary, in every partition. An unsummarised range
- * matches every lookup, so without this each of a fresh night's entry ranges would read all of that night's
- * lines. Valid indexes only: a failed rebuild's invalid copy is not read.
+ * Summarises the ranges of `table`'s BRIN indexes written since their last summary. An unsummarised range
+ * matches every lookup: without this each of a fresh night's entry ranges would read all of that night's lines.
  */
-export const SUMMARIZE_LINE_RANGES = `
-  SELECT brin_summarize_new_values(i.indexrelid)
-    FROM pg_inherits h JOIN pg_index i ON i.indrelid = h.inhrelid AND i.indisvalid
-    JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam AND a.amname = 'brin'
-   WHERE h.inhparent = 'journal_lines'::regclass`;
+export async function summarizeRanges(tx: Queryable, table: keyof typeof RANGE_LOOKUPS): Promise<void> {
+  await tx.query(`SELECT brin_summarize_new_values(index::regclass) FROM (${RANGE_INDEXES_OF}) indexes`, [
+    table,
+  ]);
+}
 
 export interface StrayRanges {
   index: string;
@@ -56,8 +61,6 @@ export interface StrayRanges {
   /** Heap pages that a lookup matching no row reads. */
   pages: number;
 }
-
-type Queryable = { query<T = unknown>(sql: string, params?: unknown[]): Promise<T> };
 
 /**
  * Summarises every range index, then returns those that match more pages than a sound one would for a lookup
@@ -67,19 +70,19 @@ type Queryable = { query<T = unknown>(sql: string, params?: unknown[]): Promise<
 export async function findStrayRanges(tx: Queryable): Promise<StrayRanges[]> {
   await tx.query(`SET LOCAL enable_seqscan = off`);
   const stray: StrayRanges[] = [];
-  for (const [table, lookup] of Object.entries(LOOKUPS_OF_NOTHING)) {
+  for (const [table, { nothing, bloom }] of Object.entries(RANGE_LOOKUPS)) {
+    await summarizeRanges(tx, table);
     const indexes = await tx.query<Array<{ index: string; relation: string; pages: string }>>(
       RANGE_INDEXES_OF,
       [table],
     );
     for (const { index, relation, pages } of indexes) {
-      await tx.query(`SELECT brin_summarize_new_values($1::regclass)`, [index]);
       const [row] = await tx.query<[{ 'QUERY PLAN': unknown }]>(
         `EXPLAIN (ANALYZE, FORMAT JSON, COSTS OFF, TIMING OFF, SUMMARY OFF)
-         SELECT 1 FROM ONLY ${relation} WHERE ${lookup}`,
+         SELECT 1 FROM ONLY ${relation} WHERE ${nothing}`,
       );
       const matched = bitmapHeapPages(row['QUERY PLAN']);
-      if (matched > soundPages(table, Number(pages))) stray.push({ index, relation, pages: matched });
+      if (matched > soundPages(bloom, Number(pages))) stray.push({ index, relation, pages: matched });
     }
   }
   return stray;
@@ -91,8 +94,12 @@ const LEFTOVERS_OF_REBUILD = `
    WHERE i.indrelid = $1::regclass AND NOT i.indisvalid
      AND c.relname LIKE (SELECT relname FROM pg_class WHERE oid = $2::regclass) || '\\_ccnew%'`;
 
-/** A stray index and what its rebuild did: done, or the error that stopped it (the old index then stands). */
-export type RangeIndexRepair = StrayRanges & ({ rebuilt: true } | { rebuilt: false; error: string });
+/**
+ * A stray index and what its rebuild did: done, or the error that stopped it, with its SQLSTATE when the server
+ * gave one (the old index then stands).
+ */
+export type RangeIndexRepair = StrayRanges &
+  ({ rebuilt: true } | { rebuilt: false; error: string; code: string | undefined });
 
 /**
  * Finds the stray ranges and rebuilds each index that has some (`REINDEX CONCURRENTLY`: the relation's writers
@@ -114,6 +121,7 @@ export async function repairRangeIndexes(dataSource: DataSource): Promise<RangeI
         ...found,
         rebuilt: false,
         error: error instanceof Error ? error.message : String(error),
+        code: (error as { code?: unknown }).code?.toString(),
       });
       // Tried again before the next rebuild if this one fails too.
       await dropLeftoversOfRebuild(dataSource, found).catch(() => undefined);
